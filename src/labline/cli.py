@@ -1,0 +1,51 @@
+"""The `labline` command: a root group; each domain contributes its own commands.
+
+Commands are thin adapters over the services, like the routes. A module adds its
+group by listing it in COMMAND_GROUPS ("module:attribute").
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import click
+
+from labline.config import Settings
+
+COMMAND_GROUPS: list[str] = []
+
+
+class Context:
+    """What every command receives: settings built once from the root options."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data folder (LABLINE_DATA_DIR).")
+@click.option("--database-url", help="SQLAlchemy database URL (LABLINE_DATABASE_URL).")
+@click.version_option(package_name="labline")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> None:
+    """labline: from the lab to the production line."""
+    overrides: dict[str, object] = {}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    if database_url is not None:
+        overrides["database_url"] = database_url
+    ctx.obj = Context(Settings(**overrides))  # type: ignore[arg-type]
+
+
+def _register() -> None:
+    for spec in COMMAND_GROUPS:
+        module_name, _, attr = spec.partition(":")
+        cli.add_command(getattr(importlib.import_module(module_name), attr))
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="labline")

@@ -1,0 +1,107 @@
+"""Typed settings from LABLINE_* environment variables and an optional TOML file.
+
+Precedence: explicit arguments > environment > file named by LABLINE_CONFIG_FILE > defaults.
+Outside development and test, a default or short secret key is refused at start-up.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+DEV_SECRET = "labline-development-secret-do-not-use-in-production"
+Environment = Literal["development", "test", "production"]
+
+
+class UnsafeSettings(ValueError):
+    """Settings that would be dangerous in the chosen environment."""
+
+
+class _TomlFileSource(PydanticBaseSettingsSource):
+    """Reads the file named by LABLINE_CONFIG_FILE, if any (keys without the prefix)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: str | None) -> None:
+        super().__init__(settings_cls)
+        self._data: dict[str, Any] = {}
+        if path:
+            file = Path(path)
+            if not file.is_file():
+                raise UnsafeSettings(f"LABLINE_CONFIG_FILE: no such file: {file}")
+            self._data = tomllib.loads(file.read_text(encoding="utf-8"))
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LABLINE_", extra="ignore")
+
+    env: Environment = "development"
+    data_dir: Path = Field(default=Path("data"), description="Folder for the database and indexes")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file labline.db in data_dir"
+    )
+    secret_key: str = DEV_SECRET
+    config_file: str | None = None
+    default_locale: Literal["en", "zh"] = "en"
+    session_max_age_s: int = Field(default=14 * 24 * 3600, gt=0)
+    sign_in_max_failures: int = Field(default=5, gt=0)
+    sign_in_window_s: int = Field(default=15 * 60, gt=0)
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
+    base_url: str = "http://127.0.0.1:8000"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        import os
+
+        toml = _TomlFileSource(settings_cls, os.environ.get("LABLINE_CONFIG_FILE"))
+        return (init_settings, env_settings, toml)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("sqlite", "postgresql")):
+            raise ValueError("database_url must be a sqlite:// or postgresql:// URL")
+        return v
+
+    @model_validator(mode="after")
+    def _refuse_unsafe(self) -> Settings:
+        if self.env == "production":
+            if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
+                raise UnsafeSettings(
+                    "LABLINE_SECRET_KEY must be set to a random value of at least 32 characters"
+                    " when LABLINE_ENV=production"
+                )
+            if not self.base_url.startswith("https://"):
+                raise UnsafeSettings("LABLINE_BASE_URL must be https:// when LABLINE_ENV=production")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'labline.db').resolve()}"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
