@@ -11,9 +11,17 @@ from pathlib import Path
 
 import click
 
+from labline.clitools import DomainErrors
 from labline.config import Settings
 
-COMMAND_GROUPS: list[str] = []
+COMMAND_GROUPS: list[str] = [
+    "labline.core.cli:serve",
+    "labline.core.cli:db",
+    "labline.core.cli:users",
+    "labline.core.cli:audit_group",
+    "labline.core.cli:orgs",
+    "labline.demo.cli:demo",
+]
 
 
 class Context:
@@ -21,9 +29,10 @@ class Context:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.engine: object | None = None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DomainErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Data folder (LABLINE_DATA_DIR).")
 @click.option("--database-url", help="SQLAlchemy database URL (LABLINE_DATABASE_URL).")
 @click.version_option(package_name="labline")

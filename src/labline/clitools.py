@@ -1,0 +1,107 @@
+"""Shared plumbing for commands: open the database, act as someone, show progress, fail well."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from labline.config import Settings
+from labline.core.access import Actor, command_line_actor
+from labline.core.audit import AuditActor
+from labline.db import make_engine, make_sessionmaker
+from labline.errors import LablineError
+
+console = Console(stderr=True)
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.find_root().obj.settings
+    return settings
+
+
+def engine_of(ctx: click.Context, *, migrate_fresh: bool = True) -> Engine:
+    """The database engine; a brand-new database is migrated, an outdated one refused."""
+    from labline.core import database
+
+    root = ctx.find_root().obj
+    if getattr(root, "engine", None) is None:
+        engine = make_engine(settings_of(ctx).resolved_database_url)
+        current, head = database.current_revision(engine), database.head_revision(engine)
+        if current is None and migrate_fresh:
+            database.upgrade(engine)
+        elif current != head and migrate_fresh:
+            raise click.ClickException(
+                f"The database is at revision {current}, this labline needs {head}:"
+                " run `labline db upgrade` first."
+            )
+        root.engine = engine
+    engine_: Engine = root.engine
+    return engine_
+
+
+@contextmanager
+def unit_of_work(ctx: click.Context, *, as_email: str | None = None) -> Iterator[tuple[Session, Actor]]:
+    """One transaction for one command, acting as the command line or as a named person."""
+    from labline.core.models import Person
+    from labline.core.service.auth import actor_for
+
+    factory = make_sessionmaker(engine_of(ctx))
+    session = factory()
+    try:
+        if as_email:
+            person_id = session.scalar(select(Person.id).where(Person.email == as_email.lower()))
+            if person_id is None:
+                raise click.ClickException(f"--as: nobody has the e-mail address {as_email}")
+            actor = actor_for(session, person_id)
+        else:
+            actor = command_line_actor(f"cli:{getpass.getuser()}")
+        session.info["audit_actor"] = AuditActor(actor.person_id, actor.audit_label())
+        yield session, actor
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def fail(exc: LablineError) -> None:
+    """Print a domain error the way the API would, then exit non-zero."""
+    console.print(f"[red]error[/red] ({exc.code}): {exc.message}")
+    for f in exc.fields:
+        allowed = f" (allowed: {f.allowed})" if f.allowed is not None else ""
+        console.print(f"  {f.field}: {f.message}{allowed}")
+    for row in exc.extra.get("rejected_rows", [])[:200]:
+        for err in row["errors"]:
+            console.print(f"  row {row['row']}: {err['field']}: {err['message']}")
+    sys.exit(2)
+
+
+class DomainErrors(click.Group):
+    """A command group that turns domain errors into a clear message and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LablineError as exc:
+            fail(exc)
+
+
+def progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )

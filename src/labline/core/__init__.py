@@ -1,0 +1,1 @@
+"""Platform core: organisations, people, roles, sign-in, API tokens, audit trail."""

@@ -1,0 +1,232 @@
+"""Core tables: organisations, teams, people, memberships, roles, sessions, tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from labline.db import Base, Timestamped, utcnow
+
+
+class OrganisationKind(enum.StrEnum):
+    enterprise = "enterprise"
+    university = "university"
+    research_institute = "research_institute"
+    hospital = "hospital"
+    investment_fund = "investment_fund"
+    facility_operator = "facility_operator"
+    government_office = "government_office"
+
+
+class OrganisationSize(enum.StrEnum):
+    micro = "micro"
+    small = "small"
+    medium = "medium"
+    large = "large"
+
+
+class Role(enum.StrEnum):
+    platform_operator = "platform_operator"
+    org_admin = "org_admin"
+    member = "member"
+    reviewer = "reviewer"
+    committee_member = "committee_member"
+    facility_manager = "facility_manager"
+    analyst = "analyst"
+
+
+# Roles held platform-wide (granted by an operator); org_admin and member come from memberships.
+PLATFORM_ROLES = (
+    Role.platform_operator,
+    Role.reviewer,
+    Role.committee_member,
+    Role.facility_manager,
+    Role.analyst,
+)
+MEMBERSHIP_ROLES = (Role.org_admin, Role.member)
+
+
+def _enum(e: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings with a CHECK, identical on SQLite and PostgreSQL.
+    return Enum(e, name=name, native_enum=False, length=32, validate_strings=True)
+
+
+class Organisation(Timestamped, Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"))
+    # China: a GB/T 2260 division code; foreign partners: region_code is NULL, country set.
+    country: Mapped[str] = mapped_column(String(2), default="CN")
+    region_code: Mapped[str | None] = mapped_column(String(6))
+    industry_code: Mapped[str | None] = mapped_column(String(4))
+    size: Mapped[OrganisationSize | None] = mapped_column(_enum(OrganisationSize, "org_size"))
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    website: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    teams: Mapped[list[Team]] = relationship(back_populates="organisation")
+
+    __table_args__ = (
+        Index("ix_organisations_kind_region", "kind", "region_code"),
+        Index("ix_organisations_industry", "industry_code"),
+        Index("ix_organisations_name_en", "name_en"),
+    )
+
+
+class Team(Timestamped, Base):
+    """A research team inside a university, institute or enterprise R&D centre."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    field_zh: Mapped[str] = mapped_column(String(200), default="")
+    field_en: Mapped[str] = mapped_column(String(200), default="")
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="teams")
+
+    __table_args__ = (Index("ix_teams_organisation", "organisation_id"),)
+
+
+class Person(Timestamped, Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    # NULL: the person cannot sign in (e.g. imported contact, demo bulk person).
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    locale: Mapped[str] = mapped_column(String(5), default="en")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="person", cascade="all, delete-orphan"
+    )
+    roles: Mapped[list[RoleGrant]] = relationship(
+        back_populates="person", cascade="all, delete-orphan"
+    )
+
+
+class Membership(Timestamped, Base):
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    role: Mapped[Role] = mapped_column(_enum(Role, "membership_role"), default=Role.member)
+    title: Mapped[str] = mapped_column(String(120), default="")
+
+    person: Mapped[Person] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "organisation_id"),
+        CheckConstraint("role IN ('org_admin', 'member')", name="membership_role_kind"),
+        Index("ix_memberships_organisation", "organisation_id"),
+    )
+
+
+class RoleGrant(Timestamped, Base):
+    """A platform-wide role; facility managers may be scoped to an operating organisation."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(_enum(Role, "granted_role"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE")
+    )
+
+    person: Mapped[Person] = relationship(back_populates="roles")
+
+    __table_args__ = (UniqueConstraint("person_id", "role", "organisation_id"),)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    # Only a SHA-256 of the secret is kept; the prefix lets a user recognise a token.
+    prefix: Mapped[str] = mapped_column(String(12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    __tablename__ = "web_sessions"
+    __audited__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SignInAttempt(Base):
+    """Failed and successful sign-ins, for rate limiting across app servers."""
+
+    __tablename__ = "sign_in_attempts"
+    __audited__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    client: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        Index("ix_sign_in_attempts_email_at", "email", "at"),
+        Index("ix_sign_in_attempts_client_at", "client", "at"),
+    )
+
+
+class AuditRecord(Base):
+    """Append-only, hash-chained record of every change (triggers forbid UPDATE/DELETE)."""
+
+    __tablename__ = "audit_records"
+    __audited__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    # ISO-8601 text so that the hashed form survives every backend unchanged.
+    at: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    entity_type: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str] = mapped_column(String(60))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    __table_args__ = (Index("ix_audit_records_entity", "entity_type", "entity_id"),)

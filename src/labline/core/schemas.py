@@ -1,0 +1,216 @@
+"""Validated input and output for organisations, people, roles and tokens."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from labline.core import refdata
+from labline.core.models import OrganisationKind, OrganisationSize, Role
+from labline.schemas import Output, StrictInput
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+# Unified social credit code (GB 32100-2015): no I, O, S, V, Z.
+CREDIT_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+def _check_region(v: str | None) -> str | None:
+    if v is not None and not refdata.is_region_code(v):
+        raise ValueError("unknown region code; use a GB/T 2260 code such as 440300 (Shenzhen)")
+    return v
+
+
+def _check_industry(v: str | None) -> str | None:
+    if v is not None and not refdata.is_industry_code(v):
+        raise ValueError(
+            "unknown industry code; use a GB/T 4754-2017 code such as 3825 (photovoltaic devices)"
+        )
+    return v
+
+
+def _check_country(v: str | None) -> str | None:
+    if v is not None and not refdata.is_country_code(v):
+        raise ValueError("unknown country; use an ISO 3166-1 alpha-2 code such as CN or DE")
+    return v
+
+
+class _OrganisationFields(StrictInput):
+    @field_validator("region_code", check_fields=False)
+    @classmethod
+    def _region(cls, v: str | None) -> str | None:
+        return _check_region(v)
+
+    @field_validator("industry_code", check_fields=False)
+    @classmethod
+    def _industry(cls, v: str | None) -> str | None:
+        return _check_industry(v)
+
+    @field_validator("country", check_fields=False)
+    @classmethod
+    def _country(cls, v: str | None) -> str | None:
+        return _check_country(v.upper() if v else v)
+
+    @field_validator("credit_code", check_fields=False)
+    @classmethod
+    def _credit(cls, v: str | None) -> str | None:
+        if v is not None and not CREDIT_RE.match(v):
+            raise ValueError("a unified social credit code has 18 characters, e.g. 91440300MA5F00000X")
+        return v
+
+
+class OrganisationCreate(_OrganisationFields):
+    name_zh: str = Field(default="", max_length=200)
+    name_en: str = Field(default="", max_length=200)
+    kind: OrganisationKind
+    country: str = Field(default="CN", min_length=2, max_length=2)
+    region_code: str | None = Field(default=None, max_length=6)
+    industry_code: str | None = Field(default=None, max_length=4)
+    size: OrganisationSize | None = None
+    credit_code: str | None = None
+    website: str | None = Field(default=None, max_length=300)
+    description: str = Field(default="", max_length=20_000)
+
+    @model_validator(mode="after")
+    def _named_and_placed(self) -> OrganisationCreate:
+        if not (self.name_zh or self.name_en):
+            raise ValueError("name_zh or name_en: give the name in at least one language")
+        if self.country == "CN" and self.region_code is None:
+            raise ValueError("region_code: required for an organisation in China")
+        if self.country != "CN" and self.region_code is not None:
+            raise ValueError("region_code: only for organisations in China; leave it empty")
+        return self
+
+
+class OrganisationUpdate(_OrganisationFields):
+    name_zh: str | None = Field(default=None, max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    kind: OrganisationKind | None = None
+    region_code: str | None = Field(default=None, max_length=6)
+    industry_code: str | None = Field(default=None, max_length=4)
+    size: OrganisationSize | None = None
+    website: str | None = Field(default=None, max_length=300)
+    description: str | None = Field(default=None, max_length=20_000)
+
+
+class OrganisationRead(Output):
+    id: int
+    name_zh: str
+    name_en: str
+    kind: OrganisationKind
+    country: str
+    region_code: str | None
+    industry_code: str | None
+    size: OrganisationSize | None
+    credit_code: str | None
+    website: str | None
+    description: str
+    created_at: datetime
+
+
+class OrganisationFilter(StrictInput):
+    q: str | None = Field(default=None, max_length=200)
+    kind: OrganisationKind | None = None
+    region_code: str | None = Field(default=None, max_length=6)
+    industry_code: str | None = Field(default=None, max_length=4)
+    country: str | None = Field(default=None, max_length=2)
+
+
+Locale = Literal["en", "zh"]
+
+
+class PersonCreate(StrictInput):
+    email: str = Field(max_length=254)
+    display_name: str = Field(min_length=1, max_length=120)
+    name_en: str = Field(default="", max_length=120)
+    password: str | None = Field(default=None, min_length=10, max_length=200)
+    locale: Locale = "en"
+    organisation_id: int | None = None
+    membership_role: Literal["org_admin", "member"] = "member"
+    title: str = Field(default="", max_length=120)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, v: str) -> str:
+        if not EMAIL_RE.match(v):
+            raise ValueError("not an e-mail address")
+        return v.lower()
+
+
+class PersonUpdate(StrictInput):
+    display_name: str | None = Field(default=None, min_length=1, max_length=120)
+    name_en: str | None = Field(default=None, max_length=120)
+    locale: Locale | None = None
+    is_active: bool | None = None
+
+
+class PasswordChange(StrictInput):
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(min_length=10, max_length=200)
+
+
+class MembershipRead(Output):
+    organisation_id: int
+    role: Role
+    title: str
+
+
+class PersonRead(Output):
+    id: int
+    display_name: str
+    name_en: str
+    email: str | None = None  # only for those allowed to see contacts
+    locale: str
+    is_active: bool
+    roles: list[Role] = []
+    memberships: list[MembershipRead] = []
+
+
+class RoleGrantCreate(StrictInput):
+    role: Literal["platform_operator", "reviewer", "committee_member", "facility_manager", "analyst"]
+    organisation_id: int | None = None
+
+
+class TokenCreate(StrictInput):
+    name: str = Field(min_length=1, max_length=80)
+    expires_in_days: int | None = Field(default=90, ge=1, le=3650)
+
+
+class TokenRead(Output):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenRead):
+    token: str = Field(description="The secret; shown once, never again")
+
+
+class SignIn(StrictInput):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=200)
+
+
+class AuditRecordRead(Output):
+    seq: int
+    at: str
+    actor: str
+    action: str
+    entity_type: str
+    entity_id: str
+    before: str | None
+    after: str | None
+    hash: str
+
+
+class ChainReportRead(Output):
+    checked: int
+    ok: bool
+    first_broken_seq: int | None
+    reason: str

@@ -1,0 +1,1 @@
+"""Core services: rules and queries. Keyword-only; they flush but never commit."""

@@ -1,0 +1,1 @@
+"""The demo world: a deterministic, believable, bilingual innovation region."""

@@ -1,0 +1,67 @@
+"""`labline demo`: build the demo world into the data folder, optionally serve it."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from sqlalchemy import func, select
+
+from labline.clitools import console, engine_of, progress, unit_of_work
+from labline.core.models import Organisation
+from labline.demo import world as demo_world
+
+
+@click.command()
+@click.option("--size", type=click.Choice(sorted(demo_world.SIZES)), default="small", show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True, help="Same seed, same world.")
+@click.option("--reset", is_flag=True, help="Erase the database's records first.")
+@click.option("--serve", "then_serve", is_flag=True, help="Serve the platform afterwards.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.pass_context
+def demo(
+    ctx: click.Context, size: str, seed: int, reset: bool, then_serve: bool, host: str, port: int
+) -> None:
+    """Build a deterministic, bilingual demo world (and serve it with --serve)."""
+    from labline.core import database
+
+    engine = engine_of(ctx)
+    with engine.connect() as conn:
+        existing = conn.scalar(select(func.count()).select_from(Organisation)) or 0
+    if existing and reset:
+        database.wipe(engine)
+        existing = 0
+    if existing:
+        console.print(
+            f"The database already holds {existing} organisations; keeping it"
+            " (use --reset to rebuild the demo world)."
+        )
+    else:
+        started = time.perf_counter()
+        with unit_of_work(ctx) as (session, _actor), progress() as bar:
+            tasks: dict[str, int] = {}
+
+            def report(step: str, done: int, total: int) -> None:
+                if step not in tasks:
+                    tasks[step] = bar.add_task(step, total=total)
+                bar.update(tasks[step], completed=done, total=total)
+
+            built = demo_world.build(session, size=size, seed=seed, progress=report)
+            if engine.dialect.name == "postgresql":
+                database.reset_sequences(session.connection())
+        counts = ", ".join(f"{n} {t}" for t, n in built.counts.items())
+        console.print(f"demo world '{size}' (seed {seed}) built in {time.perf_counter() - started:.1f} s: {counts}")
+    _print_accounts()
+    if then_serve:
+        from labline.core.cli import serve
+
+        ctx.invoke(serve, host=host, port=port, workers=1)
+
+
+def _print_accounts() -> None:
+    console.print("\n[bold]Demo accounts[/bold] (password for all: "
+                  f"[bold]{demo_world.DEMO_PASSWORD}[/bold])")
+    for email, role, zh, en in demo_world.DEMO_ACCOUNTS:
+        console.print(f"  {role:<18} {email:<28} {zh} / {en}")
+    console.print("")

@@ -1,0 +1,97 @@
+"""Domain errors. Services raise them; the web and CLI edges translate them once.
+
+Every error carries an HTTP status, a stable machine code, a human message and,
+for input problems, the fields at fault with what is allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+    allowed: Any = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"field": self.field, "message": self.message}
+        if self.allowed is not None:
+            out["allowed"] = self.allowed
+        return out
+
+
+class LablineError(Exception):
+    status: int = 400
+    code: str = "bad_request"
+
+    def __init__(self, message: str, *, fields: list[FieldError] | None = None, **extra: Any):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or []
+        self.extra = extra
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"status": self.status, "code": self.code, "message": self.message}
+        body["fields"] = [f.as_dict() for f in self.fields]
+        body.update(self.extra)
+        return body
+
+
+class InvalidInput(LablineError):
+    status = 422
+    code = "invalid_input"
+
+
+class NotFound(LablineError):
+    status = 404
+    code = "not_found"
+
+
+class NotSignedIn(LablineError):
+    status = 401
+    code = "not_signed_in"
+
+
+class NotPermitted(LablineError):
+    status = 403
+    code = "not_permitted"
+
+
+class Conflict(LablineError):
+    status = 409
+    code = "conflict"
+
+
+class TooLarge(LablineError):
+    status = 413
+    code = "too_large"
+
+
+class RateLimited(LablineError):
+    status = 429
+    code = "rate_limited"
+
+
+@dataclass
+class RowError:
+    """One rejected row of an import, with every problem found in it."""
+
+    row: int
+    errors: list[FieldError] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "errors": [e.as_dict() for e in self.errors]}
+
+
+class ImportRejected(InvalidInput):
+    code = "import_rejected"
+
+    def __init__(self, rows: list[RowError], *, total: int) -> None:
+        super().__init__(
+            f"{len(rows)} of {total} rows were rejected; nothing was imported",
+            rejected_rows=[r.as_dict() for r in rows],
+        )
+        self.rows = rows

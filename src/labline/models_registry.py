@@ -1,0 +1,8 @@
+"""Imports every module's tables so that metadata is complete (migrations, backups)."""
+
+from __future__ import annotations
+
+from labline.core import models as _core  # noqa: F401
+from labline.db import Base
+
+metadata = Base.metadata

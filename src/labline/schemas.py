@@ -1,0 +1,60 @@
+"""Shared schema pieces: strict input models and paginated output."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+MAX_PER_PAGE = 100
+
+
+class StrictInput(BaseModel):
+    """Input models reject unknown fields and trim whitespace."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class PageParams(StrictInput):
+    page: int = Field(default=1, ge=1, le=100_000)
+    per_page: int = Field(default=25, ge=1, le=MAX_PER_PAGE)
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+class ErrorField(BaseModel):
+    field: str
+    message: str
+    allowed: object | None = None
+
+
+class ErrorBody(BaseModel):
+    status: int
+    code: str
+    message: str
+    fields: list[ErrorField] = []
+
+
+class ErrorResponse(BaseModel):
+    """The one error shape of the JSON API."""
+
+    error: ErrorBody

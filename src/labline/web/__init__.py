@@ -1,0 +1,1 @@
+"""Shared web layer: layout, i18n, CSRF, error pages, request dependencies."""

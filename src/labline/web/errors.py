@@ -1,0 +1,133 @@
+"""One error shape for every error: JSON under /api/, an HTML page elsewhere.
+
+    {"error": {"status": 422, "code": "invalid_input", "message": "...",
+               "fields": [{"field": "budget_max", "message": "...", "allowed": ...}]}}
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from labline.errors import FieldError, LablineError
+from labline.web import i18n
+from labline.web.render import render
+
+log = logging.getLogger("labline.web")
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "not_signed_in",
+    403: "not_permitted",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "rate_limited",
+    500: "internal_error",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    if request.url.path.startswith("/api/"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_response(request: Request, body: dict[str, Any]) -> Response:
+    status = int(body["status"])
+    headers = {}
+    if status == 429 and "retry_after_s" in body:
+        headers["Retry-After"] = str(body["retry_after_s"])
+    if _wants_json(request):
+        return JSONResponse({"error": body}, status_code=status, headers=headers)
+    body = {**body, "message": i18n.gettext(body["message"])}
+    response = render(request, "error.html", {"error": body}, status=status)
+    response.headers.update(headers)
+    return response
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")]
+    return ".".join(parts) or "request"
+
+
+def validation_fields(errors: list[Any]) -> list[FieldError]:
+    fields = []
+    for err in errors:
+        ctx = err.get("ctx") or {}
+        allowed = ctx.get("expected") or (
+            {k: v for k, v in ctx.items() if k in ("ge", "le", "gt", "lt", "max_length")} or None
+        )
+        message = str(err.get("msg", "invalid"))
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        name = _field_name(tuple(err.get("loc", ())))
+        # Model-level validators name their field at the start of the message.
+        if name == "request" and ":" in message.split(" ")[0]:
+            name, message = message.split(":", 1)[0], message.split(":", 1)[1].strip()
+        if err.get("type") == "extra_forbidden":
+            message = "unknown field; it is not accepted here"
+        fields.append(FieldError(name, message, allowed))
+    return fields
+
+
+def invalid_input_body(errors: list[Any]) -> dict[str, Any]:
+    fields = validation_fields(errors)
+    return {
+        "status": 422,
+        "code": "invalid_input",
+        "message": "Some fields are not valid: " + ", ".join(f.field for f in fields),
+        "fields": [f.as_dict() for f in fields],
+    }
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(LablineError)
+    async def _domain(request: Request, exc: LablineError) -> Response:
+        return error_response(request, exc.as_dict())
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_validation(request: Request, exc: RequestValidationError) -> Response:
+        return error_response(request, invalid_input_body(list(exc.errors())))
+
+    @app.exception_handler(ValidationError)
+    async def _validation(request: Request, exc: ValidationError) -> Response:
+        return error_response(request, invalid_input_body(list(exc.errors())))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        status = exc.status_code
+        message = exc.detail if isinstance(exc.detail, str) else HTTP_CODES.get(status, "error")
+        if status == 404:
+            message = "There is no page at this address."
+        elif status == 405:
+            message = "This address does not accept this method."
+        body = {
+            "status": status,
+            "code": HTTP_CODES.get(status, "error"),
+            "message": message,
+            "fields": [],
+        }
+        return error_response(request, body)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        body = {
+            "status": 500,
+            "code": "internal_error",
+            "message": "Something went wrong on our side; it has been logged.",
+            "fields": [],
+        }
+        return error_response(request, body)

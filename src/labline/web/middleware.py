@@ -1,0 +1,133 @@
+"""ASGI middleware: locale and CSRF cookie per request, body size limit, security headers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from labline.config import Settings
+from labline.web import csrf, i18n
+
+LANG_COOKIE = "labline_lang"
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                name, _, val = part.strip().partition("=")
+                if name:
+                    out[name] = val
+    return out
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class RequestContext:
+    """Sets the locale and the CSRF token for the request; limits the body size."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cookies = _cookies(scope)
+        locale = cookies.get(LANG_COOKIE)
+        if locale not in i18n.LOCALES:
+            locale = i18n.negotiate(_header(scope, b"accept-language"))
+        token = i18n.set_locale(locale)
+
+        state: dict[str, Any] = scope.setdefault("state", {})
+        csrf_cookie = cookies.get(csrf.COOKIE)
+        new_csrf = None
+        if not csrf.valid_cookie(self.settings.secret_key, csrf_cookie):
+            new_csrf = csrf.new_token(self.settings.secret_key)
+            csrf_cookie = new_csrf
+        state["csrf_token"] = csrf_cookie
+
+        limit = self.settings.max_body_bytes
+        length = _header(scope, b"content-length")
+        if length and length.isdigit() and int(length) > limit:
+            await _too_large(scope, send, limit)
+            i18n._locale.reset(token)
+            return
+
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLarge
+            return message
+
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"content-language", locale.encode()),
+                ]
+                if new_csrf:
+                    secure = "; Secure" if self.settings.is_production else ""
+                    cookie = f"{csrf.COOKIE}={new_csrf}; Path=/; SameSite=Lax{secure}"
+                    headers.append((b"set-cookie", cookie.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_headers)
+        except _BodyTooLarge:
+            if not started:
+                await _too_large(scope, send, limit)
+        finally:
+            i18n._locale.reset(token)
+
+
+async def _too_large(scope: Scope, send: Send, limit: int) -> None:
+    body = {
+        "error": {
+            "status": 413,
+            "code": "too_large",
+            "message": f"The request body is larger than the limit of {limit} bytes.",
+            "fields": [],
+        }
+    }
+    is_api = str(scope.get("path", "")).startswith("/api/")
+    if is_api:
+        payload, ctype = json.dumps(body).encode(), b"application/json"
+    else:
+        msg = body["error"]["message"]
+        payload = f"<!doctype html><title>413</title><h1>413</h1><p>{msg}</p>".encode()
+        ctype = b"text/html; charset=utf-8"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", ctype), (b"content-length", str(len(payload)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})

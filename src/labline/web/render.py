@@ -1,0 +1,71 @@
+"""Jinja2 environment shared by every module's pages, and the render helper."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from labline.web import i18n
+
+MODULES = ("web", "core", "market", "review", "facilities", "indicators", "intel")
+
+
+def _template_dirs() -> list[str]:
+    dirs = []
+    for module in MODULES:
+        try:
+            path = resources.files(f"labline.{module}") / "templates"
+        except ModuleNotFoundError:
+            continue
+        if Path(str(path)).is_dir():
+            dirs.append(str(path))
+    return dirs
+
+
+def _query(request: Request, **changes: Any) -> str:
+    """The current query string with some parameters replaced (for pagination links)."""
+    params = dict(request.query_params)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return "?" + urlencode(params)
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(d) for d in _template_dirs()]),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+    )
+    env.globals.update(pick=i18n.pick, locales=i18n.LOCALE_NAMES, query=_query)
+    return env
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> HTMLResponse:
+    ctx = {
+        "request": request,
+        "actor": getattr(request.state, "actor", None),
+        "locale": i18n.get_locale(),
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "htmx": request.headers.get("hx-request") == "true",
+    }
+    ctx.update(context or {})
+    html = environment().get_template(template).render(ctx)
+    return HTMLResponse(html, status_code=status)

@@ -1,0 +1,117 @@
+"""Test fixtures: every database test runs on SQLite and on PostgreSQL, each case inside an
+outer transaction that is rolled back (join_transaction_mode="create_savepoint")."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from labline.app import create_app
+from labline.config import Settings
+from labline.core import database
+from labline.db import make_engine
+
+PG_ADMIN_URL = os.environ.get(
+    "LABLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _pg_available() -> str | None:
+    try:
+        eng = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with eng.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        eng.dispose()
+        return None
+    except Exception as exc:  # any connection failure means: no PostgreSQL here
+        return str(exc).splitlines()[0]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh database per test session, dropped at the end."""
+    why = _pg_available()
+    if why is not None:
+        if IN_CI:
+            pytest.fail(f"CI must exercise PostgreSQL, but it is not reachable: {why}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {why} (PostgreSQL tests skipped)")
+    name = f"labline_t_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with admin.connect() as conn:
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> str:
+    if backend == "postgresql":
+        return str(request.getfixturevalue("postgres_url"))
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'labline.db'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    eng = make_engine(database_url)
+    database.upgrade(eng)  # the migrations build the schema, as in production
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture()
+def connection(engine: Engine) -> Iterator[Connection]:
+    conn = engine.connect()
+    outer = conn.begin()
+    yield conn
+    outer.rollback()
+    conn.close()
+
+
+@pytest.fixture()
+def session_factory(connection: Connection) -> sessionmaker[Session]:
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture()
+def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    session = session_factory()
+    yield session
+    session.close()
+
+
+@pytest.fixture()
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(env="test", data_dir=tmp_path, database_url=database_url)
+
+
+@pytest.fixture()
+def app(settings: Settings, session_factory: sessionmaker[Session]):  # type: ignore[no-untyped-def]
+    return create_app(settings, session_factory=session_factory)
+
+
+@pytest.fixture()
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
