@@ -23,6 +23,7 @@ from labline.core.service.audit_log import list_records
 from labline.errors import FieldError, InvalidInput, LablineError, NotSignedIn
 from labline.schemas import Page, PageParams
 from labline.web import i18n
+from labline.web.i18n import N_
 from labline.web.deps import (
     SESSION_COOKIE,
     CsrfChecked,
@@ -77,27 +78,50 @@ def home(request: Request, db: Db, actor: CurrentActor) -> Response:
     return render(request, "core/home.html", {"cards": _home_cards(actor)})
 
 
+ROLE_CARDS: dict[Role, tuple[str, str, str]] = {
+    Role.platform_operator: (
+        N_("Platform operation"),
+        N_("Curate records, manage people and roles, read the audit trail."),
+        "/audit",
+    ),
+    Role.org_admin: (
+        N_("Your organisation"),
+        N_("Keep your organisation's profile and members up to date."),
+        "/account",
+    ),
+    Role.member: (N_("Your work"), N_("Your organisations, teams and API tokens."), "/account"),
+    Role.reviewer: (N_("Reviews"), N_("Proposals assigned to you for review."), "/account"),
+    Role.committee_member: (
+        N_("Committee"),
+        N_("Non-consensus projects awaiting deliberation."),
+        "/account",
+    ),
+    Role.facility_manager: (
+        N_("Facilities"),
+        N_("Instruments, bookings and usage you manage."),
+        "/account",
+    ),
+    Role.analyst: (N_("Indicators"), N_("Figures, indices and reports."), "/account"),
+}
+
+
 def _home_cards(actor: Any) -> list[dict[str, str]]:
     """What each role comes to labline for; links to the pages that exist."""
     cards = [
-        {"title": "Organisations", "text": "Browse enterprises, universities, institutes and funds.",
-         "href": "/organisations"},
+        {
+            "title": N_("Organisations"),
+            "text": N_("Browse enterprises, universities, institutes and funds."),
+            "href": "/organisations",
+        }
     ]
     if actor.is_anonymous:
         return cards
-    cards.append({"title": "People", "text": "Find people and their roles.", "href": "/people"})
-    by_role = {
-        Role.platform_operator: ("Platform operation", "Curate records, manage people and roles, read the audit trail.", "/audit"),
-        Role.org_admin: ("Your organisation", "Keep your organisation's profile and members up to date.", "/account"),
-        Role.member: ("Your work", "Your organisations, teams and API tokens.", "/account"),
-        Role.reviewer: ("Reviews", "Proposals assigned to you for review.", "/account"),
-        Role.committee_member: ("Committee", "Non-consensus projects awaiting deliberation.", "/account"),
-        Role.facility_manager: ("Facilities", "Instruments, bookings and usage you manage.", "/account"),
-        Role.analyst: ("Indicators", "Figures, indices and reports.", "/account"),
-    }
+    cards.append(
+        {"title": N_("People"), "text": N_("Find people and their roles."), "href": "/people"}
+    )
     for role in Role:
         if actor.has(role):
-            title, text, href = by_role[role]
+            title, text, href = ROLE_CARDS[role]
             cards.append({"title": title, "text": text, "href": href, "role": role.value})
     return cards
 
@@ -126,7 +150,10 @@ def sign_in(
         # The failed attempt must be kept for throttling even though we answer with an error.
         db.commit()
         ctx = {"next": _safe_next(next), "email": email, "error": exc.as_dict()}
-        return render(request, "core/sign_in.html", ctx, status=exc.status)
+        response = render(request, "core/sign_in.html", ctx, status=exc.status)
+        if "retry_after_s" in exc.extra:
+            response.headers["Retry-After"] = str(exc.extra["retry_after_s"])
+        return response
     secret = auth.open_session(db, settings=settings, person=person)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(

@@ -76,7 +76,7 @@ class OrganisationCreate(_OrganisationFields):
     @model_validator(mode="after")
     def _named_and_placed(self) -> OrganisationCreate:
         if not (self.name_zh or self.name_en):
-            raise ValueError("name_zh or name_en: give the name in at least one language")
+            raise ValueError("name_zh: give the name in Chinese or English (name_en), or both")
         if self.country == "CN" and self.region_code is None:
             raise ValueError("region_code: required for an organisation in China")
         if self.country != "CN" and self.region_code is not None:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -57,6 +58,10 @@ def error_response(request: Request, body: dict[str, Any]) -> Response:
     return response
 
 
+FIELD_PREFIX = re.compile(r"^([a-z][a-z0-9_.]*): (.+)$", re.S)
+_MODEL_LEVEL: tuple[str, ...] = ()
+
+
 def _field_name(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")]
     return ".".join(parts) or "request"
@@ -73,9 +78,10 @@ def validation_fields(errors: list[Any]) -> list[FieldError]:
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
         name = _field_name(tuple(err.get("loc", ())))
-        # Model-level validators name their field at the start of the message.
-        if name == "request" and ":" in message.split(" ")[0]:
-            name, message = message.split(":", 1)[0], message.split(":", 1)[1].strip()
+        # Model-level validators name their field at the start of the message: "field: why".
+        named = FIELD_PREFIX.match(message)
+        if named and name in ("request", *_MODEL_LEVEL):
+            name, message = named.group(1), named.group(2)
         if err.get("type") == "extra_forbidden":
             message = "unknown field; it is not accepted here"
         fields.append(FieldError(name, message, allowed))

@@ -34,6 +34,11 @@ def catalogue(locale: str) -> dict[str, str]:
     }
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogue where it is defined; translated where shown."""
+    return message
+
+
 def set_locale(locale: str) -> contextvars.Token[str]:
     return _locale.set(locale if locale in LOCALES else DEFAULT_LOCALE)
 

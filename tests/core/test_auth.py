@@ -1,0 +1,130 @@
+"""Sign-in, sessions, CSRF, rate limiting and personal API tokens."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from labline.core.models import ApiToken, Role, WebSession
+from tests.factories import PASSWORD, bearer, make_org, make_person, sign_in
+
+
+def test_password_is_hashed_with_argon2id(db):
+    person = make_person(db)
+    assert person.password_hash.startswith("$argon2id$")
+
+
+def test_sign_in_sets_an_http_only_session_and_sign_out_ends_it(client, db):
+    person = make_person(db, roles=(Role.analyst,))
+    sign_in(client, person.email)
+    cookie = [c for c in client.cookies.jar if c.name == "labline_session"][0]
+    assert cookie.has_nonstandard_attr("HttpOnly") or cookie._rest.get("HttpOnly") is not None
+    home = client.get("/")
+    assert person.display_name in home.text and 'data-role="analyst"' in home.text
+    csrf = client.cookies.get("labline_csrf")
+    assert client.post("/sign-out", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    assert db.scalar(select(WebSession).where(WebSession.person_id == person.id)) is None
+    assert client.get("/account").status_code == 401
+
+
+def test_wrong_password_is_refused_with_the_form_again(client, db):
+    person = make_person(db)
+    client.get("/sign-in")
+    r = client.post("/sign-in", data={"email": person.email, "password": "nope",
+                                      "csrf_token": client.cookies.get("labline_csrf")})
+    assert r.status_code == 422 and 'name="password"' in r.text
+    assert "not right" in r.text
+
+
+def test_form_post_without_csrf_token_is_refused(client, db):
+    person = make_person(db)
+    client.get("/sign-in")
+    r = client.post("/sign-in", data={"email": person.email, "password": PASSWORD})
+    assert r.status_code == 403 and 'data-code="csrf_failed"' in r.text
+    r = client.post("/sign-in", data={"email": person.email, "password": PASSWORD, "csrf_token": "forged.value"})
+    assert r.status_code == 403
+
+
+def test_sign_in_is_rate_limited_per_account(client, db):
+    person = make_person(db)
+    client.get("/sign-in")
+    token = client.cookies.get("labline_csrf")
+    statuses = [
+        client.post("/sign-in", data={"email": person.email, "password": f"bad{i}", "csrf_token": token}).status_code
+        for i in range(6)
+    ]
+    assert statuses[:5] == [422] * 5 and statuses[5] == 429
+    # Even the right password waits until the window passes.
+    r = client.post("/sign-in", data={"email": person.email, "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 429 and "Retry-After" in r.headers
+
+
+def test_redirect_after_sign_in_stays_on_site(client, db):
+    person = make_person(db)
+    client.get("/sign-in")
+    r = client.post("/sign-in", data={"email": person.email, "password": PASSWORD, "next": "https://evil.example/",
+                                      "csrf_token": client.cookies.get("labline_csrf")}, follow_redirects=False)
+    assert r.headers["location"] == "/"
+
+
+def test_api_token_lifecycle(client, db):
+    person = make_person(db, org=make_org(db))
+    h = bearer(db, person)
+    me = client.get("/api/v1/me", headers=h)
+    assert me.status_code == 200 and me.json()["email"] == person.email
+    created = client.post("/api/v1/tokens", json={"name": "ci", "expires_in_days": 7}, headers=h)
+    assert created.status_code == 201
+    secret = created.json()["token"]
+    assert secret.startswith("llt_")
+    stored = db.scalar(select(ApiToken).where(ApiToken.id == created.json()["id"]))
+    assert secret not in (stored.token_hash, stored.prefix)
+    h2 = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/me", headers=h2).status_code == 200
+    assert client.delete(f"/api/v1/tokens/{created.json()['id']}", headers=h).status_code == 200
+    r = client.get("/api/v1/me", headers=h2)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "not_signed_in"
+
+
+def test_nobody_revokes_another_persons_token(client, db):
+    a, b = make_person(db), make_person(db)
+    ha = bearer(db, a)
+    tok = client.post("/api/v1/tokens", json={"name": "mine"}, headers=ha).json()
+    r = client.delete(f"/api/v1/tokens/{tok['id']}", headers=bearer(db, b))
+    assert r.status_code == 404
+
+
+@pytest.mark.parametrize("header", ["Bearer llt_unknown", "Bearer ", "Basic abc"])
+def test_bad_tokens(client, header):
+    r = client.get("/api/v1/me", headers={"Authorization": header})
+    assert r.status_code == 401
+
+
+def test_account_page_creates_a_token_shown_once(client, db):
+    person = make_person(db)
+    sign_in(client, person.email)
+    r = client.post("/account/tokens", data={"name": "laptop", "expires_in_days": "30",
+                                             "csrf_token": client.cookies.get("labline_csrf")})
+    assert r.status_code == 201 and 'data-testid="new-token"' in r.text
+    assert 'data-testid="new-token"' not in client.get("/account").text
+
+
+def test_settings_refuse_default_secret_in_production():
+    from labline.config import Settings, UnsafeSettings
+
+    with pytest.raises((UnsafeSettings, ValueError), match="SECRET_KEY"):
+        Settings(env="production", base_url="https://x.cn")
+    ok = Settings(env="production", base_url="https://x.cn", secret_key="k" * 40)
+    assert ok.is_production
+
+
+def test_settings_from_environment_and_file(tmp_path, monkeypatch):
+    from labline.config import Settings
+
+    f = tmp_path / "labline.toml"
+    f.write_text('data_dir = "/srv/labline"\ndefault_locale = "zh"\n', encoding="utf-8")
+    monkeypatch.setenv("LABLINE_CONFIG_FILE", str(f))
+    monkeypatch.setenv("LABLINE_DEFAULT_LOCALE", "en")
+    s = Settings()
+    assert str(s.data_dir) == "/srv/labline"
+    assert s.default_locale == "en"  # the environment wins over the file
+    assert s.resolved_database_url.endswith("/srv/labline/labline.db")

@@ -1,0 +1,187 @@
+"""Every route against every role (and anonymous). A new route without a row fails here.
+
+Expectations are per route: the status each actor gets. Pages sign in with a session
+cookie, the API with a personal token, as real clients do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from labline.core.models import Role
+from labline.core.schemas import TokenCreate
+from labline.core.service import auth
+from labline.config import Settings
+from tests.factories import make_org, make_person
+
+ACTORS = ["anonymous", *[r.value for r in Role]]
+ALL = dict.fromkeys(ACTORS, 200)
+
+
+def only(ok: int, allowed: tuple[str, ...], *, anon: int = 401, others: int = 403) -> dict[str, int]:
+    return {a: ok if a in allowed else (anon if a == "anonymous" else others) for a in ACTORS}
+
+
+def signed_in(ok: int = 200) -> dict[str, int]:
+    return {a: 401 if a == "anonymous" else ok for a in ACTORS}
+
+
+OPERATOR = ("platform_operator",)
+ORG_MANAGERS = ("platform_operator", "org_admin")
+
+
+@dataclass
+class Case:
+    expect: dict[str, int]
+    body: Any = None
+    form: dict[str, str] | None = None
+
+
+# (method, path template) -> Case; {org}, {person}, {token} are filled from the world.
+MATRIX: dict[tuple[str, str], Case] = {
+    ("GET", "/"): Case(ALL),
+    ("GET", "/healthz"): Case(ALL),
+    ("GET", "/api/docs"): Case(ALL),
+    ("GET", "/sign-in"): Case(ALL),
+    ("POST", "/sign-in"): Case(dict.fromkeys(ACTORS, 422), form={"email": "x@y.cn", "password": "wrong"}),
+    ("POST", "/sign-out"): Case(dict.fromkeys(ACTORS, 303), form={}),
+    ("GET", "/lang/{locale}"): Case(dict.fromkeys(ACTORS, 303)),
+    ("GET", "/organisations"): Case(ALL),
+    ("GET", "/organisations/new"): Case(only(200, OPERATOR)),
+    ("POST", "/organisations/new"): Case(
+        only(303, OPERATOR),
+        form={"name_zh": "新机构", "kind": "enterprise", "country": "CN", "region_code": "320500"},
+    ),
+    ("GET", "/organisations/{organisation_id}"): Case(ALL),
+    ("GET", "/organisations/{organisation_id}/edit"): Case(only(200, ORG_MANAGERS)),
+    ("POST", "/organisations/{organisation_id}/edit"): Case(
+        only(303, ORG_MANAGERS), form={"name_zh": "改名", "kind": "enterprise", "region_code": "440300"}
+    ),
+    ("GET", "/people"): Case(signed_in()),
+    ("GET", "/people/{person_id}"): Case(signed_in()),
+    ("GET", "/account"): Case(signed_in()),
+    ("POST", "/account/tokens"): Case(signed_in(201), form={"name": "t", "expires_in_days": "5"}),
+    ("POST", "/account/tokens/{token_id}/revoke"): Case(only(303, OPERATOR, others=404), form={}),
+    ("GET", "/audit"): Case(only(200, OPERATOR)),
+    ("GET", "/api/v1/me"): Case(signed_in()),
+    ("GET", "/api/v1/organisations"): Case(ALL),
+    ("POST", "/api/v1/organisations"): Case(
+        only(201, OPERATOR), body={"name_en": "Matrix Co", "kind": "enterprise", "region_code": "320500"}
+    ),
+    ("GET", "/api/v1/organisations/{organisation_id}"): Case(ALL),
+    ("PATCH", "/api/v1/organisations/{organisation_id}"): Case(
+        only(200, ORG_MANAGERS), body={"website": "https://m.example.cn"}
+    ),
+    ("GET", "/api/v1/people"): Case(signed_in()),
+    ("POST", "/api/v1/people"): Case(
+        only(201, ORG_MANAGERS), body={"email": "new.{actor}@m.cn", "display_name": "新人", "organisation_id": "{org}"}
+    ),
+    ("GET", "/api/v1/people/{person_id}"): Case(signed_in()),
+    ("PATCH", "/api/v1/people/{person_id}"): Case(only(200, OPERATOR), body={"name_en": "Renamed"}),
+    ("POST", "/api/v1/people/{person_id}/roles"): Case(only(201, OPERATOR), body={"role": "reviewer"}),
+    ("DELETE", "/api/v1/people/{person_id}/roles/{role}"): Case(only(204, OPERATOR)),
+    ("GET", "/api/v1/tokens"): Case(signed_in()),
+    ("POST", "/api/v1/tokens"): Case(signed_in(201), body={"name": "matrix"}),
+    ("DELETE", "/api/v1/tokens/{token_id}"): Case(only(200, OPERATOR, others=404)),
+    ("GET", "/api/v1/audit"): Case(only(200, OPERATOR)),
+    ("GET", "/api/v1/audit/verify"): Case(only(200, OPERATOR)),
+    ("GET", "/api/v1/refdata/regions"): Case(ALL),
+    ("GET", "/api/v1/refdata/industries"): Case(ALL),
+    ("GET", "/api/v1/refdata/countries"): Case(ALL),
+}
+
+
+def app_routes() -> set[tuple[str, str]]:
+    from labline.app import create_app
+
+    app = create_app(Settings(env="test", database_url="sqlite://"))
+    found = set()
+
+    def walk(routes: list[Any]) -> None:
+        for route in routes:
+            inner = getattr(route, "original_router", None)  # FastAPI's included routers
+            if inner is not None:
+                walk(inner.routes)
+                continue
+            path = getattr(route, "path", "")
+            if path == "/api/openapi.json" or path.startswith("/static"):
+                continue
+            for method in (getattr(route, "methods", None) or set()) - {"HEAD", "OPTIONS"}:
+                found.add((method, path))
+
+    walk(app.routes)
+    return found
+
+
+def test_every_route_has_a_row_and_every_row_a_route():
+    routes = app_routes()
+    assert routes - set(MATRIX) == set(), "routes without a permission row"
+    assert set(MATRIX) - routes == set(), "rows for routes that no longer exist"
+
+
+@pytest.fixture()
+def world(db):
+    org = make_org(db)
+    people = {}
+    for role in Role:
+        if role in (Role.org_admin, Role.member):
+            people[role.value] = make_person(db, org=org, org_role=role, password=False)
+        else:
+            people[role.value] = make_person(db, roles=(role,), password=False)
+    target = make_person(db, roles=(Role.reviewer,), password=False)
+    op_actor = auth.actor_for(db, people["platform_operator"].id)
+    token, _secret = auth.create_token(db, actor=op_actor, data=TokenCreate(name="victim"))
+    db.flush()
+    return {"org": org, "people": people, "target": target, "token": token}
+
+
+def _fill(template: str, world: dict[str, Any], actor: str) -> str:
+    return (
+        template.replace("{organisation_id}", str(world["org"].id))
+        .replace("{person_id}", str(world["target"].id))
+        .replace("{token_id}", str(world["token"].id))
+        .replace("{role}", "reviewer")
+        .replace("{locale}", "zh")
+        .replace("{org}", str(world["org"].id))
+        .replace("{actor}", actor)
+    )
+
+
+def _body(body: Any, world: dict[str, Any], actor: str) -> Any:
+    if isinstance(body, dict):
+        out = {}
+        for k, v in body.items():
+            v = _fill(v, world, actor) if isinstance(v, str) else v
+            out[k] = int(v) if k == "organisation_id" else v
+        return out
+    return body
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
+def test_route_permission(client, db, world, settings, route, actor):
+    method, template = route
+    case = MATRIX[route]
+    url = _fill(template, world, actor)
+    headers: dict[str, str] = {}
+    if actor != "anonymous":
+        person = world["people"][actor]
+        if url.startswith("/api/"):
+            _t, secret = auth.create_token(db, actor=auth.actor_for(db, person.id), data=TokenCreate(name="m"))
+            headers["Authorization"] = f"Bearer {secret}"
+        else:
+            secret = auth.open_session(db, settings=settings, person=person)
+            client.cookies.set("labline_session", secret)
+        db.flush()
+    if case.form is not None:
+        client.get("/sign-in")  # obtain the CSRF cookie like a browser would
+        form = {k: _fill(v, world, actor) for k, v in case.form.items()}
+        form["csrf_token"] = client.cookies.get("labline_csrf") or ""
+        r = client.request(method, url, data=form, headers=headers, follow_redirects=False)
+    else:
+        r = client.request(method, url, json=_body(case.body, world, actor), headers=headers,
+                           follow_redirects=False)
+    assert r.status_code == case.expect[actor], f"{method} {url} as {actor}: {r.status_code} {r.text[:300]}"
