@@ -19,8 +19,12 @@ _HASH = hash_password(PASSWORD)
 def make_org(db: Session, **fields: Any) -> Organisation:
     n = next(_seq)
     values: dict[str, Any] = {
-        "name_zh": f"测试企业{n}", "name_en": f"Test Enterprise {n}", "kind": "enterprise",
-        "country": "CN", "region_code": "440300", "industry_code": "3825",
+        "name_zh": f"测试企业{n}",
+        "name_en": f"Test Enterprise {n}",
+        "kind": "enterprise",
+        "country": "CN",
+        "region_code": "440300",
+        "industry_code": "3825",
     }
     values.update(fields)
     org = Organisation(**values)

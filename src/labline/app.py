@@ -49,7 +49,7 @@ def create_app(
         version=__version__,
         description="From the lab to the production line. Authenticate with a personal API"
         " token: `Authorization: Bearer llt_...` (create one on your account page or with"
-        " `labline users token`). Every error has the same shape: `{\"error\": {...}}`.",
+        ' `labline users token`). Every error has the same shape: `{"error": {...}}`.',
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine, select
@@ -18,9 +19,9 @@ from labline.config import Settings
 from labline.core.access import Actor, command_line_actor
 from labline.core.audit import AuditActor
 from labline.db import make_engine, make_sessionmaker
-from labline.errors import LablineError
+from labline.errors import LablineError, invalid_input
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 def settings_of(ctx: click.Context) -> Settings:
@@ -49,7 +50,9 @@ def engine_of(ctx: click.Context, *, migrate_fresh: bool = True) -> Engine:
 
 
 @contextmanager
-def unit_of_work(ctx: click.Context, *, as_email: str | None = None) -> Iterator[tuple[Session, Actor]]:
+def unit_of_work(
+    ctx: click.Context, *, as_email: str | None = None
+) -> Iterator[tuple[Session, Actor]]:
     """One transaction for one command, acting as the command line or as a named person."""
     from labline.core.models import Person
     from labline.core.service.auth import actor_for
@@ -94,6 +97,8 @@ class DomainErrors(click.Group):
             return super().invoke(ctx)
         except LablineError as exc:
             fail(exc)
+        except ValidationError as exc:
+            fail(invalid_input(list(exc.errors())))
 
 
 def progress() -> Progress:

@@ -6,6 +6,7 @@ for input problems, the fields at fault with what is allowed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,3 +96,43 @@ class ImportRejected(InvalidInput):
             rejected_rows=[r.as_dict() for r in rows],
         )
         self.rows = rows
+
+
+# --- pydantic validation errors as field errors -------------------------------------------
+
+FIELD_PREFIX = re.compile(r"^([a-z][a-z0-9_.]*): (.+)$", re.S)
+_MODEL_LEVEL: tuple[str, ...] = ()
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")]
+    return ".".join(parts) or "request"
+
+
+def validation_fields(errors: list[Any]) -> list[FieldError]:
+    fields = []
+    for err in errors:
+        ctx = err.get("ctx") or {}
+        allowed = ctx.get("expected") or (
+            {k: v for k, v in ctx.items() if k in ("ge", "le", "gt", "lt", "max_length")} or None
+        )
+        message = str(err.get("msg", "invalid"))
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        name = _field_name(tuple(err.get("loc", ())))
+        # Model-level validators name their field at the start of the message: "field: why".
+        named = FIELD_PREFIX.match(message)
+        if named and name in ("request", *_MODEL_LEVEL):
+            name, message = named.group(1), named.group(2)
+        if err.get("type") == "extra_forbidden":
+            message = "unknown field; it is not accepted here"
+        fields.append(FieldError(name, message, allowed))
+    return fields
+
+
+def invalid_input(errors: list[Any]) -> InvalidInput:
+    """The InvalidInput for a pydantic ValidationError's errors()."""
+    fields = validation_fields(errors)
+    return InvalidInput(
+        "Some fields are not valid: " + ", ".join(f.field for f in fields), fields=fields
+    )

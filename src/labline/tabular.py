@@ -44,9 +44,11 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
         rows = []
         for row in reader:
             if None in row:
-                row["__extra__"] = row.pop(None)  # type: ignore[call-overload]
-            rows.append({k: v.strip() for k, v in row.items() if isinstance(v, str) and v.strip()}
-                        | ({"__extra__": row["__extra__"]} if "__extra__" in row else {}))
+                row["__extra__"] = row.pop(None)
+            rows.append(
+                {k: v.strip() for k, v in row.items() if isinstance(v, str) and v.strip()}
+                | ({"__extra__": row["__extra__"]} if "__extra__" in row else {})
+            )
         return rows
     from openpyxl import load_workbook
 
@@ -72,7 +74,9 @@ def write_rows(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]
     n = 0
     if fmt == ".json":
         data = [{c: r.get(c) for c in columns} for r in rows]
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        tmp.write_text(
+            json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+        )
         n = len(data)
     elif fmt == ".csv":
         with tmp.open("w", encoding="utf-8", newline="") as fh:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -37,7 +38,7 @@ def test_create_update_delete_are_recorded_with_before_and_after(db):
 def test_session_actor_wins_over_context(db):
     db.info["audit_actor"] = AuditActor(3, "person:3 x@y.cn")
     org = make_org(db)
-    rec = [r for r in _records(db) if r.entity_id == str(org.id)][0]
+    rec = next(r for r in _records(db) if r.entity_id == str(org.id))
     assert rec.actor_id == 3
 
 
@@ -45,7 +46,7 @@ def test_secrets_are_redacted(db):
     from tests.factories import make_person
 
     person = make_person(db)
-    rec = [r for r in _records(db, "people") if r.entity_id == str(person.id)][0]
+    rec = next(r for r in _records(db, "people") if r.entity_id == str(person.id))
     assert json.loads(rec.after)["password_hash"] == "***"
 
 
@@ -55,28 +56,28 @@ def test_chain_verifies_and_links(db):
     report = verify_chain(db)
     assert report.ok and report.checked >= 2
     recs = db.scalars(select(AuditRecord).order_by(AuditRecord.seq)).all()
-    for prev, cur in zip(recs, recs[1:], strict=False):
+    for prev, cur in itertools.pairwise(recs):
         assert cur.prev_hash == prev.hash and cur.seq == prev.seq + 1
 
 
 def test_manual_record_for_bulk_work(db):
-    record(db, action="demo.generate", entity_type="organisations", entity_id="*", after={"rows": 3})
+    record(
+        db, action="demo.generate", entity_type="organisations", entity_id="*", after={"rows": 3}
+    )
     assert _records(db)[-1].action == "demo.generate"
     assert verify_chain(db).ok
 
 
 def test_database_refuses_update_and_delete_of_audit_records(db):
     make_org(db)
-    with pytest.raises(DBAPIError, match="append-only"):
-        with db.begin_nested():
-            db.execute(text("UPDATE audit_records SET actor = 'mallory'"))
-    with pytest.raises(DBAPIError, match="append-only"):
-        with db.begin_nested():
-            db.execute(text("DELETE FROM audit_records"))
+    with pytest.raises(DBAPIError, match="append-only"), db.begin_nested():
+        db.execute(text("UPDATE audit_records SET actor = 'mallory'"))
+    with pytest.raises(DBAPIError, match="append-only"), db.begin_nested():
+        db.execute(text("DELETE FROM audit_records"))
 
 
 def test_tampering_is_found_and_named(db, connection):
-    from labline.core.audit import remove_guard, install_guard
+    from labline.core.audit import install_guard, remove_guard
 
     make_org(db, name_en="One")
     make_org(db, name_en="Two")
@@ -98,10 +99,9 @@ def test_tampering_is_found_and_named(db, connection):
 
 def test_rolled_back_changes_leave_no_record(db):
     before = db.scalar(select(AuditRecord.seq).order_by(AuditRecord.seq.desc()).limit(1)) or 0
-    with pytest.raises(RuntimeError):
-        with db.begin_nested():
-            db.add(Organisation(name_zh="回滚", name_en="", kind="enterprise", region_code="440300"))
-            db.flush()
-            raise RuntimeError("abort")
+    with pytest.raises(RuntimeError), db.begin_nested():
+        db.add(Organisation(name_zh="回滚", name_en="", kind="enterprise", region_code="440300"))
+        db.flush()
+        raise RuntimeError("abort")
     after = db.scalar(select(AuditRecord.seq).order_by(AuditRecord.seq.desc()).limit(1)) or 0
     assert after == before

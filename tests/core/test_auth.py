@@ -17,12 +17,15 @@ def test_password_is_hashed_with_argon2id(db):
 def test_sign_in_sets_an_http_only_session_and_sign_out_ends_it(client, db):
     person = make_person(db, roles=(Role.analyst,))
     sign_in(client, person.email)
-    cookie = [c for c in client.cookies.jar if c.name == "labline_session"][0]
+    cookie = next(c for c in client.cookies.jar if c.name == "labline_session")
     assert cookie.has_nonstandard_attr("HttpOnly") or cookie._rest.get("HttpOnly") is not None
     home = client.get("/")
     assert person.display_name in home.text and 'data-role="analyst"' in home.text
     csrf = client.cookies.get("labline_csrf")
-    assert client.post("/sign-out", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    assert (
+        client.post("/sign-out", data={"csrf_token": csrf}, follow_redirects=False).status_code
+        == 303
+    )
     assert db.scalar(select(WebSession).where(WebSession.person_id == person.id)) is None
     assert client.get("/account").status_code == 401
 
@@ -30,8 +33,14 @@ def test_sign_in_sets_an_http_only_session_and_sign_out_ends_it(client, db):
 def test_wrong_password_is_refused_with_the_form_again(client, db):
     person = make_person(db)
     client.get("/sign-in")
-    r = client.post("/sign-in", data={"email": person.email, "password": "nope",
-                                      "csrf_token": client.cookies.get("labline_csrf")})
+    r = client.post(
+        "/sign-in",
+        data={
+            "email": person.email,
+            "password": "nope",
+            "csrf_token": client.cookies.get("labline_csrf"),
+        },
+    )
     assert r.status_code == 422 and 'name="password"' in r.text
     assert "not right" in r.text
 
@@ -41,7 +50,9 @@ def test_form_post_without_csrf_token_is_refused(client, db):
     client.get("/sign-in")
     r = client.post("/sign-in", data={"email": person.email, "password": PASSWORD})
     assert r.status_code == 403 and 'data-code="csrf_failed"' in r.text
-    r = client.post("/sign-in", data={"email": person.email, "password": PASSWORD, "csrf_token": "forged.value"})
+    r = client.post(
+        "/sign-in", data={"email": person.email, "password": PASSWORD, "csrf_token": "forged.value"}
+    )
     assert r.status_code == 403
 
 
@@ -50,20 +61,32 @@ def test_sign_in_is_rate_limited_per_account(client, db):
     client.get("/sign-in")
     token = client.cookies.get("labline_csrf")
     statuses = [
-        client.post("/sign-in", data={"email": person.email, "password": f"bad{i}", "csrf_token": token}).status_code
+        client.post(
+            "/sign-in", data={"email": person.email, "password": f"bad{i}", "csrf_token": token}
+        ).status_code
         for i in range(6)
     ]
     assert statuses[:5] == [422] * 5 and statuses[5] == 429
     # Even the right password waits until the window passes.
-    r = client.post("/sign-in", data={"email": person.email, "password": PASSWORD, "csrf_token": token})
+    r = client.post(
+        "/sign-in", data={"email": person.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert r.status_code == 429 and "Retry-After" in r.headers
 
 
 def test_redirect_after_sign_in_stays_on_site(client, db):
     person = make_person(db)
     client.get("/sign-in")
-    r = client.post("/sign-in", data={"email": person.email, "password": PASSWORD, "next": "https://evil.example/",
-                                      "csrf_token": client.cookies.get("labline_csrf")}, follow_redirects=False)
+    r = client.post(
+        "/sign-in",
+        data={
+            "email": person.email,
+            "password": PASSWORD,
+            "next": "https://evil.example/",
+            "csrf_token": client.cookies.get("labline_csrf"),
+        },
+        follow_redirects=False,
+    )
     assert r.headers["location"] == "/"
 
 
@@ -102,8 +125,14 @@ def test_bad_tokens(client, header):
 def test_account_page_creates_a_token_shown_once(client, db):
     person = make_person(db)
     sign_in(client, person.email)
-    r = client.post("/account/tokens", data={"name": "laptop", "expires_in_days": "30",
-                                             "csrf_token": client.cookies.get("labline_csrf")})
+    r = client.post(
+        "/account/tokens",
+        data={
+            "name": "laptop",
+            "expires_in_days": "30",
+            "csrf_token": client.cookies.get("labline_csrf"),
+        },
+    )
     assert r.status_code == 201 and 'data-testid="new-token"' in r.text
     assert 'data-testid="new-token"' not in client.get("/account").text
 

@@ -75,7 +75,15 @@ def test_foreign_partner_has_country_not_region(client, db, operator):
 def test_filters(client, db):
     a = make_org(db, region_code="320500", industry_code="3825", name_en="Alpha PV")
     b = make_org(db, region_code="440300", industry_code="3612", name_en="Beta EV")
-    ids = lambda **p: {o["id"] for o in client.get("/api/v1/organisations", params={**p, "per_page": 100}).json()["items"]}  # noqa: E731
+
+    def ids(**p):
+        return {
+            o["id"]
+            for o in client.get("/api/v1/organisations", params={**p, "per_page": 100}).json()[
+                "items"
+            ]
+        }
+
     assert a.id in ids(region_code="320000") and b.id not in ids(region_code="320000")
     assert b.id in ids(industry_code="36") and a.id not in ids(industry_code="36")
     assert ids(q="Alpha PV") == {a.id}
@@ -86,7 +94,9 @@ def test_pagination_totals(client, db):
         make_org(db, name_en="Paged Org")
     page = client.get("/api/v1/organisations", params={"q": "Paged Org", "per_page": 2}).json()
     assert page["total"] == 3 and len(page["items"]) == 2 and page["page"] == 1
-    page2 = client.get("/api/v1/organisations", params={"q": "Paged Org", "per_page": 2, "page": 2}).json()
+    page2 = client.get(
+        "/api/v1/organisations", params={"q": "Paged Org", "per_page": 2, "page": 2}
+    ).json()
     assert len(page2["items"]) == 1
 
 
@@ -94,8 +104,15 @@ def test_org_admin_edits_own_organisation_only(client, db):
     mine, other = make_org(db), make_org(db)
     admin = make_person(db, org=mine, org_role=Role.org_admin)
     h = bearer(db, admin)
-    assert client.patch(f"/api/v1/organisations/{mine.id}", json={"website": "https://a.cn"}, headers=h).status_code == 200
-    r = client.patch(f"/api/v1/organisations/{other.id}", json={"website": "https://b.cn"}, headers=h)
+    assert (
+        client.patch(
+            f"/api/v1/organisations/{mine.id}", json={"website": "https://a.cn"}, headers=h
+        ).status_code
+        == 200
+    )
+    r = client.patch(
+        f"/api/v1/organisations/{other.id}", json={"website": "https://b.cn"}, headers=h
+    )
     assert r.status_code == 403 and r.json()["error"]["code"] == "not_permitted"
 
 

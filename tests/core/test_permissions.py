@@ -11,17 +11,19 @@ from typing import Any
 
 import pytest
 
+from labline.config import Settings
 from labline.core.models import Role
 from labline.core.schemas import TokenCreate
 from labline.core.service import auth
-from labline.config import Settings
 from tests.factories import make_org, make_person
 
 ACTORS = ["anonymous", *[r.value for r in Role]]
 ALL = dict.fromkeys(ACTORS, 200)
 
 
-def only(ok: int, allowed: tuple[str, ...], *, anon: int = 401, others: int = 403) -> dict[str, int]:
+def only(
+    ok: int, allowed: tuple[str, ...], *, anon: int = 401, others: int = 403
+) -> dict[str, int]:
     return {a: ok if a in allowed else (anon if a == "anonymous" else others) for a in ACTORS}
 
 
@@ -46,7 +48,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/healthz"): Case(ALL),
     ("GET", "/api/docs"): Case(ALL),
     ("GET", "/sign-in"): Case(ALL),
-    ("POST", "/sign-in"): Case(dict.fromkeys(ACTORS, 422), form={"email": "x@y.cn", "password": "wrong"}),
+    ("POST", "/sign-in"): Case(
+        dict.fromkeys(ACTORS, 422), form={"email": "x@y.cn", "password": "wrong"}
+    ),
     ("POST", "/sign-out"): Case(dict.fromkeys(ACTORS, 303), form={}),
     ("GET", "/lang/{locale}"): Case(dict.fromkeys(ACTORS, 303)),
     ("GET", "/organisations"): Case(ALL),
@@ -58,7 +62,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/organisations/{organisation_id}"): Case(ALL),
     ("GET", "/organisations/{organisation_id}/edit"): Case(only(200, ORG_MANAGERS)),
     ("POST", "/organisations/{organisation_id}/edit"): Case(
-        only(303, ORG_MANAGERS), form={"name_zh": "改名", "kind": "enterprise", "region_code": "440300"}
+        only(303, ORG_MANAGERS),
+        form={"name_zh": "改名", "kind": "enterprise", "region_code": "440300"},
     ),
     ("GET", "/people"): Case(signed_in()),
     ("GET", "/people/{person_id}"): Case(signed_in()),
@@ -69,7 +74,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/me"): Case(signed_in()),
     ("GET", "/api/v1/organisations"): Case(ALL),
     ("POST", "/api/v1/organisations"): Case(
-        only(201, OPERATOR), body={"name_en": "Matrix Co", "kind": "enterprise", "region_code": "320500"}
+        only(201, OPERATOR),
+        body={"name_en": "Matrix Co", "kind": "enterprise", "region_code": "320500"},
     ),
     ("GET", "/api/v1/organisations/{organisation_id}"): Case(ALL),
     ("PATCH", "/api/v1/organisations/{organisation_id}"): Case(
@@ -77,11 +83,14 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/api/v1/people"): Case(signed_in()),
     ("POST", "/api/v1/people"): Case(
-        only(201, ORG_MANAGERS), body={"email": "new.{actor}@m.cn", "display_name": "新人", "organisation_id": "{org}"}
+        only(201, ORG_MANAGERS),
+        body={"email": "new.{actor}@m.cn", "display_name": "新人", "organisation_id": "{org}"},
     ),
     ("GET", "/api/v1/people/{person_id}"): Case(signed_in()),
     ("PATCH", "/api/v1/people/{person_id}"): Case(only(200, OPERATOR), body={"name_en": "Renamed"}),
-    ("POST", "/api/v1/people/{person_id}/roles"): Case(only(201, OPERATOR), body={"role": "reviewer"}),
+    ("POST", "/api/v1/people/{person_id}/roles"): Case(
+        only(201, OPERATOR), body={"role": "reviewer"}
+    ),
     ("DELETE", "/api/v1/people/{person_id}/roles/{role}"): Case(only(204, OPERATOR)),
     ("GET", "/api/v1/tokens"): Case(signed_in()),
     ("POST", "/api/v1/tokens"): Case(signed_in(201), body={"name": "matrix"}),
@@ -170,7 +179,9 @@ def test_route_permission(client, db, world, settings, route, actor):
     if actor != "anonymous":
         person = world["people"][actor]
         if url.startswith("/api/"):
-            _t, secret = auth.create_token(db, actor=auth.actor_for(db, person.id), data=TokenCreate(name="m"))
+            _t, secret = auth.create_token(
+                db, actor=auth.actor_for(db, person.id), data=TokenCreate(name="m")
+            )
             headers["Authorization"] = f"Bearer {secret}"
         else:
             secret = auth.open_session(db, settings=settings, person=person)
@@ -182,6 +193,13 @@ def test_route_permission(client, db, world, settings, route, actor):
         form["csrf_token"] = client.cookies.get("labline_csrf") or ""
         r = client.request(method, url, data=form, headers=headers, follow_redirects=False)
     else:
-        r = client.request(method, url, json=_body(case.body, world, actor), headers=headers,
-                           follow_redirects=False)
-    assert r.status_code == case.expect[actor], f"{method} {url} as {actor}: {r.status_code} {r.text[:300]}"
+        r = client.request(
+            method,
+            url,
+            json=_body(case.body, world, actor),
+            headers=headers,
+            follow_redirects=False,
+        )
+    assert r.status_code == case.expect[actor], (
+        f"{method} {url} as {actor}: {r.status_code} {r.text[:300]}"
+    )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from labline.core import refdata
 from labline.core.access import Permission, require
+from labline.core.audit import verify_chain
 from labline.core.models import OrganisationKind, Role
 from labline.core.schemas import (
     AuditRecordRead,
@@ -24,7 +25,6 @@ from labline.core.schemas import (
     TokenCreated,
     TokenRead,
 )
-from labline.core.audit import verify_chain
 from labline.core.service import auth, organisations, people
 from labline.core.service.audit_log import list_records
 from labline.schemas import Page
@@ -129,7 +129,11 @@ def update_person(db: Db, actor: CurrentActor, person_id: int, data: PersonUpdat
 @router.post("/people/{person_id}/roles", response_model=PersonRead, status_code=201)
 def grant_role(db: Db, actor: CurrentActor, person_id: int, data: RoleGrantCreate) -> PersonRead:
     people.grant_role(
-        db, actor=actor, person_id=person_id, role=Role(data.role), organisation_id=data.organisation_id
+        db,
+        actor=actor,
+        person_id=person_id,
+        role=Role(data.role),
+        organisation_id=data.organisation_id,
     )
     person = people.get_person(db, actor=actor, person_id=person_id)
     db.refresh(person)
@@ -150,7 +154,9 @@ def list_tokens(db: Db, actor: CurrentActor) -> list[TokenRead]:
 @router.post("/tokens", response_model=TokenCreated, status_code=201)
 def create_token(db: Db, actor: CurrentActor, data: TokenCreate) -> TokenCreated:
     token, secret = auth.create_token(db, actor=actor, data=data)
-    return TokenCreated.model_validate({**TokenRead.model_validate(token).model_dump(), "token": secret})
+    return TokenCreated.model_validate(
+        {**TokenRead.model_validate(token).model_dump(), "token": secret}
+    )
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead)
@@ -188,8 +194,13 @@ def regions(
     level: Annotated[str | None, Query(pattern="^(province|prefecture)$")] = None,
 ) -> list[dict[str, str | None]]:
     return [
-        {"code": r.code, "name_zh": r.name_zh, "name_en": r.name_en, "level": r.level,
-         "parent_code": r.parent_code}
+        {
+            "code": r.code,
+            "name_zh": r.name_zh,
+            "name_en": r.name_en,
+            "level": r.level,
+            "parent_code": r.parent_code,
+        }
         for r in refdata.regions()
         if level is None or r.level == level
     ]
@@ -200,8 +211,13 @@ def industries(
     level: Annotated[str | None, Query(pattern="^(section|division|group|class)$")] = None,
 ) -> list[dict[str, str | None]]:
     return [
-        {"code": i.code, "name_zh": i.name_zh, "name_en": i.name_en, "level": i.level,
-         "parent_code": i.parent_code}
+        {
+            "code": i.code,
+            "name_zh": i.name_zh,
+            "name_en": i.name_en,
+            "level": i.level,
+            "parent_code": i.parent_code,
+        }
         for i in refdata.industries()
         if level is None or i.level == level
     ]
@@ -209,6 +225,6 @@ def industries(
 
 @refdata_router.get("/countries", summary="Countries (ISO 3166-1 alpha-2)")
 def countries() -> list[dict[str, str]]:
-    return [{"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en} for c in refdata.countries()]
-
-
+    return [
+        {"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en} for c in refdata.countries()
+    ]

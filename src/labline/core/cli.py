@@ -36,8 +36,13 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
         os.environ["LABLINE_DATABASE_URL"] = settings.database_url
     console.print(f"labline at [bold]http://{host}:{port}[/bold]  (API docs: /api/docs)")
     uvicorn.run(
-        "labline.app:create_app", factory=True, host=host, port=port, workers=workers,
-        log_level="warning", proxy_headers=True,
+        "labline.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        proxy_headers=True,
     )
 
 
@@ -65,7 +70,9 @@ def db_upgrade(ctx: click.Context, revision: str) -> None:
 def db_current(ctx: click.Context) -> None:
     """Print the schema revision of the database and of this labline."""
     engine = engine_of(ctx, migrate_fresh=False)
-    click.echo(f"database: {database.current_revision(engine)}  code: {database.head_revision(engine)}")
+    click.echo(
+        f"database: {database.current_revision(engine)}  code: {database.head_revision(engine)}"
+    )
 
 
 @db.command("backup")
@@ -78,7 +85,9 @@ def db_backup(ctx: click.Context, target: Path) -> None:
         engine, target, progress=lambda name, n: console.print(f"  {name}: {n} rows")
     )
     total = sum(t["rows"] for t in manifest["tables"].values())
-    console.print(f"backup written: {target} ({total} rows, revision {manifest['schema_revision']})")
+    console.print(
+        f"backup written: {target} ({total} rows, revision {manifest['schema_revision']})"
+    )
 
 
 @db.command("restore")
@@ -110,27 +119,42 @@ def users() -> None:
 @click.option("--password", help="At least 10 characters; read from stdin with --password -.")
 @click.option("--org", "organisation_id", type=int, help="Organisation id to join.")
 @click.option("--org-admin", is_flag=True, help="Join the organisation as its admin.")
-@click.option("--role", "roles", multiple=True, type=click.Choice([r.value for r in people.PLATFORM]))
+@click.option(
+    "--role", "roles", multiple=True, type=click.Choice([r.value for r in people.PLATFORM])
+)
 @click.option("--locale", type=click.Choice(["en", "zh"]), default="en")
 @click.option("--as", "as_email", help="Act as this person (permissions apply).")
 @click.pass_context
 def users_create(
-    ctx: click.Context, email: str, display_name: str, name_en: str, password: str | None,
-    organisation_id: int | None, org_admin: bool, roles: tuple[str, ...], locale: str,
+    ctx: click.Context,
+    email: str,
+    display_name: str,
+    name_en: str,
+    password: str | None,
+    organisation_id: int | None,
+    org_admin: bool,
+    roles: tuple[str, ...],
+    locale: str,
     as_email: str | None,
 ) -> None:
     """Create a person who can sign in."""
     if password == "-":
         password = sys.stdin.readline().rstrip("\n")
     data = PersonCreate(
-        email=email, display_name=display_name, name_en=name_en, password=password,
-        locale=locale, organisation_id=organisation_id,  # type: ignore[arg-type]
+        email=email,
+        display_name=display_name,
+        name_en=name_en,
+        password=password,
+        locale=locale,
+        organisation_id=organisation_id,
         membership_role="org_admin" if org_admin else "member",
     )
     with unit_of_work(ctx, as_email=as_email) as (session, actor):
         person = people.create_person(session, actor=actor, data=data)
         for role in roles:
-            people.grant_role(session, actor=actor, person_id=person.id, role=Role(role), organisation_id=None)
+            people.grant_role(
+                session, actor=actor, person_id=person.id, role=Role(role), organisation_id=None
+            )
         click.echo(f"created person {person.id} <{person.email}>")
 
 
@@ -144,7 +168,9 @@ def users_list(ctx: click.Context, role: str | None, as_json: bool) -> None:
 
     with unit_of_work(ctx) as (session, actor):
         rows, total = people.list_people(
-            session, actor=actor, page=PageParams(page=1, per_page=100),
+            session,
+            actor=actor,
+            page=PageParams(page=1, per_page=100),
             role=Role(role) if role else None,
         )
         out = [people.person_read(actor, p).model_dump(mode="json") for p in rows]
@@ -171,7 +197,13 @@ def _person_id(session: object, email: str) -> int:
 def users_grant(ctx: click.Context, email: str, role: str, organisation_id: int | None) -> None:
     """Grant a platform role."""
     with unit_of_work(ctx) as (session, actor):
-        people.grant_role(session, actor=actor, person_id=_person_id(session, email), role=Role(role), organisation_id=organisation_id)
+        people.grant_role(
+            session,
+            actor=actor,
+            person_id=_person_id(session, email),
+            role=Role(role),
+            organisation_id=organisation_id,
+        )
     click.echo(f"granted {role} to {email}")
 
 
@@ -182,7 +214,9 @@ def users_grant(ctx: click.Context, email: str, role: str, organisation_id: int 
 def users_revoke(ctx: click.Context, email: str, role: str) -> None:
     """Take a platform role away."""
     with unit_of_work(ctx) as (session, actor):
-        n = people.revoke_role(session, actor=actor, person_id=_person_id(session, email), role=Role(role))
+        n = people.revoke_role(
+            session, actor=actor, person_id=_person_id(session, email), role=Role(role)
+        )
     click.echo(f"revoked {role} from {email} ({n} grant(s))")
 
 
@@ -195,7 +229,9 @@ def users_set_password(ctx: click.Context, email: str, password: str) -> None:
     from labline.core.service.passwords import hash_password
 
     if len(password) < 10:
-        raise InvalidInput("Password too short.", fields=[FieldError("password", "at least 10 characters")])
+        raise InvalidInput(
+            "Password too short.", fields=[FieldError("password", "at least 10 characters")]
+        )
     with unit_of_work(ctx) as (session, _actor):
         person = session.get(Person, _person_id(session, email))
         assert person is not None
@@ -211,7 +247,9 @@ def users_set_password(ctx: click.Context, email: str, password: str) -> None:
 def users_token(ctx: click.Context, email: str, name: str, days: int) -> None:
     """Issue a personal API token for EMAIL and print it (once)."""
     with unit_of_work(ctx, as_email=email) as (session, actor):
-        _token, secret = auth.create_token(session, actor=actor, data=TokenCreate(name=name, expires_in_days=days))
+        _token, secret = auth.create_token(
+            session, actor=actor, data=TokenCreate(name=name, expires_in_days=days)
+        )
     click.echo(secret)
 
 
@@ -252,13 +290,14 @@ def orgs() -> None:
 @click.pass_context
 def orgs_import(ctx: click.Context, source: Path) -> None:
     """Import organisations; all or nothing, every rejected row reported."""
-    with unit_of_work(ctx) as (session, actor):
-        with progress() as bar:
-            task = bar.add_task("importing", total=None)
-            created = import_organisations(
-                session, actor=actor, source=source,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
+    with unit_of_work(ctx) as (session, actor), progress() as bar:
+        task = bar.add_task("importing", total=None)
+        created = import_organisations(
+            session,
+            actor=actor,
+            source=source,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     click.echo(f"imported {created} organisations")
 
 

@@ -146,7 +146,7 @@ def read_manifest(source: Path) -> dict[str, Any]:
                 raise refuse(f"table {name} is missing")
             digest = hashlib.sha256()
             with zf.open(member) as fh:
-                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                while chunk := fh.read(1 << 20):
                     digest.update(chunk)
             if digest.hexdigest() != meta["sha256"]:
                 raise refuse(f"table {name} is damaged (checksum mismatch)")

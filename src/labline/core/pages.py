@@ -20,10 +20,9 @@ from labline.core.schemas import (
 )
 from labline.core.service import auth, organisations, people
 from labline.core.service.audit_log import list_records
-from labline.errors import FieldError, InvalidInput, LablineError, NotSignedIn
+from labline.errors import FieldError, InvalidInput, LablineError, NotSignedIn, validation_fields
 from labline.schemas import Page, PageParams
 from labline.web import i18n
-from labline.web.i18n import N_
 from labline.web.deps import (
     SESSION_COOKIE,
     CsrfChecked,
@@ -33,7 +32,7 @@ from labline.web.deps import (
     SubmittedForm,
     get_settings,
 )
-from labline.web.errors import validation_fields
+from labline.web.i18n import N_
 from labline.web.middleware import LANG_COOKIE
 from labline.web.render import render
 
@@ -150,10 +149,10 @@ def sign_in(
         # The failed attempt must be kept for throttling even though we answer with an error.
         db.commit()
         ctx = {"next": _safe_next(next), "email": email, "error": exc.as_dict()}
-        response = render(request, "core/sign_in.html", ctx, status=exc.status)
+        refused = render(request, "core/sign_in.html", ctx, status=exc.status)
         if "retry_after_s" in exc.extra:
-            response.headers["Retry-After"] = str(exc.extra["retry_after_s"])
-        return response
+            refused.headers["Retry-After"] = str(exc.extra["retry_after_s"])
+        return refused
     secret = auth.open_session(db, settings=settings, person=person)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
@@ -198,8 +197,16 @@ def switch_language(
 # --- organisations ---------------------------------------------------------------------------
 
 ORG_FIELDS = (
-    "name_zh", "name_en", "kind", "country", "region_code", "industry_code", "size",
-    "credit_code", "website", "description",
+    "name_zh",
+    "name_en",
+    "kind",
+    "country",
+    "region_code",
+    "industry_code",
+    "size",
+    "credit_code",
+    "website",
+    "description",
 )
 
 
@@ -226,14 +233,27 @@ def organisation_list(
     industry_code: Annotated[str | None, Query(max_length=4)] = None,
 ) -> Response:
     filters = OrganisationFilter.model_validate(
-        {k: v for k, v in {"q": q, "kind": kind, "region_code": region_code,
-                           "industry_code": industry_code}.items() if v}
+        {
+            k: v
+            for k, v in {
+                "q": q,
+                "kind": kind,
+                "region_code": region_code,
+                "industry_code": industry_code,
+            }.items()
+            if v
+        }
     )
     rows, total = organisations.list_organisations(db, actor=actor, filters=filters, page=paging)
-    page = Page(items=rows, total=total, page=paging.page, per_page=paging.per_page)
-    ctx = _org_form_context(page=page, filters=filters,
-                            can_create=Permission.manage_organisations in actor.permissions)
-    template = "core/_organisation_rows.html" if request.headers.get("hx-request") else "core/organisations.html"
+    page: Page[Any] = Page(items=rows, total=total, page=paging.page, per_page=paging.per_page)
+    ctx = _org_form_context(
+        page=page, filters=filters, can_create=Permission.manage_organisations in actor.permissions
+    )
+    template = (
+        "core/_organisation_rows.html"
+        if request.headers.get("hx-request")
+        else "core/organisations.html"
+    )
     return render(request, template, ctx)
 
 
@@ -322,17 +342,26 @@ def people_list(
     role: Role | None = None,
 ) -> Response:
     rows, total = people.list_people(db, actor=actor, page=paging, q=q, role=role)
-    page = Page(items=[people.person_read(actor, p) for p in rows], total=total,
-                page=paging.page, per_page=paging.per_page)
-    return render(request, "core/people.html", {"page": page, "q": q or "", "role": role, "roles": list(Role)})
+    page: Page[Any] = Page(
+        items=[people.person_read(actor, p) for p in rows],
+        total=total,
+        page=paging.page,
+        per_page=paging.per_page,
+    )
+    return render(
+        request, "core/people.html", {"page": page, "q": q or "", "role": role, "roles": list(Role)}
+    )
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
 def person_detail(request: Request, db: Db, actor: CurrentActor, person_id: int) -> Response:
     person = people.get_person(db, actor=actor, person_id=person_id)
     orgs = {m.organisation_id: m.organisation for m in person.memberships}
-    return render(request, "core/person_detail.html",
-                  {"person": people.person_read(actor, person), "orgs": orgs})
+    return render(
+        request,
+        "core/person_detail.html",
+        {"person": people.person_read(actor, person), "orgs": orgs},
+    )
 
 
 # --- account ----------------------------------------------------------------------------------
@@ -343,12 +372,16 @@ def account(request: Request, db: Db, actor: CurrentActor) -> Response:
     if actor.is_anonymous:
         raise NotSignedIn("Sign in to see your account.")
     person = people.get_person(db, actor=actor, person_id=actor.person_id or 0)
-    return render(request, "core/account.html", {
-        "person": people.person_read(actor, person),
-        "orgs": {m.organisation_id: m.organisation for m in person.memberships},
-        "tokens": auth.list_tokens(db, actor=actor),
-        "new_token": None,
-    })
+    return render(
+        request,
+        "core/account.html",
+        {
+            "person": people.person_read(actor, person),
+            "orgs": {m.organisation_id: m.organisation for m in person.memberships},
+            "tokens": auth.list_tokens(db, actor=actor),
+            "new_token": None,
+        },
+    )
 
 
 @router.post("/account/tokens", dependencies=[CsrfChecked])
@@ -363,12 +396,17 @@ def account_create_token(
         db, actor=actor, data=TokenCreate(name=name, expires_in_days=expires_in_days)
     )
     person = people.get_person(db, actor=actor, person_id=actor.person_id or 0)
-    return render(request, "core/account.html", {
-        "person": people.person_read(actor, person),
-        "orgs": {m.organisation_id: m.organisation for m in person.memberships},
-        "tokens": auth.list_tokens(db, actor=actor),
-        "new_token": secret,
-    }, status=201)
+    return render(
+        request,
+        "core/account.html",
+        {
+            "person": people.person_read(actor, person),
+            "orgs": {m.organisation_id: m.organisation for m in person.memberships},
+            "tokens": auth.list_tokens(db, actor=actor),
+            "new_token": secret,
+        },
+        status=201,
+    )
 
 
 @router.post("/account/tokens/{token_id}/revoke", dependencies=[CsrfChecked])
@@ -389,5 +427,5 @@ def audit_page(
     entity_type: Annotated[str | None, Query(max_length=60)] = None,
 ) -> Response:
     rows, total = list_records(db, actor=actor, page=paging, entity_type=entity_type)
-    page = Page(items=rows, total=total, page=paging.page, per_page=paging.per_page)
+    page: Page[Any] = Page(items=rows, total=total, page=paging.page, per_page=paging.per_page)
     return render(request, "core/audit.html", {"page": page, "entity_type": entity_type or ""})

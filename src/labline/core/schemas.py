@@ -57,7 +57,9 @@ class _OrganisationFields(StrictInput):
     @classmethod
     def _credit(cls, v: str | None) -> str | None:
         if v is not None and not CREDIT_RE.match(v):
-            raise ValueError("a unified social credit code has 18 characters, e.g. 91440300MA5F00000X")
+            raise ValueError(
+                "a unified social credit code has 18 characters, e.g. 91440300MA5F00000X"
+            )
         return v
 
 
@@ -164,12 +166,14 @@ class PersonRead(Output):
     email: str | None = None  # only for those allowed to see contacts
     locale: str
     is_active: bool
-    roles: list[Role] = []
-    memberships: list[MembershipRead] = []
+    roles: list[Role] = Field(default_factory=list)
+    memberships: list[MembershipRead] = Field(default_factory=list)
 
 
 class RoleGrantCreate(StrictInput):
-    role: Literal["platform_operator", "reviewer", "committee_member", "facility_manager", "analyst"]
+    role: Literal[
+        "platform_operator", "reviewer", "committee_member", "facility_manager", "analyst"
+    ]
     organisation_id: int | None = None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import click
+from rich.progress import TaskID
 from sqlalchemy import func, select
 
 from labline.clitools import console, engine_of, progress, unit_of_work
@@ -13,7 +14,9 @@ from labline.demo import world as demo_world
 
 
 @click.command()
-@click.option("--size", type=click.Choice(sorted(demo_world.SIZES)), default="small", show_default=True)
+@click.option(
+    "--size", type=click.Choice(sorted(demo_world.SIZES)), default="small", show_default=True
+)
 @click.option("--seed", type=int, default=42, show_default=True, help="Same seed, same world.")
 @click.option("--reset", is_flag=True, help="Erase the database's records first.")
 @click.option("--serve", "then_serve", is_flag=True, help="Serve the platform afterwards.")
@@ -40,7 +43,7 @@ def demo(
     else:
         started = time.perf_counter()
         with unit_of_work(ctx) as (session, _actor), progress() as bar:
-            tasks: dict[str, int] = {}
+            tasks: dict[str, TaskID] = {}
 
             def report(step: str, done: int, total: int) -> None:
                 if step not in tasks:
@@ -51,7 +54,8 @@ def demo(
             if engine.dialect.name == "postgresql":
                 database.reset_sequences(session.connection())
         counts = ", ".join(f"{n} {t}" for t, n in built.counts.items())
-        console.print(f"demo world '{size}' (seed {seed}) built in {time.perf_counter() - started:.1f} s: {counts}")
+        took = time.perf_counter() - started
+        console.print(f"demo world '{size}' (seed {seed}) built in {took:.1f} s: {counts}")
     _print_accounts()
     if then_serve:
         from labline.core.cli import serve
@@ -60,8 +64,9 @@ def demo(
 
 
 def _print_accounts() -> None:
-    console.print("\n[bold]Demo accounts[/bold] (password for all: "
-                  f"[bold]{demo_world.DEMO_PASSWORD}[/bold])")
+    console.print(
+        f"\n[bold]Demo accounts[/bold] (password for all: [bold]{demo_world.DEMO_PASSWORD}[/bold])"
+    )
     for email, role, zh, en in demo_world.DEMO_ACCOUNTS:
         console.print(f"  {role:<18} {email:<28} {zh} / {en}")
     console.print("")

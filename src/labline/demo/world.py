@@ -26,8 +26,13 @@ from labline.demo import vocab
 
 SIZES = {"small": 400, "medium": 10_000, "large": 100_000}
 KIND_SHARES = [  # enterprises dominate a real region's directory
-    ("enterprise", 0.82), ("university", 0.03), ("research_institute", 0.05), ("hospital", 0.03),
-    ("investment_fund", 0.03), ("facility_operator", 0.02), ("government_office", 0.02),
+    ("enterprise", 0.82),
+    ("university", 0.03),
+    ("research_institute", 0.05),
+    ("hospital", 0.03),
+    ("investment_fund", 0.03),
+    ("facility_operator", 0.02),
+    ("government_office", 0.02),
 ]
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 DEMO_PASSWORD = "labline-demo-2026"
@@ -72,13 +77,23 @@ class World:
             chunk = rows[i : i + batch]
             self.session.execute(insert(model.__table__), chunk)
             for r in chunk:
-                digest.update(json.dumps(r, sort_keys=True, default=str).encode())
+                # Password hashes are salted, so they stay out of the world's fingerprint.
+                stable = {k: v for k, v in r.items() if k != "password_hash"}
+                digest.update(json.dumps(stable, sort_keys=True, default=str).encode())
             if self.progress:
                 self.progress(step, min(i + batch, len(rows)), len(rows))
         self.counts[model.__tablename__] = self.counts.get(model.__tablename__, 0) + len(rows)
         audit.record(
-            self.session, action="demo.generate", entity_type=model.__tablename__, entity_id="*",
-            after={"step": step, "rows": len(rows), "seed": self.seed, "sha256": digest.hexdigest()},
+            self.session,
+            action="demo.generate",
+            entity_type=model.__tablename__,
+            entity_id="*",
+            after={
+                "step": step,
+                "rows": len(rows),
+                "seed": self.seed,
+                "sha256": digest.hexdigest(),
+            },
         )
 
 
@@ -119,16 +134,31 @@ def step_organisations(world: World) -> None:
         kind = kinds[0] if org_id <= len(vocab.SECTORS) * 2 else rng.choices(kinds, weights)[0]
         city = rng.choice(cities)
         city_zh, city_en = _city_names(city)
-        sector = vocab.SECTORS[org_id % len(vocab.SECTORS)] if org_id <= 18 else rng.choice(vocab.SECTORS)
+        sector = (
+            vocab.SECTORS[org_id % len(vocab.SECTORS)]
+            if org_id <= 18
+            else rng.choice(vocab.SECTORS)
+        )
         name_zh, name_en, industry = _name(rng, kind, city_zh, city_en, sector, used)
-        rows.append({
-            "id": org_id, "name_zh": name_zh, "name_en": name_en, "kind": kind, "country": "CN",
-            "region_code": city, "industry_code": industry,
-            "size": rng.choice(["micro", "small", "medium", "large"]) if kind == "enterprise" else None,
-            "credit_code": _credit_code(org_id) if kind == "enterprise" else None,
-            "website": None, "description": _description(kind, sector, city_zh),
-            "created_at": world.stamp(rng), "updated_at": EPOCH,
-        })
+        rows.append(
+            {
+                "id": org_id,
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "kind": kind,
+                "country": "CN",
+                "region_code": city,
+                "industry_code": industry,
+                "size": rng.choice(["micro", "small", "medium", "large"])
+                if kind == "enterprise"
+                else None,
+                "credit_code": _credit_code(org_id) if kind == "enterprise" else None,
+                "website": None,
+                "description": _description(kind, sector, city_zh),
+                "created_at": world.stamp(rng),
+                "updated_at": EPOCH,
+            }
+        )
         world.orgs_by_kind.setdefault(kind, []).append(org_id)
         world.org_sector[org_id] = sector
         world.org_city[org_id] = city
@@ -140,7 +170,12 @@ def vocab_kind_shares() -> list[tuple[str, float]]:
 
 
 def _name(
-    rng: random.Random, kind: str, city_zh: str, city_en: str, sector: dict[str, Any], used: set[str]
+    rng: random.Random,
+    kind: str,
+    city_zh: str,
+    city_en: str,
+    sector: dict[str, Any],
+    used: set[str],
 ) -> tuple[str, str, str | None]:
     for attempt in range(50):
         b1, b2 = rng.choice(vocab.BRAND), rng.choice(vocab.BRAND)
@@ -153,8 +188,11 @@ def _name(
             industry = _industry(sector)
         elif kind == "university":
             uk = rng.choice(vocab.UNIVERSITY_KINDS)
-            zh, en = (f"{city_zh}{uk[0]}", f"{city_en} {uk[1]}") if attempt == 0 else (
-                f"{city_zh}{brand_zh}学院", f"{city_en} {brand_en} College")
+            zh, en = (
+                (f"{city_zh}{uk[0]}", f"{city_en} {uk[1]}")
+                if attempt == 0
+                else (f"{city_zh}{brand_zh}学院", f"{city_en} {brand_en} College")
+            )
             industry = "83" if refdata.is_industry_code("83") else None
         elif kind == "research_institute":
             field_zh, field_en = rng.choice(sector["fields"])
@@ -163,7 +201,10 @@ def _name(
             industry = "73" if refdata.is_industry_code("73") else None
         elif kind == "hospital":
             n = rng.randint(1, 9)
-            zh, en = f"{city_zh}第{'一二三四五六七八九'[n - 1]}人民医院", f"{city_en} No. {n} People's Hospital"
+            zh, en = (
+                f"{city_zh}第{'一二三四五六七八九'[n - 1]}人民医院",
+                f"{city_en} No. {n} People's Hospital",
+            )
             if attempt:
                 zh, en = f"{city_zh}{brand_zh}医院", f"{city_en} {brand_en} Hospital"
         elif kind == "investment_fund":
@@ -177,7 +218,10 @@ def _name(
         else:
             zh, en = f"{city_zh}市科学技术局", f"{city_en} Science and Technology Bureau"
             if attempt:
-                zh, en = f"{city_zh}{brand_zh}高新区管委会", f"{city_en} {brand_en} High-Tech Zone Administration"
+                zh, en = (
+                    f"{city_zh}{brand_zh}高新区管委会",
+                    f"{city_en} {brand_en} High-Tech Zone Administration",
+                )
         if zh not in used:
             used.add(zh)
             return zh, en, industry
@@ -213,28 +257,52 @@ def step_people_and_teams(world: World) -> None:
             for i in range(staff):
                 pid += 1
                 zh, en = _person_name(rng)
-                people.append({
-                    "id": pid, "email": f"{en.lower().replace(' ', '.')}.{pid}@org{org_id}.example.cn",
-                    "display_name": zh, "name_en": en, "password_hash": None,
-                    "locale": "zh", "is_active": True, "created_at": world.stamp(rng), "updated_at": EPOCH,
-                })
-                memberships.append({
-                    "id": pid, "person_id": pid, "organisation_id": org_id, "team_id": None,
-                    "role": "org_admin" if i == 0 else "member", "title": "",
-                    "created_at": EPOCH, "updated_at": EPOCH,
-                })
+                people.append(
+                    {
+                        "id": pid,
+                        "email": f"{en.lower().replace(' ', '.')}.{pid}@org{org_id}.example.cn",
+                        "display_name": zh,
+                        "name_en": en,
+                        "password_hash": None,
+                        "locale": "zh",
+                        "is_active": True,
+                        "created_at": world.stamp(rng),
+                        "updated_at": EPOCH,
+                    }
+                )
+                memberships.append(
+                    {
+                        "id": pid,
+                        "person_id": pid,
+                        "organisation_id": org_id,
+                        "team_id": None,
+                        "role": "org_admin" if i == 0 else "member",
+                        "title": "",
+                        "created_at": EPOCH,
+                        "updated_at": EPOCH,
+                    }
+                )
                 if kind in ("university", "research_institute") and i == 0:
                     sector = world.org_sector[org_id]
-                    for field_zh, field_en in rng.sample(sector["fields"], k=min(2, len(sector["fields"]))):
+                    for field_zh, field_en in rng.sample(
+                        sector["fields"], k=min(2, len(sector["fields"]))
+                    ):
                         tid += 1
                         leader = pid
-                        teams.append({
-                            "id": tid, "organisation_id": org_id, "leader_id": leader,
-                            "name_zh": f"{field_zh}课题组", "name_en": f"{field_en.capitalize()} Group",
-                            "field_zh": field_zh, "field_en": field_en,
-                            "created_at": EPOCH, "updated_at": EPOCH,
-                        })
-    world.people = [p["id"] for p in people]
+                        teams.append(
+                            {
+                                "id": tid,
+                                "organisation_id": org_id,
+                                "leader_id": leader,
+                                "name_zh": f"{field_zh}课题组",
+                                "name_en": f"{field_en.capitalize()} Group",
+                                "field_zh": field_zh,
+                                "field_en": field_en,
+                                "created_at": EPOCH,
+                                "updated_at": EPOCH,
+                            }
+                        )
+    world.people = [int(str(p["id"])) for p in people]
     world.bulk("people", Person, people)
     world.bulk("teams", Team, teams)
     world.bulk("memberships", Membership, memberships)
@@ -252,23 +320,45 @@ def step_demo_accounts(world: World) -> None:
     people, memberships, grants = [], [], []
     for i, (email, role, zh, en) in enumerate(DEMO_ACCOUNTS):
         pid = next_id + i
-        people.append({
-            "id": pid, "email": email, "display_name": zh, "name_en": en, "password_hash": pw,
-            "locale": "zh" if i % 2 else "en", "is_active": True,
-            "created_at": world.stamp(rng), "updated_at": EPOCH,
-        })
-        org = {"org_admin": enterprise, "member": university, "facility_manager": facility_org}.get(role, university)
-        memberships.append({
-            "id": 10_000_000 + pid, "person_id": pid, "organisation_id": org, "team_id": None,
-            "role": "org_admin" if role == "org_admin" else "member", "title": "",
-            "created_at": EPOCH, "updated_at": EPOCH,
-        })
+        people.append(
+            {
+                "id": pid,
+                "email": email,
+                "display_name": zh,
+                "name_en": en,
+                "password_hash": pw,
+                "locale": "zh" if i % 2 else "en",
+                "is_active": True,
+                "created_at": world.stamp(rng),
+                "updated_at": EPOCH,
+            }
+        )
+        org = {"org_admin": enterprise, "member": university, "facility_manager": facility_org}.get(
+            role, university
+        )
+        memberships.append(
+            {
+                "id": 10_000_000 + pid,
+                "person_id": pid,
+                "organisation_id": org,
+                "team_id": None,
+                "role": "org_admin" if role == "org_admin" else "member",
+                "title": "",
+                "created_at": EPOCH,
+                "updated_at": EPOCH,
+            }
+        )
         if role not in ("org_admin", "member"):
-            grants.append({
-                "id": i + 1, "person_id": pid, "role": role,
-                "organisation_id": facility_org if role == "facility_manager" else None,
-                "created_at": EPOCH, "updated_at": EPOCH,
-            })
+            grants.append(
+                {
+                    "id": i + 1,
+                    "person_id": pid,
+                    "role": role,
+                    "organisation_id": facility_org if role == "facility_manager" else None,
+                    "created_at": EPOCH,
+                    "updated_at": EPOCH,
+                }
+            )
         world.accounts.append((email, role))
     world.bulk("accounts", Person, people)
     world.bulk("accounts", Membership, memberships)
@@ -276,7 +366,11 @@ def step_demo_accounts(world: World) -> None:
 
 
 # Later modules append their steps here (market needs and achievements, calls, facilities...).
-STEPS: list[Callable[[World], None]] = [step_organisations, step_people_and_teams, step_demo_accounts]
+STEPS: list[Callable[[World], None]] = [
+    step_organisations,
+    step_people_and_teams,
+    step_demo_accounts,
+]
 
 
 def build(session: Session, *, size: str, seed: int, progress: Progress | None = None) -> World:

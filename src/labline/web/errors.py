@@ -1,13 +1,12 @@
 """One error shape for every error: JSON under /api/, an HTML page elsewhere.
 
-    {"error": {"status": 422, "code": "invalid_input", "message": "...",
-               "fields": [{"field": "budget_max", "message": "...", "allowed": ...}]}}
+{"error": {"status": 422, "code": "invalid_input", "message": "...",
+           "fields": [{"field": "budget_max", "message": "...", "allowed": ...}]}}
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -16,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from labline.errors import FieldError, LablineError
+from labline.errors import LablineError, validation_fields
 from labline.web import i18n
 from labline.web.render import render
 
@@ -56,36 +55,6 @@ def error_response(request: Request, body: dict[str, Any]) -> Response:
     response = render(request, "error.html", {"error": body}, status=status)
     response.headers.update(headers)
     return response
-
-
-FIELD_PREFIX = re.compile(r"^([a-z][a-z0-9_.]*): (.+)$", re.S)
-_MODEL_LEVEL: tuple[str, ...] = ()
-
-
-def _field_name(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")]
-    return ".".join(parts) or "request"
-
-
-def validation_fields(errors: list[Any]) -> list[FieldError]:
-    fields = []
-    for err in errors:
-        ctx = err.get("ctx") or {}
-        allowed = ctx.get("expected") or (
-            {k: v for k, v in ctx.items() if k in ("ge", "le", "gt", "lt", "max_length")} or None
-        )
-        message = str(err.get("msg", "invalid"))
-        if message.startswith("Value error, "):
-            message = message[len("Value error, ") :]
-        name = _field_name(tuple(err.get("loc", ())))
-        # Model-level validators name their field at the start of the message: "field: why".
-        named = FIELD_PREFIX.match(message)
-        if named and name in ("request", *_MODEL_LEVEL):
-            name, message = named.group(1), named.group(2)
-        if err.get("type") == "extra_forbidden":
-            message = "unknown field; it is not accepted here"
-        fields.append(FieldError(name, message, allowed))
-    return fields
 
 
 def invalid_input_body(errors: list[Any]) -> dict[str, Any]:

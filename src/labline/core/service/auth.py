@@ -14,8 +14,8 @@ from labline.core.access import ANONYMOUS, Actor, require_signed_in
 from labline.core.models import ApiToken, Person, Role, SignInAttempt, WebSession
 from labline.core.schemas import TokenCreate
 from labline.core.service.passwords import hash_password, needs_rehash, verify_password
-from labline.errors import FieldError, InvalidInput, NotFound, NotSignedIn, RateLimited
 from labline.db import utcnow
+from labline.errors import FieldError, InvalidInput, NotFound, NotSignedIn, RateLimited
 
 TOKEN_PREFIX = "llt_"
 
@@ -141,7 +141,9 @@ def create_token(session: Session, *, actor: Actor, data: TokenCreate) -> tuple[
         name=data.name,
         prefix=secret[:12],
         token_hash=_digest(secret),
-        expires_at=utcnow() + timedelta(days=data.expires_in_days) if data.expires_in_days else None,
+        expires_at=utcnow() + timedelta(days=data.expires_in_days)
+        if data.expires_in_days
+        else None,
     )
     session.add(token)
     session.flush()

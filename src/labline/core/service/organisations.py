@@ -59,7 +59,9 @@ def _unique_credit_code(session: Session, code: str | None, *, exclude: int | No
         )
 
 
-def create_organisation(session: Session, *, actor: Actor, data: OrganisationCreate) -> Organisation:
+def create_organisation(
+    session: Session, *, actor: Actor, data: OrganisationCreate
+) -> Organisation:
     require(actor, Permission.manage_organisations)
     _unique_credit_code(session, data.credit_code)
     org = Organisation(**data.model_dump())

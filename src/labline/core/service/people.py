@@ -71,9 +71,13 @@ def list_people(
         )
     if role is not None:
         if role in (Role.org_admin, Role.member):
-            stmt = stmt.where(Person.id.in_(select(Membership.person_id).where(Membership.role == role)))
+            stmt = stmt.where(
+                Person.id.in_(select(Membership.person_id).where(Membership.role == role))
+            )
         else:
-            stmt = stmt.where(Person.id.in_(select(RoleGrant.person_id).where(RoleGrant.role == role)))
+            stmt = stmt.where(
+                Person.id.in_(select(RoleGrant.person_id).where(RoleGrant.role == role))
+            )
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(stmt.order_by(Person.id).offset(page.offset).limit(page.per_page)).all()
     return list(rows), total

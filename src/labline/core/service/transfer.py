@@ -13,19 +13,26 @@ from sqlalchemy.orm import Session
 from labline.core.access import Actor, Permission, require
 from labline.core.models import Organisation
 from labline.core.schemas import OrganisationCreate
-from labline.errors import FieldError, ImportRejected, InvalidInput, RowError
+from labline.errors import FieldError, ImportRejected, InvalidInput, RowError, validation_fields
 from labline.tabular import read_rows, write_rows
 
 COLUMNS = [
-    "id", "name_zh", "name_en", "kind", "country", "region_code", "industry_code", "size",
-    "credit_code", "website", "description",
+    "id",
+    "name_zh",
+    "name_en",
+    "kind",
+    "country",
+    "region_code",
+    "industry_code",
+    "size",
+    "credit_code",
+    "website",
+    "description",
 ]
 MAX_ROWS = 200_000
 
 
 def _errors(exc: ValidationError) -> list[FieldError]:
-    from labline.web.errors import validation_fields
-
     return validation_fields(list(exc.errors()))
 
 
@@ -48,7 +55,12 @@ def validate_rows(
             continue
         if item.credit_code:
             if item.credit_code in seen_credit:
-                bad.append(RowError(number, [FieldError("credit_code", f"repeats row {seen_credit[item.credit_code]}")]))
+                bad.append(
+                    RowError(
+                        number,
+                        [FieldError("credit_code", f"repeats row {seen_credit[item.credit_code]}")],
+                    )
+                )
                 continue
             seen_credit[item.credit_code] = number
         good.append((number, item))
@@ -99,6 +111,10 @@ def export_organisations(session: Session, *, actor: Actor, target: Path) -> int
 
     def rows() -> Any:
         for org in session.scalars(select(Organisation).order_by(Organisation.id)).yield_per(2000):
-            yield {c: (v.value if hasattr(v, "value") else v) for c in COLUMNS for v in [getattr(org, c)]}
+            yield {
+                c: (v.value if hasattr(v, "value") else v)
+                for c in COLUMNS
+                for v in [getattr(org, c)]
+            }
 
     return write_rows(target, COLUMNS, rows())

@@ -12,7 +12,6 @@ from alembic import op
 
 from labline.core.audit import install_guard, remove_guard
 
-
 revision = "0001_core"
 down_revision = None
 branch_labels = None
