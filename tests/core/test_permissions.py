@@ -1,4 +1,4 @@
-"""Every route against every role (and anonymous). A new route without a row fails here.
+"""Every core route against every role (and anonymous).
 
 Expectations are per route: the status each actor gets. Pages sign in with a session
 cookie, the API with a personal token, as real clients do.
@@ -6,41 +6,15 @@ cookie, the API with a personal token, as real clients do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from labline.config import Settings
 from labline.core.models import Role
 from labline.core.schemas import TokenCreate
 from labline.core.service import auth
 from tests.factories import make_org, make_person
-
-ACTORS = ["anonymous", *[r.value for r in Role]]
-ALL = dict.fromkeys(ACTORS, 200)
-
-
-def only(
-    ok: int, allowed: tuple[str, ...], *, anon: int = 401, others: int = 403
-) -> dict[str, int]:
-    return {a: ok if a in allowed else (anon if a == "anonymous" else others) for a in ACTORS}
-
-
-def signed_in(ok: int = 200) -> dict[str, int]:
-    return {a: 401 if a == "anonymous" else ok for a in ACTORS}
-
-
-OPERATOR = ("platform_operator",)
-ORG_MANAGERS = ("platform_operator", "org_admin")
-
-
-@dataclass
-class Case:
-    expect: dict[str, int]
-    body: Any = None
-    form: dict[str, str] | None = None
-
+from tests.permissions import ACTORS, ALL, OPERATOR, ORG_MANAGERS, Case, only, signed_in
 
 # (method, path template) -> Case; {org}, {person}, {token} are filled from the world.
 MATRIX: dict[tuple[str, str], Case] = {
@@ -101,34 +75,6 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/refdata/industries"): Case(ALL),
     ("GET", "/api/v1/refdata/countries"): Case(ALL),
 }
-
-
-def app_routes() -> set[tuple[str, str]]:
-    from labline.app import create_app
-
-    app = create_app(Settings(env="test", database_url="sqlite://"))
-    found = set()
-
-    def walk(routes: list[Any]) -> None:
-        for route in routes:
-            inner = getattr(route, "original_router", None)  # FastAPI's included routers
-            if inner is not None:
-                walk(inner.routes)
-                continue
-            path = getattr(route, "path", "")
-            if path == "/api/openapi.json" or path.startswith("/static"):
-                continue
-            for method in (getattr(route, "methods", None) or set()) - {"HEAD", "OPTIONS"}:
-                found.add((method, path))
-
-    walk(app.routes)
-    return found
-
-
-def test_every_route_has_a_row_and_every_row_a_route():
-    routes = app_routes()
-    assert routes - set(MATRIX) == set(), "routes without a permission row"
-    assert set(MATRIX) - routes == set(), "rows for routes that no longer exist"
 
 
 @pytest.fixture()

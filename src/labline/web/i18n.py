@@ -20,18 +20,34 @@ DEFAULT_LOCALE = "en"
 _locale: contextvars.ContextVar[str] = contextvars.ContextVar("labline_locale", default="en")
 
 
+# Each module keeps its own catalogue (labline/<module>/locale/zh/LC_MESSAGES/messages.po)
+# so that modules evolve without editing one shared file; they are merged here.
+CATALOGUE_MODULES = ("web", "core", "search", "market", "review", "facilities", "indicators", "intel")
+
+
 @cache
 def catalogue(locale: str) -> dict[str, str]:
     if locale == "en":
         return {}
-    path = resources.files("labline.web") / "locale" / locale / "LC_MESSAGES" / "messages.po"
-    with path.open("rb") as fh:
-        cat = read_po(fh, locale=locale)
-    return {
-        str(m.id): str(m.string)
-        for m in cat
-        if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
-    }
+    merged: dict[str, str] = {}
+    for module in CATALOGUE_MODULES:
+        try:
+            root = resources.files(f"labline.{module}")
+        except ModuleNotFoundError:
+            continue
+        path = root / "locale" / locale / "LC_MESSAGES" / "messages.po"
+        if not path.is_file():
+            continue
+        with path.open("rb") as fh:
+            cat = read_po(fh, locale=locale)
+        merged.update(
+            {
+                str(m.id): str(m.string)
+                for m in cat
+                if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
+            }
+        )
+    return merged
 
 
 def N_(message: str) -> str:
