@@ -87,11 +87,13 @@ def _row(obj: Base, *, use_history_before: bool) -> dict[str, Any]:
 
 
 def _changed(obj: Base) -> bool:
+    # Bookkeeping columns (updated_at, a token's last use) alone are not worth an audit record.
+    ignored = {"updated_at", *getattr(type(obj), "__audit_ignore__", ())}
     state = inspect(obj)
     return any(
         state.attrs[a.key].history.has_changes()
         for a in state.mapper.column_attrs
-        if a.key not in ("updated_at",)
+        if a.key not in ignored
     )
 
 

@@ -167,6 +167,7 @@ class RoleGrant(Timestamped, Base):
 
 class ApiToken(Base):
     __tablename__ = "api_tokens"
+    __audit_ignore__ = ("last_used_at",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))

@@ -22,7 +22,16 @@ _locale: contextvars.ContextVar[str] = contextvars.ContextVar("labline_locale", 
 
 # Each module keeps its own catalogue (labline/<module>/locale/zh/LC_MESSAGES/messages.po)
 # so that modules evolve without editing one shared file; they are merged here.
-CATALOGUE_MODULES = ("web", "core", "search", "market", "review", "facilities", "indicators", "intel")
+CATALOGUE_MODULES = (
+    "web",
+    "core",
+    "search",
+    "market",
+    "review",
+    "facilities",
+    "indicators",
+    "intel",
+)
 
 
 @cache
