@@ -21,6 +21,7 @@ from labline.web.middleware import RequestContext
 ROUTERS = [
     "labline.core.api:router",
     "labline.core.api:refdata_router",
+    "labline.core.people_pages:router",
     "labline.core.pages:router",
 ]
 

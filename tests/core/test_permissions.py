@@ -40,6 +40,13 @@ MATRIX: dict[tuple[str, str], Case] = {
         form={"name_zh": "改名", "kind": "enterprise", "region_code": "440300"},
     ),
     ("GET", "/people"): Case(signed_in()),
+    ("GET", "/people/new"): Case(only(200, ORG_MANAGERS)),
+    ("POST", "/people/new"): Case(
+        only(303, ORG_MANAGERS),
+        form={"email": "web.{actor}@m.cn", "display_name": "网页新人", "organisation_id": "{org}"},
+    ),
+    ("POST", "/people/{person_id}/roles"): Case(only(303, OPERATOR), form={"role": "analyst"}),
+    ("POST", "/people/{person_id}/roles/{role}/revoke"): Case(only(303, OPERATOR), form={}),
     ("GET", "/people/{person_id}"): Case(signed_in()),
     ("GET", "/account"): Case(signed_in()),
     ("POST", "/account/tokens"): Case(signed_in(201), form={"name": "t", "expires_in_days": "5"}),

@@ -348,20 +348,22 @@ def people_list(
         page=paging.page,
         per_page=paging.per_page,
     )
-    return render(
-        request, "core/people.html", {"page": page, "q": q or "", "role": role, "roles": list(Role)}
-    )
+    can_add = Permission.manage_people in actor.permissions or Role.org_admin in actor.roles
+    ctx = {"page": page, "q": q or "", "role": role, "roles": list(Role), "can_add": can_add}
+    return render(request, "core/people.html", ctx)
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
 def person_detail(request: Request, db: Db, actor: CurrentActor, person_id: int) -> Response:
     person = people.get_person(db, actor=actor, person_id=person_id)
     orgs = {m.organisation_id: m.organisation for m in person.memberships}
-    return render(
-        request,
-        "core/person_detail.html",
-        {"person": people.person_read(actor, person), "orgs": orgs},
-    )
+    ctx = {
+        "person": people.person_read(actor, person),
+        "orgs": orgs,
+        "can_grant": Permission.grant_roles in actor.permissions,
+        "grantable": people.PLATFORM,
+    }
+    return render(request, "core/person_detail.html", ctx)
 
 
 # --- account ----------------------------------------------------------------------------------
