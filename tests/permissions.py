@@ -35,6 +35,7 @@ class Case:
     expect: dict[str, int]
     body: Any = None
     form: dict[str, str] | None = None
+    upload: str | None = None  # CSV text sent as a multipart file
 
 
 def app_routes() -> set[tuple[str, str]]:

@@ -22,6 +22,7 @@ ROUTERS = [
     "labline.core.api:router",
     "labline.core.api:refdata_router",
     "labline.core.people_pages:router",
+    "labline.core.transfer_pages:router",
     "labline.core.pages:router",
 ]
 

@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     session_max_age_s: int = Field(default=14 * 24 * 3600, gt=0)
     sign_in_max_failures: int = Field(default=5, gt=0)
     sign_in_window_s: int = Field(default=15 * 60, gt=0)
-    max_body_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     base_url: str = "http://127.0.0.1:8000"
 
     @classmethod

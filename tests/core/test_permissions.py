@@ -16,6 +16,8 @@ from labline.core.service import auth
 from tests.factories import make_org, make_person
 from tests.permissions import ACTORS, ALL, OPERATOR, ORG_MANAGERS, Case, only, signed_in
 
+GOOD_CSV = "name_zh,kind,region_code\n导入公司,enterprise,320500\n"
+
 # (method, path template) -> Case; {org}, {person}, {token} are filled from the world.
 MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/"): Case(ALL),
@@ -29,6 +31,10 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/lang/{locale}"): Case(dict.fromkeys(ACTORS, 303)),
     ("GET", "/organisations"): Case(ALL),
     ("GET", "/organisations/new"): Case(only(200, OPERATOR)),
+    ("GET", "/organisations/import"): Case(only(200, OPERATOR)),
+    ("POST", "/organisations/import"): Case(only(201, OPERATOR), upload=GOOD_CSV),
+    ("GET", "/api/v1/organisations/export"): Case(only(200, ("platform_operator", "analyst"))),
+    ("POST", "/api/v1/organisations/import"): Case(only(201, OPERATOR), upload=GOOD_CSV),
     ("POST", "/organisations/new"): Case(
         only(303, OPERATOR),
         form={"name_zh": "新机构", "kind": "enterprise", "country": "CN", "region_code": "320500"},
@@ -140,7 +146,18 @@ def test_route_permission(client, db, world, settings, route, actor):
             secret = auth.open_session(db, settings=settings, person=person)
             client.cookies.set("labline_session", secret)
         db.flush()
-    if case.form is not None:
+    if case.upload is not None:
+        client.get("/sign-in")
+        files = {"file": ("orgs.csv", case.upload.encode(), "text/csv")}
+        r = client.request(
+            method,
+            url,
+            files=files,
+            data={"csrf_token": client.cookies.get("labline_csrf") or ""},
+            headers=headers,
+            follow_redirects=False,
+        )
+    elif case.form is not None:
         client.get("/sign-in")  # obtain the CSRF cookie like a browser would
         form = {k: _fill(v, world, actor) for k, v in case.form.items()}
         form["csrf_token"] = client.cookies.get("labline_csrf") or ""

@@ -64,7 +64,7 @@ def test_html_error_page_in_chinese(client):
 def test_oversized_body_is_refused_without_reading_it(client):
     r = client.post(
         "/api/v1/organisations",
-        content=b"x" * (3 * 1024 * 1024),
+        content=b"x" * (11 * 1024 * 1024),
         headers={"content-type": "application/json"},
     )
     assert r.status_code == 413

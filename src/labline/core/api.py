@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, File, Query, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from labline.core import refdata
 from labline.core.access import Permission, require
@@ -25,12 +28,17 @@ from labline.core.schemas import (
     TokenCreated,
     TokenRead,
 )
-from labline.core.service import auth, organisations, people
+from labline.core.service import auth, organisations, people, transfer
 from labline.core.service.audit_log import list_records
-from labline.schemas import Page
+from labline.schemas import Output, Page
 from labline.web.deps import CurrentActor, Db, Paging
 
 router = APIRouter(prefix="/api/v1", tags=["core"])
+EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportReport(Output):
+    created: int
 
 
 @router.get("/me", response_model=PersonRead, summary="The signed-in person")
@@ -70,6 +78,38 @@ def list_organisations(
 def create_organisation(db: Db, actor: CurrentActor, data: OrganisationCreate) -> OrganisationRead:
     org = organisations.create_organisation(db, actor=actor, data=data)
     return OrganisationRead.model_validate(org)
+
+
+@router.get(
+    "/organisations/export",
+    summary="All organisations as CSV, Excel or JSON",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, EXCEL: {}, "application/json": {}}}},
+)
+def export_organisations(
+    db: Db, actor: CurrentActor, format: Annotated[str, Query(pattern="^(csv|xlsx|json)$")] = "csv"
+) -> Response:
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / f"organisations.{format}"
+        transfer.export_organisations(db, actor=actor, target=target)
+        content = target.read_bytes()
+    media = {"csv": "text/csv", "xlsx": EXCEL, "json": "application/json"}[format]
+    return Response(
+        content,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="organisations.{format}"'},
+    )
+
+
+@router.post("/organisations/import", response_model=ImportReport, status_code=201)
+async def import_organisations(
+    db: Db,
+    actor: CurrentActor,
+    file: Annotated[UploadFile, File(description=".csv, .xlsx or .json")],
+) -> ImportReport:
+    """All or nothing: a file with any bad row imports nothing and lists every bad row."""
+    created = await run_in_threadpool(transfer.import_upload, db, actor=actor, upload=file)
+    return ImportReport(created=created)
 
 
 @router.get("/organisations/{organisation_id}", response_model=OrganisationRead)

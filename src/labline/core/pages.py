@@ -247,7 +247,10 @@ def organisation_list(
     rows, total = organisations.list_organisations(db, actor=actor, filters=filters, page=paging)
     page: Page[Any] = Page(items=rows, total=total, page=paging.page, per_page=paging.per_page)
     ctx = _org_form_context(
-        page=page, filters=filters, can_create=Permission.manage_organisations in actor.permissions
+        page=page,
+        filters=filters,
+        can_create=Permission.manage_organisations in actor.permissions,
+        can_export=Permission.import_export in actor.permissions,
     )
     template = (
         "core/_organisation_rows.html"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -104,6 +106,18 @@ def import_organisations(
     if progress:
         progress(len(good), len(good))
     return len(good)
+
+
+def import_upload(session: Session, *, actor: Actor, upload: Any) -> int:
+    """Import an uploaded file (web form or API) through the same rules as the command."""
+    require(actor, Permission.manage_organisations)
+    name = Path(upload.filename or "upload").name
+    suffix = Path(name).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        with path.open("wb") as fh:
+            shutil.copyfileobj(upload.file, fh)
+        return import_organisations(session, actor=actor, source=path)
 
 
 def export_organisations(session: Session, *, actor: Actor, target: Path) -> int:
