@@ -72,3 +72,13 @@ def test_world_leaves_an_intact_audit_chain(db):
 
     world.build(db, size="small", seed=1)
     assert verify_chain(db).ok
+
+
+def test_demo_credit_codes_are_valid(db):
+    from labline.core.schemas import CREDIT_RE
+
+    world.build(db, size="small", seed=5)
+    codes = db.scalars(
+        select(Organisation.credit_code).where(Organisation.credit_code.is_not(None))
+    ).all()
+    assert codes and all(CREDIT_RE.match(c) for c in codes)

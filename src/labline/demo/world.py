@@ -117,9 +117,9 @@ def _cities() -> list[str]:
     return hubs * 12 + others
 
 
-def _credit_code(n: int) -> str:
-    body = f"{n:09d}"
-    return f"91{body[:6]}MA{body[6:]}{'ABCDEFGH'[n % 8]}{n % 10}XY"[:18]
+def _credit_code(n: int, region: str) -> str:
+    # GB 32100 shape: register (9 = business, 1 = enterprise), region, 10 more characters.
+    return f"91{region}MA{n:07d}{'ABCDEFGH'[n % 8]}"
 
 
 def step_organisations(world: World) -> None:
@@ -152,7 +152,7 @@ def step_organisations(world: World) -> None:
                 "size": rng.choice(["micro", "small", "medium", "large"])
                 if kind == "enterprise"
                 else None,
-                "credit_code": _credit_code(org_id) if kind == "enterprise" else None,
+                "credit_code": _credit_code(org_id, city) if kind == "enterprise" else None,
                 "website": None,
                 "description": _description(kind, sector, city_zh),
                 "created_at": world.stamp(rng),

@@ -99,6 +99,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
+        # This handler runs outside the request middleware: set the reader's language again.
+        locale = request.cookies.get("labline_lang")
+        i18n.set_locale(locale or i18n.negotiate(request.headers.get("accept-language")))
         body = {
             "status": 500,
             "code": "internal_error",

@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
+from labline.core import refdata
 from labline.web import i18n
 
 MODULES = ("web", "core", "market", "review", "facilities", "indicators", "intel")
@@ -40,6 +41,16 @@ def _query(request: Request, **changes: Any) -> str:
     return "?" + urlencode(params)
 
 
+def _region_name(code: str | None) -> str:
+    region = refdata.region(code) if code else None
+    return i18n.pick(region.name_zh, region.name_en) if region else (code or "—")
+
+
+def _industry_name(code: str | None) -> str:
+    industry = refdata.industry(code) if code else None
+    return i18n.pick(industry.name_zh, industry.name_en) if industry else (code or "—")
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -52,7 +63,13 @@ def environment() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
     )
-    env.globals.update(pick=i18n.pick, locales=i18n.LOCALE_NAMES, query=_query)
+    env.globals.update(
+        pick=i18n.pick,
+        locales=i18n.LOCALE_NAMES,
+        query=_query,
+        region_name=_region_name,
+        industry_name=_industry_name,
+    )
     return env
 
 
