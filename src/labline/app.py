@@ -21,9 +21,12 @@ from labline.web.middleware import RequestContext
 ROUTERS = [
     "labline.core.api:router",
     "labline.core.api:refdata_router",
-    "labline.core.people_pages:router",
-    "labline.core.transfer_pages:router",
-    "labline.core.pages:router",
+    "labline.core.pages.session:router",
+    "labline.core.pages.transfer:router",  # before /organisations/{id}
+    "labline.core.pages.organisations:router",
+    "labline.core.pages.people_admin:router",  # before /people/{id}
+    "labline.core.pages.people:router",
+    "labline.core.pages.account:router",
 ]
 
 API_ERRORS = {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -11,9 +9,10 @@ from sqlalchemy import select
 
 from labline.core.access import Actor, Permission, require_signed_in
 from labline.core.models import Membership, Organisation, Role
+from labline.core.pages.forms import form_values, reject_unknown
 from labline.core.schemas import PersonCreate, RoleGrantCreate
 from labline.core.service import people
-from labline.errors import FieldError, InvalidInput, NotPermitted, validation_fields
+from labline.errors import NotPermitted, validation_fields
 from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
@@ -56,15 +55,8 @@ def person_new(request: Request, db: Db, actor: CurrentActor) -> Response:
 @router.post("/people/new", dependencies=[CsrfChecked])
 def person_create(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm) -> Response:
     orgs = _require_can_add(db, actor)
-    unknown = [k for k in form if k not in PERSON_FIELDS and k != "csrf_token"]
-    if unknown:
-        raise InvalidInput(
-            "The form has fields labline does not know: " + ", ".join(unknown),
-            fields=[FieldError(u, "unknown field", list(PERSON_FIELDS)) for u in unknown],
-        )
-    values: dict[str, Any] = {
-        k: v.strip() for k, v in form.items() if k in PERSON_FIELDS and v.strip()
-    }
+    reject_unknown(form, PERSON_FIELDS)
+    values = form_values(form, PERSON_FIELDS)
     try:
         data = PersonCreate.model_validate(values)
     except ValidationError as exc:

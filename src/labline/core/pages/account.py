@@ -1,0 +1,91 @@
+"""Your account and API tokens; the audit trail page."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from labline.core.schemas import (
+    TokenCreate,
+)
+from labline.core.service import auth, people
+from labline.core.service.audit_log import list_records
+from labline.errors import NotSignedIn
+from labline.schemas import Page
+from labline.web.deps import (
+    CsrfChecked,
+    CurrentActor,
+    Db,
+    Paging,
+)
+from labline.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+# --- account ----------------------------------------------------------------------------------
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, db: Db, actor: CurrentActor) -> Response:
+    if actor.is_anonymous:
+        raise NotSignedIn("Sign in to see your account.")
+    person = people.get_person(db, actor=actor, person_id=actor.person_id or 0)
+    return render(
+        request,
+        "core/account.html",
+        {
+            "person": people.person_read(actor, person),
+            "orgs": {m.organisation_id: m.organisation for m in person.memberships},
+            "tokens": auth.list_tokens(db, actor=actor),
+            "new_token": None,
+        },
+    )
+
+
+@router.post("/account/tokens", dependencies=[CsrfChecked])
+def account_create_token(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    name: Annotated[str, Form(min_length=1, max_length=80)],
+    expires_in_days: Annotated[int, Form(ge=1, le=3650)] = 90,
+) -> Response:
+    _token, secret = auth.create_token(
+        db, actor=actor, data=TokenCreate(name=name, expires_in_days=expires_in_days)
+    )
+    person = people.get_person(db, actor=actor, person_id=actor.person_id or 0)
+    return render(
+        request,
+        "core/account.html",
+        {
+            "person": people.person_read(actor, person),
+            "orgs": {m.organisation_id: m.organisation for m in person.memberships},
+            "tokens": auth.list_tokens(db, actor=actor),
+            "new_token": secret,
+        },
+        status=201,
+    )
+
+
+@router.post("/account/tokens/{token_id}/revoke", dependencies=[CsrfChecked])
+def account_revoke_token(db: Db, actor: CurrentActor, token_id: int) -> Response:
+    auth.revoke_token(db, actor=actor, token_id=token_id)
+    return RedirectResponse("/account", status_code=303)
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    paging: Paging,
+    entity_type: Annotated[str | None, Query(max_length=60)] = None,
+) -> Response:
+    rows, total = list_records(db, actor=actor, page=paging, entity_type=entity_type)
+    page: Page[Any] = Page(items=rows, total=total, page=paging.page, per_page=paging.per_page)
+    return render(request, "core/audit.html", {"page": page, "entity_type": entity_type or ""})
