@@ -23,3 +23,19 @@ def test_api_datetimes_carry_an_offset(client, db):
     assert _aware(r.json()["created_at"]), r.json()["created_at"]
     tokens = client.get("/api/v1/tokens", headers=auth).json()
     assert tokens and all(_aware(t["created_at"]) and _aware(t["expires_at"]) for t in tokens)
+
+
+def test_granting_a_role_in_an_unknown_organisation_is_a_field_error(client, db):
+    """Was a 500 (FOREIGN KEY constraint failed) from POST /api/v1/people/{id}/roles."""
+    operator = make_person(db, roles=(Role.platform_operator,))
+    person = make_person(db)
+    auth = bearer(db, operator)
+    db.commit()
+    r = client.post(
+        f"/api/v1/people/{person.id}/roles",
+        json={"role": "analyst", "organisation_id": 987654},
+        headers=auth,
+    )
+    assert r.status_code == 422, r.text
+    assert [f["field"] for f in r.json()["error"]["fields"]] == ["organisation_id"]
+    assert "analyst" not in client.get(f"/api/v1/people/{person.id}", headers=auth).json()["roles"]
