@@ -39,3 +39,18 @@ def test_granting_a_role_in_an_unknown_organisation_is_a_field_error(client, db)
     assert r.status_code == 422, r.text
     assert [f["field"] for f in r.json()["error"]["fields"]] == ["organisation_id"]
     assert "analyst" not in client.get(f"/api/v1/people/{person.id}", headers=auth).json()["roles"]
+
+
+def test_unparseable_body_is_a_documented_400(client, db):
+    operator = make_person(db, roles=(Role.platform_operator,))
+    auth = bearer(db, operator)
+    db.commit()
+    r = client.post(
+        "/api/v1/tokens",
+        content=b"!\x157\xff",
+        headers={**auth, "Content-Type": "application/json"},
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["code"] == "bad_request"
+    documented = client.get("/api/openapi.json").json()["paths"]["/api/v1/tokens"]["post"]
+    assert "400" in documented["responses"]
