@@ -54,3 +54,24 @@ def test_unparseable_body_is_a_documented_400(client, db):
     assert r.json()["error"]["code"] == "bad_request"
     documented = client.get("/api/openapi.json").json()["paths"]["/api/v1/tokens"]["post"]
     assert "400" in documented["responses"]
+
+
+def test_null_for_a_required_value_is_a_field_error(client, db):
+    """Was a 500 (NOT NULL constraint failed: people.is_active) from PATCH /api/v1/people/{id}."""
+    operator = make_person(db, roles=(Role.platform_operator,))
+    person = make_person(db)
+    org = make_org(db)
+    auth = bearer(db, operator)
+    db.commit()
+    for url, field in [
+        (f"/api/v1/people/{person.id}", "is_active"),
+        (f"/api/v1/people/{person.id}", "display_name"),
+        (f"/api/v1/organisations/{org.id}", "name_zh"),
+        (f"/api/v1/organisations/{org.id}", "kind"),
+    ]:
+        r = client.patch(url, json={field: None}, headers=auth)
+        assert r.status_code == 422, (url, field, r.text)
+        assert [f["field"] for f in r.json()["error"]["fields"]] == [field]
+    # Leaving a field out still means "keep it", and a real value still works.
+    r = client.patch(f"/api/v1/people/{person.id}", json={"name_en": "Kept"}, headers=auth)
+    assert r.status_code == 200 and r.json()["is_active"] is True
