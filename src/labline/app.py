@@ -34,6 +34,7 @@ ROUTERS = [
 API_ERRORS = {
     code: {"model": ErrorResponse, "description": desc}
     for code, desc in {
+        400: "Malformed request (e.g. a body that cannot be parsed)",
         401: "Not signed in",
         403: "Not permitted",
         404: "Not found",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 T = TypeVar("T")
 
@@ -19,6 +20,16 @@ class StrictInput(BaseModel):
 
 class Output(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+    @model_validator(mode="after")
+    def _aware_datetimes(self) -> Output:
+        # SQLite hands back naive datetimes even for DateTime(timezone=True) columns; they
+        # are stored in UTC, and the API promises RFC 3339 date-times (with an offset).
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, datetime) and value.tzinfo is None:
+                object.__setattr__(self, name, value.replace(tzinfo=UTC))
+        return self
 
 
 class PageParams(StrictInput):

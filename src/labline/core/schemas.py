@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -34,6 +34,13 @@ def _check_industry(v: str | None) -> str | None:
 def _check_country(v: str | None) -> str | None:
     if v is not None and not refdata.is_country_code(v):
         raise ValueError("unknown country; use an ISO 3166-1 alpha-2 code such as CN or DE")
+    return v
+
+
+def _leave_out_not_null(v: Any) -> Any:
+    """For partial updates: a field may be left out, but null would erase a required value."""
+    if v is None:
+        raise ValueError("may be left out to keep the current value, but cannot be null")
     return v
 
 
@@ -96,6 +103,8 @@ class OrganisationUpdate(_OrganisationFields):
     website: str | None = Field(default=None, max_length=300)
     description: str | None = Field(default=None, max_length=20_000)
 
+    _not_null = field_validator("name_zh", "name_en", "kind", "description")(_leave_out_not_null)
+
 
 class OrganisationRead(Output):
     id: int
@@ -146,6 +155,10 @@ class PersonUpdate(StrictInput):
     name_en: str | None = Field(default=None, max_length=120)
     locale: Locale | None = None
     is_active: bool | None = None
+
+    _not_null = field_validator("display_name", "name_en", "locale", "is_active")(
+        _leave_out_not_null
+    )
 
 
 class PasswordChange(StrictInput):

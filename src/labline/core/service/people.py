@@ -16,7 +16,7 @@ from labline.core.access import (
 from labline.core.models import Membership, Organisation, Person, Role, RoleGrant
 from labline.core.schemas import MembershipRead, PersonCreate, PersonRead, PersonUpdate
 from labline.core.service.passwords import hash_password
-from labline.errors import Conflict, FieldError, NotFound, NotPermitted
+from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from labline.schemas import PageParams
 
 
@@ -141,6 +141,11 @@ def grant_role(
         raise Conflict(
             "org_admin and member come from a membership, not a grant.",
             fields=[FieldError("role", "not a platform role", allowed=[r.value for r in PLATFORM])],
+        )
+    if organisation_id is not None and session.get(Organisation, organisation_id) is None:
+        raise InvalidInput(
+            f"No organisation with id {organisation_id}.",
+            fields=[FieldError("organisation_id", "no organisation with this id")],
         )
     existing = session.scalar(
         select(RoleGrant).where(
