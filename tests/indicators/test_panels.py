@@ -121,3 +121,24 @@ def test_pages_show_charts_in_both_languages(client, db, analyst):
     assert page.status_code == 200 and "北京市" in page.text and "广东省" in page.text
     assert page.text.count("<polygon") == 4 + 2 and "指标概况" in page.text  # rings + two regions
     assert client.get("/indicators/nothing").status_code == 404
+
+
+def test_command_line_import_and_ranking(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from labline.cli import cli
+
+    runner = CliRunner()
+    base = ["--data-dir", str(tmp_path)]
+    assert runner.invoke(cli, [*base, "users", "create", "a@b.cn", "--name", "A"]).exit_code == 0
+    done = runner.invoke(cli, [*base, "indicators", "import", str(DATA)])
+    assert done.exit_code == 0 and "stored 192 values" in done.output
+    out = runner.invoke(cli, [*base, "indicators", "ranking", "v4_ztr_qd_RD", "--json"])
+    ranked = json.loads(out.output)
+    assert ranked["year"] == 2023 and ranked["rows"][0][0] == "110000"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator,region,year,value\nx,Atlantis,2020,1\n", encoding="utf-8")
+    refused = runner.invoke(cli, [*base, "indicators", "import", str(bad)])
+    assert refused.exit_code == 2 and "row 2: region" in refused.output
