@@ -38,9 +38,8 @@ def list_panels(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=1))
         return
     for r in rows:
-        click.echo(
-            f"{r.indicator_code:<24} {r.unit:<8} {r.regions:>4} regions  {r.first_year}–{r.last_year}"
-        )
+        years = f"{r.first_year}–{r.last_year}"
+        click.echo(f"{r.indicator_code:<24} {r.unit:<8} {r.regions:>4} regions  {years}")
 
 
 @click.command("ranking")
