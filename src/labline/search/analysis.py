@@ -1,0 +1,251 @@
+"""Text analysis for English, Chinese and mixed text.
+
+English: lower-case, split on letters and digits, drop stop words, Snowball-stem.
+Chinese: jieba words plus overlapping character bigrams, so that a technical term
+jieba does not know (钙钛矿, 叠层) still matches through its bigrams.
+Runs of each script are analysed separately, so mixed text works.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import cache
+from typing import Any
+
+import Stemmer
+
+MAX_QUERY_CHARS = 20_000  # longer queries are cut here: the head carries the intent
+_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|([0-9A-Za-z\u00c0-\u024f]+)")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+ENGLISH_STOP = frozenset(
+    (
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "also",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "within",
+        "without",
+        "via",
+        "per",
+        "e",
+        "g",
+        "i",
+        "e",
+        "et",
+        "al",
+    )
+)
+# Function words that carry no topic in Chinese queries.
+CHINESE_STOP = frozenset(
+    (
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "或",
+        "是",
+        "在",
+        "对",
+        "中",
+        "为",
+        "以",
+        "等",
+        "其",
+        "之",
+        "于",
+        "由",
+        "被",
+        "把",
+        "这",
+        "那",
+        "有",
+        "也",
+        "就",
+        "都",
+        "而",
+    )
+)
+
+
+@cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@cache
+def _jieba() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def normalise(text: str) -> str:
+    # NFKC folds full-width letters and digits (Ｈ２Ｏ → H2O) that Chinese text often uses.
+    return unicodedata.normalize("NFKC", text)
+
+
+def has_chinese(text: str) -> bool:
+    return _CJK.search(text) is not None
+
+
+def chinese_share(text: str) -> float:
+    letters = sum(ch.isalnum() for ch in text)
+    return len(_CJK.findall(text)) / letters if letters else 0.0
+
+
+def english_tokens(run: str) -> list[str]:
+    words = [
+        w for w in run.lower().split() if (w not in ENGLISH_STOP and len(w) > 1) or w.isdigit()
+    ]
+    return _stemmer().stemWords(words) if words else []
+
+
+def chinese_tokens(run: str, *, words: bool = True) -> list[str]:
+    out = [run[i : i + 2] for i in range(len(run) - 1)] if len(run) > 1 else [run]
+    if words and len(run) > 2:
+        out += [w for w in _jieba().lcut(run) if len(w) > 2 and w not in CHINESE_STOP]
+    return [t for t in out if t not in CHINESE_STOP]
+
+
+def analyze(text: str, *, words: bool = True) -> list[str]:
+    """Tokens for indexing and querying; the same function on both sides."""
+    tokens: list[str] = []
+    for cjk, latin in _RUN.findall(normalise(text)):
+        if cjk:
+            tokens += chinese_tokens(cjk, words=words)
+        else:
+            tokens += english_tokens(latin)
+    return tokens

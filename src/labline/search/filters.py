@@ -1,0 +1,131 @@
+"""Facets for filtering inside retrieval: coded columns, so a filter is a vector operation.
+
+Kinds: `keyword` (one code; a filter value may be a list; hierarchical codes such as
+industries match by prefix), `keywords` (a set of codes per record, e.g. cooperation
+modes), `int` (readiness level; ranges) and `date` (ISO dates; ranges).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from labline.search.errors import BadFilterValue, UnknownFilterField
+
+Kind = Literal["keyword", "keywords", "int", "date"]
+MISSING = -(2**62)
+
+
+class FacetColumns:
+    def __init__(self, schema: Mapping[str, Kind]) -> None:
+        self.schema = dict(schema)
+        self.codes: dict[str, dict[str, int]] = {f: {} for f in schema}
+        self.columns: dict[str, list[Any]] = {f: [] for f in schema}
+        self._arrays: dict[str, NDArray[np.int64]] | None = None
+
+    def append(self, facets: Mapping[str, Any]) -> None:
+        unknown = set(facets) - set(self.schema)
+        if unknown:
+            raise UnknownFilterField(sorted(unknown)[0], list(self.schema))
+        for field, kind in self.schema.items():
+            self.columns[field].append(self._encode(field, kind, facets.get(field)))
+        self._arrays = None
+
+    def set(self, row: int, facets: Mapping[str, Any]) -> None:
+        for field, kind in self.schema.items():
+            self.columns[field][row] = self._encode(field, kind, facets.get(field))
+        self._arrays = None
+
+    def _encode(self, field: str, kind: Kind, value: Any) -> int:
+        if value is None or value == "" or value == []:
+            return MISSING if kind in ("int", "date", "keyword") else 0
+        if kind == "keyword":
+            return self.codes[field].setdefault(str(value), len(self.codes[field]))
+        if kind == "keywords":
+            mask = 0
+            for item in value if isinstance(value, list | tuple | set) else [value]:
+                code = self.codes[field].setdefault(str(item), len(self.codes[field]))
+                if code >= 62:
+                    raise BadFilterValue(field, "more than 62 distinct values")
+                mask |= 1 << code
+            return mask
+        if kind == "int":
+            return int(value)
+        return _date(field, value)
+
+    def arrays(self) -> dict[str, NDArray[np.int64]]:
+        if self._arrays is None:
+            self._arrays = {f: np.asarray(v, dtype=np.int64) for f, v in self.columns.items()}
+        return self._arrays
+
+    def mask(self, filters: Mapping[str, Any], n: int) -> NDArray[np.bool_]:
+        """Rows that satisfy every filter."""
+        keep = np.ones(n, dtype=bool)
+        arrays = self.arrays()
+        for field, wanted in filters.items():
+            if field not in self.schema:
+                raise UnknownFilterField(field, list(self.schema))
+            kind, col = self.schema[field], arrays[field][:n]
+            if kind == "keyword":
+                values = wanted if isinstance(wanted, list | tuple | set) else [wanted]
+                ids = [
+                    c
+                    for v, c in self.codes[field].items()
+                    if any(v.startswith(str(w)) for w in values)
+                ]
+                keep &= np.isin(col, ids)
+            elif kind == "keywords":
+                values = wanted if isinstance(wanted, list | tuple | set) else [wanted]
+                bits = sum(
+                    1 << self.codes[field][str(v)] for v in values if str(v) in self.codes[field]
+                )
+                keep &= (col & bits) != 0
+            else:
+                lo, hi = _range(field, kind, wanted)
+                keep &= (col != MISSING) & (col >= lo) & (col <= hi)
+        return keep
+
+
+def _date(field: str, value: Any) -> int:
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    except ValueError as exc:
+        raise BadFilterValue(field, f"'{value}' is not an ISO date (YYYY-MM-DD)") from exc
+    return day.toordinal()
+
+
+def _range(field: str, kind: Kind, wanted: Any) -> tuple[int, int]:
+    conv = (lambda v: int(v)) if kind == "int" else (lambda v: _date(field, v))
+    if isinstance(wanted, Mapping):
+        unknown = set(wanted) - {"gte", "lte", "gt", "lt"}
+        if unknown:
+            raise BadFilterValue(
+                field, f"unknown range bound {sorted(unknown)}; use gte, lte, gt, lt"
+            )
+        try:
+            lo = (
+                conv(wanted["gte"])
+                if "gte" in wanted
+                else (conv(wanted["gt"]) + 1 if "gt" in wanted else -(2**61))
+            )
+            hi = (
+                conv(wanted["lte"])
+                if "lte" in wanted
+                else (conv(wanted["lt"]) - 1 if "lt" in wanted else 2**61)
+            )
+        except (TypeError, ValueError) as exc:
+            raise BadFilterValue(
+                field, f"bounds must be {'integers' if kind == 'int' else 'dates'}"
+            ) from exc
+        return lo, hi
+    try:
+        v = conv(wanted)
+    except (TypeError, ValueError) as exc:
+        raise BadFilterValue(
+            field, f"'{wanted}' is not {'an integer' if kind == 'int' else 'a date'}"
+        ) from exc
+    return v, v

@@ -1,0 +1,161 @@
+"""The lexical side: a BM25 index on sparse matrices (scipy), with field weights.
+
+Documents go in as token lists per field; a field's weight multiplies its term
+frequencies (BM25F-style) before saturation. The index keeps raw counts, so that
+adding documents recomputes only what changed; weights are rebuilt lazily.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+
+from labline.search import scoring
+
+
+class LexicalIndex:
+    def __init__(self, *, k1: float = 1.5, b: float = 0.75, variant: str = "lucene") -> None:
+        if variant not in scoring.VARIANTS:
+            raise ValueError(f"unknown BM25 variant {variant}; known: {sorted(scoring.VARIANTS)}")
+        self.k1, self.b, self.variant = k1, b, variant
+        self.vocab: dict[str, int] = {}
+        self.terms: list[str] = []  # term id -> term
+        self._rows: list[sparse.csr_matrix] = []  # appended segments of raw counts
+        self._counts: sparse.csr_matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
+        self._weights: sparse.csc_matrix | None = None
+        self.alive: NDArray[np.bool_] = np.zeros(0, dtype=bool)
+
+    # -- building ------------------------------------------------------------------------
+
+    def add(
+        self, docs: Iterable[Mapping[str, Sequence[str]]], field_weights: Mapping[str, float]
+    ) -> range:
+        """Add documents (field -> tokens); returns their row numbers."""
+        indptr: list[int] = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for doc in docs:
+            counts: dict[int, float] = defaultdict(float)  # field-weighted counts
+            for field, tokens in doc.items():
+                w = field_weights.get(field, 1.0)
+                for tok in tokens:
+                    tid = self.vocab.get(tok)
+                    if tid is None:
+                        tid = self.vocab[tok] = len(self.terms)
+                        self.terms.append(tok)
+                    counts[tid] += w
+            indices.extend(counts.keys())
+            data.extend(counts.values())
+            indptr.append(len(indices))
+        n = len(indptr) - 1
+        start = self.n_docs
+        seg = sparse.csr_matrix(
+            (
+                np.asarray(data, dtype=np.float32),
+                np.asarray(indices, dtype=np.int64),
+                np.asarray(indptr),
+            ),
+            shape=(n, max(len(self.vocab), 1)),
+        )
+        self._rows.append(seg)
+        self.alive = np.concatenate([self.alive, np.ones(n, dtype=bool)])
+        self._weights = None
+        return range(start, start + n)
+
+    def delete(self, rows: Iterable[int]) -> None:
+        self.alive[list(rows)] = False
+        self._weights = None
+
+    @property
+    def n_docs(self) -> int:
+        return int(self.alive.shape[0])
+
+    def _matrix(self) -> sparse.csr_matrix:
+        if self._rows:
+            width = max(len(self.vocab), 1)
+            parts = [self._counts] if self._counts.shape[0] else []
+            parts += [r if r.shape[1] == width else _widen(r, width) for r in self._rows]
+            if parts and parts[0].shape[1] != width:
+                parts[0] = _widen(parts[0], width)
+            self._counts = sparse.vstack(parts, format="csr")
+            self._rows = []
+        return self._counts
+
+    def weights(self) -> sparse.csc_matrix:
+        """BM25 weights (documents × terms), deleted documents zeroed; cached until a change."""
+        if self._weights is None:
+            counts = self._matrix().tocoo()
+            keep = self.alive[counts.row]
+            rows, cols, tf = (
+                counts.row[keep],
+                counts.col[keep],
+                counts.data[keep].astype(np.float64),
+            )
+            dl = np.bincount(rows, weights=tf, minlength=self.n_docs)
+            n_alive = max(int(self.alive.sum()), 1)
+            avgdl = float(dl[self.alive].mean()) if self.alive.any() else 1.0
+            df = np.bincount(cols, minlength=len(self.vocab)).astype(np.float64)
+            w = scoring.weights(
+                tf,
+                dl[rows],
+                df[cols],
+                n_docs=n_alive,
+                avgdl=avgdl or 1.0,
+                k1=self.k1,
+                b=self.b,
+                variant=self.variant,
+            )
+            self._weights = sparse.csc_matrix(
+                (w.astype(np.float32), (rows, cols)), shape=(self.n_docs, max(len(self.vocab), 1))
+            )
+        return self._weights
+
+    # -- querying ------------------------------------------------------------------------
+
+    def query_terms(self, tokens: Sequence[str]) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        counts = Counter(self.vocab[t] for t in tokens if t in self.vocab)
+        ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        qtf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        return ids, qtf
+
+    def scores(self, tokens: Sequence[str]) -> NDArray[np.float32]:
+        """BM25 score of every document for the query tokens (0 where nothing matches)."""
+        ids, qtf = self.query_terms(tokens)
+        if ids.size == 0:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        cols = self.weights()[:, ids]
+        return np.asarray(cols @ qtf).ravel().astype(np.float32)
+
+    def weighted_scores(self, terms: Mapping[str, float]) -> NDArray[np.float32]:
+        """Scores for a weighted bag of terms (a translated query)."""
+        known = [(self.vocab[t], w) for t, w in terms.items() if t in self.vocab]
+        if not known:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        ids = np.asarray([i for i, _ in known], dtype=np.int64)
+        qw = np.asarray([w for _, w in known], dtype=np.float32)
+        return np.asarray(self.weights()[:, ids] @ qw).ravel().astype(np.float32)
+
+    def term_contributions(
+        self, tokens: Sequence[str], row: int, *, weights: Mapping[str, float] | None = None
+    ) -> dict[str, float]:
+        """What each query term added to one document's BM25 score."""
+        ids, qtf = self.query_terms(tokens)
+        if weights is not None:
+            qtf = np.asarray(
+                [weights.get(self.terms[i], 0.0) for i in ids.tolist()], dtype=np.float32
+            )
+        w = self.weights()
+        out = {}
+        for tid, q in zip(ids.tolist(), qtf.tolist(), strict=True):
+            value = float(w[row, tid]) * q
+            if value > 0:
+                out[self.terms[tid]] = value
+        return out
+
+
+def _widen(m: sparse.csr_matrix, width: int) -> sparse.csr_matrix:
+    return sparse.csr_matrix((m.data, m.indices, m.indptr), shape=(m.shape[0], width))

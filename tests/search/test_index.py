@@ -1,0 +1,167 @@
+"""SearchIndex end to end with the real multilingual encoder: hybrid, cross-lingual,
+filtered, explained, incremental, persistent; bad input answered sensibly."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from labline.search import CorruptIndex, Record, SearchIndex, UnknownFilterField
+from labline.search.errors import BadFilterValue
+
+FACETS = {
+    "region": "keyword",
+    "industry": "keyword",
+    "trl": "int",
+    "modes": "keywords",
+    "date": "date",
+}
+RECORDS = [
+    Record(
+        "pv-zh",
+        {"title": "钙钛矿/晶硅叠层太阳能电池", "body": "转换效率超过30%，可许可转让"},
+        {
+            "region": "320500",
+            "industry": "3825",
+            "trl": 6,
+            "modes": ["licence"],
+            "date": "2025-03-01",
+        },
+    ),
+    Record(
+        "pv-en",
+        {"title": "Perovskite-silicon tandem solar cells", "body": "Efficiency above 30 percent"},
+        {
+            "region": "440300",
+            "industry": "3825",
+            "trl": 4,
+            "modes": ["transfer"],
+            "date": "2024-05-01",
+        },
+    ),
+    Record(
+        "steel",
+        {"title": "Hydrogen direct reduction ironmaking", "body": "Green steel without coke"},
+        {
+            "region": "110000",
+            "industry": "3110",
+            "trl": 7,
+            "modes": ["joint"],
+            "date": "2023-01-01",
+        },
+    ),
+    Record(
+        "battery",
+        {"title": "固态锂电池硫化物电解质", "body": "高能量密度电池"},
+        {"region": "340100", "industry": "3841", "trl": 5, "modes": ["licence", "equity"]},
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def index():
+    ix = SearchIndex(facets=FACETS)
+    ix.add(RECORDS)
+    return ix
+
+
+def test_hybrid_and_cross_lingual(index):
+    assert index.search("perovskite tandem solar", k=1)[0].id == "pv-en"
+    assert index.search("叠层太阳能电池", k=1)[0].id == "pv-zh"
+    # A Chinese query finds the English record and the other way round.
+    assert "steel" in [h.id for h in index.search("氢冶金 绿色钢铁", k=2)]
+    assert "battery" in [h.id for h in index.search("solid-state lithium battery electrolyte", k=2)]
+
+
+def test_filters_apply_inside_retrieval(index):
+    hits = index.search("solar cells", k=10, filters={"trl": {"gte": 5}})
+    assert {h.id for h in hits} == {"pv-zh", "steel", "battery"}
+    assert [h.id for h in index.search("solar", filters={"industry": "38"})] != []
+    assert {
+        h.id for h in index.search("solar", filters={"industry": "38", "modes": "licence"})
+    } == {"pv-zh", "battery"}
+    assert {h.id for h in index.search("cells", filters={"date": {"gte": "2024-01-01"}})} == {
+        "pv-zh",
+        "pv-en",
+    }
+    assert index.search("cells", filters={"region": "999999"}) == []
+
+
+def test_explanations_say_what_matched(index):
+    hit = index.search("perovskite tandem", k=1, explain=True)[0]
+    e = hit.explanation
+    assert e is not None and e.lexical > 0 and e.semantic >= 0
+    assert "perovskit" in e.matched_terms and "title" in e.matched_fields
+    cross = index.search("钙钛矿", k=3, explain=True)
+    assert any(h.explanation.bridge > 0 or h.explanation.semantic > 0 for h in cross)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "the of and", "!!!???", "😀😀😀"])
+def test_empty_or_meaningless_queries_give_no_hits_not_errors(index, query):
+    hits = index.search(query)
+    assert hits == [] or all(np.isfinite(h.score) for h in hits)
+
+
+def test_huge_and_mixed_queries(index):
+    assert index.search("电池 battery " * 8000)[0].id in {"battery", "pv-zh", "pv-en"}
+
+
+def test_unknown_filters_and_bad_values_are_named(index):
+    with pytest.raises(UnknownFilterField, match=r"colour") as err:
+        index.search("solar", filters={"colour": "red"})
+    assert "region" in err.value.allowed
+    with pytest.raises(BadFilterValue, match="date"):
+        index.search("solar", filters={"date": {"gte": "yesterday"}})
+    with pytest.raises(BadFilterValue, match="trl"):
+        index.search("solar", filters={"trl": {"above": 3}})
+
+
+def test_incremental_add_update_delete(index):
+    ix = SearchIndex(facets=FACETS)
+    ix.add(RECORDS[:2])
+    ix.add([Record("new", {"title": "Sodium-ion battery cathodes"}, {"trl": 3})])
+    assert ix.search("sodium ion", k=1)[0].id == "new"
+    ix.add([Record("new", {"title": "Carbon fibre composites"}, {"trl": 3})])  # replace
+    assert ix.search("carbon fibre", k=1)[0].id == "new"
+    assert len(ix) == 3
+    ix.delete(["new"])
+    assert "new" not in [h.id for h in ix.search("carbon fibre composites", k=5)]
+
+
+def test_save_load_and_corruption(tmp_path, index):
+    path = tmp_path / "idx"
+    index.save(path)
+    loaded = SearchIndex.load(path)
+    assert [h.id for h in loaded.search("perovskite tandem", k=2)] == [
+        h.id for h in index.search("perovskite tandem", k=2)
+    ]
+    assert loaded.search("solar", filters={"trl": 6})[0].id == "pv-zh"
+    # A crash while writing a new version leaves the previous one whole.
+    (tmp_path / "idx.writing").mkdir()
+    (tmp_path / "idx.writing" / "counts.npz").write_bytes(b"half")
+    assert len(SearchIndex.load(path)) == 4
+    # Damage is found, named, and refused.
+    damaged = tmp_path / "damaged"
+    shutil.copytree(path, damaged)
+    with (damaged / "vectors.npy").open("r+b") as fh:
+        fh.seek(200)
+        fh.write(b"\x00\x01\x02")
+    with pytest.raises(CorruptIndex, match=r"vectors\.npy"):
+        SearchIndex.load(damaged)
+    with pytest.raises(CorruptIndex, match="manifest"):
+        SearchIndex.load(tmp_path / "nowhere")
+
+
+def test_near_duplicates(index):
+    ix = SearchIndex()
+    ix.add(
+        [
+            Record("a", {"title": "Perovskite tandem solar cells with 30% efficiency"}),
+            Record("b", {"title": "Perovskite tandem solar cells with 30 % efficiency"}),
+            Record("c", {"title": "Hydrogen ironmaking"}),
+        ]
+    )
+    pairs = ix.near_duplicates(threshold=0.9)
+    assert [(a, b) for a, b, _ in pairs] == [("a", "b")]
