@@ -27,6 +27,8 @@ ROUTERS = [
     "labline.core.pages.people_admin:router",  # before /people/{id}
     "labline.core.pages.people:router",
     "labline.core.pages.account:router",
+    "labline.indicators.api:router",
+    "labline.indicators.pages:router",
 ]
 
 API_ERRORS = {

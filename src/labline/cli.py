@@ -21,6 +21,7 @@ COMMAND_GROUPS: list[str] = [
     "labline.core.cli:audit_group",
     "labline.core.cli:orgs",
     "labline.demo.cli:demo",
+    "labline.indicators.cli:indicators",
 ]
 
 

@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from labline.core import models as _core  # noqa: F401
 from labline.db import Base
+from labline.indicators import models as _indicators  # noqa: F401
 
 metadata = Base.metadata

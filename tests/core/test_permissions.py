@@ -6,15 +6,23 @@ cookie, the API with a personal token, as real clients do.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from labline.core.models import Role
 from labline.core.schemas import TokenCreate
 from labline.core.service import auth
 from tests.factories import make_org, make_person
-from tests.permissions import ACTORS, ALL, OPERATOR, ORG_MANAGERS, Case, only, signed_in
+from tests.permissions import (
+    ACTORS,
+    ALL,
+    OPERATOR,
+    ORG_MANAGERS,
+    Case,
+    fill,
+    only,
+    request_as,
+    signed_in,
+)
 
 GOOD_CSV = "name_zh,kind,region_code\n导入公司,enterprise,320500\n"
 
@@ -106,70 +114,13 @@ def world(db):
     return {"org": org, "people": people, "target": target, "token": token}
 
 
-def _fill(template: str, world: dict[str, Any], actor: str) -> str:
-    return (
-        template.replace("{organisation_id}", str(world["org"].id))
-        .replace("{person_id}", str(world["target"].id))
-        .replace("{token_id}", str(world["token"].id))
-        .replace("{role}", "reviewer")
-        .replace("{locale}", "zh")
-        .replace("{org}", str(world["org"].id))
-        .replace("{actor}", actor)
-    )
-
-
-def _body(body: Any, world: dict[str, Any], actor: str) -> Any:
-    if isinstance(body, dict):
-        out = {}
-        for k, v in body.items():
-            v = _fill(v, world, actor) if isinstance(v, str) else v
-            out[k] = int(v) if k == "organisation_id" else v
-        return out
-    return body
-
-
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
 def test_route_permission(client, db, world, settings, route, actor):
     method, template = route
     case = MATRIX[route]
-    url = _fill(template, world, actor)
-    headers: dict[str, str] = {}
-    if actor != "anonymous":
-        person = world["people"][actor]
-        if url.startswith("/api/"):
-            _t, secret = auth.create_token(
-                db, actor=auth.actor_for(db, person.id), data=TokenCreate(name="m")
-            )
-            headers["Authorization"] = f"Bearer {secret}"
-        else:
-            secret = auth.open_session(db, settings=settings, person=person)
-            client.cookies.set("labline_session", secret)
-        db.flush()
-    if case.upload is not None:
-        client.get("/sign-in")
-        files = {"file": ("orgs.csv", case.upload.encode(), "text/csv")}
-        r = client.request(
-            method,
-            url,
-            files=files,
-            data={"csrf_token": client.cookies.get("labline_csrf") or ""},
-            headers=headers,
-            follow_redirects=False,
-        )
-    elif case.form is not None:
-        client.get("/sign-in")  # obtain the CSRF cookie like a browser would
-        form = {k: _fill(v, world, actor) for k, v in case.form.items()}
-        form["csrf_token"] = client.cookies.get("labline_csrf") or ""
-        r = client.request(method, url, data=form, headers=headers, follow_redirects=False)
-    else:
-        r = client.request(
-            method,
-            url,
-            json=_body(case.body, world, actor),
-            headers=headers,
-            follow_redirects=False,
-        )
+    url = fill(template, world, actor)
+    r = request_as(client, db, settings, world, actor, method, url, case)
     assert r.status_code == case.expect[actor], (
         f"{method} {url} as {actor}: {r.status_code} {r.text[:300]}"
     )

@@ -55,7 +55,7 @@ ROLE_CARDS: dict[Role, tuple[str, str, str]] = {
         N_("Instruments, bookings and usage you manage."),
         "/account",
     ),
-    Role.analyst: (N_("Indicators"), N_("Figures, indices and reports."), "/account"),
+    Role.analyst: (N_("Indicators"), N_("Figures, indices and reports."), "/indicators"),
 }
 
 

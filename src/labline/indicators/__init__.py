@@ -1,0 +1,1 @@
+"""Innovation indicators: catalogue, panels, composite indices, growth accounting, charts."""

@@ -1,0 +1,111 @@
+"""JSON API for indicator panels."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from labline.core.access import Actor, Permission, require
+from labline.indicators import labels, regions
+from labline.indicators.schemas import (
+    CoverageRead,
+    ImportRead,
+    Point,
+    ProfileRow,
+    RankingRead,
+    RankingRow,
+    SeriesRead,
+)
+from labline.indicators.service import read, store
+from labline.web import i18n
+from labline.web.deps import CurrentActor, Db
+
+router = APIRouter(prefix="/api/v1/indicators", tags=["indicators"])
+Code = Annotated[str, Query(min_length=1, max_length=64)]
+
+
+@router.get("", response_model=list[CoverageRead], summary="Indicators with stored data")
+def list_indicators(db: Db, actor: CurrentActor) -> list[CoverageRead]:
+    require(actor, Permission.view_directory)
+    return [
+        CoverageRead(**c.__dict__, name=labels.name(c.indicator_code)) for c in read.coverage(db)
+    ]
+
+
+@router.get("/regions/{region}", response_model=list[ProfileRow])
+def region_profile(db: Db, actor: CurrentActor, region: str) -> list[ProfileRow]:
+    require(actor, Permission.view_directory)
+    rows = read.profile(db, region=regions.resolve(region) or region)
+    return [
+        ProfileRow(indicator_code=c, name=labels.name(c), year=y, value=v, score=s)
+        for c, y, v, s in rows
+    ]
+
+
+@router.get("/{indicator}/series", response_model=SeriesRead)
+def indicator_series(
+    db: Db,
+    actor: CurrentActor,
+    indicator: str,
+    region: Annotated[list[str] | None, Query(max_length=50)] = None,
+    year_from: Annotated[int | None, Query(ge=1800, le=2200)] = None,
+    year_to: Annotated[int | None, Query(ge=1800, le=2200)] = None,
+) -> SeriesRead:
+    require(actor, Permission.view_directory)
+    codes = [regions.resolve(r) or r for r in region] if region else None
+    data = read.series(db, indicator=indicator, regions=codes, year_from=year_from, year_to=year_to)
+    return SeriesRead(
+        indicator_code=indicator,
+        series={r: [Point(year=y, value=v) for y, v in pts] for r, pts in data.items()},
+    )
+
+
+@router.get("/{indicator}/ranking", response_model=RankingRead)
+def indicator_ranking(
+    db: Db,
+    actor: CurrentActor,
+    indicator: str,
+    year: Annotated[int | None, Query(ge=1800, le=2200)] = None,
+) -> RankingRead:
+    require(actor, Permission.view_directory)
+    year_, rows = read.ranking(
+        db, indicator=indicator, year=year, higher_is_better=labels.higher_is_better(indicator)
+    )
+    return RankingRead(
+        indicator_code=indicator,
+        year=year_,
+        rows=[
+            RankingRow(rank=i, region_code=r, region=regions.label(r, i18n.get_locale()), value=v)
+            for i, (r, v) in enumerate(rows, 1)
+        ],
+    )
+
+
+def _import_upload(db: Db, actor: Actor, upload: UploadFile, source: str) -> store.StoredPanel:
+    require(actor, Permission.import_export)
+    suffix = Path(upload.filename or "upload.csv").suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / (Path(upload.filename or "upload").stem + suffix)
+        with path.open("wb") as fh:
+            shutil.copyfileobj(upload.file, fh)
+        return store.import_file(db, actor=actor, path=path, source=source)
+
+
+@router.post("/import", response_model=ImportRead, status_code=201)
+async def import_panel(
+    db: Db,
+    actor: CurrentActor,
+    file: Annotated[
+        UploadFile, File(description="long format: indicator, region, year, value, unit")
+    ],
+    source: Annotated[str, Query(max_length=300)] = "",
+) -> ImportRead:
+    """All or nothing: any bad row (unknown region, mixed units, duplicate region-year…)
+    refuses the file and lists every bad row."""
+    stored = await run_in_threadpool(_import_upload, db, actor, file, source)
+    return ImportRead(**stored.__dict__)

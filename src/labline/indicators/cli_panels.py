@@ -1,0 +1,64 @@
+"""Commands for stored indicator panels: import, list, ranking, series."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from labline.clitools import console, unit_of_work
+from labline.indicators import labels, regions
+from labline.indicators.service import read, store
+
+
+@click.command("import")
+@click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--source-note", default="", help="Where the figures come from (provenance).")
+@click.pass_context
+def import_panel(ctx: click.Context, source: Path, source_note: str) -> None:
+    """Import a long-format panel (CSV, Excel, JSON); all or nothing."""
+    with unit_of_work(ctx) as (session, actor):
+        stored = store.import_file(session, actor=actor, path=source, source=source_note)
+    years = f"{stored.years[0]}–{stored.years[1]}" if stored.years else "—"
+    console.print(
+        f"stored {stored.rows_stored} values: {len(stored.indicators)} indicators,"
+        f" {len(stored.regions)} regions, {years} (import {stored.import_id})"
+    )
+
+
+@click.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def list_panels(ctx: click.Context, as_json: bool) -> None:
+    """Indicators with stored values and their coverage."""
+    with unit_of_work(ctx) as (session, _actor):
+        rows = read.coverage(session)
+    if as_json:
+        click.echo(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        years = f"{r.first_year}–{r.last_year}"
+        click.echo(f"{r.indicator_code:<24} {r.unit:<8} {r.regions:>4} regions  {years}")
+
+
+@click.command("ranking")
+@click.argument("indicator")
+@click.option("--year", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def ranking(ctx: click.Context, indicator: str, year: int | None, as_json: bool) -> None:
+    """Regions ranked by an indicator in a year (the latest by default)."""
+    with unit_of_work(ctx) as (session, _actor):
+        year_, rows = read.ranking(
+            session,
+            indicator=indicator,
+            year=year,
+            higher_is_better=labels.higher_is_better(indicator),
+        )
+    if as_json:
+        click.echo(json.dumps({"year": year_, "rows": rows}, ensure_ascii=False))
+        return
+    click.echo(f"{indicator} in {year_}")
+    for i, (code, value) in enumerate(rows, 1):
+        click.echo(f"{i:>3}  {regions.label(code, 'en'):<28} {value:.6g}")

@@ -1,0 +1,30 @@
+"""How an indicator is named and which way is better, from the catalogue when it knows it."""
+
+from __future__ import annotations
+
+from labline.web import i18n
+
+
+def name(code: str) -> str:
+    entry = _catalogue_entry(code)
+    if entry is None:
+        return code
+    return i18n.pick(getattr(entry, "name_zh", ""), getattr(entry, "name_en", "")) or code
+
+
+def higher_is_better(code: str) -> bool:
+    entry = _catalogue_entry(code)
+    direction = str(getattr(entry, "direction", "higher")) if entry is not None else "higher"
+    return "lower" not in direction.lower()
+
+
+def _catalogue_entry(code: str) -> object | None:
+    try:
+        from labline.indicators import catalogue  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    lookup = getattr(catalogue, "get", None) or getattr(catalogue, "indicator", None)
+    try:
+        return lookup(code) if lookup else None
+    except (KeyError, LookupError):
+        return None

@@ -1,0 +1,127 @@
+"""Indicator pages: the catalogue of stored panels, an indicator's ranking and trends,
+a region's profile, two regions compared, and importing a panel."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from labline.core.access import Permission, require
+from labline.errors import ImportRejected, InvalidInput
+from labline.indicators import labels, regions
+from labline.indicators.api import _import_upload
+from labline.indicators.service import read
+from labline.web import i18n
+from labline.web.charts import Series, bar_chart, line_chart, radar_chart
+from labline.web.deps import CsrfChecked, CurrentActor, Db
+from labline.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _label(code: str) -> str:
+    return regions.label(code, i18n.get_locale())
+
+
+@router.get("/indicators", response_class=HTMLResponse)
+def catalogue_page(request: Request, db: Db, actor: CurrentActor) -> Response:
+    require(actor, Permission.view_directory)
+    rows = [(c, labels.name(c.indicator_code)) for c in read.coverage(db)]
+    ctx = {"rows": rows, "can_import": Permission.import_export in actor.permissions}
+    return render(request, "indicators/catalogue.html", ctx)
+
+
+@router.get("/indicators/import", response_class=HTMLResponse)
+def import_page(request: Request, db: Db, actor: CurrentActor) -> Response:
+    require(actor, Permission.import_export)
+    return render(request, "indicators/import.html", {})
+
+
+@router.post("/indicators/import", dependencies=[CsrfChecked])
+async def import_post(
+    request: Request, db: Db, actor: CurrentActor, file: Annotated[UploadFile, File()]
+) -> Response:
+    ctx: dict[str, Any] = {"filename": file.filename}
+    try:
+        ctx["stored"] = await run_in_threadpool(_import_upload, db, actor, file, "")
+        status = 201
+    except ImportRejected as exc:
+        db.rollback()
+        ctx.update(message=exc.message, rejected=exc.extra["rejected_rows"][:500])
+        status = 422
+    except InvalidInput as exc:
+        db.rollback()
+        ctx.update(message=exc.message, fields=[f.as_dict() for f in exc.fields])
+        status = 422
+    return render(request, "indicators/import.html", ctx, status=status)
+
+
+@router.get("/indicators/regions/{region}", response_class=HTMLResponse)
+def region_page(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    region: str,
+    compare: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    require(actor, Permission.view_directory)
+    code = regions.resolve(region) or region
+    mine = read.profile(db, region=code)
+    profiles = [(_label(code), {c: s for c, _y, _v, s in mine})]
+    other_code = regions.resolve(compare) if compare else None
+    if compare and other_code:
+        theirs = read.profile(db, region=other_code)
+        profiles.append((_label(other_code), {c: s for c, _y, _v, s in theirs}))
+    axes = [c for c, *_ in mine][:12]
+    chart = radar_chart(
+        [labels.name(a) for a in axes],
+        [(name, [scores.get(a, 0.0) for a in axes]) for name, scores in profiles],
+        title=i18n.gettext("Profile of %(region)s", region=_label(code)),
+    )
+    ctx = {
+        "code": code,
+        "name": _label(code),
+        "rows": [(c, labels.name(c), y, v, s) for c, y, v, s in mine],
+        "chart": chart,
+        "compare": other_code,
+        "compare_name": _label(other_code) if other_code else "",
+        "others": sorted({r for c in read.coverage(db) for r in [c.indicator_code]}),
+    }
+    return render(request, "indicators/region.html", ctx)
+
+
+@router.get("/indicators/{indicator}", response_class=HTMLResponse)
+def indicator_page(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    indicator: str,
+    year: Annotated[int | None, Query(ge=1800, le=2200)] = None,
+    region: Annotated[list[str] | None, Query(max_length=12)] = None,
+) -> Response:
+    require(actor, Permission.view_directory)
+    higher = labels.higher_is_better(indicator)
+    year_, ranked = read.ranking(db, indicator=indicator, year=year, higher_is_better=higher)
+    ranked_regions = [r for r, _v in ranked if r != regions.NATIONAL]
+    chosen = [regions.resolve(r) or r for r in region] if region else ranked_regions[:6]
+    data = read.series(db, indicator=indicator, regions=chosen)
+    name = labels.name(indicator)
+    ctx = {
+        "indicator": indicator,
+        "name": name,
+        "year": year_,
+        "ranked": [(i, r, _label(r), v) for i, (r, v) in enumerate(ranked, 1)],
+        "bars": bar_chart(
+            [(_label(r), v) for r, v in ranked if r != regions.NATIONAL][:31],
+            title=f"{name} ({year_})",
+        ),
+        "lines": line_chart(
+            [Series(_label(r), [(float(y), v) for y, v in pts]) for r, pts in data.items()],
+            title=name,
+        ),
+        "chosen": chosen,
+    }
+    return render(request, "indicators/indicator.html", ctx)

@@ -1,0 +1,1 @@
+"""Indicator services: storing panels and reading them back as series, rankings, profiles."""

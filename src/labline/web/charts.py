@@ -1,0 +1,246 @@
+"""Charts as inline SVG, drawn on the server: no JavaScript, nothing fetched, printable.
+
+Each function takes plain numbers and labels and returns markup safe to put in a
+template. Colours come from one accessible palette; every chart has a <title> and a
+text <desc> so that screen readers get the numbers too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+PALETTE = ("#0f5c8c", "#d9822b", "#2e8540", "#a23b72", "#6b5b95", "#c0392b", "#1b998b", "#7f8c8d")
+FONT = 'font-family="system-ui, sans-serif"'
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    points: Sequence[tuple[float, float | None]]  # (x, y); None is a gap
+
+
+def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """'Nice' tick values covering [lo, hi] (1, 2, 2.5 or 5 times a power of ten)."""
+    if not math.isfinite(lo) or not math.isfinite(hi):
+        return [0.0]
+    if hi == lo:
+        hi = lo + (abs(lo) or 1.0)
+    raw = (hi - lo) / max(n, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    start = math.floor(lo / step) * step
+    ticks, t = [], start
+    while t <= hi + step * 1e-9:
+        ticks.append(round(t, 10))
+        t += step
+    if ticks[-1] < hi:
+        ticks.append(round(t, 10))
+    return ticks
+
+
+def fmt(value: float) -> str:
+    if abs(value) >= 1e9:
+        return f"{value / 1e9:.3g}B"
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:.3g}M"
+    if abs(value) >= 1e4:
+        return f"{value / 1e3:.3g}k"
+    return f"{value:.4g}"
+
+
+def _frame(width: int, height: int, title: str, desc: str, body: str) -> Markup:
+    return Markup(
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
+        f'style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg" {FONT}>'
+        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>{body}</svg>"
+    )
+
+
+def line_chart(
+    series: Sequence[Series], *, title: str, width: int = 720, height: int = 320, y_label: str = ""
+) -> Markup:
+    values = [y for s in series for _x, y in s.points if y is not None]
+    xs = [x for s in series for x, _y in s.points]
+    if not values:
+        return _frame(
+            width,
+            60,
+            title,
+            "no data",
+            f'<text x="10" y="30" font-size="13">{escape(title)}: —</text>',
+        )
+    left, right, top, bottom = 64, 150, 16, 36
+    x0, x1 = min(xs), max(xs)
+    yt = _ticks(min(min(values), 0.0) if min(values) >= 0 else min(values), max(values))
+    y0, y1 = yt[0], yt[-1]
+    pw, ph = width - left - right, height - top - bottom
+
+    def px(x: float) -> float:
+        return left + (0 if x1 == x0 else (x - x0) / (x1 - x0) * pw)
+
+    def py(y: float) -> float:
+        return top + ph - (y - y0) / ((y1 - y0) or 1) * ph
+
+    parts = []
+    for t in yt:
+        parts.append(
+            f'<line x1="{left}" x2="{left + pw}" y1="{py(t):.1f}" y2="{py(t):.1f}" stroke="#e3e7ee"/>'
+        )
+        parts.append(
+            f'<text x="{left - 6}" y="{py(t) + 4:.1f}" font-size="11" text-anchor="end" fill="#5b6575">{fmt(t)}</text>'
+        )
+    step = max(1, round((x1 - x0) / 8)) if x1 > x0 else 1
+    x = x0
+    while x <= x1:
+        parts.append(
+            f'<text x="{px(x):.1f}" y="{top + ph + 18}" font-size="11" text-anchor="middle" fill="#5b6575">{x:g}</text>'
+        )
+        x += step
+    if y_label:
+        parts.append(
+            f'<text x="12" y="{top + 10}" font-size="11" fill="#5b6575">{escape(y_label)}</text>'
+        )
+    desc = []
+    for i, s in enumerate(series):
+        colour = PALETTE[i % len(PALETTE)]
+        path, pen = [], "M"
+        for x, y in sorted(s.points, key=lambda p: p[0]):
+            if y is None:
+                pen = "M"
+                continue
+            path.append(f"{pen}{px(x):.1f},{py(y):.1f}")
+            pen = "L"
+        parts.append(f'<path d="{" ".join(path)}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        last = [(x, y) for x, y in s.points if y is not None]
+        if last:
+            lx, ly = max(last, key=lambda p: p[0])
+            parts.append(f'<circle cx="{px(lx):.1f}" cy="{py(ly):.1f}" r="3" fill="{colour}"/>')
+            desc.append(f"{s.name}: {fmt(ly)} ({lx:g})")
+        ly_pos = top + 14 + i * 16
+        parts.append(
+            f'<rect x="{left + pw + 12}" y="{ly_pos - 9}" width="10" height="10" fill="{colour}"/>'
+        )
+        parts.append(
+            f'<text x="{left + pw + 26}" y="{ly_pos}" font-size="12">{escape(s.name[:18])}</text>'
+        )
+    return _frame(width, height, title, "; ".join(desc), "".join(parts))
+
+
+def bar_chart(
+    bars: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    intervals: Sequence[tuple[float, float]] | None = None,
+    width: int = 720,
+    bar_height: int = 20,
+    highlight: str | None = None,
+) -> Markup:
+    """Horizontal bars, largest first as given; optional [low, high] whiskers (rank intervals)."""
+    if not bars:
+        return _frame(
+            width,
+            60,
+            title,
+            "no data",
+            f'<text x="10" y="30" font-size="13">{escape(title)}: —</text>',
+        )
+    left, right, top = 150, 70, 8
+    height = top + len(bars) * (bar_height + 6) + 24
+    hi = max([v for _l, v in bars] + ([h for _lo, h in intervals] if intervals else []))
+    lo = min(0.0, min(v for _l, v in bars))
+    ticks = _ticks(lo, hi)
+    lo, hi = ticks[0], ticks[-1]
+    pw = width - left - right
+
+    def px(v: float) -> float:
+        return left + (v - lo) / ((hi - lo) or 1) * pw
+
+    parts = []
+    for t in ticks:
+        parts.append(
+            f'<line x1="{px(t):.1f}" x2="{px(t):.1f}" y1="{top}" y2="{height - 20}" stroke="#e3e7ee"/>'
+        )
+        parts.append(
+            f'<text x="{px(t):.1f}" y="{height - 6}" font-size="11" text-anchor="middle" fill="#5b6575">{fmt(t)}</text>'
+        )
+    for i, (label, value) in enumerate(bars):
+        y = top + i * (bar_height + 6)
+        colour = PALETTE[1] if highlight is not None and label == highlight else PALETTE[0]
+        x_start, x_end = sorted((px(0.0 if lo <= 0 <= hi else lo), px(value)))
+        parts.append(
+            f'<text x="{left - 8}" y="{y + bar_height - 5}" font-size="12" text-anchor="end">{escape(label[:20])}</text>'
+        )
+        parts.append(
+            f'<rect x="{x_start:.1f}" y="{y}" width="{max(x_end - x_start, 1):.1f}" height="{bar_height}" fill="{colour}" rx="2"/>'
+        )
+        if intervals:
+            a, b = intervals[i]
+            mid = y + bar_height / 2
+            parts.append(
+                f'<line x1="{px(a):.1f}" x2="{px(b):.1f}" y1="{mid}" y2="{mid}" stroke="#1d2430" stroke-width="1.5"/>'
+            )
+            for end in (a, b):
+                parts.append(
+                    f'<line x1="{px(end):.1f}" x2="{px(end):.1f}" y1="{mid - 5}" y2="{mid + 5}" stroke="#1d2430"/>'
+                )
+        parts.append(
+            f'<text x="{px(max(value, intervals[i][1] if intervals else value)) + 6:.1f}" y="{y + bar_height - 5}" font-size="11" fill="#5b6575">{fmt(value)}</text>'
+        )
+    desc = "; ".join(f"{label}: {fmt(v)}" for label, v in bars[:30])
+    return _frame(width, height, title, desc, "".join(parts))
+
+
+def radar_chart(
+    axes: Sequence[str],
+    profiles: Sequence[tuple[str, Sequence[float]]],
+    *,
+    title: str,
+    size: int = 420,
+) -> Markup:
+    """Profiles on 0–100 scales, one spoke per axis (a region's indicator profile)."""
+    n = len(axes)
+    if n < 3 or not profiles:
+        return _frame(
+            size,
+            60,
+            title,
+            "not enough axes",
+            f'<text x="10" y="30" font-size="13">{escape(title)}: —</text>',
+        )
+    cx = cy = size / 2
+    r = size / 2 - 70
+
+    def point(i: int, v: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        rr = r * max(0.0, min(v, 100.0)) / 100
+        return cx + rr * math.cos(angle), cy + rr * math.sin(angle)
+
+    parts = []
+    for level in (25, 50, 75, 100):
+        ring = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, level) for i in range(n)))
+        parts.append(f'<polygon points="{ring}" fill="none" stroke="#e3e7ee"/>')
+    for i, axis in enumerate(axes):
+        x, y = point(i, 100)
+        parts.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#e3e7ee"/>')
+        lx, ly = point(i, 118)
+        anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
+        parts.append(
+            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" font-size="11" text-anchor="{anchor}">{escape(axis[:16])}</text>'
+        )
+    desc = []
+    for k, (name, values) in enumerate(profiles):
+        colour = PALETTE[k % len(PALETTE)]
+        poly = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in enumerate(values)))
+        parts.append(
+            f'<polygon points="{poly}" fill="{colour}" fill-opacity="0.18" stroke="{colour}" stroke-width="2"/>'
+        )
+        parts.append(f'<rect x="8" y="{8 + k * 16}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="22" y="{17 + k * 16}" font-size="12">{escape(name)}</text>')
+        desc.append(
+            name + ": " + ", ".join(f"{a} {v:.0f}" for a, v in zip(axes, values, strict=False))
+        )
+    return _frame(size, size, title, "; ".join(desc), "".join(parts))
