@@ -75,3 +75,26 @@ def test_null_for_a_required_value_is_a_field_error(client, db):
     # Leaving a field out still means "keep it", and a real value still works.
     r = client.patch(f"/api/v1/people/{person.id}", json={"name_en": "Kept"}, headers=auth)
     assert r.status_code == 200 and r.json()["is_active"] is True
+
+
+def test_ids_beyond_the_integer_range_are_refused(client, db):
+    """Was a 500 from PATCH /api/v1/people/9223372036854775808: on SQLite OverflowError
+    (Python int too large to convert to SQLite INTEGER), on PostgreSQL DataError (integer
+    out of range, for any id above 2**31 - 1)."""
+    operator = make_person(db, roles=(Role.platform_operator,))
+    auth = bearer(db, operator)
+    db.commit()
+    huge = 2**63
+    big = 2**31
+    for method, url in [
+        ("PATCH", f"/api/v1/people/{huge}"),
+        ("GET", f"/api/v1/people/{huge}"),
+        ("GET", f"/api/v1/organisations/{huge}"),
+        ("DELETE", f"/api/v1/tokens/{huge}"),
+        ("GET", f"/api/v1/organisations/{big}"),
+    ]:
+        r = client.request(method, url, json={} if method == "PATCH" else None, headers=auth)
+        assert r.status_code in (404, 422), (method, url, r.text)
+        assert r.json()["error"]["code"] in ("not_found", "invalid_input")
+    page = client.get(f"/organisations/{huge}", headers={"Accept": "text/html"})
+    assert page.status_code in (404, 422) and "text/html" in page.headers["content-type"]

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from labline.errors import LablineError, validation_fields
@@ -20,6 +21,7 @@ from labline.web import i18n
 from labline.web.render import render
 
 log = logging.getLogger("labline.web")
+MAX_ID = 2**31 - 1  # INTEGER primary keys on PostgreSQL
 
 HTTP_CODES = {
     400: "bad_request",
@@ -95,6 +97,25 @@ def install(app: FastAPI) -> None:
             "fields": [],
         }
         return error_response(request, body)
+
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        # A number beyond what the database stores (an id such as 9223372036854775808):
+        # SQLite cannot even bind it (OverflowError), PostgreSQL refuses it (integer out of
+        # range). Say so instead of answering 500.
+        orig = getattr(exc, "orig", None)
+        if not isinstance(exc, OverflowError) and type(orig).__name__ != "NumericValueOutOfRange":
+            return await _unexpected(request, exc)
+        body = {
+            "status": 422,
+            "code": "invalid_input",
+            "message": "A number in this request is larger than labline can store"
+            f" (ids go up to {MAX_ID}).",
+            "fields": [],
+        }
+        return error_response(request, body)
+
+    app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(DataError, _out_of_range)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

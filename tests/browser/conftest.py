@@ -1,0 +1,145 @@
+"""A real labline server (demo world, SQLite) in a subprocess and Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+PASSWORD = "labline-demo-2026"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "_artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@dataclass(frozen=True)
+class Account:
+    role: str
+    email: str
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    accounts: dict[str, Account]
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+ACCOUNT_LINE = re.compile(r"^\s+(\w+)\s+(\S+@\S+)\s+(.+?)\s+/\s+(.+?)\s*$")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data_dir = tmp_path_factory.mktemp("browser-demo")
+    port = _free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = ARTIFACTS / "browser-server.log"
+    labline = str(Path(sys.executable).with_name("labline"))
+    cmd = [labline, "--data-dir", str(data_dir), "demo", "--size", "small", "--seed", "42"]
+    cmd += ["--serve", "--port", str(port)]
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"labline demo exited with {proc.returncode}:\n{log.read_text()}")
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).json().get("status") == "ok":
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"labline did not answer /healthz in 60 s:\n{log.read_text()}")
+            time.sleep(0.2)
+        accounts = {}
+        for line in log.read_text().splitlines():
+            m = ACCOUNT_LINE.match(line)
+            if m:
+                accounts[m[1]] = Account(m[1], m[2], m[3], m[4])
+        yield Server(url, accounts, log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is missing; install Debian's chromium with `make browser-deps`"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser, server: Server) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh browser context (no cookies) that may talk to the test server only."""
+    context = browser.new_context(
+        base_url=server.url, viewport={"width": 1280, "height": 860}, locale="en-GB"
+    )
+    context.set_default_timeout(10_000)
+    outside: list[str] = []
+
+    def only_local(route):  # type: ignore[no-untyped-def]
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert not outside, f"pages tried to load from elsewhere: {outside}"
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_screenshots() -> None:
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
