@@ -92,4 +92,25 @@ def create_app(
     for spec in ROUTERS:
         module_name, _, attr = spec.partition(":")
         app.include_router(getattr(importlib.import_module(module_name), attr))
+    _declare_token_auth(app)
     return app
+
+
+def _declare_token_auth(app: FastAPI) -> None:
+    """Tell OpenAPI (and Swagger's Authorize button) about personal API tokens."""
+    from typing import Any
+
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        schema.setdefault("components", {})["securitySchemes"] = {
+            "token": {"type": "http", "scheme": "bearer", "description": "A personal API token"}
+        }
+        schema["security"] = [{"token": []}, {}]  # most reads also work anonymously
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

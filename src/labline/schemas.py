@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 T = TypeVar("T")
 
@@ -13,9 +13,17 @@ MAX_PER_PAGE = 100
 
 
 class StrictInput(BaseModel):
-    """Input models reject unknown fields and trim whitespace."""
+    """Input models reject unknown fields and NUL characters, and trim whitespace."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL cannot store U+0000 in text; no form or record needs it.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("contains a NUL character (U+0000), which is not allowed")
+        return value
 
 
 class Output(BaseModel):

@@ -20,7 +20,7 @@ def test_sign_in_sets_an_http_only_session_and_sign_out_ends_it(client, db):
     cookie = next(c for c in client.cookies.jar if c.name == "labline_session")
     assert cookie.has_nonstandard_attr("HttpOnly") or cookie._rest.get("HttpOnly") is not None
     home = client.get("/")
-    assert person.display_name in home.text and 'data-role="analyst"' in home.text
+    assert person.name_en in home.text and 'data-role="analyst"' in home.text
     csrf = client.cookies.get("labline_csrf")
     assert (
         client.post("/sign-out", data={"csrf_token": csrf}, follow_redirects=False).status_code

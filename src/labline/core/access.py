@@ -42,6 +42,7 @@ class Actor:
     person_id: int | None = None
     email: str = ""
     display_name: str = ""
+    name_en: str = ""
     platform_roles: frozenset[Role] = frozenset()
     # organisation id -> org_admin | member
     org_roles: dict[int, Role] = field(default_factory=dict)

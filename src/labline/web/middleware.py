@@ -60,6 +60,17 @@ class RequestContext:
             csrf_cookie = new_csrf
         state["csrf_token"] = csrf_cookie
 
+        if b"%00" in scope.get("query_string", b"") or "\x00" in str(scope.get("path", "")):
+            await _refuse(
+                scope,
+                send,
+                422,
+                "invalid_input",
+                "The address contains a NUL character (%00), which is not allowed.",
+            )
+            i18n._locale.reset(token)
+            return
+
         limit = self.settings.max_body_bytes
         length = _header(scope, b"content-length")
         if length and length.isdigit() and int(length) > limit:
@@ -108,25 +119,27 @@ class RequestContext:
 
 
 async def _too_large(scope: Scope, send: Send, limit: int) -> None:
-    body = {
-        "error": {
-            "status": 413,
-            "code": "too_large",
-            "message": f"The request body is larger than the limit of {limit} bytes.",
-            "fields": [],
-        }
-    }
+    message = f"The request body is larger than the limit of {limit} bytes."
+    await _refuse(scope, send, 413, "too_large", message)
+
+
+async def _refuse(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+    """Answer before the app runs, in the one error shape."""
+    body = {"error": {"status": status, "code": code, "message": message, "fields": []}}
     is_api = str(scope.get("path", "")).startswith("/api/")
     if is_api:
         payload, ctype = json.dumps(body).encode(), b"application/json"
     else:
         msg = body["error"]["message"]
-        payload = f"<!doctype html><title>413</title><h1>413</h1><p>{msg}</p>".encode()
+        payload = (
+            f"<!doctype html><title>{status}</title><h1>{status}</h1>"
+            f'<p role="alert" data-code="{code}">{msg}</p><p><a href="/">labline</a></p>'
+        ).encode()
         ctype = b"text/html; charset=utf-8"
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [(b"content-type", ctype), (b"content-length", str(len(payload)).encode())],
         }
     )

@@ -44,6 +44,7 @@ def actor_for(session: Session, person_id: int) -> Actor:
         person_id=person.id,
         email=person.email,
         display_name=person.display_name,
+        name_en=person.name_en,
         platform_roles=frozenset(g.role for g in person.roles),
         org_roles={m.organisation_id: m.role for m in person.memberships},
         scoped={k: frozenset(v) for k, v in scoped.items()},
