@@ -236,7 +236,8 @@ def english_tokens(run: str) -> list[str]:
 def chinese_tokens(run: str, *, words: bool = True) -> list[str]:
     out = [run[i : i + 2] for i in range(len(run) - 1)] if len(run) > 1 else [run]
     if words and len(run) > 2:
-        out += [w for w in _jieba().lcut(run) if len(w) > 2 and w not in CHINESE_STOP]
+        # HMM off: unknown words are covered by the bigrams, and it is three times faster.
+        out += [w for w in _jieba().lcut(run, HMM=False) if len(w) > 2 and w not in CHINESE_STOP]
     return [t for t in out if t not in CHINESE_STOP]
 
 
@@ -249,3 +250,24 @@ def analyze(text: str, *, words: bool = True) -> list[str]:
         else:
             tokens += english_tokens(latin)
     return tokens
+
+
+def _analyze_rows(rows: list[dict[str, str]]) -> list[dict[str, list[str]]]:
+    return [{f: analyze(t or "") for f, t in row.items()} for row in rows]
+
+
+def analyze_many(
+    rows: list[dict[str, str]], *, processes: int | None = None
+) -> list[dict[str, list[str]]]:
+    """Analyse many records' fields; large batches use one process per core."""
+    import multiprocessing
+    import os
+
+    workers = processes if processes is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(rows) < 20_000:
+        return _analyze_rows(rows)
+    chunk = -(-len(rows) // (workers * 4))
+    parts = [rows[i : i + chunk] for i in range(0, len(rows), chunk)]
+    _jieba()  # load the dictionary once, before the workers fork
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return [doc for part in pool.map(_analyze_rows, parts) for doc in part]

@@ -13,7 +13,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from labline.search import bridge, fusion
-from labline.search.analysis import MAX_QUERY_CHARS, analyze, chinese_share, has_chinese
+from labline.search.analysis import (
+    MAX_QUERY_CHARS,
+    analyze,
+    analyze_many,
+    chinese_share,
+    has_chinese,
+)
 from labline.search.dense import Encoder, UniversalSentenceEncoder, VectorIndex
 from labline.search.filters import FacetColumns, Kind
 from labline.search.lexical import LexicalIndex
@@ -81,9 +87,7 @@ class SearchIndex:
                     f"record {r.id}: unknown fields {sorted(unknown)};"
                     f" known: {sorted(self.field_weights)}"
                 )
-        rows = self.lexical.add(
-            ({f: analyze(t or "") for f, t in r.fields.items()} for r in batch), self.field_weights
-        )
+        rows = self.lexical.add(analyze_many([dict(r.fields) for r in batch]), self.field_weights)
         for row, r in zip(rows, batch, strict=True):
             self.ids.append(r.id)
             self.texts.append({k: v or "" for k, v in r.fields.items()})

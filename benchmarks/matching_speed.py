@@ -1,0 +1,296 @@
+"""Matching speed at scale: labline.search against raw bm25s and tantivy, in one run.
+
+    python benchmarks/matching_speed.py [--sizes 100000,1000000] [--queries 200] [--json FILE]
+
+Synthetic bilingual records (Chinese and English technology titles and abstracts with
+region, industry, readiness and date facets) are generated deterministically. Each
+system runs in its own process, so its peak memory is its own: index build throughput
+(records/s), top-20 query latency p50/p95 and peak resident memory (MB).
+
+- `labline`: the lexical index (analysis included in the build) plus random unit
+  vectors standing in for built sentence vectors ("once vectors are built"); queries
+  are hybrid (BM25 + vectors + fusion) with a facet filter, using a pre-computed query
+  vector — the encoder's own time per query is reported separately (`encode_ms`).
+- `bm25s` and `tantivy`: the same analysed tokens, lexical top-20, no filter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+ZH = [
+    "钙钛矿",
+    "叠层",
+    "电池",
+    "氢冶金",
+    "高强钢",
+    "固态",
+    "电解质",
+    "机器人",
+    "减速器",
+    "视觉",
+    "碳化硅",
+    "功率器件",
+    "封装",
+    "光刻胶",
+    "石墨烯",
+    "复合材料",
+    "疫苗",
+    "抗体",
+    "细胞治疗",
+    "热管理",
+    "储能",
+    "光伏",
+    "组件",
+    "回收",
+    "催化",
+    "传感器",
+    "芯片",
+    "算法",
+    "数字孪生",
+    "工业互联网",
+]
+EN = [
+    "perovskite",
+    "tandem",
+    "battery",
+    "hydrogen",
+    "steel",
+    "solid-state",
+    "electrolyte",
+    "robot",
+    "reducer",
+    "vision",
+    "silicon carbide",
+    "power device",
+    "packaging",
+    "photoresist",
+    "graphene",
+    "composite",
+    "vaccine",
+    "antibody",
+    "cell therapy",
+    "thermal",
+    "storage",
+    "photovoltaic",
+    "module",
+    "recycling",
+    "catalyst",
+    "sensor",
+    "chip",
+    "algorithm",
+    "digital twin",
+    "industrial internet",
+]
+REGIONS = ["110000", "310000", "320500", "330100", "340100", "420100", "440300", "510100", "610100"]
+INDUSTRIES = ["3825", "3612", "3841", "2710", "3491", "3973", "2650", "6510"]
+
+
+def records(n: int, seed: int = 7) -> list[dict]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        zh = i % 2 == 0
+        words = ZH if zh else EN
+        title = ("" if zh else " ").join(rng.sample(words, 3))
+        body = ("，" if zh else ", ").join(rng.sample(words, 8)) + ("。" if zh else ".")
+        out.append(
+            {
+                "id": f"r{i}",
+                "title": title,
+                "body": body,
+                "region": rng.choice(REGIONS),
+                "industry": rng.choice(INDUSTRIES),
+                "trl": rng.randint(1, 9),
+                "date": f"20{rng.randint(18, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+            }
+        )
+    return out
+
+
+def queries(n: int, seed: int = 11) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        (" ".join(rng.sample(EN, 2)) if i % 2 else "".join(rng.sample(ZH, 2))) for i in range(n)
+    ]
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q))
+
+
+def run_labline(n: int, nq: int) -> dict:
+    from labline.search import Record, SearchIndex
+    from labline.search.dense import UniversalSentenceEncoder
+
+    recs = records(n)
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((n, 512), dtype=np.float32)
+    index = SearchIndex(
+        facets={"region": "keyword", "industry": "keyword", "trl": "int", "date": "date"},
+        encoder=UniversalSentenceEncoder(),
+    )
+    started = time.perf_counter()
+    batch = 50_000
+    for i in range(0, n, batch):
+        index.add(
+            (
+                Record(
+                    r["id"],
+                    {"title": r["title"], "body": r["body"]},
+                    {k: r[k] for k in ("region", "industry", "trl", "date")},
+                )
+                for r in recs[i : i + batch]
+            ),
+            vectors=vectors[i : i + batch],
+        )
+    index.lexical.weights()
+    build = time.perf_counter() - started
+    qs = queries(nq)
+    qv = rng.standard_normal((nq, 512), dtype=np.float32)
+    index.search(qs[0], k=20, query_vector=qv[0], filters={"trl": {"gte": 4}})  # warm (ANN build)
+    times = []
+    for text, vec in zip(qs, qv, strict=True):
+        t = time.perf_counter()
+        index.search(text, k=20, query_vector=vec, filters={"trl": {"gte": 4}, "industry": "38"})
+        times.append((time.perf_counter() - t) * 1000)
+    enc = UniversalSentenceEncoder()
+    enc.encode(["warm up"])
+    t = time.perf_counter()
+    for text in qs[:20]:
+        enc.encode([text])
+    encode_ms = (time.perf_counter() - t) * 1000 / 20
+    return {
+        "build_per_s": n / build,
+        "p50_ms": percentile(times, 50),
+        "p95_ms": percentile(times, 95),
+        "memory_mb": peak_mb(),
+        "encode_ms": encode_ms,
+    }
+
+
+def _tokens(n: int) -> list[list[str]]:
+    from labline.search.analysis import analyze
+
+    return [analyze(r["title"] + " " + r["body"]) for r in records(n)]
+
+
+def run_bm25s(n: int, nq: int) -> dict:
+    import bm25s
+
+    from labline.search.analysis import analyze
+
+    started = time.perf_counter()
+    corpus = _tokens(n)
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    build = time.perf_counter() - started
+    vocab = retriever.vocab_dict
+    times = []
+    for text in queries(nq):
+        t = time.perf_counter()
+        toks = [x for x in analyze(text) if x in vocab]
+        scores = retriever.get_scores(toks)
+        np.argpartition(-scores, 19)[:20]
+        times.append((time.perf_counter() - t) * 1000)
+    return {
+        "build_per_s": n / build,
+        "p50_ms": percentile(times, 50),
+        "p95_ms": percentile(times, 95),
+        "memory_mb": peak_mb(),
+    }
+
+
+def run_tantivy(n: int, nq: int) -> dict:
+    import tantivy
+
+    from labline.search.analysis import analyze
+
+    schema_builder = tantivy.SchemaBuilder()
+    schema_builder.add_text_field("body", stored=False, tokenizer_name="whitespace")
+    schema_builder.add_text_field("id", stored=True)
+    schema = schema_builder.build()
+    index = tantivy.Index(schema)
+    started = time.perf_counter()
+    writer = index.writer(heap_size=500_000_000, num_threads=2)
+    for i, toks in enumerate(_tokens(n)):
+        writer.add_document(tantivy.Document(body=" ".join(toks), id=str(i)))
+    writer.commit()
+    index.reload()
+    build = time.perf_counter() - started
+    searcher = index.searcher()
+    times = []
+    for text in queries(nq):
+        t = time.perf_counter()
+        toks = [x.replace('"', "") for x in analyze(text)]
+        if toks:
+            query = index.parse_query(" OR ".join(f'"{x}"' for x in toks), ["body"])
+            searcher.search(query, 20)
+        times.append((time.perf_counter() - t) * 1000)
+    return {
+        "build_per_s": n / build,
+        "p50_ms": percentile(times, 50),
+        "p95_ms": percentile(times, 95),
+        "memory_mb": peak_mb(),
+    }
+
+
+SYSTEMS = {"labline": run_labline, "bm25s": run_bm25s, "tantivy": run_tantivy}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--systems", default=",".join(SYSTEMS))
+    parser.add_argument("--json", dest="json_path")
+    parser.add_argument(
+        "--child", nargs=3, metavar=("SYSTEM", "SIZE", "QUERIES"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.child:
+        system, size, nq = args.child
+        print(json.dumps(SYSTEMS[system](int(size), int(nq))))
+        return
+    results: dict[str, dict[str, dict]] = {}
+    for size in [int(s) for s in args.sizes.split(",")]:
+        for system in args.systems.split(","):
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", system, str(size), str(args.queries)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode != 0:
+                print(f"{system} at {size}: failed\n{done.stderr[-2000:]}")
+                continue
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            results.setdefault(str(size), {})[system] = {k: round(v, 2) for k, v in figures.items()}
+            print(
+                f"{size:>9} {system:<8} " + "  ".join(f"{k}={v:.1f}" for k, v in figures.items()),
+                flush=True,
+            )
+    if args.json_path:
+        Path(args.json_path).write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
