@@ -21,6 +21,8 @@ from labline.web.middleware import RequestContext
 ROUTERS = [
     "labline.core.api:router",
     "labline.core.api:refdata_router",
+    "labline.core.search_api:router",
+    "labline.core.search_api:pages",
     "labline.core.pages.session:router",
     "labline.core.pages.transfer:router",  # before /organisations/{id}
     "labline.core.pages.organisations:router",

@@ -20,6 +20,8 @@ COMMAND_GROUPS: list[str] = [
     "labline.core.cli:users",
     "labline.core.cli:audit_group",
     "labline.core.cli:orgs",
+    "labline.core.search_cli:search_cmd",
+    "labline.core.search_cli:search_index_cmd",
     "labline.demo.cli:demo",
     "labline.indicators.cli:indicators",
 ]

@@ -95,6 +95,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/refdata/regions"): Case(ALL),
     ("GET", "/api/v1/refdata/industries"): Case(ALL),
     ("GET", "/api/v1/refdata/countries"): Case(ALL),
+    ("GET", "/api/v1/search?q=solar"): Case(ALL),
+    ("GET", "/search?q=solar"): Case(ALL),
 }
 
 
