@@ -345,3 +345,26 @@ def test_operator_fixes_a_bad_organisation_form(page: Any, server: Server) -> No
     # It is in the directory now.
     _goto(page, "/organisations?q=Browser+Test")
     assert page.locator("#results tbody tr").count() == 1
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "query"), [("zh", "钙钛矿叠层电池"), ("en", "perovskite tandem solar cells")]
+)
+def test_search_finds_across_languages_and_explains(
+    page: Any, server: Server, lang: str, query: str
+) -> None:
+    _goto(page, "/")
+    set_language(page, lang)
+    _goto(page, "/search")
+    page.fill("#q", query)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    hits = page.get_by_test_id("search-hit")
+    assert hits.count() >= 5
+    first = hits.first.inner_text()
+    assert "钙钛矿" in first or "Perovskite" in first  # the same teams, whichever language asks
+    assert ("匹配" if lang == "zh" else "matched") in first
+    shot(page, f"search-{lang}")

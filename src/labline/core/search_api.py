@@ -73,8 +73,9 @@ def search_page(
     db: Db,
     actor: CurrentActor,
     q: Annotated[str, Query(max_length=2000)] = "",
-    type: Literal["organisation", "team"] | None = None,
+    type: Annotated[str | None, Query(pattern="^(organisation|team)?$")] = None,
 ) -> Response:
+    type = type or None  # the form's "All" sends an empty value
     found = []
     if q.strip():
         hits = search.search_directory(
