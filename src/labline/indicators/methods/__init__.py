@@ -1,0 +1,1 @@
+"""Computations on indicator panels: pure functions on numpy and pandas."""
