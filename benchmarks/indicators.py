@@ -69,10 +69,8 @@ def main() -> None:
         intervals = fn(data, args.draws)
         seconds = time.perf_counter() - started
         results[name] = {"seconds": round(seconds, 3), "years": len(intervals)}
-        print(
-            f"{name:<8} {seconds:8.2f} s  ({REGIONS} regions × {YEARS} years × {INDICATORS} indicators,"
-            f" {args.draws} draws)"
-        )
+        shape = f"{REGIONS} regions × {YEARS} years × {INDICATORS} indicators"
+        print(f"{name:<8} {seconds:8.2f} s  ({shape}, {args.draws} draws)")
     results["speedup"] = round(results["pandas"]["seconds"] / results["labline"]["seconds"], 1)
     print(f"speed-up: {results['speedup']}×")
     if args.json_path:
