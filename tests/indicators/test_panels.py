@@ -142,3 +142,30 @@ def test_command_line_import_and_ranking(tmp_path):
     bad.write_text("indicator,region,year,value\nx,Atlantis,2020,1\n", encoding="utf-8")
     refused = runner.invoke(cli, [*base, "indicators", "import", str(bad)])
     assert refused.exit_code == 2 and "row 2: region" in refused.output
+
+
+def test_composite_index_with_rank_intervals(client, db, analyst):
+    r = client.post(
+        "/api/v1/indicators/import",
+        headers=bearer(db, analyst),
+        files={"file": (DATA.name, DATA.read_bytes(), "text/csv")},
+    )
+    assert r.status_code == 201
+    params = {"indicator": ["v4_ztr_qd_RD", "v4_ztr_jf_RD"], "year": 2023, "draws": 200}
+    index = client.get("/api/v1/indicators/index", params=params).json()
+    assert len(index["rows"]) == 31 and abs(sum(index["weights"]) - 1) < 1e-9
+    top = index["rows"][0]
+    assert top["rank"] == 1 and top["rank_low"] <= 1 <= top["rank_high"]
+    assert {index["rows"][0]["region_code"], index["rows"][1]["region_code"]} <= {
+        "110000",
+        "440000",
+        "310000",
+        "320000",
+    }
+    bad = client.get(
+        "/api/v1/indicators/index", params={"indicator": ["v4_ztr_qd_RD", "nope"], "year": 2023}
+    )
+    assert bad.status_code == 422 and "nope" in bad.json()["error"]["message"]
+    client.cookies.set("labline_lang", "zh")
+    page = client.get("/indicators/index", params={"indicator": params["indicator"], "year": 2023})
+    assert page.status_code == 200 and "排名区间" in page.text and "<svg" in page.text

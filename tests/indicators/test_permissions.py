@@ -18,6 +18,10 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/indicators/import"): Case(only(200, ANALYSTS)),
     ("POST", "/indicators/import"): Case(only(201, ANALYSTS), upload=CSV),
     ("GET", "/indicators/{indicator}"): Case(ALL),
+    ("GET", "/indicators/index?indicator=perm&indicator=perm2&year=2020"): Case(ALL),
+    ("GET", "/api/v1/indicators/index?indicator=perm&indicator=perm2&year=2020&draws=50"): Case(
+        ALL
+    ),
     ("GET", "/indicators/regions/{region}"): Case(ALL),
     ("GET", "/api/v1/indicators"): Case(ALL),
     ("POST", "/api/v1/indicators/import"): Case(only(201, ANALYSTS), upload=CSV),
@@ -36,7 +40,11 @@ def world(db):
             people[role.value] = make_person(db, org=org, org_role=role, password=False)
         else:
             people[role.value] = make_person(db, roles=(role,), password=False)
-    rows = [{"indicator": "perm", "region": "110000", "year": 2020, "value": 1.0, "unit": "%"}]
+    rows = [
+        {"indicator": code, "region": region, "year": 2020, "value": value, "unit": "%"}
+        for code in ("perm", "perm2")
+        for region, value in (("110000", 1.0), ("310000", 2.0), ("440000", 3.0))
+    ]
     store.store_rows(db, actor=actor_for(db, people["analyst"].id), rows=rows, filename="w.csv")
     return {"org": org, "people": people, "target": people["member"], "token": None}
 

@@ -54,3 +54,11 @@ def test_negotiation_and_pick():
         assert i18n.gettext("Sign in") == "登录"
     finally:
         i18n._locale.reset(token)
+
+
+def test_template_messages_escape_percent_signs():
+    """Jinja's newstyle gettext %-formats every message: a bare % breaks the page."""
+    import re
+
+    bare = sorted(m for m in _messages() if re.search(r"%(?![(%])", m))
+    assert not bare, f"use %% for a literal percent sign: {bare}"

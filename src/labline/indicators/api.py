@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
@@ -15,6 +15,8 @@ from labline.indicators import labels, regions
 from labline.indicators.schemas import (
     CoverageRead,
     ImportRead,
+    IndexRead,
+    IndexRowRead,
     Point,
     ProfileRow,
     RankingRead,
@@ -22,6 +24,7 @@ from labline.indicators.schemas import (
     SeriesRead,
 )
 from labline.indicators.service import read, store
+from labline.indicators.service.index import build_index
 from labline.web import i18n
 from labline.web.deps import CurrentActor, Db
 
@@ -35,6 +38,31 @@ def list_indicators(db: Db, actor: CurrentActor) -> list[CoverageRead]:
     return [
         CoverageRead(**c.__dict__, name=labels.name(c.indicator_code)) for c in read.coverage(db)
     ]
+
+
+@router.get("/index", response_model=IndexRead, summary="A composite index with rank intervals")
+def composite_index(
+    db: Db,
+    actor: CurrentActor,
+    indicator: Annotated[list[str], Query(min_length=2, max_length=60)],
+    year: Annotated[int, Query(ge=1800, le=2200)],
+    weighting: Literal["entropy", "equal"] = "entropy",
+    draws: Annotated[int, Query(ge=10, le=10_000)] = 1000,
+) -> IndexRead:
+    """Entropy weights + TOPSIS (or equal weights + min–max sum) over the regions that
+    report every indicator, with 5–95% rank intervals from Monte Carlo over weights and
+    normalisations."""
+    require(actor, Permission.view_directory)
+    result = build_index(db, indicators=indicator, year=year, weighting=weighting, draws=draws)
+    return IndexRead(
+        year=result.year,
+        indicators=result.indicators,
+        weights=result.weights,
+        rows=[
+            IndexRowRead(**r.__dict__, region=regions.label(r.region_code, i18n.get_locale()))
+            for r in result.rows
+        ],
+    )
 
 
 @router.get("/regions/{region}", response_model=list[ProfileRow])

@@ -14,6 +14,7 @@ from labline.errors import ImportRejected, InvalidInput
 from labline.indicators import labels, regions
 from labline.indicators.api import _import_upload
 from labline.indicators.service import read
+from labline.indicators.service.index import build_index
 from labline.web import i18n
 from labline.web.charts import Series, bar_chart, line_chart, radar_chart
 from labline.web.deps import CsrfChecked, CurrentActor, Db
@@ -57,6 +58,35 @@ async def import_post(
         ctx.update(message=exc.message, fields=[f.as_dict() for f in exc.fields])
         status = 422
     return render(request, "indicators/import.html", ctx, status=status)
+
+
+@router.get("/indicators/index", response_class=HTMLResponse)
+def index_page(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    indicator: Annotated[list[str] | None, Query(max_length=60)] = None,
+    year: Annotated[int | None, Query(ge=1800, le=2200)] = None,
+    weighting: Annotated[str, Query(pattern="^(entropy|equal)$")] = "entropy",
+) -> Response:
+    require(actor, Permission.view_directory)
+    available = read.coverage(db)
+    ctx: dict[str, Any] = {
+        "available": [(c, labels.name(c.indicator_code)) for c in available],
+        "chosen": indicator or [],
+        "year": year,
+        "weighting": weighting,
+    }
+    if indicator and year:
+        result = build_index(db, indicators=indicator, year=year, weighting=weighting)  # type: ignore[arg-type]
+        ctx["result"] = result
+        ctx["labels"] = {r.region_code: _label(r.region_code) for r in result.rows}
+        ctx["chart"] = bar_chart(
+            [(_label(r.region_code), r.rank) for r in result.rows],
+            intervals=[(r.rank_low, r.rank_high) for r in result.rows],
+            title=i18n.gettext("Rank and its 5–95% interval"),
+        )
+    return render(request, "indicators/index.html", ctx)
 
 
 @router.get("/indicators/regions/{region}", response_class=HTMLResponse)

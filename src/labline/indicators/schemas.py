@@ -46,6 +46,22 @@ class ProfileRow(Output):
     score: float
 
 
+class IndexRowRead(Output):
+    region_code: str
+    region: str
+    score: float
+    rank: int
+    rank_low: float
+    rank_high: float
+
+
+class IndexRead(Output):
+    year: int
+    indicators: list[str]
+    weights: list[float]
+    rows: list[IndexRowRead]
+
+
 class ImportRead(Output):
     import_id: int
     rows_read: int

@@ -1,0 +1,90 @@
+"""A composite index over stored indicators for one year: entropy or equal weights,
+TOPSIS or weighted-sum scores, and Monte Carlo rank intervals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from labline.errors import FieldError, InvalidInput
+from labline.indicators import labels
+from labline.indicators.methods import composite, mcda
+from labline.indicators.models import IndicatorObservation as Obs
+from labline.indicators.regions import NATIONAL
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    region_code: str
+    score: float
+    rank: int
+    rank_low: float
+    rank_high: float
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    year: int
+    indicators: list[str]
+    weights: list[float]
+    rows: list[IndexRow]
+
+
+def build_index(
+    session: Session,
+    *,
+    indicators: list[str],
+    year: int,
+    weighting: Literal["entropy", "equal"] = "entropy",
+    draws: int = 1000,
+    seed: int = 0,
+    coverage: float = 1.0,
+) -> IndexResult:
+    if len(set(indicators)) < 2:
+        raise InvalidInput(
+            "A composite index needs at least two indicators.",
+            fields=[FieldError("indicator", "give two or more indicator codes")],
+        )
+    rows = session.execute(
+        select(Obs.region_code, Obs.indicator_code, Obs.value).where(
+            Obs.indicator_code.in_(indicators), Obs.year == year, Obs.region_code != NATIONAL
+        )
+    ).all()
+    regions = sorted({r for r, _c, _v in rows})
+    codes = [c for c in dict.fromkeys(indicators)]
+    missing = [c for c in codes if not any(rc == c for _r, rc, _v in rows)]
+    if missing:
+        raise InvalidInput(
+            f"No values of {', '.join(missing)} in {year}.",
+            fields=[FieldError("indicator", f"{m} has no values in {year}") for m in missing],
+        )
+    matrix = np.full((len(regions), len(codes)), np.nan)
+    for r, c, v in rows:
+        matrix[regions.index(r), codes.index(c)] = v
+    composite.check_coverage(matrix, codes, regions, minimum=coverage)
+    benefit = np.array([labels.higher_is_better(c) for c in codes])
+    if weighting == "entropy":
+        weights, scores = mcda.entropy_topsis(matrix, benefit)
+        scores = scores * 100
+    else:
+        weights = np.full(len(codes), 1 / len(codes))
+        signed = np.where(benefit, matrix, -matrix)
+        scores = composite.composite(signed, weights)
+    signed = np.where(benefit, matrix, -matrix)
+    _median, interval = composite.monte_carlo_ranks(signed, weights, draws=draws, seed=seed)
+    ranks = np.argsort(np.argsort(-scores)) + 1
+    out = [
+        IndexRow(
+            regions[i],
+            float(scores[i]),
+            int(ranks[i]),
+            float(interval[i, 0]),
+            float(interval[i, 1]),
+        )
+        for i in np.argsort(-scores)
+    ]
+    return IndexResult(year, codes, [float(w) for w in weights], out)
