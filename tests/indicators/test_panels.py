@@ -169,3 +169,35 @@ def test_composite_index_with_rank_intervals(client, db, analyst):
     client.cookies.set("labline_lang", "zh")
     page = client.get("/indicators/index", params={"indicator": params["indicator"], "year": 2023})
     assert page.status_code == 200 and "排名区间" in page.text and "<svg" in page.text
+
+
+def test_command_line_composite_index(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from labline.cli import cli
+
+    runner = CliRunner()
+    base = ["--data-dir", str(tmp_path)]
+    assert runner.invoke(cli, [*base, "indicators", "import", str(DATA)]).exit_code == 0
+    out = runner.invoke(
+        cli,
+        [
+            *base,
+            "indicators",
+            "index",
+            "--indicator",
+            "v4_ztr_qd_RD",
+            "--indicator",
+            "v4_ztr_jf_RD",
+            "--year",
+            "2022",
+            "--json",
+            "--draws",
+            "100",
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.output)["rows"]
+    assert len(rows) == 31 and rows[0]["rank"] == 1

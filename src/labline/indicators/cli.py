@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from labline.indicators.cli_panels import import_panel, list_panels, ranking
+from labline.indicators.cli_panels import composite_index, import_panel, list_panels, ranking
 
 
 @click.group()
@@ -39,3 +39,4 @@ def tfp(source: Path, fmt: str, output: Path, base_year: int) -> None:
 indicators.add_command(import_panel)
 indicators.add_command(list_panels)
 indicators.add_command(ranking)
+indicators.add_command(composite_index)

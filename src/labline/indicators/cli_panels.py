@@ -62,3 +62,51 @@ def ranking(ctx: click.Context, indicator: str, year: int | None, as_json: bool)
     click.echo(f"{indicator} in {year_}")
     for i, (code, value) in enumerate(rows, 1):
         click.echo(f"{i:>3}  {regions.label(code, 'en'):<28} {value:.6g}")
+
+
+@click.command("index")
+@click.option(
+    "--indicator", "codes", multiple=True, required=True, help="Repeat for each indicator."
+)
+@click.option("--year", type=int, required=True)
+@click.option(
+    "--weighting", type=click.Choice(["entropy", "equal"]), default="entropy", show_default=True
+)
+@click.option("--draws", type=click.IntRange(10, 100_000), default=1000, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def composite_index(
+    ctx: click.Context, codes: tuple[str, ...], year: int, weighting: str, draws: int, as_json: bool
+) -> None:
+    """A composite index of stored indicators with Monte Carlo rank intervals."""
+    from labline.indicators.service.index import build_index
+
+    with unit_of_work(ctx) as (session, _actor):
+        result = build_index(
+            session,
+            indicators=list(codes),
+            year=year,
+            weighting=weighting,  # type: ignore[arg-type]
+            draws=draws,
+        )
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "year": result.year,
+                    "weights": result.weights,
+                    "rows": [r.__dict__ for r in result.rows],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    click.echo(
+        f"{year}, {weighting} weights: "
+        + ", ".join(f"{c} {w:.3f}" for c, w in zip(result.indicators, result.weights, strict=True))
+    )
+    for r in result.rows:
+        click.echo(
+            f"{r.rank:>3}  {regions.label(r.region_code, 'en'):<28} {r.score:7.2f}"
+            f"   rank {r.rank_low:.0f}–{r.rank_high:.0f}"
+        )
