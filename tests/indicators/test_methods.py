@@ -12,11 +12,22 @@ import pytest
 from labline.indicators.errors import NonPositiveForLog, WeightsDoNotSumToOne, YearGap
 from labline.indicators.methods import growth, mcda
 
-SHARED = Path(
-    os.environ.get(
-        "LABLINE_INDICATOR_DATA", Path(__file__).parents[3] / "shared" / "data" / "indicators"
-    )
-)
+
+def _shared_data() -> Path:
+    """The workplace's indicator data: $LABLINE_INDICATOR_DATA, ../shared beside the
+    checkout, or the workplace's /work/shared (a clone elsewhere still finds it)."""
+    candidates = [
+        os.environ.get("LABLINE_INDICATOR_DATA"),
+        Path(__file__).parents[3] / "shared" / "data" / "indicators",
+        Path("/work/shared/data/indicators"),
+    ]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "pwt1001_growth.csv").exists():
+            return Path(candidate)
+    return Path(candidates[1])
+
+
+SHARED = _shared_data()
 PWT = SHARED / "pwt1001_growth.csv"
 
 
