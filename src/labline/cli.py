@@ -13,7 +13,7 @@ import click
 
 from labline.config import Settings
 
-COMMAND_GROUPS: list[str] = []
+COMMAND_GROUPS: list[str] = ["labline.indicators.cli:indicators"]
 
 
 class Context:

@@ -1,0 +1,1 @@
+"""Computational methods: normalisation, outliers, composites, MCDA, uncertainty, growth."""
