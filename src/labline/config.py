@@ -88,9 +88,7 @@ class Settings(BaseSettings):
                     " when LABLINE_ENV=production"
                 )
             if not self.base_url.startswith("https://"):
-                raise UnsafeSettings(
-                    "LABLINE_BASE_URL must be https:// when LABLINE_ENV=production"
-                )
+                raise UnsafeSettings("LABLINE_BASE_URL must be https:// when LABLINE_ENV=production")
         return self
 
     @property

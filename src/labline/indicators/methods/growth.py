@@ -132,7 +132,7 @@ def solow_residual(
     capital: str = "K",
     labour: str = "L",
 ) -> pd.DataFrame:
-    """Classic Solow residual with a constant capital share α: Δln A = Δln Y − αΔln K − (1−α)Δln L."""
+    """Solow residual with constant capital share α: Δln A = Δln Y − αΔln K − (1−α)Δln L."""
     if not 0 < capital_share < 1:
         raise InvalidParameter(f"capital_share must be in (0, 1), got {capital_share}")
     data = _checked(
