@@ -48,10 +48,11 @@ class InsufficientCoverage(IndicatorError):
 
 
 class NonPositiveForLog(IndicatorError):
-    def __init__(self, *, field: str, region: str, year: int, value: float) -> None:
+    def __init__(self, *, field: str, region: str, year: int | None, value: float) -> None:
         self.field, self.region, self.year, self.value = field, region, year, value
+        when = "" if year is None else f" in {year}"
         super().__init__(
-            f"{field} for {region!r} in {year} is {value!r}; a logarithm needs a positive value"
+            f"{field} for {region!r}{when} is {float(value)!r}; a logarithm needs a positive value"
         )
 
 
