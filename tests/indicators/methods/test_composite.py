@@ -51,7 +51,7 @@ def test_geometric_hand_computed():
 
 
 def test_geometric_refuses_zero():
-    with pytest.raises(NonPositiveForLog, match="a for 'Y' is 0.0"):
+    with pytest.raises(NonPositiveForLog, match=r"a for 'Y' is 0\.0"):
         composite(normalised=DATA, tree=TREE, aggregation="geometric")
 
 
@@ -59,7 +59,7 @@ def test_weights_must_sum_to_one():
     bad = node_from_dict(
         {"code": "index", "children": [{"code": "a", "weight": 0.6}, {"code": "b", "weight": 0.6}]}
     )
-    with pytest.raises(WeightsDoNotSumToOne, match="'index' sum to 1.2"):
+    with pytest.raises(WeightsDoNotSumToOne, match=r"'index' sum to 1\.2"):
         composite(normalised=DATA, tree=bad)
 
 
