@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
-import numpy as np
 import pandas as pd
+from rich.progress import Progress
 
 from labline.indicators.errors import IndicatorError
 from labline.indicators.methods.growth import complete_rows, tornqvist_tfp
+from labline.indicators.pipeline import build_index, entropy_topsis_table, load_panel
 
 PWT_COLUMNS = ["rgdpna", "rkna", "emp", "hc", "labsh"]
 
@@ -37,12 +39,101 @@ def tfp(input_path: Path, fmt: str, output_path: Path, base_year: int) -> None:
     click.echo(f"wrote {len(result)} rows for {result['country'].nunique()} countries")
 
 
-def _read_matrix(path: Path, region: str, year: int | None) -> pd.DataFrame:
-    frame = pd.read_excel(path) if path.suffix in {".xlsx", ".xls"} else pd.read_csv(path)
-    if year is not None and "year" in frame.columns:
-        frame = frame[frame["year"] == year].drop(columns="year")
-    return frame.set_index(region).astype(float)
+_LAYOUT = click.Choice(["long", "wide"])
 
 
-def _float_array(frame: pd.DataFrame) -> np.ndarray:
-    return frame.to_numpy(dtype=float)
+def _fail(exc: IndicatorError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@indicators.command("import")
+@click.option("--input", "input_path", type=click.Path(exists=True, path_type=Path), required=True)
+@click.option("--layout", type=_LAYOUT, default="long", show_default=True)
+@click.option("--output", "output_path", type=click.Path(path_type=Path), required=True)
+def import_(input_path: Path, layout: str, output_path: Path) -> None:
+    """Check and convert a panel; print the import report, write the long panel."""
+    try:
+        panel, report = load_panel(path=input_path, layout=layout)
+    except IndicatorError as exc:
+        raise _fail(exc) from exc
+    panel.to_csv(output_path, index=False)
+    click.echo(report.summary())
+
+
+@indicators.command("entropy-topsis")
+@click.option("--input", "input_path", type=click.Path(exists=True, path_type=Path), required=True)
+@click.option("--layout", type=_LAYOUT, default="long", show_default=True)
+@click.option("--year", type=int, help="One cross-section; default pools all region-years.")
+@click.option("--cost", multiple=True, help="Indicator where lower is better (repeatable).")
+@click.option("--shift", type=float, default=1e-4, show_default=True)
+@click.option("--output", "output_path", type=click.Path(path_type=Path), required=True)
+def entropy_topsis_cmd(
+    input_path: Path,
+    layout: str,
+    year: int | None,
+    cost: tuple[str, ...],
+    shift: float,
+    output_path: Path,
+) -> None:
+    """Entropy weights + TOPSIS closeness (min–max normalised, shifted by --shift)."""
+    try:
+        panel, _ = load_panel(path=input_path, layout=layout)
+        table, weights = entropy_topsis_table(panel=panel, year=year, cost=set(cost), shift=shift)
+    except IndicatorError as exc:
+        raise _fail(exc) from exc
+    table.to_csv(output_path, index=False)
+    for code, w in weights.items():
+        click.echo(f"{code}\t{w:.6f}")
+
+
+@indicators.command("index")
+@click.option("--input", "input_path", type=click.Path(exists=True, path_type=Path), required=True)
+@click.option("--layout", type=_LAYOUT, default="long", show_default=True)
+@click.option("--tree", "tree_path", type=click.Path(exists=True, path_type=Path), required=True)
+@click.option("--cost", multiple=True, help="Indicator where lower is better (repeatable).")
+@click.option("--normalisation", type=click.Choice(["minmax", "zscore", "rank"]), default="minmax")
+@click.option("--aggregation", type=click.Choice(["arithmetic", "geometric"]), default="arithmetic")
+@click.option("--min-coverage", type=float, default=0.5, show_default=True)
+@click.option("--gii-outliers/--no-gii-outliers", default=True, show_default=True)
+@click.option("--draws", type=int, default=0, help="Monte Carlo draws for rank intervals.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--output", "output_path", type=click.Path(path_type=Path), required=True)
+@click.option("--intervals", "intervals_path", type=click.Path(path_type=Path))
+def index_cmd(
+    input_path: Path,
+    layout: str,
+    tree_path: Path,
+    cost: tuple[str, ...],
+    normalisation: str,
+    aggregation: str,
+    min_coverage: float,
+    gii_outliers: bool,
+    draws: int,
+    seed: int,
+    output_path: Path,
+    intervals_path: Path | None,
+) -> None:
+    """Composite index over a hierarchy (JSON), with coverage gaps and rank intervals."""
+    try:
+        panel, _ = load_panel(path=input_path, layout=layout)
+        with Progress(transient=True) as bar:
+            task = bar.add_task("Monte Carlo", total=max(draws, 1), visible=draws > 0)
+            result = build_index(
+                panel=panel,
+                tree_spec=json.loads(tree_path.read_text(encoding="utf-8")),
+                cost=set(cost),
+                normalisation=normalisation,  # type: ignore[arg-type]
+                aggregation=aggregation,  # type: ignore[arg-type]
+                min_coverage=min_coverage,
+                gii_outliers=gii_outliers,
+                draws=draws,
+                seed=seed,
+                progress=lambda n: bar.advance(task, n),
+            )
+    except IndicatorError as exc:
+        raise _fail(exc) from exc
+    result.scores.to_csv(output_path, index=False)
+    for note in result.notes:
+        click.echo(note)
+    if intervals_path is not None and result.intervals is not None:
+        result.intervals.to_csv(intervals_path, index=False)

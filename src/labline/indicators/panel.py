@@ -59,7 +59,8 @@ def wide_to_long(
     melted["indicator"] = parsed["code"].fillna(melted["header"].astype(str)).str.strip()
     header_units = parsed["unit"]
     given = melted["indicator"].map(units or {})
-    melted["unit"] = header_units.fillna(given).fillna("")
+    unit = header_units.astype(object).where(header_units.notna(), given.astype(object))
+    melted["unit"] = unit.fillna("").astype(str)
     melted["source"] = source
     return melted[LONG_COLUMNS]
 
