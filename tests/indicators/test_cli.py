@@ -41,7 +41,10 @@ def test_tfp_command_reproduces_pwt(extract_dir, tmp_path):
     source = pd.read_csv(extract_dir / "pwt1001_extract.csv")
     out = tmp_path / "tfp.csv"
     _run("tfp", "--input", str(extract_dir / "pwt1001_extract.csv"), "--format", "pwt",
-         "--output", str(out))  # fmt: skip
+         "--output", str(out), "--decomposition", str(tmp_path / "dec.csv"))  # fmt: skip
+    dec = pd.read_csv(tmp_path / "dec.csv")
+    parts = dec[["capital", "labour", "human_capital", "dln_tfp"]].sum(axis=1)
+    assert np.allclose(parts, dec["dln_output"], atol=1e-9)
     result = pd.read_csv(out)
     assert list(result.columns) == ["country", "year", "tfp"]
     merged = result.merge(source, on=["country", "year"])

@@ -26,7 +26,19 @@ def indicators() -> None:
 @click.option("--format", "fmt", type=click.Choice(["pwt"]), default="pwt", show_default=True)
 @click.option("--output", "output_path", type=click.Path(path_type=Path), required=True)
 @click.option("--base-year", type=int, default=2017, show_default=True)
-def tfp(input_path: Path, fmt: str, output_path: Path, base_year: int) -> None:
+@click.option(
+    "--decomposition",
+    "decomposition_path",
+    type=click.Path(path_type=Path),
+    help="Also write growth split into capital, labour, human capital and TFP.",
+)
+def tfp(
+    input_path: Path,
+    fmt: str,
+    output_path: Path,
+    base_year: int,
+    decomposition_path: Path | None,
+) -> None:
     """Törnqvist TFP (base year = 1) per country and year from a PWT-style CSV."""
     frame = pd.read_csv(input_path)
     try:
@@ -36,6 +48,10 @@ def tfp(input_path: Path, fmt: str, output_path: Path, base_year: int) -> None:
     except IndicatorError as exc:
         raise click.ClickException(str(exc)) from exc
     result[["country", "year", "tfp"]].to_csv(output_path, index=False, float_format="%.12g")
+    if decomposition_path is not None:
+        result.drop(columns="tfp").dropna().to_csv(
+            decomposition_path, index=False, float_format="%.12g"
+        )
     click.echo(f"wrote {len(result)} rows for {result['country'].nunique()} countries")
 
 
