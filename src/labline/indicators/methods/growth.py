@@ -1,8 +1,9 @@
 """Growth accounting: Törnqvist TFP (PWT's rtfpna), Solow residual, perpetual inventory.
 
 PWT defines Δln A = Δln Y − (1−ā)·Δln K − ā·Δln(emp·avh·hc), ā the mean of this and last
-year's labour share, chained and normalised to base year = 1. Where hours are missing PWT
-holds them constant, so Δln avh is taken as 0 when either year lacks hours.
+year's labour share, chained and normalised to base year = 1. A year missing inside a
+country's published hours is linearly interpolated (as PWT does internally); outside the
+published span, hours are held constant.
 """
 
 from __future__ import annotations
@@ -90,8 +91,18 @@ def tornqvist_tfp(
     d_k = _dlog(data, region=region, col=capital)
     d_n = _dlog(data, region=region, col=employment)
     d_hc = _dlog(data, region=region, col=human_capital)
-    # PWT holds hours constant where they are not published.
-    d_h = _dlog(data, region=region, col=hours).fillna(0.0) if hours else 0.0 * d_n
+    if hours:
+        # PWT fills a gap inside a country's published hours by linear interpolation; outside
+        # the published span hours are held constant (Δln avh = 0).
+        filled = (
+            data[hours]
+            .astype(float)
+            .groupby(data[region], sort=False)
+            .transform(lambda s: s.interpolate(method="linear", limit_area="inside"))
+        )
+        d_h = _dlog(data.assign(**{hours: filled}), region=region, col=hours).fillna(0.0)
+    else:
+        d_h = 0.0 * d_n
     contrib_k = (1 - a_bar) * d_k
     contrib_l = a_bar * (d_n + d_h)
     contrib_hc = a_bar * d_hc
