@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import click
-import pandas as pd
-from rich.progress import Progress
 
 from labline.indicators.errors import IndicatorError
-from labline.indicators.methods.growth import complete_rows, tornqvist_tfp
-from labline.indicators.pipeline import build_index, entropy_topsis_table, load_panel
+
+# numpy/pandas/scipy are imported inside the commands so that `labline --help` and every
+# other module's commands stay fast.
 
 PWT_COLUMNS = ["rgdpna", "rkna", "emp", "hc", "labsh"]
 
@@ -40,6 +39,10 @@ def tfp(
     decomposition_path: Path | None,
 ) -> None:
     """Törnqvist TFP (base year = 1) per country and year from a PWT-style CSV."""
+    import pandas as pd
+
+    from labline.indicators.methods.growth import complete_rows, tornqvist_tfp
+
     frame = pd.read_csv(input_path)
     try:
         # PWT files carry empty leading years per country; only complete rows enter the chain.
@@ -68,6 +71,8 @@ def _fail(exc: IndicatorError) -> click.ClickException:
 @click.option("--output", "output_path", type=click.Path(path_type=Path), required=True)
 def import_(input_path: Path, layout: str, output_path: Path) -> None:
     """Check and convert a panel; print the import report, write the long panel."""
+    from labline.indicators.pipeline import load_panel
+
     try:
         panel, report = load_panel(path=input_path, layout=layout)
     except IndicatorError as exc:
@@ -92,6 +97,8 @@ def entropy_topsis_cmd(
     output_path: Path,
 ) -> None:
     """Entropy weights + TOPSIS closeness (min–max normalised, shifted by --shift)."""
+    from labline.indicators.pipeline import entropy_topsis_table, load_panel
+
     try:
         panel, _ = load_panel(path=input_path, layout=layout)
         table, weights = entropy_topsis_table(panel=panel, year=year, cost=set(cost), shift=shift)
@@ -130,6 +137,10 @@ def index_cmd(
     intervals_path: Path | None,
 ) -> None:
     """Composite index over a hierarchy (JSON), with coverage gaps and rank intervals."""
+    from rich.progress import Progress
+
+    from labline.indicators.pipeline import build_index, load_panel
+
     try:
         panel, _ = load_panel(path=input_path, layout=layout)
         with Progress(transient=True) as bar:
