@@ -85,3 +85,12 @@ def test_china_reader_on_full_files(shared_data):
     assert len(report.refused) == 4  # the 东部地区 aggregate rows
     rd = panel[(panel["indicator"] == "v4_ztr_jf_RD") & (panel["region"] == "全国")]
     assert rd.set_index("year").loc[2023, "value"] == pytest.approx(33357.1)
+
+
+def test_excel_wide_file(tmp_path):
+    from labline.indicators.pipeline import load_panel
+
+    frame = pd.DataFrame({"region": ["A", "B"], "year": [2021, 2021], "rd [万元]": [10.0, 20.0]})
+    frame.to_excel(tmp_path / "panel.xlsx", index=False)
+    panel, report = load_panel(path=tmp_path / "panel.xlsx", layout="wide")
+    assert report.accepted == 2 and set(panel["unit"]) == {"万元"}

@@ -80,7 +80,12 @@ def build_index(
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
 ) -> IndexResult:
-    """Outlier treatment and normalisation per year, composite scores, optional rank intervals."""
+    """Outlier treatment and normalisation per year, composite scores, optional rank intervals.
+
+    The rank intervals draw weights (±20 %) and the normalisation (min–max, z-score, rank)
+    with arithmetic aggregation, over regions with complete data in every year; regions
+    left out are named in the notes.
+    """
     tree = node_from_dict(tree_spec)
     matrix = _matrix(panel)
     leaves = tree.leaves()
