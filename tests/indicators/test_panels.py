@@ -133,14 +133,14 @@ def test_command_line_import_and_ranking(tmp_path):
     runner = CliRunner()
     base = ["--data-dir", str(tmp_path)]
     assert runner.invoke(cli, [*base, "users", "create", "a@b.cn", "--name", "A"]).exit_code == 0
-    done = runner.invoke(cli, [*base, "indicators", "import", str(DATA)])
+    done = runner.invoke(cli, [*base, "indicators", "store", str(DATA)])
     assert done.exit_code == 0 and "stored 192 values" in done.output
     out = runner.invoke(cli, [*base, "indicators", "ranking", "v4_ztr_qd_RD", "--json"])
     ranked = json.loads(out.output)
     assert ranked["year"] == 2023 and ranked["rows"][0][0] == "110000"
     bad = tmp_path / "bad.csv"
     bad.write_text("indicator,region,year,value\nx,Atlantis,2020,1\n", encoding="utf-8")
-    refused = runner.invoke(cli, [*base, "indicators", "import", str(bad)])
+    refused = runner.invoke(cli, [*base, "indicators", "store", str(bad)])
     assert refused.exit_code == 2 and "row 2: region" in refused.output
 
 
@@ -180,13 +180,13 @@ def test_command_line_composite_index(tmp_path):
 
     runner = CliRunner()
     base = ["--data-dir", str(tmp_path)]
-    assert runner.invoke(cli, [*base, "indicators", "import", str(DATA)]).exit_code == 0
+    assert runner.invoke(cli, [*base, "indicators", "store", str(DATA)]).exit_code == 0
     out = runner.invoke(
         cli,
         [
             *base,
             "indicators",
-            "index",
+            "stored-index",
             "--indicator",
             "v4_ztr_qd_RD",
             "--indicator",

@@ -19,12 +19,6 @@ def higher_is_better(code: str) -> bool:
 
 
 def _catalogue_entry(code: str) -> object | None:
-    try:
-        from labline.indicators import catalogue  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    lookup = getattr(catalogue, "get", None) or getattr(catalogue, "indicator", None)
-    try:
-        return lookup(code) if lookup else None
-    except (KeyError, LookupError):
-        return None
+    from labline.indicators.catalogue import catalogue
+
+    return catalogue().get(code)

@@ -1,1 +1,1 @@
-"""Computations on indicator panels: pure functions on numpy and pandas."""
+"""Computational methods: normalisation, outliers, composites, MCDA, uncertainty, growth."""

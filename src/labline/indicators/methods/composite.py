@@ -1,122 +1,155 @@
-"""Composite indices: normalise, weight and aggregate a hierarchy of indicators, with
-coverage rules instead of silent imputation, and Monte Carlo rank intervals.
+"""Composite indices: a weighted hierarchy (indicators → sub-pillars → pillars → index).
 
-A hierarchy is a nested mapping: {"pillar": {"weight": 0.5, "children": {...}}} down to
-indicator codes as leaves ({"rd_intensity": {"weight": 0.3}}). Weights of siblings must
-sum to one. Scores are 0–100 after normalisation; aggregation is arithmetic or geometric.
+Scores are computed bottom-up on already-normalised indicators (see normalise.py). A node's
+score is the weighted mean of its available children, re-weighted over what is present —
+but only when the present children carry at least `min_coverage` of the node's weight;
+otherwise the node is left empty for that row and the gap is reported (or raised with
+`strict=True`). Nothing is imputed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import NDArray
+import pandas as pd
 
-from labline.indicators.errors import IndicatorError, WeightsDoNotSumToOne
+from labline.indicators.errors import (
+    InsufficientCoverage,
+    InvalidParameter,
+    NonPositiveForLog,
+    WeightsDoNotSumToOne,
+)
 
-Normalisation = Literal["minmax", "zscore", "rank"]
-Array = NDArray[np.float64]
-
-
-def normalise(x: Array, *, method: Normalisation, higher_is_better: bool = True) -> Array:
-    """Per column (indicator) over rows (regions); NaN stays NaN (coverage decides)."""
-    x = np.asarray(x, dtype=float)
-    if not higher_is_better:
-        x = -x
-    if method == "minmax":
-        lo, hi = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
-        return (x - lo) / np.where(hi > lo, hi - lo, 1.0) * 100
-    if method == "zscore":
-        mu, sd = np.nanmean(x, axis=0), np.nanstd(x, axis=0)
-        return 50 + 10 * (x - mu) / np.where(sd > 0, sd, 1.0)  # T-scores, same scale as 0–100
-    if method == "rank":
-        order = np.argsort(np.argsort(np.where(np.isnan(x), -np.inf, x), axis=0), axis=0).astype(
-            float
-        )
-        n = np.sum(~np.isnan(x), axis=0)
-        out = (order - (x.shape[0] - n)) / np.where(n > 1, n - 1, 1) * 100
-        return np.where(np.isnan(x), np.nan, out)
-    raise IndicatorError(
-        f"unknown normalisation {method!r}; use minmax, zscore or rank", field="normalisation"
-    )
+Aggregation = Literal["arithmetic", "geometric"]
+WEIGHT_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
-class Leaf:
+class Node:
     code: str
-    weight: float  # the product of weights down the hierarchy
+    weight: float = 1.0
+    children: tuple[Node, ...] = ()
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def leaves(self) -> list[str]:
+        return [self.code] if self.is_leaf else [c for ch in self.children for c in ch.leaves()]
+
+    def walk(self) -> list[Node]:
+        return [self, *[n for ch in self.children for n in ch.walk()]]
 
 
-def leaves(hierarchy: Mapping[str, Any], *, path: str = "index", weight: float = 1.0) -> list[Leaf]:
-    """Flatten to indicators with their overall weights, checking each level sums to one."""
-    total = sum(float(node.get("weight", 0)) for node in hierarchy.values())
-    if abs(total - 1.0) > 1e-9:
-        raise WeightsDoNotSumToOne(f"weights under '{path}' sum to {total:.6g}, not 1", field=path)
-    out: list[Leaf] = []
-    for name, node in hierarchy.items():
-        w = weight * float(node["weight"])
-        if "children" in node:
-            out += leaves(node["children"], path=f"{path}/{name}", weight=w)
-        else:
-            out.append(Leaf(name, w))
-    return out
+def node_from_dict(spec: Mapping[str, Any]) -> Node:
+    """{"code": ..., "weight": ..., "children": [...]} → Node; leaves are indicator codes."""
+    if "code" not in spec:
+        raise InvalidParameter(f"hierarchy node without a code: {dict(spec)!r}")
+    children = tuple(node_from_dict(c) for c in spec.get("children", ()))
+    return Node(code=str(spec["code"]), weight=float(spec.get("weight", 1.0)), children=children)
 
 
-def check_coverage(
-    x: Array, codes: list[str], regions: list[str], *, minimum: float = 0.75
-) -> None:
-    """Refuse a composite when a region lacks too many of its indicators (no silent imputation)."""
-    share = np.mean(~np.isnan(x), axis=1)
-    short = [(r, s) for r, s in zip(regions, share, strict=True) if s < minimum]
-    if short:
-        r, s = short[0]
-        raise IndicatorError(
-            f"{r} has {s:.0%} of the indicators, below the {minimum:.0%} coverage rule"
-            f" ({len(short)} regions short)",
-            field="coverage",
-        )
+def validate(*, tree: Node) -> None:
+    """Every node's children weights must sum to one and be non-negative."""
+    for node in tree.walk():
+        if node.is_leaf:
+            continue
+        weights = np.array([c.weight for c in node.children])
+        if (weights < 0).any():
+            raise InvalidParameter(f"negative weight under {node.code!r}")
+        if abs(weights.sum() - 1.0) > WEIGHT_TOLERANCE:
+            raise WeightsDoNotSumToOne(node=node.code, total=float(weights.sum()))
 
 
-def aggregate(
-    scores: Array, weights: Array, *, method: Literal["arithmetic", "geometric"] = "arithmetic"
-) -> Array:
-    """Weighted mean over indicators of 0–100 scores, skipping missing ones (re-weighted)."""
-    w = np.where(np.isnan(scores), 0.0, weights)
-    w = w / np.where(w.sum(axis=-1, keepdims=True) > 0, w.sum(axis=-1, keepdims=True), 1.0)
-    s = np.nan_to_num(scores)
-    if method == "geometric":
-        return np.exp((w * np.log(np.maximum(s, 1e-6))).sum(axis=-1))
-    return (w * s).sum(axis=-1)
+def flat_weights(*, tree: Node) -> pd.Series:
+    """Effective weight of each indicator in the index (product of weights along its path)."""
+    validate(tree=tree)
+    out: dict[str, float] = {}
+
+    def visit(node: Node, w: float) -> None:
+        if node.is_leaf:
+            out[node.code] = out.get(node.code, 0.0) + w
+        for ch in node.children:
+            visit(ch, w * ch.weight)
+
+    visit(tree, 1.0)
+    return pd.Series(out)
+
+
+@dataclass
+class CompositeResult:
+    scores: pd.DataFrame  # one column per node (indicators included), rows as the input
+    gaps: list[InsufficientCoverage] = field(default_factory=list)
+
+    @property
+    def index(self) -> pd.Series:
+        return self.scores.iloc[:, 0]
+
+
+def _where(label: object) -> tuple[str, int | None]:
+    if isinstance(label, tuple) and len(label) == 2:
+        return str(label[0]), int(label[1])
+    return str(label), None
 
 
 def composite(
-    x: Array,
-    weights: Array,
     *,
-    method: Normalisation = "minmax",
-    aggregation: Literal["arithmetic", "geometric"] = "arithmetic",
-) -> Array:
-    return aggregate(normalise(x, method=method), weights, method=aggregation)
+    normalised: pd.DataFrame,
+    tree: Node,
+    aggregation: Aggregation = "arithmetic",
+    min_coverage: float = 0.5,
+    strict: bool = False,
+) -> CompositeResult:
+    """Score every node for every row (rows: region or (region, year))."""
+    validate(tree=tree)
+    missing = [c for c in tree.leaves() if c not in normalised.columns]
+    if missing:
+        raise InvalidParameter(f"indicators not in the data: {missing}")
+    if not 0 < min_coverage <= 1:
+        raise InvalidParameter(f"min_coverage must be in (0, 1], got {min_coverage}")
+    scores: dict[str, pd.Series] = {}
+    gaps: list[InsufficientCoverage] = []
 
+    def score(node: Node) -> pd.Series:
+        if node.is_leaf:
+            return normalised[node.code].astype(float)
+        parts = pd.concat([score(ch) for ch in node.children], axis=1).to_numpy()
+        w = np.array([ch.weight for ch in node.children])
+        present = ~np.isnan(parts)
+        coverage = (present * w).sum(axis=1)
+        if aggregation == "geometric":
+            bad = present & (parts <= 0)
+            if bad.any():
+                r, c = np.argwhere(bad)[0]
+                region, year = _where(normalised.index[r])
+                raise NonPositiveForLog(
+                    field=node.children[c].code, region=region, year=year, value=parts[r, c]
+                )
+            logs = np.where(present, np.log(np.where(present, parts, 1.0)), 0.0)
+            value = np.exp((logs * w).sum(axis=1) / np.where(coverage > 0, coverage, 1.0))
+        else:
+            value = np.where(present, parts, 0.0) @ w / np.where(coverage > 0, coverage, 1.0)
+        short = coverage < min_coverage - WEIGHT_TOLERANCE
+        for r in np.flatnonzero(short):
+            region, year = _where(normalised.index[r])
+            gap = InsufficientCoverage(
+                node=node.code,
+                region=region,
+                year=year,
+                coverage=float(coverage[r]),
+                minimum=min_coverage,
+            )
+            if strict:
+                raise gap
+            gaps.append(gap)
+        result = pd.Series(np.where(short, np.nan, value), index=normalised.index)
+        scores[node.code] = result
+        return result
 
-def monte_carlo_ranks(
-    x: Array,
-    weights: Array,
-    *,
-    draws: int = 1000,
-    seed: int = 0,
-    concentration: float = 50.0,
-    methods: tuple[Normalisation, ...] = ("minmax", "zscore", "rank"),
-) -> tuple[Array, Array]:
-    """Rank distribution of each region under random weights (Dirichlet around the given
-    weights) and random normalisations: returns (median rank, [5th, 95th] percentile ranks)."""
-    rng = np.random.default_rng(seed)
-    normalised = np.stack([np.nan_to_num(normalise(x, method=m), nan=0.0) for m in methods])
-    w = rng.dirichlet(np.asarray(weights) * concentration + 1e-9, size=draws)  # draws × indicators
-    pick = rng.integers(0, len(methods), size=draws)
-    scores = np.einsum("dk,drk->dr", w, normalised[pick])  # draws × regions
-    ranks = np.argsort(np.argsort(-scores, axis=1), axis=1) + 1
-    return np.median(ranks, axis=0), np.percentile(ranks, [5, 95], axis=0).T
+    score(tree)
+    ordered = [n.code for n in tree.walk() if not n.is_leaf] + tree.leaves()
+    table = pd.concat([scores.get(c, normalised.get(c)) for c in ordered], axis=1, keys=ordered)
+    return CompositeResult(scores=table, gaps=gaps)

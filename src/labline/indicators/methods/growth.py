@@ -1,181 +1,202 @@
-"""Growth accounting: the Törnqvist TFP index as the Penn World Table computes it, the
-Solow residual with a fixed share, perpetual-inventory capital, and the decomposition of
-output growth into capital, labour, human capital and TFP.
+"""Growth accounting: Törnqvist TFP (PWT's rtfpna), Solow residual, perpetual inventory.
 
-PWT's rtfpna (2017 = 1) is a Törnqvist index:
-    Δln A = Δln rgdpna − (1 − ā)·Δln rkna − ā·Δln(emp·avh·hc),
-with ā the mean of this and last year's labour share (labsh). Reproduced to ~1e-7.
+PWT defines Δln A = Δln Y − (1−ā)·Δln K − ā·Δln(emp·avh·hc), ā the mean of this and last
+year's labour share, chained and normalised to base year = 1. A year missing inside a
+country's published hours is linearly interpolated (as PWT does internally); outside the
+published span, hours are held constant.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from itertools import pairwise
-
 import numpy as np
 import pandas as pd
 
-from labline.indicators.errors import MissingColumns, NonPositiveForLog, YearGap
+from labline.indicators.errors import (
+    InvalidParameter,
+    MissingBaseYear,
+    MissingColumn,
+    NonPositiveForLog,
+    YearGap,
+)
 
-PWT_COLUMNS = ("countrycode", "year", "rgdpna", "rkna", "emp", "hc", "labsh")
-BASE_YEAR = 2017
+REQUIRED = ("output", "capital", "employment", "human_capital", "labour_share")
 
 
-def _check_columns(frame: pd.DataFrame, columns: Iterable[str]) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise MissingColumns(f"missing columns: {', '.join(missing)}", field="input")
-
-
-def _log(series: pd.Series, name: str, country: str) -> pd.Series:
-    bad = series[series <= 0]
-    if not bad.empty:
-        year = int(bad.index[0])
-        raise NonPositiveForLog(
-            f"{name} of {country} in {year} is {bad.iloc[0]}; growth needs positive values",
-            field=name,
+def _checked(
+    frame: pd.DataFrame, *, region: str, year: str, columns: dict[str, str]
+) -> pd.DataFrame:
+    for col in [region, year, *columns.values()]:
+        if col not in frame.columns:
+            raise MissingColumn(column=col, where="growth input")
+    data = frame.sort_values([region, year]).reset_index(drop=True)
+    for role, col in columns.items():
+        if role == "labour_share":
+            continue
+        bad = data[col].notna() & (data[col] <= 0)
+        if bad.any():
+            row = data.loc[bad.idxmax()]
+            raise NonPositiveForLog(
+                field=col, region=str(row[region]), year=int(row[year]), value=float(row[col])
+            )
+    step = data.groupby(region, sort=False)[year].diff()
+    gaps = step.notna() & (step != 1)
+    if gaps.any():
+        i = int(gaps.idxmax())
+        raise YearGap(
+            region=str(data.at[i, region]),
+            after=int(data.at[i - 1, year]),
+            before=int(data.at[i, year]),
         )
-    return np.log(series)
+    return data
+
+
+def _dlog(data: pd.DataFrame, *, region: str, col: str) -> pd.Series:
+    logs = np.log(data[col].astype(float))
+    return logs - logs.groupby(data[region], sort=False).shift()
 
 
 def tornqvist_tfp(
-    frame: pd.DataFrame, *, base_year: int = BASE_YEAR, use_hours: bool = True
+    *,
+    frame: pd.DataFrame,
+    region: str = "country",
+    year: str = "year",
+    output: str = "rgdpna",
+    capital: str = "rkna",
+    employment: str = "emp",
+    hours: str | None = "avh",
+    human_capital: str = "hc",
+    labour_share: str = "labsh",
+    base_year: int = 2017,
 ) -> pd.DataFrame:
-    """TFP index per country and year (base year = 1), from PWT-style columns.
+    """TFP level per region and year (base year = 1) with growth decomposition.
 
-    Years where an input is missing end a country's chain; the chain that contains the
-    base year is reported. With `use_hours`, labour is emp·avh·hc when the base year
-    publishes hours (the chain then needs them in every year), else emp·hc.
+    Rows must be consecutive years per region with all required inputs present
+    (drop leading/trailing incomplete years first, e.g. with `complete_rows`).
+    Returns region, year, tfp, dln_output and the contributions of capital, labour
+    (employment and hours), human capital and TFP; contributions sum to dln_output.
     """
-    _check_columns(frame, PWT_COLUMNS)
-    out = []
-    for country, data in frame.sort_values("year").groupby("countrycode", sort=True):
-        data = data.set_index("year")
-        complete = data[["rgdpna", "rkna", "emp", "hc", "labsh"]].notna().all(axis=1)
-        hours = use_hours and "avh" in data.columns
-        if hours:
-            with_hours = complete & data["avh"].notna()
-            # Hours are used when the base year has them; the chain then needs them throughout.
-            complete, hours = (
-                (with_hours, True) if with_hours.get(base_year, False) else (complete, False)
-            )
-        chain = _chain_around(complete, base_year)
-        if chain is None:
-            continue
-        d = data.loc[chain]
-        labour = d["emp"] * (d["avh"] if hours else 1.0) * d["hc"]
-        ly = _log(d["rgdpna"], "rgdpna", str(country))
-        lk = _log(d["rkna"], "rkna", str(country))
-        ll = _log(labour, "labour", str(country))
-        share = (d["labsh"] + d["labsh"].shift(1)) / 2
-        dlna = ly.diff() - (1 - share) * lk.diff() - share * ll.diff()
-        lna = dlna.fillna(0.0).cumsum()
-        tfp = np.exp(lna - lna.loc[base_year])
-        out.append(
-            pd.DataFrame(
-                {
-                    "country": country,
-                    "year": tfp.index.astype(int),
-                    "tfp": tfp.values,
-                    "hours": hours,
-                }
-            )
+    cols = {
+        "output": output,
+        "capital": capital,
+        "employment": employment,
+        "human_capital": human_capital,
+        "labour_share": labour_share,
+    }
+    if hours is not None:
+        cols["hours"] = hours
+    data = _checked(frame, region=region, year=year, columns=cols)
+    share = data[labour_share].astype(float)
+    a_bar = (share + share.groupby(data[region], sort=False).shift()) / 2
+    d_y = _dlog(data, region=region, col=output)
+    d_k = _dlog(data, region=region, col=capital)
+    d_n = _dlog(data, region=region, col=employment)
+    d_hc = _dlog(data, region=region, col=human_capital)
+    if hours:
+        # PWT fills a gap inside a country's published hours by linear interpolation; outside
+        # the published span hours are held constant (Δln avh = 0).
+        filled = (
+            data[hours]
+            .astype(float)
+            .groupby(data[region], sort=False)
+            .transform(lambda s: s.interpolate(method="linear", limit_area="inside"))
         )
-    if not out:
-        return pd.DataFrame(columns=["country", "year", "tfp", "hours"])
-    return pd.concat(out, ignore_index=True)
+        d_h = _dlog(data.assign(**{hours: filled}), region=region, col=hours).fillna(0.0)
+    else:
+        d_h = 0.0 * d_n
+    contrib_k = (1 - a_bar) * d_k
+    contrib_l = a_bar * (d_n + d_h)
+    contrib_hc = a_bar * d_hc
+    d_a = d_y - contrib_k - contrib_l - contrib_hc
+    first = data.groupby(region, sort=False).cumcount() == 0
+    log_a = d_a.where(~first, 0.0).groupby(data[region], sort=False).cumsum()
+    base = log_a[data[year] == base_year].groupby(data[region]).first()
+    missing = set(data[region]) - set(base.index)
+    if missing:
+        raise MissingBaseYear(region=str(sorted(missing)[0]), year=base_year)
+    tfp = np.exp(log_a - data[region].map(base).astype(float))
+    return pd.DataFrame(
+        {
+            region: data[region],
+            year: data[year].astype(int),
+            "tfp": tfp,
+            "dln_output": d_y,
+            "capital": contrib_k,
+            "labour": contrib_l,
+            "human_capital": contrib_hc,
+            "dln_tfp": d_a,
+        }
+    )
 
 
-def _chain_around(complete: pd.Series, base_year: int) -> list[int] | None:
-    """The run of consecutive complete years that contains the base year."""
-    if not complete.get(base_year, False):
-        return None
-    years = sorted(int(y) for y, ok in complete.items() if ok)
-    start = end = years.index(base_year)
-    while start > 0 and years[start - 1] == years[start] - 1:
-        start -= 1
-    while end < len(years) - 1 and years[end + 1] == years[end] + 1:
-        end += 1
-    return years[start : end + 1]
-
-
-def require_consecutive(years: Iterable[int], *, country: str) -> None:
-    ys = sorted(years)
-    for a, b in pairwise(ys):
-        if b != a + 1:
-            raise YearGap(
-                f"{country}: no data for {a + 1}–{b - 1}; growth needs consecutive years",
-                field="year",
-            )
+def complete_rows(*, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Rows where every one of `columns` is present (how PWT-style files are read)."""
+    return frame.dropna(subset=columns).reset_index(drop=True)
 
 
 def solow_residual(
-    *, output: np.ndarray, capital: np.ndarray, labour: np.ndarray, capital_share: float
-) -> np.ndarray:
-    """Growth of TFP each year with a fixed capital share α: Δln Y − α Δln K − (1−α) Δln L."""
+    *,
+    frame: pd.DataFrame,
+    capital_share: float,
+    region: str = "country",
+    year: str = "year",
+    output: str = "Y",
+    capital: str = "K",
+    labour: str = "L",
+) -> pd.DataFrame:
+    """Solow residual with constant capital share α: Δln A = Δln Y − αΔln K − (1−α)Δln L."""
     if not 0 < capital_share < 1:
-        raise NonPositiveForLog("capital_share must be between 0 and 1", field="capital_share")
-    for name, series in (("output", output), ("capital", capital), ("labour", labour)):
-        if np.any(np.asarray(series) <= 0):
-            raise NonPositiveForLog(
-                f"{name} has a value ≤ 0; growth needs positive values", field=name
-            )
-    return (
-        np.diff(np.log(output))
-        - capital_share * np.diff(np.log(capital))
-        - (1 - capital_share) * np.diff(np.log(labour))
+        raise InvalidParameter(f"capital_share must be in (0, 1), got {capital_share}")
+    data = _checked(
+        frame, region=region, year=year, columns={"Y": output, "K": capital, "L": labour}
+    )
+    d_y = _dlog(data, region=region, col=output)
+    contrib_k = capital_share * _dlog(data, region=region, col=capital)
+    contrib_l = (1 - capital_share) * _dlog(data, region=region, col=labour)
+    return pd.DataFrame(
+        {
+            region: data[region],
+            year: data[year].astype(int),
+            "dln_output": d_y,
+            "capital": contrib_k,
+            "labour": contrib_l,
+            "dln_tfp": d_y - contrib_k - contrib_l,
+        }
     )
 
 
 def perpetual_inventory(
-    investment: np.ndarray,
     *,
+    investment: np.ndarray | pd.Series,
     depreciation: float,
-    initial: float | None = None,
-    growth: float | None = None,
+    initial_capital: float | None = None,
+    initial_growth_years: int = 5,
 ) -> np.ndarray:
-    """Capital K_t = (1 − δ) K_{t−1} + I_t; K_0 = I_0 / (g + δ) unless given."""
+    """Capital stock K_t = (1−δ)K_{t−1} + I_t from real investment.
+
+    Without an initial stock, uses the steady-state start K_0 = I_0 / (g + δ) with g the
+    mean investment growth over the first years (Harberger's method, standard in the
+    Chinese provincial capital-stock literature).
+    """
     inv = np.asarray(investment, dtype=float)
     if not 0 <= depreciation < 1:
-        raise NonPositiveForLog("depreciation must be in [0, 1)", field="depreciation")
-    if np.any(~np.isfinite(inv)):
-        raise YearGap(
-            "investment has a missing year; the inventory needs every year", field="investment"
-        )
-    if initial is None:
-        g = (
-            growth
-            if growth is not None
-            else float(np.mean(np.diff(np.log(inv[:6]))))
-            if len(inv) > 1
-            else 0.0
-        )
-        initial = inv[0] / (g + depreciation) if g + depreciation > 0 else inv[0]
-    capital = np.empty_like(inv)
-    capital[0] = initial
-    for t in range(1, len(inv)):
+        raise InvalidParameter(f"depreciation must be in [0, 1), got {depreciation}")
+    if inv.size == 0 or np.isnan(inv).any():
+        raise InvalidParameter("investment series is empty or has missing values")
+    if initial_capital is None:
+        head = inv[: max(2, initial_growth_years + 1)]
+        if (head <= 0).any():
+            raise InvalidParameter("initial investment must be positive for the steady-state start")
+        g = float(np.mean(np.diff(np.log(head)))) if head.size > 1 else 0.0
+        if g + depreciation <= 0:
+            raise InvalidParameter("growth + depreciation must be positive for the steady state")
+        initial_capital = inv[0] / (g + depreciation)
+        capital = np.empty_like(inv)
+        capital[0] = initial_capital
+        start = 1
+    else:
+        capital = np.empty_like(inv)
+        capital[0] = (1 - depreciation) * initial_capital + inv[0]
+        start = 1
+    for t in range(start, inv.size):
         capital[t] = (1 - depreciation) * capital[t - 1] + inv[t]
     return capital
-
-
-def decompose(frame: pd.DataFrame, *, country: str) -> pd.DataFrame:
-    """Output growth split into capital, labour (hours), human capital and TFP, per year."""
-    _check_columns(frame, PWT_COLUMNS)
-    d = frame[frame["countrycode"] == country].sort_values("year").set_index("year")
-    d = d.dropna(subset=["rgdpna", "rkna", "emp", "hc", "labsh"])
-    require_consecutive(d.index, country=country)
-    hours = d["avh"] if "avh" in d.columns and d["avh"].notna().all() else 1.0
-    share = (d["labsh"] + d["labsh"].shift(1)) / 2
-    gy = _log(d["rgdpna"], "rgdpna", country).diff()
-    cap = (1 - share) * _log(d["rkna"], "rkna", country).diff()
-    lab = share * _log(d["emp"] * hours, "labour", country).diff()
-    hum = share * _log(d["hc"], "hc", country).diff()
-    return pd.DataFrame(
-        {
-            "output": gy,
-            "capital": cap,
-            "labour": lab,
-            "human_capital": hum,
-            "tfp": gy - cap - lab - hum,
-        }
-    ).dropna()

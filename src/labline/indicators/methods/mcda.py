@@ -1,82 +1,86 @@
-"""Entropy weights and TOPSIS, as Chinese "new quality productive forces" studies use them.
+"""Entropy weights and TOPSIS as used in the Chinese "new quality productive forces" studies.
 
-The normalisation is stated, because libraries differ: min–max to [0, 1] per indicator,
-reversed for indicators where lower is better. Entropy weights then follow Shannon's
-entropy of each indicator's shares; TOPSIS ranks by relative closeness to the ideal,
-with Euclidean distances on the weighted min–max matrix.
+The normalisation is stated, not implied: indicators are min–max normalised to [0, 1] by
+direction, then shifted by a small constant (0.0001 in most of these studies) so that
+p·ln p is defined; entropy weights are computed on that matrix, and TOPSIS ranks the
+weighted min–max matrix by relative closeness to the ideal. This equals pymcdm's
+`entropy_weights(shifted)` and `TOPSIS(minmax_normalization)(raw, w, types)`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
-from numpy.typing import NDArray
 
-from labline.indicators.errors import IndicatorError, WeightsDoNotSumToOne
+from labline.indicators.errors import IndicatorError, InvalidParameter
+from labline.indicators.methods.normalise import minmax
 
-Matrix = NDArray[np.float64]
+DEFAULT_SHIFT = 1e-4
 
 
-def minmax(matrix: Matrix, benefit: NDArray[np.bool_]) -> Matrix:
-    """Min–max per column to [0, 1]; cost columns (benefit False) reversed."""
+@dataclass(frozen=True)
+class TopsisResult:
+    weights: np.ndarray
+    closeness: np.ndarray  # in [0, 1], higher is better
+    distance_to_ideal: np.ndarray
+    distance_to_anti_ideal: np.ndarray
+
+
+def _complete(matrix: np.ndarray) -> np.ndarray:
     x = np.asarray(matrix, dtype=float)
+    if x.ndim != 2 or x.shape[0] < 2:
+        raise InvalidParameter("need a 2-D matrix with at least two alternatives (rows)")
     if np.isnan(x).any():
-        rows, cols = np.nonzero(np.isnan(x))
-        raise IndicatorError(
-            f"missing value in row {rows[0]}, column {cols[0]}; impute or drop it first",
-            field="matrix",
-        )
-    lo, hi = x.min(axis=0), x.max(axis=0)
-    span = np.where(hi > lo, hi - lo, 1.0)
-    norm = (x - lo) / span
-    return np.where(benefit, norm, 1.0 - norm)
+        r, c = np.argwhere(np.isnan(x))[0]
+        raise IndicatorError(f"missing value at row {r}, column {c}; entropy-TOPSIS needs all")
+    return x
 
 
-ENTROPY_SHIFT = 1e-4  # the usual translation (平移) so that no share is 0 inside the log
+def entropy_weights(
+    *,
+    matrix: np.ndarray,
+    directions: np.ndarray | list[int] | None = None,
+    shift: float = DEFAULT_SHIFT,
+) -> np.ndarray:
+    """Entropy weights w_j = (1 − e_j)/Σ(1 − e_k), e_j = −Σ p_ij ln p_ij / ln m."""
+    x = minmax(matrix=_complete(matrix), directions=directions, scale=1.0) + shift
+    p = x / x.sum(axis=0, keepdims=True)
+    # 0·ln 0 = 0 by convention (only reachable with shift = 0).
+    plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    e = -plogp.sum(axis=0) / np.log(x.shape[0])
+    d = 1.0 - e
+    return np.asarray(d / d.sum())
 
 
-def entropy_weights(normalised: Matrix, *, shift: float = ENTROPY_SHIFT) -> NDArray[np.float64]:
-    """Weights from the entropy of each column's shares, after shifting the min–max
-    matrix by `shift` (as the Chinese entropy-method studies and pymcdm require)."""
-    x = np.asarray(normalised, dtype=float) + shift
-    m = x.shape[0]
-    if m < 2:
-        raise IndicatorError("entropy weights need at least two alternatives", field="matrix")
-    sums = x.sum(axis=0)
-    p = np.divide(x, sums, out=np.zeros_like(x), where=sums > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        plogp = np.where(p > 0, p * np.log(p), 0.0)
-    entropy = -plogp.sum(axis=0) / np.log(m)
-    d = 1.0 - entropy
-    if d.sum() <= 0:
-        raise IndicatorError(
-            "every indicator is constant; entropy gives no weights", field="matrix"
-        )
-    return d / d.sum()
-
-
-def check_weights(weights: NDArray[np.float64], *, tolerance: float = 1e-9) -> None:
-    total = float(np.sum(weights))
-    if abs(total - 1.0) > tolerance or np.any(np.asarray(weights) < 0):
-        raise WeightsDoNotSumToOne(
-            f"weights sum to {total:.12g}; they must be ≥ 0 and sum to 1", field="weights"
-        )
-
-
-def topsis(normalised: Matrix, weights: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Relative closeness to the ideal solution (higher is better), on a benefit matrix."""
-    check_weights(weights)
-    v = np.asarray(normalised, dtype=float) * weights
-    best, worst = v.max(axis=0), v.min(axis=0)
-    d_best = np.sqrt(((v - best) ** 2).sum(axis=1))
-    d_worst = np.sqrt(((v - worst) ** 2).sum(axis=1))
-    total = d_best + d_worst
-    return np.divide(d_worst, total, out=np.full_like(total, 0.5), where=total > 0)
+def topsis(
+    *,
+    matrix: np.ndarray,
+    weights: np.ndarray,
+    directions: np.ndarray | list[int] | None = None,
+) -> TopsisResult:
+    """TOPSIS on the direction-aware min–max matrix (scale 1) with the given weights."""
+    x = _complete(matrix)
+    w = np.asarray(weights, dtype=float)
+    if w.shape != (x.shape[1],):
+        raise InvalidParameter(f"need {x.shape[1]} weights, got shape {w.shape}")
+    v = minmax(matrix=x, directions=directions, scale=1.0) * w
+    d_plus = np.sqrt(((v - v.max(axis=0)) ** 2).sum(axis=1))
+    d_minus = np.sqrt(((v - v.min(axis=0)) ** 2).sum(axis=1))
+    return TopsisResult(
+        weights=w,
+        closeness=d_minus / (d_plus + d_minus),
+        distance_to_ideal=d_plus,
+        distance_to_anti_ideal=d_minus,
+    )
 
 
 def entropy_topsis(
-    matrix: Matrix, benefit: NDArray[np.bool_]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """(weights, scores) for alternatives × indicators."""
-    norm = minmax(matrix, np.asarray(benefit, dtype=bool))
-    w = entropy_weights(norm)
-    return w, topsis(norm, w)
+    *,
+    matrix: np.ndarray,
+    directions: np.ndarray | list[int] | None = None,
+    shift: float = DEFAULT_SHIFT,
+) -> TopsisResult:
+    """The usual pipeline: entropy weights, then TOPSIS closeness with those weights."""
+    w = entropy_weights(matrix=matrix, directions=directions, shift=shift)
+    return topsis(matrix=matrix, weights=w, directions=directions)

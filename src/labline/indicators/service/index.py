@@ -12,7 +12,11 @@ from sqlalchemy.orm import Session
 
 from labline.errors import FieldError, InvalidInput
 from labline.indicators import labels
-from labline.indicators.methods import composite, mcda
+from labline.indicators.errors import InsufficientCoverage
+from labline.indicators.methods import mcda
+from labline.indicators.methods.composite import Node
+from labline.indicators.methods.normalise import normalise
+from labline.indicators.methods.uncertainty import simulate_ranks
 from labline.indicators.models import IndicatorObservation as Obs
 from labline.indicators.regions import NATIONAL
 
@@ -65,17 +69,33 @@ def build_index(
     matrix = np.full((len(regions), len(codes)), np.nan)
     for r, c, v in rows:
         matrix[regions.index(r), codes.index(c)] = v
-    composite.check_coverage(matrix, codes, regions, minimum=coverage)
-    benefit = np.array([labels.higher_is_better(c) for c in codes])
+    present = np.mean(~np.isnan(matrix), axis=1)
+    short = [(regions[i], float(present[i])) for i in np.flatnonzero(present < coverage)]
+    if short:
+        region, share = short[0]
+        raise InsufficientCoverage(
+            node="index", region=region, year=year, coverage=share, minimum=coverage
+        )
+    directions = np.array([1 if labels.higher_is_better(c) else -1 for c in codes])
     if weighting == "entropy":
-        weights, scores = mcda.entropy_topsis(matrix, benefit)
-        scores = scores * 100
+        result = mcda.entropy_topsis(matrix=matrix, directions=directions)
+        weights, scores = np.asarray(result.weights), np.asarray(result.closeness) * 100
     else:
         weights = np.full(len(codes), 1 / len(codes))
-        signed = np.where(benefit, matrix, -matrix)
-        scores = composite.composite(signed, weights)
-    signed = np.where(benefit, matrix, -matrix)
-    _median, interval = composite.monte_carlo_ranks(signed, weights, draws=draws, seed=seed)
+        scores = normalise(matrix=matrix, method="minmax", directions=directions) @ weights
+    tree = Node(
+        code="index",
+        children=tuple(Node(code=c, weight=float(w)) for c, w in zip(codes, weights, strict=True)),
+    )
+    simulated = simulate_ranks(
+        data=matrix[None, :, :],
+        tree=tree,
+        indicators=codes,
+        directions=directions,
+        draws=draws,
+        seed=seed,
+    )[:, 0, :]
+    interval = np.percentile(simulated, [5, 95], axis=0).T
     ranks = np.argsort(np.argsort(-scores)) + 1
     out = [
         IndexRow(
