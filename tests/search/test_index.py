@@ -165,3 +165,18 @@ def test_near_duplicates(index):
     )
     pairs = ix.near_duplicates(threshold=0.9)
     assert [(a, b) for a, b, _ in pairs] == [("a", "b")]
+
+
+def test_approximate_index_takes_new_rows_incrementally(monkeypatch):
+    from labline.search import dense
+
+    monkeypatch.setattr(dense, "EXACT_LIMIT", 10)  # force the HNSW path on a small index
+    rng = np.random.default_rng(0)
+    vi = dense.VectorIndex(8)
+    vi.add(rng.standard_normal((50, 8)).astype(np.float32))
+    target = rng.standard_normal(8).astype(np.float32)
+    vi.top(target, 5)
+    assert vi._ann_rows == 50
+    vi.add(target.reshape(1, -1) * 3)  # the best match arrives after the graph exists
+    rows, sims = vi.top(target, 1)
+    assert rows.tolist() == [50] and sims[0] == pytest.approx(1.0, abs=1e-2) and vi._ann_rows == 51

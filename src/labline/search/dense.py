@@ -77,7 +77,6 @@ class VectorIndex:
         if vectors.ndim != 2 or vectors.shape[1] != self.dim:
             raise ValueError(f"vectors must be (n, {self.dim}); got {vectors.shape}")
         self.vectors = np.vstack([np.asarray(self.vectors), normalise(vectors)])
-        self._ann = None
 
     def replace(self, row: int, vector: Vectors) -> None:
         self.vectors[row] = normalise(vector.reshape(1, -1))[0]
@@ -118,9 +117,14 @@ class VectorIndex:
     def _ann_top(self, query: Vectors, k: int) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
         from usearch.index import Index
 
-        if self._ann is None or self._ann_rows != len(self):
-            ann = Index(ndim=self.dim, metric="cos", dtype="f16", connectivity=16)
-            ann.add(np.arange(len(self)), self.vectors, threads=2)
-            self._ann, self._ann_rows = ann, len(self)
+        if self._ann is None:
+            self._ann = Index(ndim=self.dim, metric="cos", dtype="f16", connectivity=16)
+            self._ann_rows = 0
+        if self._ann_rows < len(self):
+            # Only the rows added since the last search go into the graph: an update is
+            # a new row (the old one is masked), so nothing already inserted changes.
+            new = np.arange(self._ann_rows, len(self))
+            self._ann.add(new, np.asarray(self.vectors[self._ann_rows :]), threads=2)
+            self._ann_rows = len(self)
         found = self._ann.search(normalise(query.reshape(1, -1))[0], k)
         return found.keys.astype(np.int64), (1 - found.distances).astype(np.float32)
