@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -108,9 +109,25 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(env="test", data_dir=tmp_path, database_url=database_url)
 
 
+_APPS: dict[str, Any] = {}
+
+
 @pytest.fixture()
 def app(settings: Settings, session_factory: sessionmaker[Session]):  # type: ignore[no-untyped-def]
-    return create_app(settings, session_factory=session_factory)
+    """One app per database for the whole session, pointed at each test's settings and
+    rolled-back connection. FastAPI prepares each route on its first request to an app
+    (~1 s for all of them), which a fresh app per test would pay hundreds of times over."""
+    app = _APPS.get(settings.database_url or "")
+    if app is None:
+        app = _APPS[settings.database_url or ""] = create_app(
+            settings, session_factory=session_factory
+        )
+    # What a previous test left on the app (e.g. its search index) goes; each test starts
+    # from its own settings and rolled-back connection.
+    app.state._state.clear()
+    app.state.settings = settings
+    app.state.sessionmaker = session_factory
+    return app
 
 
 @pytest.fixture()

@@ -29,7 +29,18 @@ ROUTERS = [
     "labline.core.pages.people_admin:router",  # before /people/{id}
     "labline.core.pages.people:router",
     "labline.core.pages.account:router",
+    "labline.review.api:router",
+    "labline.review.pages:router",
+    "labline.market.watches:router",
+    "labline.market.api:router",
+    "labline.market.pages:router",
+    "labline.facilities.beamtime_api:router",  # before /api/v1/facilities/{id}
+    "labline.facilities.api:router",
+    "labline.facilities.beamtime_pages:router",
+    "labline.facilities.manage_pages:router",
+    "labline.facilities.pages:router",
     "labline.indicators.api:router",
+    "labline.indicators.growth:router",  # before /indicators/{indicator}
     "labline.indicators.pages:router",
 ]
 

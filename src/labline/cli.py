@@ -23,6 +23,9 @@ COMMAND_GROUPS: list[str] = [
     "labline.core.search_cli:search_cmd",
     "labline.core.search_cli:search_index_cmd",
     "labline.demo.cli:demo",
+    "labline.review.cli:review",
+    "labline.market.cli:market",
+    "labline.facilities.cli:facilities",
     "labline.indicators.cli:indicators",
 ]
 

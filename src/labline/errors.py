@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 
@@ -24,12 +25,18 @@ class FieldError:
         return out
 
 
+RESERVED = frozenset({"status", "code", "message", "fields"})
+
+
 class LablineError(Exception):
     status: int = 400
     code: str = "bad_request"
 
     def __init__(self, message: str, *, fields: list[FieldError] | None = None, **extra: Any):
         super().__init__(message)
+        clash = RESERVED & extra.keys()
+        if clash:  # they would overwrite the error shape's own keys
+            raise TypeError(f"error details may not be named {sorted(clash)}")
         self.message = message
         self.fields = fields or []
         self.extra = extra
@@ -114,7 +121,13 @@ def validation_fields(errors: list[Any]) -> list[FieldError]:
     for err in errors:
         ctx = err.get("ctx") or {}
         allowed = ctx.get("expected") or (
-            {k: v for k, v in ctx.items() if k in ("ge", "le", "gt", "lt", "max_length")} or None
+            {
+                # Limits may be Decimals (money, scores); the error body is JSON.
+                k: float(v) if isinstance(v, Decimal) else v
+                for k, v in ctx.items()
+                if k in ("ge", "le", "gt", "lt", "max_length")
+            }
+            or None
         )
         message = str(err.get("msg", "invalid"))
         if message.startswith("Value error, "):

@@ -43,6 +43,18 @@ class Server:
     url: str
     accounts: dict[str, Account]
     log: Path
+    data_dir: Path
+
+    def token(self, email: str) -> str:
+        """A personal API token, issued with the command line on the server's own data."""
+        labline = str(Path(sys.executable).with_name("labline"))
+        out = subprocess.run(
+            [labline, "--data-dir", str(self.data_dir), "users", "token", email],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return out.stdout.strip().splitlines()[-1]
 
 
 def _free_port() -> int:
@@ -85,7 +97,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             m = ACCOUNT_LINE.match(line)
             if m:
                 accounts[m[1]] = Account(m[1], m[2], m[3], m[4])
-        yield Server(url, accounts, log)
+        yield Server(url, accounts, log, data_dir)
     finally:
         proc.terminate()
         try:

@@ -8,12 +8,20 @@ from labline.core.models import Role
 from labline.core.service.auth import actor_for
 from labline.indicators.service import store
 from tests.factories import make_org, make_person
-from tests.permissions import ACTORS, ALL, Case, fill, only, request_as
+from tests.indicators.test_live import use_of_a_facility
+from tests.permissions import ACTORS, ALL, Case, fill, only, request_as, signed_in
 
 ANALYSTS = ("platform_operator", "analyst")
 CSV = "indicator,region,year,value,unit\nperm,北京,2020,1.0,%\nperm,上海,2020,2.0,%\n"
 
+PWT = (
+    "country,year,rgdpna,rkna,emp,hc,labsh\nX,2016,100,1,10,3,0.6\nX,2017,103,1.02,10.1,3.01,0.6\n"
+)
+
 MATRIX: dict[tuple[str, str], Case] = {
+    ("GET", "/indicators/growth"): Case(signed_in()),
+    ("POST", "/indicators/growth"): Case(signed_in(), upload=PWT),
+    ("POST", "/api/v1/indicators/growth"): Case(signed_in(), upload=PWT),
     ("GET", "/indicators"): Case(ALL),
     ("GET", "/indicators/import"): Case(only(200, ANALYSTS)),
     ("POST", "/indicators/import"): Case(only(201, ANALYSTS), upload=CSV),
@@ -28,6 +36,13 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/indicators/{indicator}/series"): Case(ALL),
     ("GET", "/api/v1/indicators/{indicator}/ranking"): Case(ALL),
     ("GET", "/api/v1/indicators/regions/{region}"): Case(ALL),
+    ("GET", "/indicators/live?year=2020"): Case(ALL),
+    ("GET", "/api/v1/indicators/live/export?year=2020&format=xlsx"): Case(ALL),
+    ("GET", "/api/v1/indicators/{indicator}/export?format=csv"): Case(ALL),
+    ("GET", "/api/v1/indicators/index/export?indicator=perm&indicator=perm2&year=2020"): Case(ALL),
+    ("POST", "/indicators/live"): Case(only(303, ANALYSTS), form={"year": "2020"}),
+    ("GET", "/api/v1/indicators/live?year=2020"): Case(ALL),
+    ("POST", "/api/v1/indicators/live/store?year=2020"): Case(only(201, ANALYSTS)),
 }
 
 
@@ -46,6 +61,7 @@ def world(db):
         for region, value in (("110000", 1.0), ("310000", 2.0), ("440000", 3.0))
     ]
     store.store_rows(db, actor=actor_for(db, people["analyst"].id), rows=rows, filename="w.csv")
+    use_of_a_facility(db, year=2020)
     return {"org": org, "people": people, "target": people["member"], "token": None}
 
 

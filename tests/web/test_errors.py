@@ -83,3 +83,48 @@ def test_malformed_json_is_a_field_error_not_a_crash(client, db):
     )
     assert r.status_code == 422
     _shape(r.json())
+
+
+class _PgError(Exception):
+    def __init__(self, sqlstate):
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+def _raising_app():
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from labline.web import errors
+
+    app = FastAPI()
+    errors.install(app)
+
+    @app.get("/api/deadlock")
+    def deadlock():
+        raise OperationalError("INSERT ...", {}, _PgError("40P01"))
+
+    @app.get("/api/pool")
+    def pool():
+        raise PoolTimeout("QueuePool limit of size 10 overflow 20 reached")
+
+    @app.get("/api/disk")
+    def disk():
+        raise OperationalError("INSERT ...", {}, _PgError("53100"))  # disk full: not transient
+
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_transient_database_refusals_are_503_with_retry_after():
+    client = _raising_app()
+    for path in ("/api/deadlock", "/api/pool"):
+        r = client.get(path)
+        assert r.status_code == 503, path
+        assert r.headers["retry-after"] == "1"
+        err = _shape(r.json())
+        assert err["code"] == "busy"
+    r = client.get("/api/disk")
+    assert r.status_code == 500
+    assert _shape(r.json())["code"] == "internal_error"

@@ -22,6 +22,7 @@ from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, UOWTransaction
 
+from labline.core import guards
 from labline.core.models import AuditRecord
 from labline.db import Base, utcnow
 
@@ -101,11 +102,15 @@ def record_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(fields).encode()).hexdigest()
 
 
+def _lock_chain(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+
+
 def _append(conn: Connection, entries: list[dict[str, Any]]) -> None:
     if not entries:
         return
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    _lock_chain(conn)
     last = conn.execute(
         select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)
     ).first()
@@ -176,6 +181,11 @@ def _capture_before(session: Session, _ctx: UOWTransaction, _instances: Any) -> 
     for obj in session.new:
         if _audited(obj):
             pending.append(("create", obj, None))
+    if pending:
+        # Take the chain's lock before this flush writes, not after: a transaction that
+        # wrote rows and then waited for the lock could deadlock with the holder waiting on
+        # those rows (two bookings checking one exclusion constraint did exactly that).
+        _lock_chain(session.connection())
 
 
 @event.listens_for(Session, "after_flush")
@@ -238,31 +248,12 @@ def verify_chain(session: Session, *, batch: int = 5000) -> ChainReport:
 
 # --- append-only guard (installed by the migration) -----------------------------------------
 
-SQLITE_GUARD = [
-    "CREATE TRIGGER IF NOT EXISTS audit_records_no_update BEFORE UPDATE ON audit_records "
-    "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS audit_records_no_delete BEFORE DELETE ON audit_records "
-    "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
-]
-SQLITE_UNGUARD = [
-    "DROP TRIGGER IF EXISTS audit_records_no_update",
-    "DROP TRIGGER IF EXISTS audit_records_no_delete",
-]
-PG_GUARD = [
-    "CREATE OR REPLACE FUNCTION labline_audit_append_only() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'audit records are append-only'; END; $$ LANGUAGE plpgsql",
-    "DROP TRIGGER IF EXISTS audit_records_append_only ON audit_records",
-    "CREATE TRIGGER audit_records_append_only BEFORE UPDATE OR DELETE ON audit_records "
-    "FOR EACH ROW EXECUTE FUNCTION labline_audit_append_only()",
-]
-PG_UNGUARD = ["DROP TRIGGER IF EXISTS audit_records_append_only ON audit_records"]
-
 
 def install_guard(conn: Connection) -> None:
-    for stmt in PG_GUARD if conn.dialect.name == "postgresql" else SQLITE_GUARD:
-        conn.exec_driver_sql(stmt)
+    guards.install(
+        conn, "audit_records", "labline_audit_append_only", "audit records are append-only"
+    )
 
 
 def remove_guard(conn: Connection) -> None:
-    for stmt in PG_UNGUARD if conn.dialect.name == "postgresql" else SQLITE_UNGUARD:
-        conn.exec_driver_sql(stmt)
+    guards.remove(conn, "audit_records")

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, delete, insert, select, text
 from sqlalchemy.types import Date, DateTime, Numeric
 
 from labline import __version__
-from labline.core import audit
+from labline.core import guards
 from labline.errors import InvalidInput
 from labline.models_registry import metadata
 
@@ -170,7 +170,7 @@ def restore(engine: Engine, source: Path, *, progress: Progress | None = None) -
             " backup's revision first."
         )
     with zipfile.ZipFile(source) as zf, engine.begin() as conn:
-        audit.remove_guard(conn)
+        _lift_guards(conn)
         for table in reversed(_tables()):
             conn.execute(delete(table))
         for table in _tables():
@@ -193,10 +193,20 @@ def restore(engine: Engine, source: Path, *, progress: Progress | None = None) -
                 raise InvalidInput(f"Table {table.name}: read {count} rows, manifest says more.")
             if progress:
                 progress(table.name, count)
-        audit.install_guard(conn)
+        _restore_guards(conn)
         if conn.dialect.name == "postgresql":
             reset_sequences(conn)
     return manifest
+
+
+def _lift_guards(conn: Any) -> None:
+    for table, _function, _message in guards.guarded(_tables()):
+        guards.remove(conn, table)
+
+
+def _restore_guards(conn: Any) -> None:
+    for table, function, message in guards.guarded(_tables()):
+        guards.install(conn, table, function, message)
 
 
 def reset_sequences(conn: Any) -> None:
@@ -215,7 +225,7 @@ def reset_sequences(conn: Any) -> None:
 def wipe(engine: Engine) -> None:
     """Delete every record (the schema stays), in one transaction."""
     with engine.begin() as conn:
-        audit.remove_guard(conn)
+        _lift_guards(conn)
         for table in reversed(_tables()):
             conn.execute(delete(table))
-        audit.install_guard(conn)
+        _restore_guards(conn)

@@ -230,4 +230,7 @@ class AuditRecord(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
-    __table_args__ = (Index("ix_audit_records_entity", "entity_type", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_records_entity", "entity_type", "entity_id"),
+        {"info": {"append_only": ("labline_audit_append_only", "audit records are append-only")}},
+    )

@@ -366,10 +366,31 @@ def step_demo_accounts(world: World) -> None:
 
 
 # Later modules append their steps here (market needs and achievements, calls, facilities...).
+def step_facilities(world: World) -> None:
+    from labline.facilities.demo import step_facilities as build_facilities
+
+    build_facilities(world)
+
+
+def step_review(world: World) -> None:
+    from labline.review.demo import step_review as build_review
+
+    build_review(world)
+
+
+def step_market(world: World) -> None:
+    from labline.market.demo import step_market as build_market
+
+    build_market(world)
+
+
 STEPS: list[Callable[[World], None]] = [
     step_organisations,
     step_people_and_teams,
     step_demo_accounts,
+    step_facilities,
+    step_review,
+    step_market,
 ]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from labline.core.access import Actor, Permission, require
@@ -17,16 +18,18 @@ from labline.indicators.schemas import (
     ImportRead,
     IndexRead,
     IndexRowRead,
+    LiveRead,
     Point,
     ProfileRow,
     RankingRead,
     RankingRow,
     SeriesRead,
 )
-from labline.indicators.service import read, store
+from labline.indicators.service import live, read, store
 from labline.indicators.service.index import build_index
 from labline.web import i18n
 from labline.web.deps import CurrentActor, Db
+from labline.web.download import EXCEL, FORMATS, table_download
 
 router = APIRouter(prefix="/api/v1/indicators", tags=["indicators"])
 Code = Annotated[str, Query(min_length=1, max_length=64)]
@@ -38,6 +41,53 @@ def list_indicators(db: Db, actor: CurrentActor) -> list[CoverageRead]:
     return [
         CoverageRead(**c.__dict__, name=labels.name(c.indicator_code)) for c in read.coverage(db)
     ]
+
+
+@router.get("/live", response_model=list[LiveRead], summary="Indicators from labline's records")
+def live_figures(
+    db: Db, actor: CurrentActor, year: Annotated[int, Query(ge=2000, le=2100)]
+) -> list[LiveRead]:
+    return [
+        LiveRead(**f.__dict__, name=labels.name(f.indicator))
+        for f in live.live_figures(db, actor=actor, year=year)
+    ]
+
+
+@router.get(
+    "/live/export",
+    summary="Live indicators as CSV, Excel or JSON",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, EXCEL: {}, "application/json": {}}}},
+)
+def export_live(
+    db: Db,
+    actor: CurrentActor,
+    year: Annotated[int, Query(ge=2000, le=2100)],
+    format: Annotated[str, Query(pattern=FORMATS)] = "csv",
+) -> Response:
+    rows = [
+        {
+            **f.__dict__,
+            "year": year,
+            "region_zh": regions.label(f.region, "zh"),
+            "region_en": regions.label(f.region, "en"),
+        }
+        for f in live.live_figures(db, actor=actor, year=year)
+    ]
+    columns = ("indicator", "region", "region_zh", "region_en", "year", "value", "unit")
+    return table_download(f"labline-live-{year}", (*columns, "module"), rows, format)
+
+
+@router.post(
+    "/live/store",
+    response_model=ImportRead,
+    status_code=201,
+    summary="File a year of live indicators in the stored panel",
+)
+def store_live(
+    db: Db, actor: CurrentActor, year: Annotated[int, Query(ge=2000, le=2100)]
+) -> ImportRead:
+    return ImportRead(**live.store_live(db, actor=actor, year=year).__dict__)
 
 
 @router.get("/index", response_model=IndexRead, summary="A composite index with rank intervals")
@@ -63,6 +113,61 @@ def composite_index(
             for r in result.rows
         ],
     )
+
+
+@router.get(
+    "/index/export",
+    summary="A composite index as CSV, Excel or JSON",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, EXCEL: {}, "application/json": {}}}},
+)
+def export_index(
+    db: Db,
+    actor: CurrentActor,
+    indicator: Annotated[list[str], Query(min_length=2, max_length=60)],
+    year: Annotated[int, Query(ge=1800, le=2200)],
+    weighting: Literal["entropy", "equal"] = "entropy",
+    format: Annotated[str, Query(pattern=FORMATS)] = "csv",
+) -> Response:
+    require(actor, Permission.view_directory)
+    result = build_index(db, indicators=indicator, year=year, weighting=weighting)
+    rows = [
+        {
+            **r.__dict__,
+            "region_zh": regions.label(r.region_code, "zh"),
+            "region_en": regions.label(r.region_code, "en"),
+            "year": result.year,
+            "weighting": weighting,
+        }
+        for r in result.rows
+    ]
+    columns = ("rank", "region_code", "region_zh", "region_en", "score", "rank_low", "rank_high")
+    return table_download(f"index-{result.year}", (*columns, "year", "weighting"), rows, format)
+
+
+@router.get(
+    "/{indicator}/export",
+    summary="An indicator's stored panel as CSV, Excel or JSON",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, EXCEL: {}, "application/json": {}}}},
+)
+def export_indicator(
+    db: Db,
+    actor: CurrentActor,
+    indicator: str,
+    format: Annotated[str, Query(pattern=FORMATS)] = "csv",
+) -> Response:
+    require(actor, Permission.view_directory)
+    rows = [
+        {
+            **r,
+            "region_zh": regions.label(r["region_code"], "zh"),
+            "region_en": regions.label(r["region_code"], "en"),
+        }
+        for r in read.panel_rows(db, indicator=indicator)
+    ]
+    columns = ("indicator_code", "region_code", "region_zh", "region_en", "year", "value")
+    return table_download(indicator, (*columns, "unit", "source"), rows, format)
 
 
 @router.get("/regions/{region}", response_model=list[ProfileRow])

@@ -171,6 +171,7 @@ from labline.indicators.cli_panels import (  # noqa: E402
     composite_index,
     import_panel,
     list_panels,
+    live,
     ranking,
 )
 
@@ -178,3 +179,4 @@ indicators.add_command(import_panel, name="store")
 indicators.add_command(list_panels, name="list")
 indicators.add_command(ranking, name="ranking")
 indicators.add_command(composite_index, name="stored-index")
+indicators.add_command(live, name="live")

@@ -110,3 +110,29 @@ def composite_index(
             f"{r.rank:>3}  {regions.label(r.region_code, 'en'):<28} {r.score:7.2f}"
             f"   rank {r.rank_low:.0f}–{r.rank_high:.0f}"
         )
+
+
+@click.command("live")
+@click.option("--year", type=int, default=None, help="Calendar year (default: this year).")
+@click.option("--store", "store_them", is_flag=True, help="File them in the stored panel.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def live(ctx: click.Context, year: int | None, store_them: bool, as_json: bool) -> None:
+    """Indicators computed from labline's own records (facilities, market, review)."""
+    from datetime import UTC, datetime
+
+    from labline.indicators.service import live as live_service
+
+    year = year or datetime.now(UTC).year
+    with unit_of_work(ctx) as (session, actor):
+        figures = live_service.live_figures(session, actor=actor, year=year)
+        stored = live_service.store_live(session, actor=actor, year=year) if store_them else None
+    if as_json:
+        click.echo(json.dumps([f.__dict__ for f in figures], ensure_ascii=False, indent=1))
+    else:
+        for f in figures:
+            click.echo(
+                f"{f.indicator:<26} {regions.label(f.region, 'en'):<24} {f.value:>14,.2f} {f.unit}"
+            )
+    if stored is not None:
+        console.print(f"stored {stored.rows_stored} values for {year} (import {stored.import_id})")

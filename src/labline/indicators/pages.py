@@ -4,20 +4,21 @@ a region's profile, two regions compared, and importing a panel."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from labline.core.access import Permission, require
-from labline.errors import ImportRejected, InvalidInput
+from labline.errors import FieldError, ImportRejected, InvalidInput
 from labline.indicators import labels, regions
 from labline.indicators.api import _import_upload
-from labline.indicators.service import read
+from labline.indicators.service import live, read
 from labline.indicators.service.index import build_index
 from labline.web import i18n
 from labline.web.charts import Series, bar_chart, line_chart, radar_chart
-from labline.web.deps import CsrfChecked, CurrentActor, Db
+from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -80,6 +81,9 @@ def index_page(
     if indicator and year:
         result = build_index(db, indicators=indicator, year=year, weighting=weighting)  # type: ignore[arg-type]
         ctx["result"] = result
+        ctx["export_query"] = urlencode(
+            [("indicator", c) for c in indicator] + [("year", year), ("weighting", weighting)]
+        )
         ctx["labels"] = {r.region_code: _label(r.region_code) for r in result.rows}
         ctx["chart"] = bar_chart(
             [(_label(r.region_code), r.rank) for r in result.rows],
@@ -121,6 +125,55 @@ def region_page(
         "others": sorted({r for c in read.coverage(db) for r in [c.indicator_code]}),
     }
     return render(request, "indicators/region.html", ctx)
+
+
+@router.get("/indicators/live", response_class=HTMLResponse)
+def live_page(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    note: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    from datetime import UTC, datetime
+
+    year = year or datetime.now(UTC).year
+    figures = live.live_figures(db, actor=actor, year=year)
+    codes = sorted({f.indicator for f in figures})
+    table: dict[str, dict[str, float]] = {}
+    for f in figures:
+        table.setdefault(f.region, {})[f.indicator] = f.value
+    charts = []
+    for code in codes:
+        bars = sorted(
+            ((_label(r), v[code]) for r, v in table.items() if code in v), key=lambda b: -b[1]
+        )
+        name = f"{labels.name(code)} ({year})"
+        charts.append((name, bar_chart(bars[:31], title=name)))
+    ctx = {
+        "year": year,
+        "codes": [(c, labels.name(c)) for c in codes],
+        "units": {f.indicator: f.unit for f in figures},
+        "rows": sorted(((r, _label(r), v) for r, v in table.items()), key=lambda x: x[1]),
+        "charts": charts,
+        "can_store": Permission.import_export in actor.permissions,
+        "note": note,
+    }
+    return render(request, "indicators/live.html", ctx)
+
+
+@router.post("/indicators/live", dependencies=[CsrfChecked])
+def store_live_post(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm) -> Response:
+    try:
+        year = int(form.get("year", ""))
+    except ValueError:
+        raise InvalidInput(
+            "Choose a year.", fields=[FieldError("year", "a year such as 2026")]
+        ) from None
+    stored = live.store_live(db, actor=actor, year=year)
+    return RedirectResponse(
+        f"/indicators/live?year={year}&note=stored-{stored.rows_stored}", status_code=303
+    )
 
 
 @router.get("/indicators/{indicator}", response_class=HTMLResponse)

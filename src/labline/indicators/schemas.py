@@ -69,3 +69,12 @@ class ImportRead(Output):
     indicators: list[str]
     regions: list[str]
     years: tuple[int, int] | None
+
+
+class LiveRead(Output):
+    module: str
+    region: str
+    indicator: str
+    name: str
+    value: float
+    unit: str

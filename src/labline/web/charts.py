@@ -244,3 +244,70 @@ def radar_chart(
             name + ": " + ", ".join(f"{a} {v:.0f}" for a, v in zip(axes, values, strict=False))
         )
     return _frame(size, size, title, "; ".join(desc), "".join(parts))
+
+
+def contribution_chart(
+    rows: Sequence[tuple[str, Sequence[float], float]],
+    parts: Sequence[str],
+    *,
+    title: str,
+    width: int = 760,
+    bar_height: int = 18,
+) -> Markup:
+    """Growth decomposition: per row, its parts stacked from zero (positive to the right,
+    negative to the left) and a dot at the total they add up to."""
+    if not rows:
+        return _frame(width, 60, title, "no data", f'<text x="10" y="30">{escape(title)}: —</text>')
+    left, right, top, legend = 150, 40, 8, 26
+    height = top + len(rows) * (bar_height + 6) + 24 + legend
+    pos = [sum(v for v in vals if v > 0) for _l, vals, _t in rows]
+    neg = [sum(v for v in vals if v < 0) for _l, vals, _t in rows]
+    ticks = _ticks(min([0.0, *neg, *(t for *_x, t in rows)]), max([*pos, *(t for *_x, t in rows)]))
+    lo, hi = ticks[0], ticks[-1]
+    pw = width - left - right
+
+    def px(v: float) -> float:
+        return left + (v - lo) / ((hi - lo) or 1) * pw
+
+    out = []
+    base = height - 20 - legend
+    for t in ticks:
+        out.append(
+            f'<line x1="{px(t):.1f}" x2="{px(t):.1f}" y1="{top}" y2="{base}" stroke="#e3e7ee"/>'
+        )
+        out.append(
+            f'<text x="{px(t):.1f}" y="{base + 14}" font-size="11" text-anchor="middle" fill="#5b6575">{fmt(t)}</text>'
+        )
+    out.append(f'<line x1="{px(0):.1f}" x2="{px(0):.1f}" y1="{top}" y2="{base}" stroke="#1d2430"/>')
+    for i, (label, values, total) in enumerate(rows):
+        y = top + i * (bar_height + 6)
+        out.append(
+            f'<text x="{left - 8}" y="{y + bar_height - 4}" font-size="12" text-anchor="end">{escape(label[:20])}</text>'
+        )
+        up, down = 0.0, 0.0
+        for k, v in enumerate(values):
+            a, b = (up, up + v) if v >= 0 else (down + v, down)
+            up, down = (b, down) if v >= 0 else (up, a)
+            out.append(
+                f'<rect x="{px(a):.1f}" y="{y}" width="{max(px(b) - px(a), 0.5):.1f}" height="{bar_height}" fill="{PALETTE[k % len(PALETTE)]}">'
+                f"<title>{escape(parts[k])}: {fmt(v)}</title></rect>"
+            )
+        out.append(
+            f'<circle cx="{px(total):.1f}" cy="{y + bar_height / 2}" r="4" fill="#fff" stroke="#1d2430" stroke-width="2"/>'
+        )
+    x = left
+    for k, name in enumerate([*parts]):
+        out.append(
+            f'<rect x="{x}" y="{height - legend + 6}" width="12" height="12" fill="{PALETTE[k % len(PALETTE)]}"/>'
+        )
+        out.append(
+            f'<text x="{x + 16}" y="{height - legend + 16}" font-size="12">{escape(name)}</text>'
+        )
+        x += 24 + sum(13 if ord(ch) > 0x2E80 else 7 for ch in name)  # CJK is wider
+    desc = "; ".join(
+        f"{label}: "
+        + ", ".join(f"{p} {fmt(v)}" for p, v in zip(parts, values, strict=False))
+        + f", total {fmt(total)}"
+        for label, values, total in rows[:30]
+    )
+    return _frame(width, height, title, desc, "".join(out))

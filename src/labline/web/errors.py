@@ -13,7 +13,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from labline.errors import LablineError, validation_fields
@@ -36,7 +37,11 @@ HTTP_CODES = {
     422: "invalid_input",
     429: "rate_limited",
     500: "internal_error",
+    503: "busy",
 }
+# PostgreSQL's answers that mean "try the same request again": deadlock detected,
+# serialization failure, too many connections, the server starting up or shutting down.
+RETRYABLE_SQLSTATES = {"40P01", "40001", "53300", "57P01", "57P03"}
 
 
 def _wants_json(request: Request) -> bool:
@@ -49,7 +54,7 @@ def _wants_json(request: Request) -> bool:
 def error_response(request: Request, body: dict[str, Any]) -> Response:
     status = int(body["status"])
     headers = {}
-    if status == 429 and "retry_after_s" in body:
+    if status in (429, 503) and "retry_after_s" in body:
         headers["Retry-After"] = str(body["retry_after_s"])
     if _wants_json(request):
         return JSONResponse({"error": body}, status_code=status, headers=headers)
@@ -116,6 +121,27 @@ def install(app: FastAPI) -> None:
 
     app.add_exception_handler(OverflowError, _out_of_range)
     app.add_exception_handler(DataError, _out_of_range)
+
+    async def _busy(request: Request, exc: Exception) -> Response:
+        # A full connection pool or a transient database refusal is not a bug in the request:
+        # answer 503 with Retry-After so that clients (and the stress test) can tell.
+        orig = getattr(exc, "orig", None)
+        if isinstance(exc, OperationalError) and (
+            getattr(orig, "sqlstate", None) not in RETRYABLE_SQLSTATES
+        ):
+            return await _unexpected(request, exc)
+        log.warning("busy on %s %s: %s", request.method, request.url.path, type(orig or exc))
+        body = {
+            "status": 503,
+            "code": "busy",
+            "message": "labline is busy; try again in a moment.",
+            "fields": [],
+            "retry_after_s": 1,
+        }
+        return error_response(request, body)
+
+    app.add_exception_handler(PoolTimeout, _busy)
+    app.add_exception_handler(OperationalError, _busy)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -62,6 +63,17 @@ def series(
     for region, year, value in session.execute(stmt.order_by(Obs.region_code, Obs.year)):
         out.setdefault(region, []).append((year, value))
     return out
+
+
+def panel_rows(session: Session, *, indicator: str) -> list[dict[str, Any]]:
+    """Every stored value of an indicator, region by region and year by year."""
+    _require_indicator(session, indicator)
+    rows = session.execute(
+        select(Obs.indicator_code, Obs.region_code, Obs.year, Obs.value, Obs.unit, Obs.source)
+        .where(Obs.indicator_code == indicator)
+        .order_by(Obs.region_code, Obs.year)
+    )
+    return [dict(r._mapping) for r in rows]
 
 
 def ranking(

@@ -1,0 +1,1 @@
+"""Shared research facilities: catalogue, conflict-free bookings, beamtime, usage and fees."""

@@ -1,0 +1,1 @@
+"""Facilities rules: catalogue, bookings, usage and invoices, figures, beamtime cycles."""

@@ -1,0 +1,1 @@
+"""Technology supply chain: needs, achievements, matching, deals and contracts."""

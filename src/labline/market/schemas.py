@@ -1,0 +1,550 @@
+"""Validated input and output for needs, achievements, access, feedback, deals and contracts.
+
+Every rule names its field, says what is wrong and what is allowed; the services re-check
+what needs the database (the organisation exists, the state allows the change).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from labline.core import refdata
+from labline.market.models import (
+    AccessStatus,
+    AchievementKind,
+    CloseReason,
+    ContractKind,
+    DealState,
+    FeedbackAction,
+    Mode,
+    State,
+)
+from labline.schemas import Output, StrictInput
+
+TEXT = 20_000  # characters in a long text field; a 50 MB description is refused
+MONEY = {"max_digits": 14, "decimal_places": 2}
+# Reference rates to yuan for contracts signed in another currency (registry practice: the
+# contract is registered at the rate of its signing month; these are 2026 averages).
+CURRENCIES: dict[str, Decimal] = {
+    "CNY": Decimal("1"),
+    "USD": Decimal("7.10"),
+    "EUR": Decimal("7.75"),
+    "HKD": Decimal("0.91"),
+    "JPY": Decimal("0.047"),
+    "GBP": Decimal("9.05"),
+}
+REGISTRATION = r"^[0-9A-Za-z][0-9A-Za-z-]{5,39}$"
+RECORD_ACTIONS = ("submit", "publish", "return", "negotiate", "reopen", "close")
+DEAL_ACTIONS = ("accept", "abandon", "deliver")
+
+
+def _industry(value: str) -> str:
+    if not refdata.is_industry_code(value):
+        raise ValueError(
+            "unknown industry code; use a GB/T 4754 code such as 3825 (photovoltaic equipment)"
+        )
+    return value
+
+
+def _modes(value: list[Mode]) -> list[Mode]:
+    if not value:
+        raise ValueError(
+            f"choose at least one cooperation mode: {', '.join(m.value for m in Mode)}"
+        )
+    return sorted(set(value), key=list(Mode).index)
+
+
+def _modes_in(value: object) -> object:
+    # Forms, CSV cells and the CLI give modes as "transfer, joint_development".
+    if isinstance(value, str):
+        return [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
+    return value
+
+
+def _not_negative(v: Decimal | None) -> Decimal | None:
+    if v is not None and v < 0:
+        raise ValueError("cannot be negative")
+    return v
+
+
+class NeedFields(StrictInput):
+    title: str = Field(min_length=4, max_length=200)
+    summary: str = Field(default="", max_length=5000)
+    problem: str = Field(default="", max_length=TEXT)
+    requirements: str = Field(default="", max_length=TEXT)
+    field: str = Field(default="", max_length=200)
+    industry_code: str = Field(max_length=4)
+    budget_min: Decimal | None = Field(default=None, **MONEY)  # type: ignore[call-overload]
+    budget_max: Decimal | None = Field(default=None, **MONEY)  # type: ignore[call-overload]
+    deadline: date | None = None
+    modes: list[Mode] = Field(default_factory=lambda: [Mode.transfer], max_length=6)
+    min_readiness: int | None = Field(default=None, ge=1, le=9)
+    language: Literal["zh", "en"] = "zh"
+
+    @field_validator("industry_code")
+    @classmethod
+    def _industry_ok(cls, v: str) -> str:
+        return _industry(v)
+
+    @field_validator("modes", mode="before")
+    @classmethod
+    def _modes_text(cls, v: object) -> object:
+        return _modes_in(v)
+
+    @field_validator("modes")
+    @classmethod
+    def _modes_ok(cls, v: list[Mode]) -> list[Mode]:
+        return _modes(v)
+
+    @field_validator("budget_min", "budget_max")
+    @classmethod
+    def _budget(cls, v: Decimal | None) -> Decimal | None:
+        return _not_negative(v)
+
+    @model_validator(mode="after")
+    def _rules(self) -> NeedFields:
+        if (
+            self.budget_min is not None
+            and self.budget_max is not None
+            and self.budget_min > self.budget_max
+        ):
+            raise ValueError("budget_max: must be at least budget_min")
+        return self
+
+
+def check_deadline(deadline: date | None, today: date | None = None) -> None:
+    """A new or changed deadline must lie ahead (a year at most is not required)."""
+    today = today or datetime.now(UTC).date()
+    if deadline is not None and deadline <= today:
+        raise ValueError(f"deadline: must be after today ({today.isoformat()})")
+    if deadline is not None and deadline > today + timedelta(days=3660):
+        raise ValueError("deadline: must be within ten years")
+
+
+class NeedCreate(NeedFields):
+    organisation_id: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _future(self) -> NeedCreate:
+        check_deadline(self.deadline)
+        return self
+
+
+class NeedPatch(StrictInput):
+    title: str | None = None
+    summary: str | None = None
+    problem: str | None = None
+    requirements: str | None = None
+    field: str | None = None
+    industry_code: str | None = None
+    budget_min: Decimal | None = None
+    budget_max: Decimal | None = None
+    deadline: date | None = None
+    modes: list[Mode] | None = None
+    min_readiness: int | None = None
+    language: Literal["zh", "en"] | None = None
+
+    @field_validator("modes", mode="before")
+    @classmethod
+    def _modes_text(cls, v: object) -> object:
+        return _modes_in(v)
+
+
+class AchievementFields(StrictInput):
+    kind: AchievementKind
+    title: str = Field(min_length=4, max_length=200)
+    summary: str = Field(default="", max_length=5000)
+    details: str = Field(default="", max_length=TEXT)
+    field: str = Field(default="", max_length=200)
+    industry_code: str = Field(max_length=4)
+    readiness: int = Field(ge=1, le=9)
+    ip_status: str = Field(default="", max_length=60)
+    ip_numbers: str = Field(default="", max_length=300)
+    owners: str = Field(default="", max_length=300)
+    inventors: str = Field(default="", max_length=300)
+    price: Decimal | None = Field(default=None, **MONEY)  # type: ignore[call-overload]
+    modes: list[Mode] = Field(default_factory=lambda: [Mode.transfer], max_length=6)
+    language: Literal["zh", "en"] = "zh"
+    team_id: int | None = Field(default=None, ge=1)
+
+    @field_validator("price")
+    @classmethod
+    def _price(cls, v: Decimal | None) -> Decimal | None:
+        return _not_negative(v)
+
+    @field_validator("industry_code")
+    @classmethod
+    def _industry_ok(cls, v: str) -> str:
+        return _industry(v)
+
+    @field_validator("modes", mode="before")
+    @classmethod
+    def _modes_text(cls, v: object) -> object:
+        return _modes_in(v)
+
+    @field_validator("modes")
+    @classmethod
+    def _modes_ok(cls, v: list[Mode]) -> list[Mode]:
+        return _modes(v)
+
+
+class AchievementCreate(AchievementFields):
+    organisation_id: int = Field(ge=1)
+
+
+class AchievementPatch(StrictInput):
+    kind: AchievementKind | None = None
+    title: str | None = None
+    summary: str | None = None
+    details: str | None = None
+    field: str | None = None
+    industry_code: str | None = None
+    readiness: int | None = None
+    ip_status: str | None = None
+    ip_numbers: str | None = None
+    owners: str | None = None
+    inventors: str | None = None
+    price: Decimal | None = None
+    modes: list[Mode] | None = None
+    language: Literal["zh", "en"] | None = None
+    team_id: int | None = None
+
+    @field_validator("modes", mode="before")
+    @classmethod
+    def _modes_text(cls, v: object) -> object:
+        return _modes_in(v)
+
+
+class Transition(StrictInput):
+    action: Literal["submit", "publish", "return", "negotiate", "reopen", "close"]
+    reason: str = Field(default="", max_length=2000)
+    close_reason: CloseReason | None = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> Transition:
+        if self.action == "return" and not self.reason:
+            raise ValueError("reason: say why the record is sent back, so its owner can fix it")
+        if self.action == "close" and self.close_reason is None:
+            raise ValueError(
+                "close_reason: required to close; one of " + ", ".join(c.value for c in CloseReason)
+            )
+        return self
+
+
+class AccessRequest(StrictInput):
+    nda_accepted: bool
+
+    @field_validator("nda_accepted")
+    @classmethod
+    def _accepted(cls, v: bool) -> bool:
+        if not v:
+            raise ValueError("accept the non-disclosure terms to ask for the details")
+        return v
+
+
+class AccessDecision(StrictInput):
+    admit: bool
+
+
+class AccessRead(Output):
+    id: int
+    record_kind: str
+    record_id: int
+    person_id: int
+    status: AccessStatus
+    nda_accepted_at: datetime
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+
+class _RecordPublic(Output):
+    id: int
+    organisation_id: int
+    title: str
+    summary: str
+    field: str
+    industry_code: str
+    region_code: str | None
+    modes: list[str]
+    language: str
+    state: State
+    close_reason: CloseReason | None
+    published_at: datetime | None
+    details_visible: bool = False
+
+    @field_validator("modes", mode="before")
+    @classmethod
+    def _split(cls, v: object) -> object:
+        return [m for m in v.split(",") if m] if isinstance(v, str) else v
+
+
+class NeedPublic(_RecordPublic):
+    """What anyone sees of a need: never its problem, requirements or budget."""
+
+    deadline: date | None
+    min_readiness: int | None
+
+
+class NeedRead(NeedPublic):
+    """A need in full, for its enterprise, operators and admitted parties."""
+
+    problem: str
+    requirements: str
+    budget_min: Decimal | None
+    budget_max: Decimal | None
+    screening_note: str
+    created_by_id: int | None
+
+
+class AchievementPublic(_RecordPublic):
+    kind: AchievementKind
+    readiness: int
+    ip_status: str
+    owners: str
+    price: Decimal | None
+    team_id: int | None
+
+
+class AchievementRead(AchievementPublic):
+    details: str
+    ip_numbers: str
+    inventors: str
+    screening_note: str
+    created_by_id: int | None
+
+
+class SuggestionRead(Output):
+    kind: Literal["need", "achievement"]
+    id: int
+    title: str
+    summary: str
+    organisation_id: int
+    organisation_zh: str
+    organisation_en: str
+    region_code: str | None
+    industry_code: str
+    readiness: int | None
+    modes: list[str]
+    rank: int
+    score: float
+    matched_terms: list[str]
+    explanation: str
+
+
+class FeedbackCreate(StrictInput):
+    need_id: int = Field(ge=1)
+    achievement_id: int = Field(ge=1)
+    side: Literal["need", "achievement"]
+    action: FeedbackAction
+    reason: str = Field(default="", max_length=500)
+    rank: int | None = Field(default=None, ge=1, le=1000)
+    score: float | None = Field(default=None, ge=-1000, le=1000)
+
+    @model_validator(mode="after")
+    def _reason(self) -> FeedbackCreate:
+        if self.action == FeedbackAction.dismiss and not self.reason:
+            raise ValueError("reason: say why the suggestion does not fit (it teaches the matcher)")
+        return self
+
+
+class FeedbackRead(Output):
+    id: int
+    need_id: int
+    achievement_id: int
+    side: str
+    action: FeedbackAction
+    reason: str
+    rank: int | None
+    created_at: datetime
+
+
+class QualityRead(Output):
+    suggestions_judged: int
+    accepted: int
+    contacted: int
+    dismissed: int
+    precision: float | None
+    acceptance_rate: float | None
+    dismiss_reasons: dict[str, int]
+
+
+# --- deals and contracts ------------------------------------------------------------------
+
+
+class DealCreate(StrictInput):
+    achievement_id: int = Field(ge=1)
+    need_id: int | None = Field(default=None, ge=1)
+    buyer_id: int | None = Field(
+        default=None, ge=1, description="The buying organisation when there is no need"
+    )
+    note: str = Field(default="", max_length=5000)
+
+
+class DealTransition(StrictInput):
+    action: Literal["accept", "abandon", "deliver"]
+    reason: str = Field(default="", max_length=500)
+
+    @model_validator(mode="after")
+    def _reason(self) -> DealTransition:
+        if self.action == "abandon" and not self.reason:
+            raise ValueError("reason: say why the deal is abandoned")
+        return self
+
+
+class MessageCreate(StrictInput):
+    body: str = Field(min_length=1, max_length=5000)
+    proposed_amount: Decimal | None = Field(default=None, **MONEY)  # type: ignore[call-overload]
+    proposed_terms: str = Field(default="", max_length=5000)
+
+    @field_validator("proposed_amount")
+    @classmethod
+    def _amount(cls, v: Decimal | None) -> Decimal | None:
+        return _not_negative(v)
+
+
+class MessageRead(Output):
+    id: int
+    person_id: int | None
+    body: str
+    proposed_amount: Decimal | None
+    proposed_terms: str
+    created_at: datetime
+
+
+class ContractCreate(StrictInput):
+    kind: ContractKind
+    amount: Decimal = Field(**MONEY)  # type: ignore[call-overload]
+    currency: str = Field(default="CNY", min_length=3, max_length=3)
+    signed_on: date
+    registration_no: str = Field(pattern=REGISTRATION)
+
+    @field_validator("amount")
+    @classmethod
+    def _amount(cls, v: Decimal) -> Decimal:
+        if v < 0:
+            raise ValueError("a contract amount cannot be negative")
+        return v
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, v: str) -> str:
+        if v.upper() not in CURRENCIES:
+            raise ValueError(f"unknown currency; one of {', '.join(CURRENCIES)}")
+        return v.upper()
+
+    @field_validator("signed_on")
+    @classmethod
+    def _signed(cls, v: date) -> date:
+        if v > datetime.now(UTC).date() + timedelta(days=1):
+            raise ValueError("a contract cannot be signed in the future")
+        return v
+
+
+class ContractRead(Output):
+    id: int
+    deal_id: int
+    kind: ContractKind
+    amount: Decimal
+    currency: str
+    amount_cny: Decimal
+    signed_on: date
+    registration_no: str
+    buyer_id: int
+    seller_id: int
+    region_code: str | None
+
+
+class DealRead(Output):
+    id: int
+    need_id: int | None
+    achievement_id: int
+    buyer_id: int
+    seller_id: int
+    opened_by_id: int | None
+    state: DealState
+    note: str
+    abandon_reason: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class DealFull(DealRead):
+    messages: list[MessageRead]
+    contract: ContractRead | None
+
+
+class FiguresRead(Output):
+    start: date
+    end: date
+    region: str | None
+    industry: str | None
+    contracts: int
+    turnover_cny: float
+    by_kind: dict[str, dict[str, float]]
+    published_achievements: int
+    achievements_with_contract: int
+    transformation_rate: float | None
+    median_days_to_contract: float | None
+    published_needs: int
+    suggestion_acceptance_rate: float | None
+    by_month: list[dict[str, object]]
+
+
+class ImportReport(Output):
+    kind: str
+    imported: int
+    ids: list[int]
+
+
+class WatchCreate(StrictInput):
+    """search: `query` (and filters) over new needs or achievements; need: new achievements
+    that could meet `need_id`; field: new records in `industry_code` or whose field names
+    `field`."""
+
+    kind: Literal["search", "need", "field"]
+    record_kind: Literal["need", "achievement"] = "achievement"
+    query: str = Field(default="", max_length=500)
+    need_id: int | None = Field(default=None, ge=1)
+    industry_code: str | None = Field(default=None, pattern=r"^\d{2,4}$")
+    field: str = Field(default="", max_length=200)
+    region_code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    min_readiness: int | None = Field(default=None, ge=1, le=9)
+
+    @model_validator(mode="after")
+    def _what(self) -> WatchCreate:
+        if self.kind == "search" and not self.query.strip():
+            raise ValueError("query: a saved search needs words to search for")
+        if self.kind == "need" and self.need_id is None:
+            raise ValueError("need_id: say which need to follow")
+        if self.kind == "field" and not (self.industry_code or self.field.strip()):
+            raise ValueError("industry_code: give an industry code or a field to follow")
+        return self
+
+
+class WatchRead(Output):
+    id: int
+    kind: str
+    record_kind: str
+    query: str
+    need_id: int | None
+    industry_code: str | None
+    field: str
+    region_code: str | None
+    min_readiness: int | None
+    checked_at: datetime
+
+
+class InboxItemRead(Output):
+    id: int
+    watch_id: int
+    record_kind: str
+    record_id: int
+    title: str
+    reason: str
+    created_at: datetime
+    read_at: datetime | None

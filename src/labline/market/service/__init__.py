@@ -1,0 +1,1 @@
+"""The market\x27s rules and queries; services never commit."""

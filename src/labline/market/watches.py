@@ -1,0 +1,98 @@
+"""Watches and the inbox, from the API and the pages (thin adapters over
+`market.service.watches`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from labline.core.access import require_signed_in
+from labline.errors import invalid_input
+from labline.market.schemas import InboxItemRead, WatchCreate, WatchRead
+from labline.market.service import watches
+from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
+from labline.web.render import render
+
+router = APIRouter()
+
+
+@router.get("/api/v1/market/watches", response_model=list[WatchRead], tags=["market"])
+def list_watches(db: Db, actor: CurrentActor) -> Any:
+    return watches.my_watches(db, actor=actor)
+
+
+@router.post(
+    "/api/v1/market/watches",
+    response_model=WatchRead,
+    status_code=201,
+    tags=["market"],
+    summary="Save a search, or follow a need or a field",
+)
+def create_watch(db: Db, actor: CurrentActor, data: WatchCreate) -> Any:
+    return watches.create_watch(db, actor=actor, data=data)
+
+
+@router.delete("/api/v1/market/watches/{watch_id}", status_code=204, tags=["market"])
+def delete_watch(db: Db, actor: CurrentActor, watch_id: int) -> Response:
+    watches.delete_watch(db, actor=actor, watch_id=watch_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/api/v1/market/inbox",
+    response_model=list[InboxItemRead],
+    tags=["market"],
+    summary="New records your watches found (newest first)",
+)
+def inbox(request: Request, db: Db, actor: CurrentActor, unread: bool = False) -> Any:
+    return watches.inbox(db, actor=actor, holder=request.app.state, unread_only=unread)
+
+
+@router.post("/api/v1/market/inbox/{item_id}/read", response_model=InboxItemRead, tags=["market"])
+def mark_read(db: Db, actor: CurrentActor, item_id: int) -> Any:
+    return watches.mark_read(db, actor=actor, item_id=item_id)
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+@router.get("/market/watches", response_class=HTMLResponse, include_in_schema=False)
+def watches_page(request: Request, db: Db, actor: CurrentActor) -> Response:
+    require_signed_in(actor)
+    items = watches.inbox(db, actor=actor, holder=request.app.state)
+    ctx = {"items": items, "watches": watches.my_watches(db, actor=actor)}
+    return render(request, "market/watches.html", ctx)
+
+
+@router.post("/market/watches", include_in_schema=False, dependencies=[CsrfChecked])
+def create_watch_form(
+    request: Request, db: Db, actor: CurrentActor, form: SubmittedForm
+) -> Response:
+    values: dict[str, Any] = {
+        k: form[k].strip() for k in ("kind", "record_kind", "query", "field") if form.get(k)
+    }
+    for name in ("industry_code", "region_code", "need_id", "min_readiness"):
+        if form.get(name, "").strip():
+            values[name] = form[name].strip()
+    try:
+        data = WatchCreate.model_validate(values)
+    except ValidationError as exc:
+        raise invalid_input(exc.errors()) from None
+    watches.create_watch(db, actor=actor, data=data)
+    return RedirectResponse("/market/watches", status_code=303)
+
+
+@router.post("/market/watches/{watch_id}", include_in_schema=False, dependencies=[CsrfChecked])
+def delete_watch_form(db: Db, actor: CurrentActor, watch_id: int) -> Response:
+    watches.delete_watch(db, actor=actor, watch_id=watch_id)
+    return RedirectResponse("/market/watches", status_code=303)
+
+
+@router.post("/market/inbox/{item_id}", include_in_schema=False, dependencies=[CsrfChecked])
+def open_item(db: Db, actor: CurrentActor, item_id: int) -> Response:
+    item = watches.mark_read(db, actor=actor, item_id=item_id)
+    path = "needs" if item.record_kind == "need" else "achievements"
+    return RedirectResponse(f"/market/{path}/{item.record_id}", status_code=303)

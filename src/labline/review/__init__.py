@@ -1,0 +1,1 @@
+"""Peer review: reviewer assignment, calibration and the funding-line lottery."""

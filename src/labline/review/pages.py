@@ -1,0 +1,271 @@
+"""Review pages: the calls, a call with its working-day clock and (for the committee) the
+ranked list, a proposal with its review form, reviews and committee notes; and the
+manager's steps (close, assign, analyse, decide) as form posts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from labline.core.access import require_signed_in
+from labline.core.models import Membership, Organisation, Role
+from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
+from labline.review.models import VOTES, CallStatus, Stance
+from labline.review.schemas import (
+    AssignmentRun,
+    DecideRequest,
+    NoteCreate,
+    ProposalCreate,
+    ReviewSubmit,
+)
+from labline.review.service import assign, calls, committee, reviews
+from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
+from labline.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+STEPS = ("close", "assign", "analyse", "decide")
+
+
+@router.get("/review", response_class=HTMLResponse)
+def calls_page(request: Request, db: Db, actor: CurrentActor) -> Response:
+    signed_in = not actor.is_anonymous
+    ctx = {
+        "calls": [(c, calls.decision_due(c)) for c in calls.list_calls(db, actor=actor)],
+        "mine": calls.my_proposals(db, actor=actor) if signed_in else [],
+        "to_review": assign.my_assignments(db, actor=actor) if signed_in else [],
+    }
+    return render(request, "review/calls.html", ctx)
+
+
+def _call_context(db: Db, actor: Any, call_id: int) -> dict[str, Any]:
+    call = calls.get_call(db, actor=actor, call_id=call_id)
+    ctx: dict[str, Any] = {
+        "call": call,
+        "due": calls.decision_due(call),
+        "left": calls.working_days_left(call),
+        "is_committee": calls.is_committee(actor),
+        "is_manager": calls.is_manager(actor),
+        "report": assign.last_report(call),
+        "ranked": [],
+        "proposals": [],
+        "lottery": None,
+    }
+    if not actor.is_anonymous:
+        ctx["proposals"] = calls.list_proposals(db, actor=actor, call_id=call.id)
+    if ctx["is_committee"]:
+        ctx["ranked"] = committee.ranking(db, actor=actor, call_id=call.id)
+        draws = committee.lotteries(db, actor=actor, call_id=call.id)
+        if draws:
+            d = draws[-1]
+            ctx["lottery"] = {
+                "seed": d.seed,
+                "sha": d.inputs_sha256,
+                "candidates": json.loads(d.candidates),
+                "winners": json.loads(d.winners),
+            }
+    return ctx
+
+
+@router.get("/review/calls/{call_id}", response_class=HTMLResponse)
+def call_page(request: Request, db: Db, actor: CurrentActor, call_id: int) -> Response:
+    return render(request, "review/call.html", _call_context(db, actor, call_id))
+
+
+@router.post("/review/calls/{call_id}/step", dependencies=[CsrfChecked])
+def call_step(
+    request: Request, db: Db, actor: CurrentActor, call_id: int, form: SubmittedForm
+) -> Response:
+    """The manager moves the call on: close, assign reviewers, analyse reviews, decide."""
+    step = form.get("step", "")
+    if step not in STEPS:
+        raise InvalidInput(
+            f"Unknown step {step!r}.", fields=[FieldError("step", "unknown", list(STEPS))]
+        )
+    calls.require_manager(actor)
+    try:
+        if step == "close":
+            calls.close_call(db, actor=actor, call_id=call_id)
+        elif step == "assign":
+            assign.run_assignment(db, actor=actor, call_id=call_id, data=AssignmentRun())
+        elif step == "analyse":
+            reviews.analyse(db, actor=actor, call_id=call_id)
+        else:
+            seed = form.get("seed", "").strip()
+            data = DecideRequest(seed=int(seed) if seed.isdigit() else None)
+            committee.decide(db, actor=actor, call_id=call_id, data=data)
+    except LablineError as exc:
+        db.rollback()
+        ctx = _call_context(db, actor, call_id)
+        ctx["message"] = exc.message
+        return render(request, "review/call.html", ctx, status=exc.status)
+    return RedirectResponse(f"/review/calls/{call_id}?done={step}", status_code=303)
+
+
+FORM_FIELDS = (
+    "organisation_id",
+    "title_zh",
+    "title_en",
+    "abstract_zh",
+    "abstract_en",
+    "keywords",
+    "requested_budget",
+)
+
+
+def _apply_context(db: Db, actor: Any, call_id: int) -> dict[str, Any]:
+    require_signed_in(actor)
+    call = calls.get_call(db, actor=actor, call_id=call_id)
+    orgs = db.scalars(
+        select(Organisation)
+        .join(Membership, Membership.organisation_id == Organisation.id)
+        .where(Membership.person_id == actor.person_id)
+        .order_by(Organisation.id)
+    ).all()
+    return {"call": call, "orgs": orgs, "values": {}, "errors": [], "message": None}
+
+
+@router.get("/review/calls/{call_id}/apply", response_class=HTMLResponse)
+def apply_page(request: Request, db: Db, actor: CurrentActor, call_id: int) -> Response:
+    return render(request, "review/apply.html", _apply_context(db, actor, call_id))
+
+
+@router.post("/review/calls/{call_id}/apply", dependencies=[CsrfChecked])
+def apply(
+    request: Request, db: Db, actor: CurrentActor, call_id: int, form: SubmittedForm
+) -> Response:
+    """Submit a proposal from the form; every problem is shown beside its field."""
+    ctx = _apply_context(db, actor, call_id)
+    values = {k: form.get(k, "").strip() for k in FORM_FIELDS}
+    ctx["values"] = values
+    org = values["organisation_id"]
+    try:
+        data = ProposalCreate.model_validate(
+            {
+                **values,
+                "call_id": call_id,
+                "organisation_id": int(org) if org.isdigit() else 0,
+                "requested_budget": values["requested_budget"] or "0",
+            }
+        )
+        proposal = calls.submit_proposal(db, actor=actor, data=data)
+    except ValidationError as exc:
+        ctx["errors"] = validation_fields(exc.errors())
+        ctx["message"] = "; ".join(f"{e.field}: {e.message}" for e in ctx["errors"])
+        return render(request, "review/apply.html", ctx, status=422)
+    except LablineError as exc:
+        db.rollback()
+        ctx["errors"] = exc.fields
+        ctx["message"] = exc.message
+        return render(request, "review/apply.html", ctx, status=exc.status)
+    return RedirectResponse(f"/review/proposals/{proposal.id}?done=submitted", status_code=303)
+
+
+def _proposal_context(db: Db, actor: Any, proposal_id: int) -> dict[str, Any]:
+    proposal = calls.get_proposal(db, actor=actor, proposal_id=proposal_id)
+    call = proposal.call
+    mine = next(
+        (a for a in assign.my_assignments(db, actor=actor) if a.proposal_id == proposal.id), None
+    )
+    is_committee = calls.is_committee(actor)
+    notes = committee.notes(db, actor=actor, proposal_id=proposal.id) if is_committee else []
+    return {
+        "proposal": proposal,
+        "votes": committee.tally(notes),
+        "call": call,
+        "criteria": call.criteria,
+        "by_id": {c.id: c for c in call.criteria},
+        "can_review": mine is not None and call.status == CallStatus.reviewing,
+        "reviews": reviews.reviews_of(db, actor=actor, proposal_id=proposal.id),
+        "is_committee": is_committee,
+        "notes": committee.notes(db, actor=actor, proposal_id=proposal.id) if is_committee else [],
+        "can_ticket": actor.has(Role.committee_member),
+        "can_vote": actor.has(Role.committee_member),
+        "stances": [s.value for s in Stance if s not in VOTES or actor.has(Role.committee_member)],
+        "values": {},
+        "errors": [],
+    }
+
+
+@router.get("/review/proposals/{proposal_id}", response_class=HTMLResponse)
+def proposal_page(request: Request, db: Db, actor: CurrentActor, proposal_id: int) -> Response:
+    require_signed_in(actor)
+    return render(request, "review/proposal.html", _proposal_context(db, actor, proposal_id))
+
+
+@router.post("/review/proposals/{proposal_id}/review", dependencies=[CsrfChecked])
+def review_form(
+    request: Request, db: Db, actor: CurrentActor, proposal_id: int, form: SubmittedForm
+) -> Response:
+    require_signed_in(actor)
+    ctx = _proposal_context(db, actor, proposal_id)
+    ctx["values"] = dict(form)
+    scores = []
+    errors = []
+    for c in ctx["criteria"]:
+        raw = form.get(f"score_{c.code}", "").strip()
+        if not raw.lstrip("-").isdigit():
+            errors.append(FieldError(f"score_{c.code}", "give a whole number"))
+            continue
+        scores.append({"criterion": c.code, "score": int(raw), "comment": ""})
+    try:
+        if errors:
+            raise InvalidInput("Every criterion needs a score.", fields=errors)
+        confidence = form.get("confidence", "3")
+        data = ReviewSubmit(
+            scores=scores,
+            confidence=int(confidence) if confidence.isdigit() else 0,
+            comment=form.get("comment", ""),
+        )
+        reviews.submit_review(db, actor=actor, proposal_id=proposal_id, data=data)
+    except ValidationError as exc:
+        ctx["errors"] = validation_fields(exc.errors())
+        ctx["message"] = "; ".join(f"{e.field}: {e.message}" for e in ctx["errors"])
+        return render(request, "review/proposal.html", ctx, status=422)
+    except LablineError as exc:
+        db.rollback()
+        ctx["errors"] = [
+            FieldError(
+                "score_" + ctx["criteria"][int(e.field.split(".")[1])].code
+                if e.field.startswith("scores.") and e.field.endswith(".score")
+                else e.field,
+                e.message,
+            )
+            for e in exc.fields
+        ]
+        ctx["message"] = exc.message
+        return render(request, "review/proposal.html", ctx, status=exc.status)
+    return RedirectResponse(f"/review/proposals/{proposal_id}?done=review", status_code=303)
+
+
+@router.post("/review/proposals/{proposal_id}/note", dependencies=[CsrfChecked])
+def note_form(
+    request: Request, db: Db, actor: CurrentActor, proposal_id: int, form: SubmittedForm
+) -> Response:
+    """A committee note, or (with kind=ticket) a golden ticket."""
+    require_signed_in(actor)
+    try:
+        if form.get("kind") == "ticket":
+            reviews.golden_ticket(
+                db, actor=actor, proposal_id=proposal_id, reason=form.get("text", "").strip()
+            )
+        else:
+            data = NoteCreate(stance=form.get("stance", ""), text=form.get("text", ""))
+            committee.add_note(db, actor=actor, proposal_id=proposal_id, data=data)
+    except ValidationError as exc:
+        ctx = _proposal_context(db, actor, proposal_id)
+        ctx["message"] = "; ".join(
+            f"{e.field}: {e.message}" for e in validation_fields(exc.errors())
+        )
+        return render(request, "review/proposal.html", ctx, status=422)
+    except LablineError as exc:
+        db.rollback()
+        ctx = _proposal_context(db, actor, proposal_id)
+        ctx["message"] = exc.message
+        return render(request, "review/proposal.html", ctx, status=exc.status)
+    return RedirectResponse(f"/review/proposals/{proposal_id}?done=note", status_code=303)

@@ -1,0 +1,1 @@
+"""Review services: calls and proposals, assignment, reviews, the committee."""

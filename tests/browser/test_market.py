@@ -1,0 +1,138 @@
+"""In a real browser, on the demo world: an enterprise posts a need in Chinese, the operator
+publishes it, the enterprise sees explained suggestions, opens a deal, the deal is accepted,
+a bad contract is refused and a good one registered, and it shows in the figures.
+Screenshots go to tests/_artifacts/screenshots/market-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import Server, shot
+from tests.browser.test_pages import _goto, set_language, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _switch(page: Any, email: str, lang: str) -> None:
+    page.context.clear_cookies()
+    sign_in(page, email)
+    set_language(page, lang)
+
+
+def _apply(page: Any, action: str) -> None:
+    page.select_option("[data-testid=transition] select[name=action]", action)
+    with page.expect_navigation():
+        page.locator("[data-testid=transition] button[type=submit]").click()
+
+
+def test_need_to_contract_to_figures(page: Any, server: Server) -> None:
+    enterprise = server.accounts["org_admin"].email
+    operator = server.accounts["platform_operator"].email
+
+    _switch(page, enterprise, "zh")
+    _goto(page, "/market")
+    shot(page, "market-zh-listing")
+    with page.expect_navigation():
+        page.get_by_test_id("post-need").click()
+    page.fill("#title", "钙钛矿叠层电池封装可靠性提升")
+    page.fill("#summary", "需要提高钙钛矿叠层电池组件的湿热可靠性，寻求封装方案")
+    page.fill("#problem", "浏览器测试保密问题")
+    page.fill("#industry_code", "3825")
+    page.fill("#budget_min", "500000")
+    page.fill("#budget_max", "100000")  # below the minimum: refused, nothing saved
+    page.fill("#modes", "exclusive_licence, joint_development")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.locator("main form button[type=submit]").click()
+    assert posted.value.status == 422
+    page.wait_for_load_state()
+    assert "budget_max" in page.locator("main [role=alert]").first.inner_text()
+    assert page.input_value("#title") == "钙钛矿叠层电池封装可靠性提升"
+    shot(page, "market-zh-need-form-error")
+    page.fill("#budget_max", "2000000")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    match = re.search(r"/market/needs/(\d+)", page.url)
+    assert match, page.url
+    need_url = f"/market/needs/{match[1]}"
+    shot(page, "market-zh-need-submitted")
+
+    _switch(page, operator, "en")
+    _goto(page, "/market")
+    assert page.locator(f"main a[href='{need_url}']").count() == 1  # in the screening queue
+    _goto(page, need_url)
+    _apply(page, "publish")
+    shot(page, "market-en-need-published")
+
+    _switch(page, enterprise, "en")
+    _goto(page, need_url)
+    rows = page.locator("[data-testid=suggestions] tbody tr")
+    assert rows.count() >= 3
+    first = rows.first.inner_text()
+    assert "matched:" in first or "similar in meaning" in first
+    shot(page, "market-en-need-suggestions")
+    with page.expect_navigation():
+        rows.first.locator("button[data-testid^=open-deal]").click()
+    deal_url = page.url.split("?")[0]
+    assert re.search(r"/market/deals/\d+$", deal_url)
+    assert page.get_by_test_id("deal-state").inner_text().strip() == "interest"
+
+    _switch(page, operator, "en")  # the operator accepts for the seller
+    _goto(page, deal_url.removeprefix(server.url))
+    with page.expect_navigation():
+        page.get_by_test_id("deal-accept").click()
+    assert page.get_by_test_id("deal-state").inner_text().strip() == "negotiating"
+
+    _switch(page, enterprise, "en")
+    _goto(page, deal_url.removeprefix(server.url))
+    form = page.get_by_test_id("contract-form")
+    form.locator("select[name=kind]").select_option("licence")
+    page.fill("#amount", "-5")
+    page.fill("#signed_on", date.today().isoformat())
+    page.fill("#registration_no", "2026BROWSER0001")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        form.locator("button[type=submit]").click()
+    assert posted.value.status == 422
+    page.wait_for_load_state()
+    assert "negative" in page.locator("main [role=alert]").first.inner_text()
+    shot(page, "market-en-contract-error")
+    page.fill("#amount", "1500000")
+    with page.expect_navigation():
+        page.get_by_test_id("contract-form").locator("button[type=submit]").click()
+    assert page.get_by_test_id("deal-state").inner_text().strip() == "signed"
+    assert "2026BROWSER0001" in page.get_by_test_id("contract").inner_text()
+    shot(page, "market-en-contract-signed")
+
+    set_language(page, "zh")
+    _goto(page, f"/market/figures?year={date.today().year}")
+    assert "技术合同" in page.get_by_test_id("figures").inner_text()
+    shot(page, "market-zh-figures")
+
+
+def test_a_researcher_saves_a_search_and_reads_the_inbox(page: Any, server: Server) -> None:
+    sign_in(page, server.accounts["member"].email)
+    set_language(page, "zh")
+    _goto(page, "/market")
+    with page.expect_navigation():
+        page.get_by_role("link", name="关注与收件箱").click()
+    page.select_option("#kind", "search")
+    page.select_option("#record_kind", "need")
+    page.fill("#query", "钙钛矿 叠层 电池")
+    with page.expect_navigation():
+        page.locator("main form.card button[type=submit]").click()
+    watches = page.locator("main table").nth(1)
+    assert "钙钛矿 叠层 电池" in watches.inner_text()
+    # A watch without words is refused, saying which field.
+    _goto(page, "/market/watches")
+    page.select_option("#kind", "search")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.locator("main form.card button[type=submit]").click()
+    assert posted.value.status == 422
+    page.wait_for_load_state()
+    assert "query" in page.locator("main").inner_text()
+    _goto(page, "/market/watches")
+    shot(page, "member-zh-market-watches")

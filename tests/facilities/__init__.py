@@ -1,0 +1,1 @@
+"""Tests of the facilities module (beamtime scheduling)."""

@@ -1,0 +1,315 @@
+"""Every market route against every actor.
+
+One app, client and world per module (and backend); each case runs inside a savepoint
+that is rolled back, so cases cannot see each other's changes and the matrix stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import sessionmaker
+
+from labline.app import create_app
+from labline.config import Settings
+from labline.core.models import Role
+from labline.core.service.auth import actor_for
+from labline.market.models import Deal, DealState, InboxItem, Watch
+from labline.market.schemas import AccessRequest
+from labline.market.service import records
+from tests.factories import make_achievement, make_need, make_org, make_person
+from tests.permissions import ACTORS, ALL, Case, only, request_as, signed_in
+
+PARTIES = ("platform_operator", "org_admin", "member")  # the enterprise's people and operators
+OPERATOR = ("platform_operator",)
+ANALYSTS = ("platform_operator", "analyst")
+FUTURE = (date.today() + timedelta(days=60)).isoformat()
+PERIOD = "start=2026-01-01&end=2027-01-01"
+
+
+def outsiders(ok: int, allowed: tuple[str, ...], other: int) -> dict[str, int]:
+    return {a: 401 if a == "anonymous" else (ok if a in allowed else other) for a in ACTORS}
+
+
+NEED = {
+    "organisation_id": "{enterprise_id}",
+    "title": "Sodium-ion cathode scale-up",
+    "industry_code": "3841",
+    "deadline": FUTURE,
+    "modes": ["transfer"],
+}
+ACHIEVEMENT = {
+    "organisation_id": "{university_id}",
+    "kind": "know_how",
+    "title": "Layered oxide cathode process",
+    "industry_code": "3841",
+    "readiness": 6,
+}
+NEED_CSV = "organisation_id,title,industry_code\n{enterprise_id},Imported need title,3841\n"
+ACH_CSV = (
+    "organisation_id,kind,title,industry_code,readiness\n"
+    "{university_id},paper,Imported achievement,3841,4\n"
+)
+CONTRACT = {
+    "kind": "licence",
+    "amount": "500000",
+    "signed_on": "2026-03-01",
+    "registration_no": "PERM-{actor}",
+}
+
+MATRIX: dict[tuple[str, str], Case] = {
+    ("GET", "/api/v1/market/needs"): Case(ALL),
+    ("POST", "/api/v1/market/needs"): Case(only(201, PARTIES), body=NEED),
+    ("GET", "/api/v1/market/needs/export"): Case(ALL),
+    ("POST", "/api/v1/market/needs/import"): Case(outsiders(201, PARTIES, 422), upload=NEED_CSV),
+    ("GET", "/api/v1/market/needs/{need_id}"): Case(ALL),
+    ("PATCH", "/api/v1/market/needs/{need_id}"): Case(
+        only(200, PARTIES), body={"summary": "new public summary"}
+    ),
+    ("POST", "/api/v1/market/needs/{need_id}/transition"): Case(
+        only(200, PARTIES), body={"action": "close", "close_reason": "withdrawn"}
+    ),
+    ("POST", "/api/v1/market/needs/{need_id}/access"): Case(
+        outsiders(409, PARTIES, 201), body={"nda_accepted": True}
+    ),
+    ("POST", "/api/v1/market/needs/{need_id}/access/{requester_id}"): Case(
+        only(200, PARTIES), body={"admit": True}
+    ),
+    ("GET", "/api/v1/market/needs/{need_id}/suggestions"): Case(only(200, PARTIES)),
+    ("GET", "/api/v1/market/achievements"): Case(ALL),
+    ("POST", "/api/v1/market/achievements"): Case(only(201, OPERATOR), body=ACHIEVEMENT),
+    ("GET", "/api/v1/market/achievements/export"): Case(ALL),
+    ("POST", "/api/v1/market/achievements/import"): Case(
+        outsiders(201, OPERATOR, 422), upload=ACH_CSV
+    ),
+    ("GET", "/api/v1/market/achievements/{achievement_id}"): Case(ALL),
+    ("PATCH", "/api/v1/market/achievements/{achievement_id}"): Case(
+        only(200, OPERATOR), body={"readiness": 7}
+    ),
+    ("POST", "/api/v1/market/achievements/{achievement_id}/transition"): Case(
+        only(200, OPERATOR), body={"action": "close", "close_reason": "withdrawn"}
+    ),
+    ("POST", "/api/v1/market/achievements/{achievement_id}/access"): Case(
+        outsiders(409, OPERATOR, 201), body={"nda_accepted": True}
+    ),
+    ("POST", "/api/v1/market/achievements/{achievement_id}/access/{requester_id}"): Case(
+        only(200, OPERATOR), body={"admit": False}
+    ),
+    ("GET", "/api/v1/market/achievements/{achievement_id}/suggestions"): Case(only(200, OPERATOR)),
+    ("GET", "/api/v1/market/deals"): Case(signed_in()),
+    ("POST", "/api/v1/market/deals"): Case(
+        only(201, PARTIES),
+        body={"achievement_id": "{other_achievement_id}", "need_id": "{need_id}"},
+    ),
+    ("GET", "/api/v1/market/deals/{deal_id}"): Case(only(200, PARTIES, others=404)),
+    ("POST", "/api/v1/market/deals/{deal_id}/transition"): Case(
+        only(200, PARTIES, others=404), body={"action": "abandon", "reason": "too slow"}
+    ),
+    ("POST", "/api/v1/market/deals/{deal_id}/messages"): Case(
+        only(201, PARTIES, others=404), body={"body": "Shall we meet?"}
+    ),
+    ("POST", "/api/v1/market/deals/{deal_id}/contract"): Case(
+        only(201, PARTIES, others=404), body=CONTRACT
+    ),
+    ("POST", "/api/v1/market/feedback"): Case(
+        only(201, PARTIES),
+        body={
+            "need_id": "{need_id}",
+            "achievement_id": "{achievement_id}",
+            "side": "need",
+            "action": "accept",
+        },
+    ),
+    ("GET", f"/api/v1/market/figures?{PERIOD}"): Case(ALL),
+    ("GET", "/api/v1/market/quality"): Case(only(200, ANALYSTS)),
+    ("GET", "/api/v1/market/quality/labelled"): Case(only(200, ANALYSTS)),
+    # pages
+    ("GET", "/market"): Case(ALL),
+    ("GET", "/market/new"): Case(signed_in()),
+    ("POST", "/market/new"): Case(
+        only(303, PARTIES),
+        form={
+            "kind": "need",
+            "organisation_id": "{enterprise_id}",
+            "title": "A need from the form",
+            "industry_code": "3841",
+            "modes": "transfer",
+        },
+    ),
+    ("GET", "/market/needs/{need_id}"): Case(ALL),
+    ("POST", "/market/needs/{need_id}"): Case(
+        only(303, PARTIES), form={"action": "close", "close_reason": "solved"}
+    ),
+    ("GET", "/market/achievements/{achievement_id}"): Case(ALL),
+    ("POST", "/market/achievements/{achievement_id}"): Case(
+        outsiders(409, OPERATOR, 303), form={"action": "request-access", "nda_accepted": "on"}
+    ),
+    ("GET", "/market/deals"): Case(signed_in()),
+    ("GET", "/market/deals/{deal_id}"): Case(only(200, PARTIES, others=404)),
+    ("POST", "/market/deals/{deal_id}"): Case(
+        only(303, PARTIES, others=404), form={"action": "message", "body": "hello"}
+    ),
+    ("GET", "/market/figures"): Case(ALL),
+    ("GET", "/market/quality"): Case(only(200, ANALYSTS)),
+    # watches and the inbox (the member owns the watch and the item)
+    ("GET", "/api/v1/market/watches"): Case(signed_in()),
+    ("POST", "/api/v1/market/watches"): Case(
+        signed_in(201), body={"kind": "search", "query": "sodium battery"}
+    ),
+    ("DELETE", "/api/v1/market/watches/{watch_id}"): Case(outsiders(204, ("member",), 403)),
+    ("GET", "/api/v1/market/inbox"): Case(signed_in()),
+    ("POST", "/api/v1/market/inbox/{item_id}/read"): Case(outsiders(200, ("member",), 404)),
+    ("GET", "/market/watches"): Case(signed_in()),
+    ("POST", "/market/watches"): Case(
+        signed_in(303), form={"kind": "field", "industry_code": "3841"}
+    ),
+    ("POST", "/market/watches/{watch_id}"): Case(
+        outsiders(303, ("member",), 403), form={"action": "remove"}
+    ),
+    ("POST", "/market/inbox/{item_id}"): Case(
+        outsiders(303, ("member",), 404), form={"action": "open"}
+    ),
+}
+
+# Route templates as the app declares them (the matrix names specific records).
+ALIASES = {
+    "{need_id}": "{record_id}",
+    "{achievement_id}": "{record_id}",
+    "{requester_id}": "{person_id}",
+}
+
+
+def declared(route: tuple[str, str]) -> tuple[str, str]:
+    method, path = route
+    for alias, name in ALIASES.items():
+        path = path.replace(alias, name)
+    return method, path.split("?")[0]
+
+
+@pytest.fixture(scope="module")
+def shared(engine, tmp_path_factory) -> Iterator[SimpleNamespace]:
+    """The world, built once: an enterprise (whose admin and member are parties), a university
+    with a published achievement, the enterprise's published need and a deal in negotiation."""
+    conn = engine.connect()
+    outer = conn.begin()
+    factory = sessionmaker(
+        bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    db = factory()
+    enterprise = make_org(db)
+    university = make_org(db, kind="university", region_code="320500")
+    people: dict[str, Any] = {}
+    for role in Role:
+        if role in (Role.org_admin, Role.member):
+            people[role.value] = make_person(db, org=enterprise, org_role=role, password=False)
+        else:
+            people[role.value] = make_person(db, roles=(role,), password=False)
+    need = make_need(db, org=enterprise)
+    achievement = make_achievement(db, org=university)
+    other = make_achievement(db, org=university)
+    requester = make_person(db, org=make_org(db), password=False)
+    asking = actor_for(db, requester.id)
+    for kind, record in (("need", need), ("achievement", achievement)):
+        records.request_access(
+            db, actor=asking, kind=kind, record_id=record.id, data=AccessRequest(nda_accepted=True)
+        )
+    deal = Deal(
+        need_id=need.id,
+        achievement_id=achievement.id,
+        buyer_id=enterprise.id,
+        seller_id=university.id,
+        state=DealState.negotiating,
+    )
+    db.add(deal)
+    db.flush()
+    watch = Watch(
+        person_id=people["member"].id,
+        kind="field",
+        record_kind="achievement",
+        industry_code="3841",
+        checked_at=datetime.now(UTC),
+    )
+    db.add(watch)
+    db.flush()
+    item = InboxItem(
+        person_id=people["member"].id,
+        watch_id=watch.id,
+        record_kind="achievement",
+        record_id=achievement.id,
+        title=achievement.title,
+        created_at=datetime.now(UTC),
+    )
+    db.add(item)
+    db.flush()
+    ids = {
+        "{watch_id}": watch.id,
+        "{item_id}": item.id,
+        "{enterprise_id}": enterprise.id,
+        "{university_id}": university.id,
+        "{need_id}": need.id,
+        "{achievement_id}": achievement.id,
+        "{other_achievement_id}": other.id,
+        "{requester_id}": requester.id,
+        "{deal_id}": deal.id,
+    }
+    data_dir: Path = tmp_path_factory.mktemp("market-perm")
+    settings = Settings(env="test", data_dir=data_dir, database_url=str(engine.url))
+    app = create_app(settings, session_factory=factory)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield SimpleNamespace(
+            conn=conn,
+            db=db,
+            client=client,
+            settings=settings,
+            world={"org": enterprise, "people": people, "target": people["member"], "token": None},
+            ids=ids,
+        )
+    db.close()
+    outer.rollback()
+    conn.close()
+
+
+def _fill(value: Any, ids: dict[str, int], actor: str) -> Any:
+    if isinstance(value, dict):
+        return {k: _fill(v, ids, actor) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, ids, actor) for v in value]
+    if not isinstance(value, str):
+        return value
+    if value in ids:
+        return ids[value]
+    for key, number in ids.items():
+        value = value.replace(key, str(number))
+    return value.replace("{actor}", actor.replace("_", "-"))
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
+def test_route_permission(shared, route, actor):
+    method, template = route
+    case = MATRIX[route]
+    url = _fill(template, shared.ids, actor)
+    filled = Case(
+        case.expect,
+        body=_fill(case.body, shared.ids, actor),
+        form={k: str(v) for k, v in _fill(case.form, shared.ids, actor).items()}
+        if case.form
+        else None,
+        upload=_fill(case.upload, shared.ids, actor),
+    )
+    shared.client.cookies.clear()
+    savepoint = shared.conn.begin_nested()
+    try:
+        r = request_as(
+            shared.client, shared.db, shared.settings, shared.world, actor, method, url, filled
+        )
+    finally:
+        savepoint.rollback()
+        shared.db.expire_all()
+    assert r.status_code == case.expect[actor], f"{method} {url} as {actor}: {r.text[:300]}"

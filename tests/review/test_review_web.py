@@ -1,0 +1,287 @@
+"""The review pages and JSON API walked through a call: a reviewer's form (with errors
+shown beside the fields), the manager's steps, the committee's ranking, statements and
+golden ticket, the decision and the lottery, in English and Chinese."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from labline.core.access import command_line_actor
+from labline.core.models import Role
+from labline.review.models import ProposalStatus, ReviewAssignment
+from labline.review.schemas import AssignmentRun, PanelAdd, PublicationCreate
+from labline.review.service import assign, calls
+from tests.factories import bearer, make_call, make_org, make_person, make_proposal, sign_in
+
+SYSTEM = command_line_actor("test")
+
+
+def _call_with_reviewers(db):
+    call = make_call(db, reviewers_per_proposal=2, max_load=4, budget="200000")
+    proposals = [
+        make_proposal(db, call=call, title_zh=zh, title_en=en, keywords=en)
+        for zh, en in [
+            ("钙钛矿电池", "perovskite solar cells"),
+            ("固态电池", "solid-state batteries"),
+            ("基因编辑水稻", "gene-edited rice"),
+        ]
+    ]
+    reviewers = []
+    for topic in ("perovskite solar", "solid-state battery", "gene editing rice"):
+        person = make_person(
+            db, org=make_org(db, kind="research_institute"), roles=(Role.reviewer,)
+        )
+        assign.add_publication(
+            db,
+            actor=SYSTEM,
+            data=PublicationCreate(title=topic, year=2025, author_ids=[person.id]),
+        )
+        reviewers.append(person)
+    calls.add_to_panel(
+        db, actor=SYSTEM, call_id=call.id, data=PanelAdd(person_ids=[r.id for r in reviewers])
+    )
+    calls.close_call(db, actor=SYSTEM, call_id=call.id)
+    assign.run_assignment(db, actor=SYSTEM, call_id=call.id, data=AssignmentRun())
+    return call, proposals, reviewers
+
+
+def _csrf(client):
+    client.get("/sign-in")
+    return client.cookies.get("labline_csrf")
+
+
+def _assigned(db, proposal_id):
+    return sorted(
+        db.scalars(
+            select(ReviewAssignment.reviewer_id).where(
+                ReviewAssignment.proposal_id == proposal_id, ReviewAssignment.kind == "primary"
+            )
+        )
+    )
+
+
+def test_reviewer_form_shows_errors_beside_fields_then_accepts(client, db):
+    _call, proposals, _reviewers = _call_with_reviewers(db)
+    p = proposals[0]
+    rid = _assigned(db, p.id)[0]
+    from labline.core.models import Person
+
+    sign_in(client, db.get(Person, rid).email)
+    page = client.get(f"/review/proposals/{p.id}")
+    assert page.status_code == 200 and 'name="score_originality"' in page.text
+    token = _csrf(client)
+    bad = client.post(
+        f"/review/proposals/{p.id}/review",
+        data={
+            "csrf_token": token,
+            "score_originality": "12",
+            "score_value": "5",
+            "score_feasibility": "x",
+        },
+        follow_redirects=False,
+    )
+    assert bad.status_code == 422
+    assert "give a whole number" in bad.text  # feasibility
+    bad = client.post(
+        f"/review/proposals/{p.id}/review",
+        data={
+            "csrf_token": token,
+            "score_originality": "12",
+            "score_value": "5",
+            "score_feasibility": "5",
+        },
+        follow_redirects=False,
+    )
+    assert bad.status_code == 422 and "originality is scored from 1 to 9" in bad.text
+    assert 'value="12"' in bad.text  # what was typed is kept
+    ok = client.post(
+        f"/review/proposals/{p.id}/review",
+        data={
+            "csrf_token": token,
+            "score_originality": "8",
+            "score_value": "7",
+            "score_feasibility": "6",
+            "comment": "solid",
+        },
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    # Without the CSRF token nothing happens.
+    forged = client.post(
+        f"/review/proposals/{p.id}/review",
+        data={"score_originality": "1", "score_value": "1", "score_feasibility": "1"},
+        follow_redirects=False,
+    )
+    assert forged.status_code == 403
+
+
+def test_manager_steps_committee_and_decision_through_the_pages(client, db):
+    call, proposals, _reviewers = _call_with_reviewers(db)
+    from labline.core.models import Person
+
+    # Reviews through the API with tokens: the first proposal splits its reviewers.
+    for i, p in enumerate(proposals):
+        for k, rid in enumerate(_assigned(db, p.id)):
+            high = (9 if k == 0 else 1) if i == 0 else 5
+            r = client.post(
+                f"/api/v1/review/proposals/{p.id}/reviews",
+                headers=bearer(db, db.get(Person, rid)),
+                json={
+                    "scores": [
+                        {"criterion": "originality", "score": high},
+                        {"criterion": "value", "score": high},
+                        {"criterion": "feasibility", "score": high},
+                    ]
+                },
+            )
+            assert r.status_code == 201, r.text
+    operator = make_person(db, roles=(Role.platform_operator,))
+    expert = make_person(db, roles=(Role.committee_member,))
+    sign_in(client, operator.email)
+    token = _csrf(client)
+    r = client.post(
+        f"/review/calls/{call.id}/step",
+        data={"csrf_token": token, "step": "analyse"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    page = client.get(f"/review/calls/{call.id}")
+    assert 'data-testid="ranking"' in page.text and "non-consensus" in page.text
+    assert "split" in page.text and "working days" in page.text
+    # Wrong step for the call's state: a clear message, nothing changes.
+    r = client.post(f"/review/calls/{call.id}/step", data={"csrf_token": token, "step": "close"})
+    assert r.status_code == 409 and "must be open" in r.text
+    # The committee member speaks and uses a golden ticket; a second one is refused.
+    client.cookies.clear()
+    sign_in(client, expert.email)
+    token = _csrf(client)
+    r = client.post(
+        f"/review/proposals/{proposals[0].id}/note",
+        data={"csrf_token": token, "stance": "advocate", "text": "Bold and new."},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert "Bold and new." in client.get(f"/review/proposals/{proposals[0].id}").text
+    r = client.post(
+        f"/review/proposals/{proposals[1].id}/note",
+        data={"csrf_token": token, "kind": "ticket", "text": "An idea worth a try."},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    r = client.post(
+        f"/review/proposals/{proposals[2].id}/note",
+        data={"csrf_token": token, "kind": "ticket", "text": "And another one here."},
+    )
+    assert r.status_code == 409 and "already gave" in r.text
+    # The applicant never sees reviewer identities; a reviewer cannot see the ranking.
+    api = client.get(
+        f"/api/v1/review/calls/{call.id}/ranking",
+        headers=bearer(db, db.get(Person, proposals[0].applicant_id)),
+    )
+    assert api.status_code == 403
+    # Decide (operator): the budget funds two; the page shows the decisions in Chinese.
+    client.cookies.clear()
+    sign_in(client, operator.email)
+    token = _csrf(client)
+    r = client.post(
+        f"/review/calls/{call.id}/step",
+        data={"csrf_token": token, "step": "decide", "seed": "3"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    funded = [p for p in proposals if (db.refresh(p) or p.status == ProposalStatus.funded)]
+    assert len(funded) == 2
+    client.get("/lang/zh?next=/review")
+    zh = client.get(f"/review/calls/{call.id}")
+    assert "已资助" in zh.text and "项目排名" in zh.text
+    # After the decision the applicant reads the reviews, without names.
+    mine = client.get(
+        f"/api/v1/review/proposals/{proposals[0].id}/reviews",
+        headers=bearer(db, db.get(Person, proposals[0].applicant_id)),
+    )
+    assert mine.status_code == 200 and mine.json()
+    assert all(r["reviewer_id"] is None for r in mine.json())
+
+
+def test_api_errors_name_the_field(client, db):
+    call, proposals, _reviewers = _call_with_reviewers(db)
+    from labline.core.models import Person
+
+    rid = _assigned(db, proposals[0].id)[0]
+    headers = bearer(db, db.get(Person, rid))
+    r = client.post(
+        f"/api/v1/review/proposals/{proposals[0].id}/reviews",
+        headers=headers,
+        json={
+            "scores": [
+                {"criterion": "originality", "score": 0},
+                {"criterion": "value", "score": 5},
+                {"criterion": "feasibility", "score": 5},
+            ]
+        },
+    )
+    assert r.status_code == 422
+    assert r.json()["error"]["fields"][0]["field"] == "scores.0.score"
+    assert r.json()["error"]["fields"][0]["allowed"] == {"ge": 1, "le": 9}
+    op = bearer(db, make_person(db, roles=(Role.platform_operator,)))
+    r = client.post(
+        "/api/v1/review/calls",
+        headers=op,
+        json={
+            "code": "X",
+            "title_zh": "x",
+            "title_en": "x",
+            "budget": "-5",
+            "opens_on": "2026-01-01",
+            "closes_on": "2025-01-01",
+            "reviews_due": "2026-02-01",
+            "criteria": [],
+        },
+    )
+    assert r.status_code == 422
+    fields = {f["field"] for f in r.json()["error"]["fields"]}
+    assert {"budget", "criteria"} <= fields
+    r = client.post(f"/api/v1/review/calls/{call.id}/lottery/replay", headers=op)
+    assert r.status_code == 404
+    # A reviewer from the applicant's own organisation cannot be assigned by hand.
+    from labline.core.models import Organisation
+
+    colleague = make_person(db, org=db.get(Organisation, proposals[0].organisation_id))
+    calls.add_to_panel(db, actor=SYSTEM, call_id=call.id, data=PanelAdd(person_ids=[colleague.id]))
+    assign.compute_conflicts(db, actor=SYSTEM, call_id=call.id)
+    r = client.post(
+        f"/api/v1/review/proposals/{proposals[0].id}/override",
+        headers=op,
+        json={"add_reviewer_id": colleague.id, "reason": "knows the field"},
+    )
+    assert r.status_code == 422 and "same_organisation" in r.json()["error"]["message"]
+
+
+def test_applicant_form_keeps_input_and_names_each_problem(client, db):
+    call = make_call(db, max_request="500000")
+    org = make_org(db, kind="university")
+    applicant = make_person(db, org=org)
+    sign_in(client, applicant.email)
+    page = client.get(f"/review/calls/{call.id}")
+    assert f'href="/review/calls/{call.id}/apply"' in page.text
+    token = _csrf(client)
+    form = {
+        "csrf_token": token,
+        "organisation_id": str(org.id),
+        "title_zh": "钙钛矿叠层电池",
+        "abstract_zh": "",
+        "abstract_en": "",
+        "requested_budget": "900000",
+    }
+    bad = client.post(f"/review/calls/{call.id}/apply", data=form)
+    assert bad.status_code == 422 and "abstract" in bad.text and "钙钛矿叠层电池" in bad.text
+    bad = client.post(f"/review/calls/{call.id}/apply", data={**form, "abstract_zh": "摘要"})
+    assert bad.status_code == 422 and "more than this call&#39;s limit" in bad.text
+    ok = client.post(
+        f"/review/calls/{call.id}/apply",
+        data={**form, "abstract_zh": "摘要", "requested_budget": "300000"},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    mine = client.get(ok.headers["location"])
+    assert mine.status_code == 200 and "钙钛矿叠层电池" in mine.text
