@@ -20,6 +20,7 @@ COMMAND_GROUPS: list[str] = [
     "labline.core.cli:users",
     "labline.core.cli:audit_group",
     "labline.core.cli:orgs",
+    "labline.core.mail_cli:mail_group",
     "labline.core.search_cli:search_cmd",
     "labline.core.search_cli:search_index_cmd",
     "labline.demo.cli:demo",

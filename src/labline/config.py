@@ -57,6 +57,13 @@ class Settings(BaseSettings):
     sign_in_window_s: int = Field(default=15 * 60, gt=0)
     max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     base_url: str = "http://127.0.0.1:8000"
+    # Outgoing mail: without smtp_host messages wait in the outbox (nothing is lost).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, gt=0, lt=65536)
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    mail_from: str = "labline <noreply@labline.invalid>"
 
     @classmethod
     def settings_customise_sources(
@@ -86,6 +93,11 @@ class Settings(BaseSettings):
                 raise UnsafeSettings(
                     "LABLINE_SECRET_KEY must be set to a random value of at least 32 characters"
                     " when LABLINE_ENV=production"
+                )
+            if self.smtp_host and self.smtp_password and self.smtp_security == "none":
+                raise UnsafeSettings(
+                    "LABLINE_SMTP_SECURITY must be starttls or tls when a mail password is set"
+                    " and LABLINE_ENV=production"
                 )
             if not self.base_url.startswith("https://"):
                 raise UnsafeSettings(

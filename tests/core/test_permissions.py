@@ -66,6 +66,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/account/tokens"): Case(signed_in(201), form={"name": "t", "expires_in_days": "5"}),
     ("POST", "/account/tokens/{token_id}/revoke"): Case(only(303, OPERATOR, others=404), form={}),
     ("GET", "/audit"): Case(only(200, OPERATOR)),
+    ("GET", "/mail"): Case(only(200, OPERATOR)),
     ("GET", "/api/v1/me"): Case(signed_in()),
     ("GET", "/api/v1/organisations"): Case(ALL),
     ("POST", "/api/v1/organisations"): Case(
@@ -91,6 +92,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/tokens"): Case(signed_in(201), body={"name": "matrix"}),
     ("DELETE", "/api/v1/tokens/{token_id}"): Case(only(200, OPERATOR, others=404)),
     ("GET", "/api/v1/audit"): Case(only(200, OPERATOR)),
+    ("GET", "/api/v1/mail/outbox"): Case(only(200, OPERATOR)),
     ("GET", "/api/v1/audit/verify"): Case(only(200, OPERATOR)),
     ("GET", "/api/v1/refdata/regions"): Case(ALL),
     ("GET", "/api/v1/refdata/industries"): Case(ALL),

@@ -65,7 +65,7 @@ def test_new_records_reach_the_inbox_once_with_the_reason(db, world):
     follow = watches.create_watch(
         db, actor=world.owner, data=WatchCreate(kind="need", need_id=world.need.id)
     )
-    assert watches.sweep(db, holder=world.holder) == 0  # the old record is not news
+    assert len(watches.sweep(db, holder=world.holder)) == 0  # the old record is not news
     solar = publish(db, org=world.university)
     vaccine = publish(
         db,
@@ -75,7 +75,7 @@ def test_new_records_reach_the_inbox_once_with_the_reason(db, world):
         field="vaccines",
         industry_code="27",
     )
-    assert watches.sweep(db, holder=world.holder) == 3
+    assert len(watches.sweep(db, holder=world.holder)) == 3
     mine = watches.inbox(db, actor=world.scout, holder=world.holder)
     found = {(i.watch_id, i.record_id): i for i in mine}
     assert set(found) == {(search.id, solar.id), (field.id, vaccine.id)}
@@ -84,7 +84,7 @@ def test_new_records_reach_the_inbox_once_with_the_reason(db, world):
     owners = watches.inbox(db, actor=world.owner, holder=world.holder)
     assert [(i.watch_id, i.record_id) for i in owners] == [(follow.id, solar.id)]
     # Nothing twice.
-    assert watches.sweep(db, holder=world.holder) == 0
+    assert len(watches.sweep(db, holder=world.holder)) == 0
     item = found[(search.id, solar.id)]
     assert watches.mark_read(db, actor=world.scout, item_id=item.id).read_at is not None
     assert [
@@ -118,3 +118,24 @@ def test_bad_watches_are_named(db, world):
             db, actor=world.scout, data=WatchCreate(kind="need", need_id=world.need.id)
         )
     assert watches.my_watches(db, actor=world.scout) == []
+
+
+def test_new_inbox_items_become_one_mail_per_person_once(db, world):
+    from labline.core.models import OutboxMail, Person
+
+    watches.create_watch(db, actor=world.scout, data=WatchCreate(kind="field", industry_code="27"))
+    watches.create_watch(
+        db, actor=world.owner, data=WatchCreate(kind="need", need_id=world.need.id)
+    )
+    db.get(Person, world.owner.person_id).locale = "zh"
+    publish(db, org=world.university)
+    publish(db, org=world.university, title="mRNA LNP", field="vaccines", industry_code="27")
+    items = watches.sweep(db, holder=world.holder)
+    assert watches.mail_digests(db, items=items, base_url="https://x.cn") == 2
+    assert watches.mail_digests(db, items=items, base_url="https://x.cn") == 0  # once
+    mails = {m.person_id: m for m in db.scalars(select(OutboxMail))}
+    assert set(mails) == {world.scout.person_id, world.owner.person_id}
+    assert mails[world.owner.person_id].subject.startswith("labline：")  # in Chinese
+    scout_mail = mails[world.scout.person_id]
+    assert "mRNA LNP" in scout_mail.body and "https://x.cn/market/achievements/" in scout_mail.body
+    assert scout_mail.to_address == world.scout.email

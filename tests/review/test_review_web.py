@@ -285,3 +285,26 @@ def test_applicant_form_keeps_input_and_names_each_problem(client, db):
     assert ok.status_code == 303
     mine = client.get(ok.headers["location"])
     assert mine.status_code == 200 and "钙钛矿叠层电池" in mine.text
+
+
+def test_manager_reminds_reviewers_from_the_call_page(client, db):
+    from datetime import date, timedelta
+
+    from labline.core.models import OutboxMail
+
+    call, _proposals, reviewers = _call_with_reviewers(db)
+    call.reviews_due = date.today() + timedelta(days=2)
+    db.flush()
+    sign_in(client, make_person(db, roles=(Role.platform_operator,)).email)
+    token = _csrf(client)
+    r = client.post(f"/review/calls/{call.id}/step", data={"csrf_token": token, "step": "remind"})
+    assert r.status_code == 200 and 'data-testid="notice"' in r.text
+    mailed = set(db.scalars(select(OutboxMail.person_id)))
+    assert mailed and mailed <= {p.id for p in reviewers}
+    assert f"{len(mailed)} reminders queued" in r.text
+    # A reviewer cannot press the button.
+    sign_in(client, reviewers[0].email)
+    r = client.post(
+        f"/review/calls/{call.id}/step", data={"csrf_token": _csrf(client), "step": "remind"}
+    )
+    assert r.status_code == 403

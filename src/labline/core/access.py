@@ -22,6 +22,7 @@ class Permission(enum.StrEnum):
     grant_roles = "grant_roles"
     view_audit = "view_audit"
     import_export = "import_export"
+    view_outbox = "view_outbox"  # the mail outbox holds everyone's addresses and messages
 
 
 SIGNED_IN = frozenset({Permission.view_directory, Permission.view_people})

@@ -234,3 +234,27 @@ class AuditRecord(Base):
         Index("ix_audit_records_entity", "entity_type", "entity_id"),
         {"info": {"append_only": ("labline_audit_append_only", "audit records are append-only")}},
     )
+
+
+class OutboxMail(Base):
+    """An e-mail labline wants sent. Every message is kept here, sent or not: without a mail
+    server the outbox is the record of what would have gone out."""
+
+    __tablename__ = "mail_outbox"
+    __audited__ = False  # the outbox is itself the record; sending only stamps it
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Identifies the occasion (e.g. one reminder per assignment and deadline), so that a
+    # command run twice queues one message.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    to_address: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+
+    __table_args__ = (Index("ix_mail_outbox_pending", "sent_at", "attempts"),)

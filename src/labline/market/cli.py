@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from labline.clitools import console, unit_of_work
+from labline.clitools import console, settings_of, unit_of_work
 from labline.market.schemas import (
     AchievementCreate,
     ContractCreate,
@@ -441,10 +441,22 @@ def inbox(ctx: click.Context, as_email: str, as_json: bool) -> None:
 @market.command("watch-sweep")
 @click.pass_context
 def watch_sweep(ctx: click.Context) -> None:
-    """Run every watch and file what is new in the inboxes (run it hourly)."""
+    """Run every watch and file what is new in the inboxes (run it hourly). With a mail
+    server set (LABLINE_SMTP_HOST), each person also gets one e-mail listing theirs."""
+    from labline.core.service import mail
     from labline.market.service import watches
 
     holder = ctx.find_root().obj
+    settings = settings_of(ctx)
     with unit_of_work(ctx) as (session, _actor):
-        n = watches.sweep(session, holder=holder)
-    console.print(f"{n} new inbox items")
+        items = watches.sweep(session, holder=holder)
+        mailed = 0
+        if settings.smtp_host:
+            mailed = watches.mail_digests(session, items=items, base_url=settings.base_url)
+    console.print(f"{len(items)} new inbox items")
+    if settings.smtp_host:
+        with unit_of_work(ctx) as (session, _actor):
+            report = mail.send_pending(session, settings=settings)
+        console.print(f"{mailed} e-mails queued; sent {report.sent}, failed {report.failed}")
+        if report.error:
+            console.print(f"[red]mail[/red]: {report.error}")

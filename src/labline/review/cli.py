@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from labline.clitools import console, unit_of_work
+from labline.clitools import console, settings_of, unit_of_work
 from labline.errors import invalid_input
 from labline.review.schemas import (
     AssignmentRun,
@@ -183,9 +183,15 @@ def score(
 
 @review.command("reminders")
 @click.argument("call_id", type=int)
+@click.option("--mail", "send", is_flag=True, help="Queue reminder e-mails (and send them).")
+@click.option("--days", default=3, show_default=True, type=int, help="Remind this close to it.")
 @click.pass_context
-def reminders(ctx: click.Context, call_id: int) -> None:
-    """Reviewers who still owe reviews, and the working days left until they are due."""
+def reminders(ctx: click.Context, call_id: int, send: bool, days: int) -> None:
+    """Reviewers who still owe reviews, and the working days left until they are due.
+    With --mail (daily from cron, say), each reviewer is mailed once when the deadline is
+    DAYS away or less and once on the day itself."""
+    if send:
+        _mail_reminders(ctx, call_id, days)
     with unit_of_work(ctx) as (session, actor):
         call = calls.get_call(session, actor=actor, call_id=call_id)
         left = calls.working_days_between(calls.today(), call.reviews_due)
@@ -196,6 +202,27 @@ def reminders(ctx: click.Context, call_id: int) -> None:
         f"{len(owed)} reviewers owe reviews; due {call.reviews_due}"
         f" ({left} working days {'left' if left >= 0 else 'ago'})"
     )
+
+
+def _mail_reminders(ctx: click.Context, call_id: int, days: int) -> None:
+    from labline.core.service import mail
+    from labline.review.service import reminders as reminding
+
+    settings = settings_of(ctx)
+    with unit_of_work(ctx) as (session, actor):
+        report = reminding.remind_reviewers(
+            session, actor=actor, call_id=call_id, base_url=settings.base_url, days=days
+        )
+    if report.stage == "none":
+        console.print(f"no reminders due (the deadline is more than {days} days away)")
+        return
+    console.print(f"{report.queued} reminders queued ({report.stage})")
+    with unit_of_work(ctx) as (session, _actor):
+        sent = mail.send_pending(session, settings=settings)
+    if settings.smtp_host:
+        console.print(f"sent {sent.sent}, failed {sent.failed}")
+    else:
+        console.print("no mail server set (LABLINE_SMTP_HOST): reminders wait in the outbox")
 
 
 @review.command("analyse")

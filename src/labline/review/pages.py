@@ -23,13 +23,14 @@ from labline.review.schemas import (
     ProposalCreate,
     ReviewSubmit,
 )
-from labline.review.service import assign, calls, committee, reviews
+from labline.review.service import assign, calls, committee, reminders, reviews
+from labline.web import i18n
 from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
-STEPS = ("close", "assign", "analyse", "decide")
+STEPS = ("close", "assign", "analyse", "remind", "decide")
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -95,6 +96,25 @@ def call_step(
             assign.run_assignment(db, actor=actor, call_id=call_id, data=AssignmentRun())
         elif step == "analyse":
             reviews.analyse(db, actor=actor, call_id=call_id)
+        elif step == "remind":
+            sent = reminders.remind_reviewers(
+                db,
+                actor=actor,
+                call_id=call_id,
+                base_url=request.app.state.settings.base_url,
+            )
+            ctx = _call_context(db, actor, call_id)
+            ctx["notice"] = (
+                i18n.gettext(
+                    "%(queued)s reminders queued in the mail outbox (%(owing)s reviewers owe"
+                    " reviews).",
+                    queued=sent.queued,
+                    owing=sent.reviewers,
+                )
+                if sent.stage != "none"
+                else i18n.gettext("No reminders yet: the deadline is more than 3 days away.")
+            )
+            return render(request, "review/call.html", ctx)
         else:
             seed = form.get("seed", "").strip()
             data = DecideRequest(seed=int(seed) if seed.isdigit() else None)

@@ -68,6 +68,10 @@ def set_locale(locale: str) -> contextvars.Token[str]:
     return _locale.set(locale if locale in LOCALES else DEFAULT_LOCALE)
 
 
+def reset_locale(token: contextvars.Token[str]) -> None:
+    _locale.reset(token)
+
+
 def get_locale() -> str:
     return _locale.get()
 

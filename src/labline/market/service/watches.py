@@ -17,7 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor, require_signed_in
+from labline.core.models import Person
 from labline.core.refdata import is_industry_code
+from labline.core.service import mail
 from labline.errors import FieldError, InvalidInput, NotFound, NotPermitted
 from labline.market.models import Achievement, InboxItem, TechnologyNeed, Watch
 from labline.market.schemas import WatchCreate
@@ -30,6 +32,7 @@ from labline.market.service.matching import (
     plain_terms,
 )
 from labline.market.service.records import LIVE_STATES, get_need, now
+from labline.web.i18n import gettext as _
 
 MAX_WATCHES = 50  # per person: a sweep runs every one of them
 HITS = 50  # a search watch looks at this many best matches for new records
@@ -158,14 +161,14 @@ def _found(session: Session, holder: Any, watch: Watch) -> list[tuple[Any, str]]
 
 def sweep(
     session: Session, *, holder: Any, person_id: int | None = None, moment: datetime | None = None
-) -> int:
-    """Run every watch (or one person's); file what is new in the inbox. Returns how many
-    items were filed."""
+) -> list[InboxItem]:
+    """Run every watch (or one person's); file what is new in the inbox. Returns the items
+    filed now."""
     moment = moment or now()
     stmt = select(Watch).order_by(Watch.id)
     if person_id is not None:
         stmt = stmt.where(Watch.person_id == person_id)
-    filed = 0
+    new_items: list[InboxItem] = []
     for watch in session.scalars(stmt).all():
         for record, reason in _found(session, holder, watch):
             kind = "need" if isinstance(record, TechnologyNeed) else "achievement"
@@ -182,12 +185,51 @@ def sweep(
                 with session.begin_nested():  # already filed by an earlier sweep: skip it
                     session.add(item)
                     session.flush()
-                filed += 1
+                new_items.append(item)
             except IntegrityError:
                 pass
         watch.checked_at = moment
     session.flush()
-    return filed
+    return new_items
+
+
+def mail_digests(session: Session, *, items: Sequence[InboxItem], base_url: str) -> int:
+    """Queue one e-mail per person listing their new inbox items, in their language.
+    The key names the newest item, so a digest is queued once however often this runs."""
+    by_person: dict[int, list[InboxItem]] = {}
+    for item in items:
+        by_person.setdefault(item.person_id, []).append(item)
+    queued = 0
+    for person_id, mine in by_person.items():
+        person = session.get(Person, person_id)
+        if person is None or not person.is_active:
+            continue
+        with mail.in_language(person.locale):
+            lines = [
+                f"- {i.title}\n  {i.reason}\n  {base_url}/market/{i.record_kind}s/{i.record_id}"
+                for i in mine
+            ]
+            body = "\n".join(
+                [
+                    _("Your watches found new records on labline:"),
+                    "",
+                    *lines,
+                    "",
+                    _("Your inbox: %(url)s", url=f"{base_url}/market/watches"),
+                ]
+            )
+            subject = _("labline: %(num)s new records for your watches", num=len(mine))
+        _mail, new = mail.queue_mail(
+            session,
+            key=f"market.watch-digest:{person_id}:{mine[-1].id}",
+            kind="market.watch",
+            to_address=person.email,
+            subject=subject,
+            body=body,
+            person_id=person_id,
+        )
+        queued += int(new)
+    return queued
 
 
 def inbox(
