@@ -30,6 +30,7 @@ ROUTERS = [
     "labline.core.pages.people:router",
     "labline.core.pages.account:router",
     "labline.review.api:router",
+    "labline.review.manage_pages:router",  # before /review/calls/{id}
     "labline.review.pages:router",
     "labline.market.watches:router",
     "labline.market.api:router",

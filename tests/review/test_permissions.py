@@ -124,6 +124,32 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/review/calls/{call_id}"): Case(ALL),
     ("POST", "/review/calls/{open_id}/step"): Case(only(303, OP), form={"step": "close"}),
     ("GET", "/review/calls/{open_id}/apply"): Case(signed_in()),
+    ("GET", "/review/calls/new"): Case(only(200, OP)),
+    ("POST", "/review/calls/new"): Case(
+        only(303, OP),
+        form={
+            "code": "W{actor}",
+            "title_zh": "新指南",
+            "title_en": "New call",
+            "budget": "1000000",
+            "opens_on": "2026-12-01",
+            "closes_on": "2026-12-31",
+            "reviews_due": "2027-01-31",
+            "criteria": "a | 原创性 | Originality | 1-9 | 1 | originality",
+        },
+    ),
+    ("GET", "/review/calls/{call_id}/panel"): Case(only(200, OP)),
+    ("POST", "/review/calls/{call_id}/panel"): Case(
+        only(303, OP), form={"emails": "{spare_email}", "max_load": "4"}
+    ),
+    ("GET", "/review/publications"): Case(signed_in()),
+    ("POST", "/review/publications"): Case(
+        signed_in(303), form={"title": "Perovskite cells", "year": "2025", "kind": "paper"}
+    ),
+    ("GET", "/review/aliases"): Case(only(200, OP)),
+    ("POST", "/review/aliases"): Case(
+        only(303, OP), form={"organisation_id": "{campus_id}", "same_as_id": "{org}"}
+    ),
     ("POST", "/review/calls/{open_id}/apply"): Case(
         {a: 303 if a in ("org_admin", "member") else v for a, v in _submit_expect().items()},
         form={
@@ -255,6 +281,7 @@ def _build(db: Session) -> dict[str, Any]:
             "{r2_id}": r2.id,
             "{spare_id}": spare.id,
             "{campus_id}": campus.id,
+            "{spare_email}": spare.email,
         },
     }
 
@@ -314,6 +341,9 @@ def test_route_permission(mod_client, case_db, world, mod_settings, route, actor
     url = _resolve(template, world, actor)
     if isinstance(case.body, dict):
         case = Case(case.expect, body={k: _resolve(v, world, actor) for k, v in case.body.items()})
+    if case.form:
+        form = {k: str(_resolve(v, world, actor)) for k, v in case.form.items()}
+        case = Case(case.expect, form=form)
     mod_client.cookies.clear()
     r = request_as(mod_client, case_db, mod_settings, world, actor, method, url, case)
     assert r.status_code == case.expect[actor], f"{method} {url} as {actor}: {r.text[:300]}"

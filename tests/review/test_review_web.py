@@ -308,3 +308,86 @@ def test_manager_reminds_reviewers_from_the_call_page(client, db):
         f"/review/calls/{call.id}/step", data={"csrf_token": _csrf(client), "step": "remind"}
     )
     assert r.status_code == 403
+
+
+def test_manager_sets_up_a_call_from_the_web(client, db):
+    from labline.review.models import Call, CallStatus, InstitutionAlias, Panel, Publication
+
+    operator = make_person(db, roles=(Role.platform_operator,))
+    reviewer = make_person(db, org=make_org(db, kind="research_institute"), roles=(Role.reviewer,))
+    sign_in(client, operator.email)
+    token = _csrf(client)
+    form = {
+        "csrf_token": token,
+        "code": "WEB-2027",
+        "title_zh": "网页指南",
+        "title_en": "Web call",
+        "budget": "-5",
+        "opens_on": "2026-12-01",
+        "closes_on": "2026-11-01",
+        "reviews_due": "2027-01-31",
+        "criteria": "originality | 原创性 | Originality | 1-9 | 0.5 | originality\nbroken line",
+    }
+    r = client.post("/review/calls/new", data=form)
+    assert r.status_code == 422 and "line 2" in r.text  # the criteria box names its line
+    form["criteria"] = form["criteria"].split("\n")[0]
+    r = client.post("/review/calls/new", data=form)
+    assert r.status_code == 422 and 'id="budget"' in r.text and "negative" in r.text
+    assert db.scalar(select(Call).where(Call.code == "WEB-2027")) is None
+    form.update(budget="800000", closes_on="2026-12-31")
+    r = client.post("/review/calls/new", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    call = db.scalar(select(Call).where(Call.code == "WEB-2027"))
+    assert call is not None and call.status == CallStatus.draft
+    assert [c.code for c in call.criteria] == ["originality"]
+    r = client.post(
+        f"/review/calls/{call.id}/step",
+        data={"csrf_token": token, "step": "open"},
+        follow_redirects=False,
+    )
+    db.refresh(call)
+    assert r.status_code == 303 and call.status == CallStatus.open
+    # The panel: unknown addresses are named; known ones join.
+    r = client.post(
+        f"/review/calls/{call.id}/panel",
+        data={"csrf_token": token, "emails": f"{reviewer.email}\nnobody@example.cn"},
+    )
+    assert r.status_code == 422 and "nobody@example.cn" in r.text
+    assert db.scalar(select(Panel).where(Panel.call_id == call.id)) is None
+    r = client.post(
+        f"/review/calls/{call.id}/panel",
+        data={"csrf_token": token, "emails": reviewer.email, "max_load": "5"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    page = client.get(f"/review/calls/{call.id}/panel")
+    assert reviewer.email in page.text
+    # Aliases: the manager links two organisations.
+    a, b = make_org(db), make_org(db)
+    r = client.post(
+        "/review/aliases",
+        data={"csrf_token": token, "organisation_id": str(a.id), "same_as_id": str(a.id)},
+    )
+    assert r.status_code == 422
+    r = client.post(
+        "/review/aliases",
+        data={"csrf_token": token, "organisation_id": str(a.id), "same_as_id": str(b.id)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and db.scalar(select(InstitutionAlias.id)) is not None
+    # A reviewer records their own work; a year out of range is refused beside the field.
+    sign_in(client, reviewer.email)
+    token = _csrf(client)
+    r = client.post(
+        "/review/publications",
+        data={"csrf_token": token, "title": "Tandem cells", "year": "1800", "kind": "paper"},
+    )
+    assert r.status_code == 422 and 'id="year"' in r.text
+    r = client.post(
+        "/review/publications",
+        data={"csrf_token": token, "title": "Tandem cells", "year": "2025", "kind": "paper"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert "Tandem cells" in client.get("/review/publications").text
+    assert db.scalar(select(Publication).where(Publication.title == "Tandem cells")) is not None

@@ -30,7 +30,7 @@ from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
-STEPS = ("close", "assign", "analyse", "remind", "decide")
+STEPS = ("open", "close", "assign", "analyse", "remind", "decide")
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -90,7 +90,9 @@ def call_step(
         )
     calls.require_manager(actor)
     try:
-        if step == "close":
+        if step == "open":
+            calls.open_call(db, actor=actor, call_id=call_id)
+        elif step == "close":
             calls.close_call(db, actor=actor, call_id=call_id)
         elif step == "assign":
             assign.run_assignment(db, actor=actor, call_id=call_id, data=AssignmentRun())

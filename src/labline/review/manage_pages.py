@@ -1,0 +1,281 @@
+"""The programme manager's forms: a new call, its review panel, institution aliases; and
+every reviewer's own publications (the expertise the assignment solver scores).
+
+Registered before review.pages so that /review/calls/new is not read as a call id.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import func, select
+
+from labline.core.access import Actor, require_signed_in
+from labline.core.models import Organisation, Person
+from labline.errors import FieldError, InvalidInput, LablineError, invalid_input
+from labline.review.models import Authorship, InstitutionAlias, Publication
+from labline.review.schemas import AliasCreate, CallCreate, PanelAdd, PublicationCreate
+from labline.review.service import assign, calls
+from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
+from labline.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+# One criterion per line: code | 中文名 | English name | min-max | weight [| originality]
+DEFAULT_CRITERIA = "\n".join(
+    [
+        "originality | 原创性 | Originality | 1-9 | 0.35 | originality",
+        "value | 科学价值 | Scientific value | 1-9 | 0.3",
+        "feasibility | 可行性 | Feasibility | 1-9 | 0.2",
+        "team | 团队 | Team | 1-9 | 0.15",
+    ]
+)
+CALL_FIELDS = (
+    "code",
+    "title_zh",
+    "title_en",
+    "description",
+    "budget",
+    "max_request",
+    "reviewers_per_proposal",
+    "max_load",
+    "opens_on",
+    "closes_on",
+    "reviews_due",
+    "decision_working_days",
+    "holidays",
+    "criteria",
+)
+
+
+def parse_criteria(text: str) -> list[dict[str, Any]]:
+    """Read the criteria box; a line that cannot be read names its line number."""
+    out = []
+    for n, line in enumerate((ln for ln in text.splitlines() if ln.strip()), start=1):
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) not in (5, 6) or "-" not in parts[3]:
+            raise InvalidInput(
+                f"Criteria line {n} is not 'code | 中文名 | English name | min-max | weight'.",
+                fields=[FieldError("criteria", f"line {n} cannot be read")],
+            )
+        low, _, high = parts[3].partition("-")
+        try:
+            scale = (int(low), int(high))
+            weight = float(parts[4])
+        except ValueError:
+            raise InvalidInput(
+                f"Criteria line {n}: the scale and weight must be numbers.",
+                fields=[FieldError("criteria", f"line {n}: scale or weight is not a number")],
+            ) from None
+        out.append(
+            {
+                "code": parts[0],
+                "name_zh": parts[1],
+                "name_en": parts[2],
+                "scale_min": scale[0],
+                "scale_max": scale[1],
+                "weight": weight,
+                "is_originality": len(parts) == 6 and parts[5].lower() == "originality",
+            }
+        )
+    return out
+
+
+def _new_call_defaults() -> dict[str, str]:
+    today = calls.today()
+    return {
+        "reviewers_per_proposal": "3",
+        "max_load": "8",
+        "opens_on": today.isoformat(),
+        "closes_on": (today + timedelta(days=30)).isoformat(),
+        "reviews_due": (today + timedelta(days=60)).isoformat(),
+        "decision_working_days": "30",
+        "criteria": DEFAULT_CRITERIA,
+    }
+
+
+@router.get("/review/calls/new", response_class=HTMLResponse)
+def new_call_page(request: Request, actor: CurrentActor) -> Response:
+    calls.require_manager(actor)
+    ctx: dict[str, Any] = {"values": _new_call_defaults(), "errors": [], "message": None}
+    return render(request, "review/call_form.html", ctx)
+
+
+@router.post("/review/calls/new", dependencies=[CsrfChecked])
+def new_call(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm) -> Response:
+    calls.require_manager(actor)
+    values = {k: form.get(k, "").strip() for k in CALL_FIELDS}
+    try:
+        payload: dict[str, Any] = {k: v for k, v in values.items() if v != "" and k != "criteria"}
+        payload["criteria"] = parse_criteria(values["criteria"])
+        try:
+            data = CallCreate.model_validate(payload)
+        except ValidationError as exc:
+            raise invalid_input(exc.errors()) from None
+        call = calls.create_call(db, actor=actor, data=data)
+    except LablineError as exc:
+        db.rollback()
+        ctx = {"values": values, "errors": exc.fields, "message": exc.message}
+        return render(request, "review/call_form.html", ctx, status=exc.status)
+    return RedirectResponse(f"/review/calls/{call.id}?done=created", status_code=303)
+
+
+# --- the review panel ---------------------------------------------------------------------------
+
+
+def _panel_context(db: Db, actor: Actor, call_id: int) -> dict[str, Any]:
+    calls.require_manager(actor)
+    call = calls.get_call(db, actor=actor, call_id=call_id)
+    members = calls.panel(db, call.id)
+    people = {
+        p.id: p
+        for p in db.scalars(select(Person).where(Person.id.in_([m.person_id for m in members])))
+    }
+    works = dict(
+        db.execute(
+            select(Authorship.person_id, func.count())
+            .where(Authorship.person_id.in_(list(people)))
+            .group_by(Authorship.person_id)
+        ).all()
+    )
+    rows = [(m, people.get(m.person_id), works.get(m.person_id, 0)) for m in members]
+    return {"call": call, "rows": rows, "values": {}, "errors": [], "message": None}
+
+
+@router.get("/review/calls/{call_id}/panel", response_class=HTMLResponse)
+def panel_page(request: Request, db: Db, actor: CurrentActor, call_id: int) -> Response:
+    return render(request, "review/panel.html", _panel_context(db, actor, call_id))
+
+
+def _people_by_email(db: Db, text: str, field: str) -> list[int]:
+    emails = [e.strip().lower() for e in text.replace(",", "\n").splitlines() if e.strip()]
+    if not emails:
+        raise InvalidInput(
+            "Give at least one e-mail address.", fields=[FieldError(field, "is empty")]
+        )
+    found = dict(db.execute(select(Person.email, Person.id).where(Person.email.in_(emails))).all())
+    unknown = [e for e in emails if e not in found]
+    if unknown:
+        raise InvalidInput(
+            f"Nobody has these e-mail addresses: {', '.join(unknown[:10])}.",
+            fields=[FieldError(field, f"unknown: {', '.join(unknown[:10])}")],
+        )
+    return [found[e] for e in emails]
+
+
+@router.post("/review/calls/{call_id}/panel", dependencies=[CsrfChecked])
+def panel_add(
+    request: Request, db: Db, actor: CurrentActor, call_id: int, form: SubmittedForm
+) -> Response:
+    values = {k: form.get(k, "").strip() for k in ("emails", "max_load")}
+    try:
+        calls.require_manager(actor)
+        ids = _people_by_email(db, values["emails"], "emails")
+        load = values["max_load"]
+        try:
+            data = PanelAdd(person_ids=ids, max_load=int(load) if load else None)
+        except (ValidationError, ValueError) as exc:
+            raise InvalidInput(
+                "The load limit must be a whole number from 1 to 1000.",
+                fields=[FieldError("max_load", "not a whole number from 1 to 1000")],
+            ) from exc
+        calls.add_to_panel(db, actor=actor, call_id=call_id, data=data)
+    except LablineError as exc:
+        db.rollback()
+        ctx = _panel_context(db, actor, call_id)
+        ctx.update(values=values, errors=exc.fields, message=exc.message)
+        return render(request, "review/panel.html", ctx, status=exc.status)
+    return RedirectResponse(f"/review/calls/{call_id}/panel?done=added", status_code=303)
+
+
+# --- publications and aliases -------------------------------------------------------------------
+
+
+def _publications_context(db: Db, actor: Actor) -> dict[str, Any]:
+    require_signed_in(actor)
+    stmt = select(Publication).order_by(Publication.id.desc()).limit(100)
+    if not calls.is_manager(actor):
+        mine = select(Authorship.publication_id).where(Authorship.person_id == actor.person_id)
+        stmt = stmt.where(Publication.id.in_(mine))
+    return {
+        "publications": db.scalars(stmt).all(),
+        "is_manager": calls.is_manager(actor),
+        "values": {"year": str(date.today().year), "kind": "paper"},
+        "errors": [],
+        "message": None,
+    }
+
+
+@router.get("/review/publications", response_class=HTMLResponse)
+def publications_page(request: Request, db: Db, actor: CurrentActor) -> Response:
+    return render(request, "review/publications.html", _publications_context(db, actor))
+
+
+@router.post("/review/publications", dependencies=[CsrfChecked])
+def publication_add(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm) -> Response:
+    keys = ("kind", "title", "keywords", "abstract", "year", "authors")
+    values = {k: form.get(k, "").strip() for k in keys}
+    try:
+        require_signed_in(actor)
+        authors = (
+            _people_by_email(db, values["authors"], "authors")
+            if values["authors"]
+            else [actor.person_id]
+        )
+        try:
+            data = PublicationCreate.model_validate(
+                {
+                    "kind": values["kind"] or "paper",
+                    "title": values["title"],
+                    "keywords": values["keywords"],
+                    "abstract": values["abstract"],
+                    "year": values["year"] or "0",
+                    "author_ids": [a for a in authors if a is not None],
+                }
+            )
+        except ValidationError as exc:
+            raise invalid_input(exc.errors()) from None
+        assign.add_publication(db, actor=actor, data=data)
+    except LablineError as exc:
+        db.rollback()
+        ctx = _publications_context(db, actor)
+        ctx.update(values=values, errors=exc.fields, message=exc.message)
+        return render(request, "review/publications.html", ctx, status=exc.status)
+    return RedirectResponse("/review/publications?done=added", status_code=303)
+
+
+def _aliases_context(db: Db, actor: Actor) -> dict[str, Any]:
+    calls.require_manager(actor)
+    aliases = db.scalars(select(InstitutionAlias).order_by(InstitutionAlias.id)).all()
+    ids = {a.organisation_id for a in aliases} | {a.same_as_id for a in aliases}
+    orgs = {o.id: o for o in db.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+    return {"aliases": aliases, "orgs": orgs, "values": {}, "errors": [], "message": None}
+
+
+@router.get("/review/aliases", response_class=HTMLResponse)
+def aliases_page(request: Request, db: Db, actor: CurrentActor) -> Response:
+    return render(request, "review/aliases.html", _aliases_context(db, actor))
+
+
+@router.post("/review/aliases", dependencies=[CsrfChecked])
+def alias_add(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm) -> Response:
+    values = {k: form.get(k, "").strip() for k in ("organisation_id", "same_as_id")}
+    try:
+        calls.require_manager(actor)
+        try:
+            data = AliasCreate.model_validate(
+                {k: int(v) if v.isdigit() else 0 for k, v in values.items()}
+            )
+        except ValidationError as exc:
+            raise invalid_input(exc.errors()) from None
+        assign.add_alias(db, actor=actor, data=data)
+    except LablineError as exc:
+        db.rollback()
+        ctx = _aliases_context(db, actor)
+        ctx.update(values=values, errors=exc.fields, message=exc.message)
+        return render(request, "review/aliases.html", ctx, status=exc.status)
+    return RedirectResponse("/review/aliases?done=added", status_code=303)
