@@ -246,3 +246,12 @@ def test_refdata_imports_only_the_standard_library() -> None:
         if isinstance(node, ast.Import) or node.module
     }
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
+
+
+def test_province_of_and_region_prefix():
+    from labline.core.refdata import province_of, region_prefix
+
+    assert province_of("440305") == "440000"  # Nanshan district, Shenzhen → Guangdong
+    assert province_of(None, "de") == "DE" and province_of("12", None) == "??"
+    assert region_prefix("440000") == "44" and region_prefix("440300") == "4403"
+    assert region_prefix("440305") == "440305"

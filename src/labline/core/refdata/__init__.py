@@ -155,6 +155,24 @@ def is_region_code(code: str) -> bool:
 
 
 @cache
+def province_of(region_code: str | None, country: str | None = None) -> str:
+    """A Chinese division code rolled up to its province (GB/T 2260: the first two digits);
+    a foreign organisation counts under its country code, an unknown one as "??"."""
+    if region_code and len(region_code) == 6 and region_code.isdigit():
+        return region_code[:2] + "0000"
+    return (country or "??").upper()
+
+
+def region_prefix(code: str) -> str:
+    """The code prefix a region's places share: a province (440000) includes its cities
+    (4403xx), a city (440300) its districts."""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
 def provinces() -> tuple[Region, ...]:
     """The 34 provincial-level divisions."""
     return tuple(r for r in regions() if r.level == "province")

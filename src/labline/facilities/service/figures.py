@@ -12,6 +12,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor, Permission, require
+from labline.core.refdata import province_of
 from labline.errors import FieldError, InvalidInput, NotFound
 from labline.facilities.models import (
     BeamtimeCycle,
@@ -246,7 +247,7 @@ def by_region(session: Session, *, start: datetime, end: datetime) -> list[tuple
     totals: dict[str, list[float]] = {}
     users: dict[str, set[int]] = {}
     for region, country, hours, external in rows:
-        key = province(region, country)
+        key = province_of(region, country)
         t = totals.setdefault(key, [0.0, 0.0])
         t[0] += float(hours or 0)
         t[1] += float(external or 0)
@@ -260,7 +261,7 @@ def by_region(session: Session, *, start: datetime, end: datetime) -> list[tuple
         .where(used.c.started_at >= start, used.c.started_at < end)
         .distinct()
     ):
-        users.setdefault(province(region, country), set()).add(int(person))
+        users.setdefault(province_of(region, country), set()).add(int(person))
     out: list[tuple[str, str, float]] = []
     for key, (hours, external) in sorted(totals.items()):
         out.append((key, "facility_service_hours", round(hours, 2)))
@@ -268,11 +269,3 @@ def by_region(session: Session, *, start: datetime, end: datetime) -> list[tuple
         if hours > 0:
             out.append((key, "instrument_sharing_rate", round(100 * external / hours, 2)))
     return out
-
-
-def province(region_code: str | None, country: str | None) -> str:
-    """A Chinese division code rolled up to its province (GB/T 2260: the first two digits);
-    a foreign organisation counts under its country code."""
-    if region_code and len(region_code) == 6 and region_code.isdigit():
-        return region_code[:2] + "0000"
-    return (country or "??").upper()

@@ -21,10 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor, Permission, require
+from labline.core.refdata import province_of, region_prefix
 from labline.errors import FieldError, InvalidInput
 from labline.market.models import Achievement, Contract, Deal, TechnologyNeed
 from labline.market.service.matching import _latest, quality_of
-from labline.market.service.records import region_prefix
 
 
 def _day(value: date | datetime) -> date:
@@ -193,7 +193,7 @@ def by_region(
             Contract.signed_on >= first, Contract.signed_on < last
         )
     ):
-        t = signed.setdefault(_province(code), [0, 0.0])
+        t = signed.setdefault(province_of(code), [0, 0.0])
         t[0] += 1
         t[1] += float(amount)
     cohort: dict[str, set[int]] = {}
@@ -202,7 +202,7 @@ def by_region(
             Achievement.published_at >= _moment(first), Achievement.published_at < _moment(last)
         )
     ):
-        cohort.setdefault(_province(code), set()).add(aid)
+        cohort.setdefault(province_of(code), set()).add(aid)
     ids = set().union(*cohort.values()) if cohort else set()
     reached = set(
         session.scalars(
@@ -220,7 +220,3 @@ def by_region(
             rate = 100 * len(cohort[key] & reached) / len(cohort[key])
             out.append((key, "transformation_rate", round(rate, 2)))
     return out
-
-
-def _province(code: str | None) -> str:
-    return code[:2] + "0000" if code and len(code) == 6 and code.isdigit() else "??"

@@ -277,13 +277,12 @@ def _facet_filters(
     modes: list[str] | None = None,
     type: str | None = None,
 ) -> dict[str, Any]:
-    from labline.market.service.records import region_prefix
 
     filters: dict[str, Any] = {}
     if industry_code:
         filters["industry"] = industry_code
     if region_code:
-        filters["region"] = region_prefix(region_code)
+        filters["region"] = refdata.region_prefix(region_code)
     if min_readiness is not None:
         if not 1 <= min_readiness <= 9:
             raise InvalidInput(

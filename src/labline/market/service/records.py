@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from labline.core.access import Actor, Permission, require, require_signed_in
 from labline.core.models import Organisation, OrganisationKind, Person, Team
+from labline.core.refdata import region_prefix
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted, invalid_input
 from labline.market.models import (
     AccessGrant,
@@ -182,15 +183,6 @@ def get_achievement(session: Session, *, actor: Actor, achievement_id: int) -> A
     record = get_record(session, actor=actor, kind="achievement", record_id=achievement_id)
     assert isinstance(record, Achievement)
     return record
-
-
-def region_prefix(code: str) -> str:
-    """A province (440000) includes its cities (4403xx); a city (440300) its districts."""
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
 
 
 # --- writing ------------------------------------------------------------------------------------

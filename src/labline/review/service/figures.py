@@ -10,7 +10,7 @@ from sqlalchemy import Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from labline.core.models import Organisation
-from labline.facilities.service.figures import province
+from labline.core.refdata import province_of
 from labline.review.models import Proposal, ProposalStatus
 
 
@@ -41,10 +41,10 @@ def by_region(session: Session, *, start: datetime, end: datetime) -> list[tuple
     ).all()
     totals: dict[tuple[str, str], float] = {}
     for region, country, n in submitted:
-        key = (province(region, country), "review_proposals")
+        key = (province_of(region, country), "review_proposals")
         totals[key] = totals.get(key, 0.0) + float(n)
     for region, country, n, amount, nc in funded:
-        p = province(region, country)
+        p = province_of(region, country)
         for code, value in (
             ("review_funded", float(n or 0)),
             ("review_funding_amount", float(amount or 0) / 10_000),  # yuan → 万元
