@@ -26,6 +26,11 @@ from labline.review.schemas import DecideRequest, PanelAdd
 from labline.review.service import calls, committee
 from tests.factories import make_call, make_org, make_person, make_proposal
 from tests.permissions import ACTORS, ALL, Case, fill, only, request_as, signed_in
+from tests.review.committee_matrix import (
+    COMMITTEE_ALIASES,
+    COMMITTEE_MATRIX,
+    build_committee_world,
+)
 
 OP = ("platform_operator",)
 COMMITTEE = ("platform_operator", "committee_member")
@@ -143,11 +148,14 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
 }
 
+MATRIX.update(COMMITTEE_MATRIX)
+
 ALIASES = {
     "{draft_id}": "{call_id}",
     "{open_id}": "{call_id}",
     "{committee_id}": "{call_id}",
     "{decided_id}": "{call_id}",
+    **COMMITTEE_ALIASES,
 }
 
 
@@ -239,6 +247,7 @@ def _build(db: Session) -> dict[str, Any]:
     )
     assert report.lottery is not None and decided.status == CallStatus.decided
     db.flush()
+    more = build_committee_world(db, people=people, org=org, proposal=proposal)
     return {
         "org": org,
         "people": people,
@@ -255,6 +264,7 @@ def _build(db: Session) -> dict[str, Any]:
             "{r2_id}": r2.id,
             "{spare_id}": spare.id,
             "{campus_id}": campus.id,
+            **more,
         },
     }
 
