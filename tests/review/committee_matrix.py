@@ -69,7 +69,7 @@ def build_committee_world(
         db,
         actor=actor_for(db, people["committee_member"].id),
         proposal_id=proposal.id,
-        data=PostCreate(body="first thoughts"),
+        data=PostCreate(text="first thoughts"),
     )
     decided = make_call(db, status="decided")
     funded, unplanned = (
