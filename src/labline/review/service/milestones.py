@@ -105,14 +105,14 @@ def set_plan(
     for m in old:
         session.delete(m)
     session.flush()
-    for i, m in enumerate(data.milestones, start=1):
+    for i, item in enumerate(data.milestones, start=1):
         session.add(
             Milestone(
                 proposal_id=proposal.id,
                 position=i,
-                title=m.title,
-                due_on=m.due_on,
-                amount=m.amount,
+                title=item.title,
+                due_on=item.due_on,
+                amount=item.amount,
                 status=MilestoneStatus.planned,
             )
         )
