@@ -45,7 +45,7 @@ def test_committee_reads_the_ranking_in_both_languages(page: Any, server: Server
     with page.expect_navigation():
         flagged.first.locator("a").first.click()
     assert page.locator("main h2", has_text="评审委员会审议").is_visible()
-    assert page.locator("main table tbody tr").count() == 3  # three named reviews
+    assert page.get_by_test_id("reviews").locator("tbody tr").count() == 3  # named reviews
     shot(page, "review-proposal-committee-zh")
     set_language(page, "en")
 

@@ -63,6 +63,14 @@ STAGES = {
     (0, 2): MilestoneStatus.reported,
     (1, 1): MilestoneStatus.reported,
 }
+REPORTS = [
+    "中试线连续运行72小时，良率92%，检测报告见附件。 The pilot line ran 72 hours at 92%"
+    " yield; the test report is attached.",
+    "第三方检测机构出具的样品检测报告已上传。 The third-party laboratory's test report on"
+    " the samples is uploaded.",
+    "结题报告与技术转让合同草案已提交。 The final report and a draft transfer contract are"
+    " submitted.",
+]
 PLAN = [
     ("中试线验证 Pilot-line validation", 120, Decimal("0.4")),
     ("样品第三方检测 Third-party sample testing", 300, Decimal("0.35")),
@@ -132,10 +140,7 @@ def build(world: World, *, call_id: int, flagged: Sequence[Proposal], decided_on
                     "due_on": due,
                     "amount": (award * share).quantize(Decimal("0.01")),
                     "status": status.value,
-                    "report": "中试线连续运行72小时，良率92%，检测报告见附件。 The pilot line ran"
-                    " 72 hours at 92% yield; the test report is attached."
-                    if reported
-                    else "",
+                    "report": REPORTS[pos - 1] if reported else "",
                     "reported_at": reported_at if reported else None,
                     "reported_by_id": p.applicant_id if reported else None,
                     "decided_at": reported_at + timedelta(days=3) if released else None,
