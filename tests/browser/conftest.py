@@ -80,7 +80,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 400
+        deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"labline demo exited with {proc.returncode}:\n{log.read_text()}")

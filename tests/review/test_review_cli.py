@@ -172,7 +172,7 @@ def test_discussion_and_milestones_from_the_command_line(run):
         " (SELECT proposal_id FROM review_milestones WHERE status = 'released' LIMIT 1)"
         " ORDER BY position",
     )
-    (fid, m1, s1), (_f, m2, s2), (_g, m3, s3) = rows
+    (fid, _m1, s1), (_f, m2, s2), (_g, m3, s3) = rows
     assert (s1, s2, s3) == ("released", "reported", "planned")
     listed = run("review", "milestones", str(fid)).output
     assert "released" in listed and "remaining" in listed
