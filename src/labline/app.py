@@ -32,6 +32,8 @@ ROUTERS = [
     "labline.review.api:router",
     "labline.review.manage_pages:router",  # before /review/calls/{id}
     "labline.review.pages:router",
+    "labline.review.committee_api:router",
+    "labline.review.committee_pages:router",
     "labline.market.watches:router",
     "labline.market.api:router",
     "labline.market.pages:router",

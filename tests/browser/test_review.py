@@ -7,6 +7,7 @@ reviewers cannot be assigned yet. Screenshots go to tests/_artifacts/screenshots
 from __future__ import annotations
 
 import re
+import sqlite3
 from typing import Any
 
 import pytest
@@ -44,7 +45,7 @@ def test_committee_reads_the_ranking_in_both_languages(page: Any, server: Server
     with page.expect_navigation():
         flagged.first.locator("a").first.click()
     assert page.locator("main h2", has_text="评审委员会审议").is_visible()
-    assert page.locator("main table tbody tr").count() == 3  # three named reviews
+    assert page.get_by_test_id("reviews").locator("tbody tr").count() == 3  # named reviews
     shot(page, "review-proposal-committee-zh")
     set_language(page, "en")
 
@@ -91,3 +92,76 @@ def test_manager_closes_the_call_and_is_told_what_is_missing(page: Any, server: 
         page.locator("button[value=assign]").click()
     assert page.locator("[role=alert]", has_text="reviewers on its panel").is_visible()
     shot(page, "review-manager-assign-error-en")
+
+
+def _dossier_under_review(page: Any, server: Server) -> None:
+    """Make sure a proposal is before the committee: the member applies to the open call and
+    the manager closes it (skipped when earlier steps already did so)."""
+    _goto(page, "/review")
+    if page.locator("main table tbody tr", has_text="open").count():
+        sign_in(page, server.accounts["member"].email)
+        _open_call(page, "open")
+        with page.expect_navigation():
+            page.get_by_test_id("apply").click()
+        page.fill("#title_en", "Bio-based hard carbon")
+        page.fill("#abstract_en", "Hard carbon from rice husks.")
+        page.fill("#requested_budget", "500000")
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+        page.context.clear_cookies()
+        sign_in(page, server.accounts["platform_operator"].email)
+        _open_call(page, "open")
+        with page.expect_navigation():
+            page.locator("button[value=close]").click()
+        page.context.clear_cookies()
+
+
+def test_committee_discusses_a_dossier_and_the_officer_releases_a_milestone(
+    page: Any, server: Server
+) -> None:
+    _dossier_under_review(page, server)
+    sign_in(page, server.accounts["committee_member"].email)
+    _open_call(page, "reviewing")
+    with page.expect_navigation():
+        page.get_by_test_id("ranking").locator("tbody tr a").first.click()
+    dossier = page.url.split("#")[0].split("?")[0]
+    # An empty post is refused beside the field; then a real one with a stance.
+    with page.expect_navigation():
+        page.get_by_test_id("new-post").locator("button[type=submit]").click()
+    assert page.locator("#text-error").is_visible()
+    page.select_option("#post-stance", "support")
+    page.fill("#post-body", "原创性很强，值得冒险。Highly original; worth the risk.")
+    with page.expect_navigation():
+        page.get_by_test_id("new-post").locator("button[type=submit]").click()
+    first = page.get_by_test_id("post").last
+    assert "Highly original" in first.inner_text() and "support" in first.inner_text()
+    post_id = first.get_attribute("id")
+    # The programme officer replies in the thread.
+    page.context.clear_cookies()
+    sign_in(page, server.accounts["platform_operator"].email)
+    _goto(page, dossier)
+    post = page.locator(f"#{post_id}")
+    post.locator("summary", has_text="Reply").click()
+    post.locator("textarea[name=text]").first.fill("中试数据在哪里？Where is the pilot data?")
+    with page.expect_navigation():
+        post.locator("button", has_text="Post reply").click()
+    reply = page.get_by_test_id("post").filter(has_text="pilot data").last
+    assert f"reply to {post_id.replace('post-', '#')}" in reply.inner_text()
+    shot(page, "review-dossier-discussion-en")
+    set_language(page, "zh")
+    assert page.locator("main h2", has_text="评审委员会讨论").is_visible()
+    shot(page, "review-dossier-discussion-zh")
+    set_language(page, "en")
+    # The officer releases the next milestone of a funded proposal whose report is in.
+    with sqlite3.connect(server.data_dir / "labline.db") as conn:
+        (funded,) = conn.execute(
+            "SELECT proposal_id FROM review_milestones WHERE status = 'reported'"
+            " ORDER BY position DESC, proposal_id LIMIT 1"
+        ).fetchone()
+    _goto(page, f"/review/proposals/{funded}")
+    before = page.get_by_test_id("released").inner_text()
+    with page.expect_navigation():
+        page.get_by_test_id("release").click()
+    assert page.get_by_test_id("released").inner_text() != before
+    assert page.get_by_test_id("milestones").locator(".badge", has_text="released").count() >= 1
+    shot(page, "review-milestone-released-en")

@@ -26,6 +26,11 @@ from labline.review.schemas import DecideRequest, PanelAdd
 from labline.review.service import calls, committee
 from tests.factories import make_call, make_org, make_person, make_proposal
 from tests.permissions import ACTORS, ALL, Case, fill, only, request_as, signed_in
+from tests.review.committee_matrix import (
+    COMMITTEE_ALIASES,
+    COMMITTEE_MATRIX,
+    build_committee_world,
+)
 
 OP = ("platform_operator",)
 COMMITTEE = ("platform_operator", "committee_member")
@@ -169,11 +174,14 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
 }
 
+MATRIX.update(COMMITTEE_MATRIX)
+
 ALIASES = {
     "{draft_id}": "{call_id}",
     "{open_id}": "{call_id}",
     "{committee_id}": "{call_id}",
     "{decided_id}": "{call_id}",
+    **COMMITTEE_ALIASES,
 }
 
 
@@ -265,6 +273,7 @@ def _build(db: Session) -> dict[str, Any]:
     )
     assert report.lottery is not None and decided.status == CallStatus.decided
     db.flush()
+    more = build_committee_world(db, people=people, org=org, proposal=proposal)
     return {
         "org": org,
         "people": people,
@@ -282,6 +291,7 @@ def _build(db: Session) -> dict[str, Any]:
             "{spare_id}": spare.id,
             "{campus_id}": campus.id,
             "{spare_email}": spare.email,
+            **more,
         },
     }
 

@@ -152,3 +152,47 @@ def test_replay_refuses_when_the_inputs_changed(run):
         )
     out = run("review", "replay-lottery", "1", ok=False)
     assert out.exit_code != 0 and "changed" in out.output
+
+
+def test_discussion_and_milestones_from_the_command_line(run):
+    # The demo's non-consensus dossiers carry a thread; after the decision it is read-only.
+    (pid,) = _query(run, "SELECT proposal_id FROM review_discussion_posts ORDER BY id LIMIT 1")[0]
+    shown = run("review", "discuss", str(pid), "--as", "committee@labline.demo").output
+    assert "#1 " in shown and "\n  #2 " in shown  # a reply, indented under its parent
+    closed = run(
+        "review", "discuss", str(pid), "--body", "late", "--as", "committee@labline.demo", ok=False
+    )
+    assert closed.exit_code == 2 and "discussion is closed" in closed.output
+    outsider = run("review", "discuss", str(pid), "--as", "reviewer@labline.demo", ok=False)
+    assert outsider.exit_code == 2 and "not_permitted" in outsider.output
+    # The demo's first plan: milestone 1 released, milestone 2 reported, milestone 3 planned.
+    rows = _query(
+        run,
+        "SELECT proposal_id, id, status FROM review_milestones WHERE proposal_id ="
+        " (SELECT proposal_id FROM review_milestones WHERE status = 'released' LIMIT 1)"
+        " ORDER BY position",
+    )
+    (fid, _m1, s1), (_f, m2, s2), (_g, m3, s3) = rows
+    assert (s1, s2, s3) == ("released", "reported", "planned")
+    listed = run("review", "milestones", str(fid)).output
+    assert "released" in listed and "remaining" in listed
+    early = run("review", "milestones", str(fid), "release", str(m3), ok=False)
+    assert early.exit_code == 2 and "in order" in early.output
+    assert "released" in run("review", "milestones", str(fid), "release", str(m2)).output
+    no_report = run("review", "milestones", str(fid), "release", str(m3), ok=False)
+    assert no_report.exit_code == 2 and "no report yet" in no_report.output
+    assert _query(run, "SELECT status FROM review_milestones WHERE id = ?", m3) == [("planned",)]
+    # A new plan on a funded proposal without one; too much money is refused.
+    (bare,) = _query(
+        run,
+        "SELECT id FROM review_proposals WHERE status = 'funded' AND id NOT IN"
+        " (SELECT proposal_id FROM review_milestones) ORDER BY id LIMIT 1",
+    )[0]
+    over = run(
+        "review", "milestones", str(bare), "plan", "--milestone", "A|2027-06-30|999999999", ok=False
+    )
+    assert over.exit_code == 2 and "more than the award" in over.output
+    planned = run(
+        "review", "milestones", str(bare), "plan", "--milestone", "Pilot|2027-06-30|100000"
+    )
+    assert "1 milestones" in planned.output

@@ -60,6 +60,28 @@ def test_demo_call_is_believable_and_consistent(db):
     assert sum((p.awarded or Decimal(0)) for p in funded) <= call.budget
     assert any(p.non_consensus for p in funded)
     assert all(p.decision_reason for p in proposals)
+    _committee_and_funding_are_consistent(db, proposals)
+
+
+def _committee_and_funding_are_consistent(db, proposals):
+    """Discussion threads on non-consensus dossiers, all written before the decision;
+    milestone plans within their awards, with exactly one milestone released."""
+    from labline.review.models import DiscussionPost, Milestone, MilestoneStatus
+
+    by_id = {p.id: p for p in proposals}
+    posts = db.scalars(select(DiscussionPost)).all()
+    assert posts and all(by_id[x.proposal_id].non_consensus for x in posts)
+    assert any(x.parent_id for x in posts)
+    assert all(x.at < by_id[x.proposal_id].decided_at for x in posts)
+    plans: dict[int, list[Milestone]] = {}
+    for m in db.scalars(select(Milestone).order_by(Milestone.position)):
+        plans.setdefault(m.proposal_id, []).append(m)
+    assert len(plans) >= 2
+    for pid, rows in plans.items():
+        assert by_id[pid].status == ProposalStatus.funded
+        assert sum(m.amount for m in rows) <= by_id[pid].awarded
+    statuses = [m.status for rows in plans.values() for m in rows]
+    assert statuses.count(MilestoneStatus.released) == 1
 
 
 def _outcome(path: Path, seed: int) -> tuple[list[tuple[int, int]], list[int], str]:

@@ -314,3 +314,9 @@ def figures(ctx: click.Context, start: object, end: object) -> None:
     hi: date = end.date()
     with unit_of_work(ctx) as (session, _actor):
         click.echo(json.dumps(committee.review_figures(session, start=lo, end=hi)))
+
+
+from labline.review.committee_cli import discuss, milestones  # noqa: E402
+
+review.add_command(discuss)
+review.add_command(milestones)

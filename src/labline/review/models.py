@@ -396,3 +396,66 @@ class Lottery(Base):
     winners: Mapped[str] = mapped_column(Text)  # JSON list
     drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- the committee's discussion and staged funding (see service/discussion.py, milestones.py) ---
+
+
+class PostStance(enum.StrEnum):
+    support = "support"
+    concern = "concern"
+    question = "question"
+
+
+class DiscussionPost(Base):
+    """A post in the committee's threaded discussion of a proposal's dossier. Append-only:
+    its author may correct it for 15 minutes; replies name their parent post."""
+
+    __tablename__ = "review_discussion_posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("review_proposals.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_discussion_posts.id", ondelete="CASCADE")
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    stance: Mapped[PostStance | None] = mapped_column(_enum(PostStance, "review_post_stance"))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_review_discussion_posts_proposal", "proposal_id", "id"),)
+
+
+class MilestoneStatus(enum.StrEnum):
+    planned = "planned"  # waiting for the grantee's report
+    reported = "reported"  # report in; waiting for the programme officer
+    released = "released"  # money paid out
+    withheld = "withheld"  # not paid, with the reason; later milestones stay locked
+
+
+class Milestone(Timestamped, Base):
+    """One stage of a funded proposal's money, released in order after its report."""
+
+    __tablename__ = "review_milestones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("review_proposals.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    status: Mapped[MilestoneStatus] = mapped_column(
+        _enum(MilestoneStatus, "review_milestone_status"), default=MilestoneStatus.planned
+    )
+    report: Mapped[str] = mapped_column(Text, default="")
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    withheld_reason: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "position"),
+        CheckConstraint("amount > 0", name="milestone_amount_positive"),
+    )

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from labline.core.access import require_signed_in
 from labline.core.models import Membership, Organisation, Role
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
+from labline.review.committee_view import dossier_context
 from labline.review.models import VOTES, CallStatus, Stance
 from labline.review.schemas import (
     AssignmentRun,
@@ -211,6 +212,9 @@ def _proposal_context(db: Db, actor: Any, proposal_id: int) -> dict[str, Any]:
         "stances": [s.value for s in Stance if s not in VOTES or actor.has(Role.committee_member)],
         "values": {},
         "errors": [],
+        "form_values": {},
+        "form_errors": [],
+        **dossier_context(db, actor, proposal),
     }
 
 
