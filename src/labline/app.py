@@ -31,6 +31,8 @@ ROUTERS = [
     "labline.core.pages.account:router",
     "labline.review.api:router",
     "labline.review.pages:router",
+    "labline.review.documents_api:router",
+    "labline.review.documents_pages:router",
     "labline.market.watches:router",
     "labline.market.api:router",
     "labline.market.pages:router",

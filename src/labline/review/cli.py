@@ -287,3 +287,7 @@ def figures(ctx: click.Context, start: object, end: object) -> None:
     hi: date = end.date()
     with unit_of_work(ctx) as (session, _actor):
         click.echo(json.dumps(committee.review_figures(session, start=lo, end=hi)))
+
+
+# Documents and decision letters live in their own module; importing it adds its commands.
+from labline.review import documents_cli  # noqa: E402, F401
