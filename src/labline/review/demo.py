@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from labline.core.access import command_line_actor
 from labline.core.models import Membership, Organisation, Person
+from labline.review.demo_documents import step_documents_and_letters
 from labline.review.models import (
     Authorship,
     Call,
@@ -540,6 +541,7 @@ def step_review(world: World) -> None:
     for p in session.scalars(select(Proposal).where(Proposal.call_id == call_id)):
         p.decided_at = AT
     session.flush()
+    step_documents_and_letters(world, call_id, world.data_dir)
 
 
 def _comment(rng: random.Random, overall: float) -> str:

@@ -38,6 +38,7 @@ def letter_text(letter: Letter) -> str:
         f"{L['letter']} · {letter.call_code}",
         "",
         letter.headline,
+        *([L["lottery_line"]] if L.get("lottery_line") else []),
         "",
         f"{L['call']}: {letter.call_code} · {letter.call_title}",
         f"{L['proposal']}: {letter.title}",

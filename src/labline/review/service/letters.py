@@ -306,7 +306,8 @@ def reasons_in_language(recorded: str, clean: Callable[[str], str]) -> list[str]
     m = re.fullmatch(r"funded on the non-consensus track: (.*)", text, re.S)
     if m:
         parts = [p.strip() for p in re.split(r";|\n", m[1]) if p.strip()]
-        return [_("Funded on the non-consensus track:")] + [clean(_sub_reason(p)) for p in parts]
+        why = "; ".join(clean(_sub_reason(p)) for p in parts)
+        return [_("Funded on the non-consensus track: %(why)s.", why=why)]
     if not text:
         return []
     return [clean(text)]
@@ -445,14 +446,20 @@ def compose(session: Session, proposal: Proposal, lang: str) -> Letter:
             ):
                 committee.append((said[n.stance], clean(n.text.strip())))
         lottery = None
+        labels = _labels()
         if proposal.by_lottery:
-            lottery = "won" if proposal.status == ProposalStatus.funded else "not_drawn"
+            won = proposal.status == ProposalStatus.funded
+            lottery = "won" if won else "not_drawn"
+            labels["lottery_line"] = (
+                _("Drawn in the lottery at the funding line: funded.")
+                if won
+                else _("Not drawn in the lottery at the funding line.")
+            )
         reasons = reasons_in_language(proposal.decision_reason, clean)
         if proposal.status == ProposalStatus.ineligible:
             reasons = [_("Not eligible for this call: %(problems)s", problems="; ".join(reasons))]
         issue = issue_of(session, call.id)
         clock = _clock(session, call, proposal)
-        labels = _labels()
         labels["used_line"] = _used_line(clock)
         return Letter(
             proposal_id=proposal.id,
