@@ -26,7 +26,7 @@ def letter_document(letter: Letter) -> str:
     return (
         f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<style>body{{font-family:sans-serif;max-width:46rem;"
-        "margin:2rem auto;line-height:1.5}dt{font-weight:bold}.muted{color:#555}</style>\n"
+        "margin:2rem auto;line-height:1.5}dt{font-weight:bold}.muted{color:gray}</style>\n"
         f"</head>\n<body>\n{letter_html(letter)}\n</body>\n</html>\n"
     )
 

@@ -197,14 +197,26 @@ def _judges(session: Session, proposal: Proposal) -> set[int]:
     return found
 
 
+def _alternatives(
+    words: set[str], *, flags: int = 0, whole_words: bool = False
+) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b(?:{body})\b" if whole_words else body, flags)
+
+
 def redactor(session: Session, proposal: Proposal) -> Callable[[str], str]:
     """A function that removes the judges' names, e-mail addresses, organisations and ids
     from free text."""
     ids = _judges(session, proposal)
     words: set[str] = set()
+    parts: set[str] = set()  # parts of English names and e-mail local parts, as whole words
     if ids:
         for p in session.scalars(select(Person).where(Person.id.in_(ids))):
             words |= {p.display_name, p.name_en, p.email}
+            parts |= set(re.split(r"[\s.,'-]+", p.name_en or ""))
+            parts.add(p.email.split("@")[0])
         for o in session.scalars(
             select(Organisation)
             .join(Membership, Membership.organisation_id == Organisation.id)
@@ -212,11 +224,9 @@ def redactor(session: Session, proposal: Proposal) -> Callable[[str], str]:
         ):
             words |= {o.name_zh, o.name_en}
     words = {w.strip() for w in words if w and len(w.strip()) >= 2}
-    names = (
-        re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I)
-        if words
-        else None
-    )
+    parts = {w for w in parts if len(w) >= 2}
+    names = _alternatives(words, flags=re.I)
+    name_parts = _alternatives(parts, whole_words=True)
     numbered = re.compile(
         r"\b(?:expert|reviewer|member|person|author|id)\s*#?\s*\d+\b|#\d+|(?:专家|评审人)\s*#?\d+",
         re.I,
@@ -224,8 +234,10 @@ def redactor(session: Session, proposal: Proposal) -> Callable[[str], str]:
     withheld = _("[withheld]")
 
     def clean(text: str) -> str:
-        out = names.sub(withheld, text) if names else text
-        return numbered.sub(withheld, out)
+        for pattern in (names, name_parts, numbered):
+            if pattern is not None:
+                text = pattern.sub(withheld, text)
+        return text
 
     return clean
 
