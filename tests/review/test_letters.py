@@ -249,6 +249,9 @@ def test_letter_page_and_api_never_name_a_judge(client, db):
     assert early.status_code == 409
     proposal_page = client.get(f"/review/proposals/{w.bold.id}")
     assert "letter-link" not in proposal_page.text
+    # The proposal page's decision line no longer names the golden ticket's expert either.
+    assert "golden ticket" in w.bold.decision_reason and str(w.expert.id) in w.bold.decision_reason
+    assert_anonymous(proposal_page.text.split("<h2")[0], w)
     letters.issue_letters(db, actor=SYSTEM, call_id=w.call.id)
     db.flush()
     page = client.get(f"/review/proposals/{w.bold.id}")

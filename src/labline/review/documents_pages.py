@@ -34,6 +34,10 @@ def documents_context(db: Session, actor: Actor, proposal: Proposal) -> dict[str
         "can_upload": documents.can_upload(actor, proposal) and documents.upload_open(proposal),
         "document_kinds": [k.value for k in DocumentKind],
         "letter_state": letters.letter_state(db, actor, proposal),
+        # The decision's recorded reason may name an expert's id: only the committee sees it.
+        "public_reason": proposal.decision_reason
+        if calls.is_committee(actor)
+        else letters.redactor(db, proposal)(proposal.decision_reason),
     }
 
 
