@@ -37,7 +37,7 @@ def documents_context(db: Session, actor: Actor, proposal: Proposal) -> dict[str
         # The decision's recorded reason may name an expert's id: only the committee sees it.
         "public_reason": proposal.decision_reason
         if calls.is_committee(actor)
-        else letters.redactor(db, proposal)(proposal.decision_reason),
+        else letters.redactor(db, proposal.call_id)(proposal.decision_reason),
     }
 
 

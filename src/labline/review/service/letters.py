@@ -177,23 +177,21 @@ def _language(session: Session, proposal: Proposal, lang: str | None) -> str:
 # --- anonymity ----------------------------------------------------------------------------------
 
 
-def _judges(session: Session, proposal: Proposal) -> set[int]:
-    """Everyone who judged or could have judged the proposal: panel, assigned reviewers,
-    reviewers, experts named in conflicts, committee authors and golden-ticket experts."""
+def _judges(session: Session, call_id: int) -> set[int]:
+    """Everyone who judged or could have judged a proposal of the call: its panel, assigned
+    reviewers, reviewers, experts named in conflicts, committee authors, golden tickets."""
+    in_call = select(Proposal.id).where(Proposal.call_id == call_id)
     queries = [
-        select(Panel.person_id).where(Panel.call_id == proposal.call_id),
-        select(ReviewAssignment.reviewer_id).where(ReviewAssignment.proposal_id == proposal.id),
-        select(Review.reviewer_id).where(Review.proposal_id == proposal.id),
-        select(ConflictDeclaration.reviewer_id).where(
-            ConflictDeclaration.proposal_id == proposal.id
-        ),
-        select(CommitteeNote.author_id).where(CommitteeNote.proposal_id == proposal.id),
-        select(GoldenTicket.expert_id).where(GoldenTicket.proposal_id == proposal.id),
+        select(Panel.person_id).where(Panel.call_id == call_id),
+        select(ReviewAssignment.reviewer_id).where(ReviewAssignment.call_id == call_id),
+        select(Review.reviewer_id).where(Review.proposal_id.in_(in_call)),
+        select(ConflictDeclaration.reviewer_id).where(ConflictDeclaration.proposal_id.in_(in_call)),
+        select(CommitteeNote.author_id).where(CommitteeNote.proposal_id.in_(in_call)),
+        select(GoldenTicket.expert_id).where(GoldenTicket.call_id == call_id),
     ]
     found: set[int] = set()
     for q in queries:
         found |= {int(x) for x in session.scalars(q)}
-    found.discard(proposal.applicant_id)
     return found
 
 
@@ -206,10 +204,10 @@ def _alternatives(
     return re.compile(rf"\b(?:{body})\b" if whole_words else body, flags)
 
 
-def redactor(session: Session, proposal: Proposal) -> Callable[[str], str]:
-    """A function that removes the judges' names, e-mail addresses, organisations and ids
-    from free text."""
-    ids = _judges(session, proposal)
+def redactor(session: Session, call_id: int) -> Callable[[str], str]:
+    """A function that removes the names, e-mail addresses, organisations and ids of the
+    call's judges from free text (one per call: letters of a call share it)."""
+    ids = _judges(session, call_id)
     words: set[str] = set()
     parts: set[str] = set()  # parts of English names and e-mail local parts, as whole words
     if ids:
@@ -220,7 +218,7 @@ def redactor(session: Session, proposal: Proposal) -> Callable[[str], str]:
         for o in session.scalars(
             select(Organisation)
             .join(Membership, Membership.organisation_id == Organisation.id)
-            .where(Membership.person_id.in_(ids), Organisation.id != proposal.organisation_id)
+            .where(Membership.person_id.in_(ids))
         ):
             words |= {o.name_zh, o.name_en}
     words = {w.strip() for w in words if w and len(w.strip()) >= 2}
@@ -231,9 +229,9 @@ def redactor(session: Session, proposal: Proposal) -> Callable[[str], str]:
         r"\b(?:expert|reviewer|member|person|author|id)\s*#?\s*\d+\b|#\d+|(?:专家|评审人)\s*#?\d+",
         re.I,
     )
-    withheld = _("[withheld]")
 
     def clean(text: str) -> str:
+        withheld = _("[withheld]")  # in the language of the letter being written
         for pattern in (names, name_parts, numbered):
             if pattern is not None:
                 text = pattern.sub(withheld, text)
@@ -409,11 +407,16 @@ def _clock(session: Session, call: Call, proposal: Proposal) -> Clock:
     )
 
 
-def compose(session: Session, proposal: Proposal, lang: str) -> Letter:
+def compose(
+    session: Session,
+    proposal: Proposal,
+    lang: str,
+    clean: Callable[[str], str] | None = None,
+) -> Letter:
     """The letter of a decided proposal (no permission check: callers check)."""
     call = proposal.call
+    clean = clean or redactor(session, call.id)
     with in_language(lang):
-        clean = redactor(session, proposal)
         applicant = session.get(Person, proposal.applicant_id)
         org = session.get(Organisation, proposal.organisation_id)
         names = {c.id: (i18n.pick(c.name_zh, c.name_en), c.scale_max) for c in call.criteria}
@@ -510,12 +513,13 @@ def letters_for_call(
     if call.status != CallStatus.decided:
         raise Conflict(f"Letters come after the decisions; the call is {call.status.value}.")
     out = []
+    clean = redactor(session, call.id)
     for p in session.scalars(
         select(Proposal)
         .where(Proposal.call_id == call.id, Proposal.status.in_(LETTER_STATUSES))
         .order_by(Proposal.id)
     ):
-        out.append(compose(session, p, _language(session, p, lang)))
+        out.append(compose(session, p, _language(session, p, lang), clean))
     return out
 
 
