@@ -252,6 +252,11 @@ def test_letter_page_and_api_never_name_a_judge(client, db):
     # The proposal page's decision line no longer names the golden ticket's expert either.
     assert "golden ticket" in w.bold.decision_reason and str(w.expert.id) in w.bold.decision_reason
     assert_anonymous(proposal_page.text.split("<h2")[0], w)
+    auth = bearer(db, w.applicant)
+    for url in (f"/api/v1/review/proposals/{w.bold.id}", "/api/v1/review/proposals/mine"):
+        read = client.get(url, headers=auth)
+        assert read.status_code == 200 and "golden ticket" in read.text
+        assert_anonymous(read.text.replace('"applicant_id"', ""), w)
     letters.issue_letters(db, actor=SYSTEM, call_id=w.call.id)
     db.flush()
     page = client.get(f"/review/proposals/{w.bold.id}")
