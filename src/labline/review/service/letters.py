@@ -13,7 +13,6 @@ applicant reads theirs once an officer has issued the call's letters (audited).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,22 +24,20 @@ from sqlalchemy.orm import Session, selectinload
 
 from labline.core import audit
 from labline.core.access import Actor, require_signed_in
-from labline.core.models import Membership, Organisation, Person
+from labline.core.models import Organisation, Person
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from labline.review.document_models import LetterIssue
 from labline.review.models import (
     Call,
     CallStatus,
     CommitteeNote,
-    ConflictDeclaration,
     GoldenTicket,
-    Panel,
     Proposal,
     ProposalStatus,
     Review,
-    ReviewAssignment,
     Stance,
 )
+from labline.review.service.anonymity import redactor
 from labline.review.service.calls import (
     _date_set,
     decision_due,
@@ -49,6 +46,7 @@ from labline.review.service.calls import (
     require_manager,
     working_days_between,
 )
+from labline.review.service.letter_reasons import reasons_in_language
 from labline.web import i18n
 from labline.web.i18n import gettext as _
 
@@ -174,153 +172,7 @@ def _language(session: Session, proposal: Proposal, lang: str | None) -> str:
     return lang
 
 
-# --- anonymity ----------------------------------------------------------------------------------
-
-
-def _judges(session: Session, call_id: int) -> set[int]:
-    """Everyone who judged or could have judged a proposal of the call: its panel, assigned
-    reviewers, reviewers, experts named in conflicts, committee authors, golden tickets."""
-    in_call = select(Proposal.id).where(Proposal.call_id == call_id)
-    queries = [
-        select(Panel.person_id).where(Panel.call_id == call_id),
-        select(ReviewAssignment.reviewer_id).where(ReviewAssignment.call_id == call_id),
-        select(Review.reviewer_id).where(Review.proposal_id.in_(in_call)),
-        select(ConflictDeclaration.reviewer_id).where(ConflictDeclaration.proposal_id.in_(in_call)),
-        select(CommitteeNote.author_id).where(CommitteeNote.proposal_id.in_(in_call)),
-        select(GoldenTicket.expert_id).where(GoldenTicket.call_id == call_id),
-    ]
-    found: set[int] = set()
-    for q in queries:
-        found |= {int(x) for x in session.scalars(q)}
-    return found
-
-
-def _alternatives(
-    words: set[str], *, flags: int = 0, whole_words: bool = False
-) -> re.Pattern[str] | None:
-    if not words:
-        return None
-    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"\b(?:{body})\b" if whole_words else body, flags)
-
-
-def redactor(session: Session, call_id: int) -> Callable[[str], str]:
-    """A function that removes the names, e-mail addresses, organisations and ids of the
-    call's judges from free text (one per call: letters of a call share it)."""
-    ids = _judges(session, call_id)
-    words: set[str] = set()
-    parts: set[str] = set()  # parts of English names and e-mail local parts, as whole words
-    if ids:
-        for p in session.scalars(select(Person).where(Person.id.in_(ids))):
-            words |= {p.display_name, p.name_en, p.email}
-            parts |= set(re.split(r"[\s.,'-]+", p.name_en or ""))
-            parts.add(p.email.split("@")[0])
-        for o in session.scalars(
-            select(Organisation)
-            .join(Membership, Membership.organisation_id == Organisation.id)
-            .where(Membership.person_id.in_(ids))
-        ):
-            words |= {o.name_zh, o.name_en}
-    words = {w.strip() for w in words if w and len(w.strip()) >= 2}
-    parts = {w for w in parts if len(w) >= 2}
-    names = _alternatives(words, flags=re.I)
-    name_parts = _alternatives(parts, whole_words=True)
-    numbered = re.compile(
-        r"\b(?:expert|reviewer|member|person|author|id)\s*#?\s*\d+\b|#\d+|(?:专家|评审人)\s*#?\d+",
-        re.I,
-    )
-
-    def clean(text: str) -> str:
-        withheld = _("[withheld]")  # in the language of the letter being written
-        for pattern in (names, name_parts, numbered):
-            if pattern is not None:
-                text = pattern.sub(withheld, text)
-        return text
-
-    return clean
-
-
-# --- the reasons, in the letter's language ------------------------------------------------------
-
-
-def _sub_reason(text: str) -> str:
-    m = re.fullmatch(
-        r"split reviews \(scores ([\d.]+)–([\d.]+)\) with an originality score of ([\d.]+)", text
-    )
-    if m:
-        return _(
-            "the reviewers disagreed (scores from %(low)s to %(high)s) and the originality"
-            " score reached %(originality)s",
-            low=m[1],
-            high=m[2],
-            originality=m[3],
-        )
-    m = re.fullmatch(
-        r"rank uncertain: between (\d+) and (\d+), reaching the top (\S+) \(rank (\d+) or better\)",
-        text,
-    )
-    if m:
-        return _(
-            "its rank was uncertain (between %(best)s and %(worst)s) and could reach the top"
-            " %(share)s",
-            best=m[1],
-            worst=m[2],
-            share=m[3],
-        )
-    if re.fullmatch(r"golden ticket from expert \d+", text):
-        return _("a senior expert recommended it with a golden ticket")
-    return text
-
-
-def reasons_in_language(recorded: str, clean: Callable[[str], str]) -> list[str]:
-    """The reason recorded with the decision, as sentences of the letter's language."""
-    text = recorded.strip()
-    patterns: list[tuple[str, Callable[[re.Match[str]], str]]] = [
-        (
-            r"funded: calibrated rank (\d+) within the budget",
-            lambda m: _(
-                "Funded: the proposal's calibrated rank, %(rank)s, lies within the budget.",
-                rank=m[1],
-            ),
-        ),
-        (
-            r"funded by lot among (\d+) tied proposals \(seed (\d+)\)",
-            lambda m: _(
-                "Funded by lot: %(n)s proposals at the funding line could not be told apart,"
-                " and a recorded draw (seed %(seed)s) chose among them.",
-                n=m[1],
-                seed=m[2],
-            ),
-        ),
-        (
-            r"waitlisted: not drawn in the lottery",
-            lambda m: _(
-                "Waitlisted: the proposal was among those tied at the funding line and was not"
-                " drawn in the lottery."
-            ),
-        ),
-        (
-            r"waitlisted: calibrated rank (\d+), below the funding line",
-            lambda m: _("Waitlisted: calibrated rank %(rank)s, below the funding line.", rank=m[1]),
-        ),
-        (
-            r"rejected: calibrated rank (\d+), below the funding line",
-            lambda m: _("Not funded: calibrated rank %(rank)s, below the funding line.", rank=m[1]),
-        ),
-        (r"not reviewed", lambda m: _("Not funded: the proposal received no reviews.")),
-    ]
-    for pattern, say in patterns:
-        m = re.fullmatch(pattern, text)
-        if m:
-            return [say(m)]
-    m = re.fullmatch(r"funded on the non-consensus track: (.*)", text, re.S)
-    if m:
-        parts = [p.strip() for p in re.split(r";|\n", m[1]) if p.strip()]
-        why = "; ".join(clean(_sub_reason(p)) for p in parts)
-        return [_("Funded on the non-consensus track: %(why)s.", why=why)]
-    if not text:
-        return []
-    return [clean(text)]
+# --- the letter's words, in its language ---------------------------------------------------
 
 
 def _headline(status: ProposalStatus) -> str:
