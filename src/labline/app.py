@@ -34,6 +34,8 @@ ROUTERS = [
     "labline.review.pages:router",
     "labline.review.committee_api:router",
     "labline.review.committee_pages:router",
+    "labline.review.documents_api:router",
+    "labline.review.documents_pages:router",
     "labline.market.watches:router",
     "labline.market.api:router",
     "labline.market.pages:router",

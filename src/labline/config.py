@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     sign_in_max_failures: int = Field(default=5, gt=0)
     sign_in_window_s: int = Field(default=15 * 60, gt=0)
     max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    # Proposal documents (review): the largest file accepted, stored under data_dir.
+    document_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     base_url: str = "http://127.0.0.1:8000"
     # Outgoing mail: without smtp_host messages wait in the outbox (nothing is lost).
     smtp_host: str | None = None

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from labline.review.demo_documents import tiny_pdf
 from tests.browser.conftest import Server, shot
 from tests.browser.test_pages import _goto, set_language, sign_in
 
@@ -56,7 +58,8 @@ def test_applicant_sees_anonymous_reviews_then_applies(page: Any, server: Server
     mine = page.locator("main ul li a").first
     with page.expect_navigation():
         mine.click()
-    reviewers = page.locator("main table tbody tr td:first-child").all_inner_texts()
+    reviews = page.locator("main table", has=page.locator("th", has_text="Reviewer"))
+    reviewers = reviews.locator("tbody tr td:first-child").all_inner_texts()
     assert reviewers == ["Reviewer 1", "Reviewer 2", "Reviewer 3"]  # never their names
     assert page.locator("dt", has_text="Decision").is_visible()
     shot(page, "review-applicant-decision-en")
@@ -80,6 +83,64 @@ def test_applicant_sees_anonymous_reviews_then_applies(page: Any, server: Server
     assert "/review/proposals/" in page.url
     assert "submitted" in page.locator("main h1 .badge").inner_text()
     shot(page, "review-applied-en")
+
+
+def test_applicant_reads_the_letter_and_uploads_a_document(
+    page: Any, server: Server, tmp_path: Path
+) -> None:
+    sign_in(page, server.accounts["member"].email)
+    _goto(page, "/review")
+    decided = (
+        page.locator("main ul li", has=page.locator(".badge", has_text="funded"))
+        .or_(page.locator("main ul li", has=page.locator(".badge", has_text="rejected")))
+        .or_(page.locator("main ul li", has=page.locator(".badge", has_text="waitlisted")))
+    )
+    with page.expect_navigation():
+        decided.first.locator("a").click()
+    assert page.get_by_test_id("documents").locator("tbody tr").count() >= 2  # demo files
+    with page.expect_navigation():
+        page.get_by_test_id("letter-link").click()
+    letter = page.get_by_test_id("letter")
+    assert letter.get_attribute("lang") == "en"  # the demo member reads English
+    assert page.get_by_test_id("headline").inner_text().startswith("Your proposal")
+    assert (
+        letter.locator("[data-testid=letter-review] h4").first.inner_text().startswith("Reviewer 1")
+    )
+    text = letter.inner_text()
+    assert "Working-day clock" in text and "working days" in text
+    for name in ("王磊", "Wang Lei", "刘洋", "Liu Yang", "@", "expert "):
+        assert name not in text  # the demo reviewer and committee member are never named
+    assert page.locator("button[data-print]").is_visible()
+    shot(page, "review-letter-en")
+    with page.expect_navigation():
+        page.locator("a[href='?lang=zh']").click()
+    assert page.get_by_test_id("letter").get_attribute("lang") == "zh-CN"
+    assert "评审专家 1" in page.get_by_test_id("letter").inner_text()
+    shot(page, "review-letter-zh")
+    # The proposal just submitted to the open call: a wrong file first, then a real one.
+    _goto(page, "/review")
+    submitted = page.locator("main ul li", has=page.locator(".badge", has_text="submitted"))
+    with page.expect_navigation():
+        submitted.first.locator("a").click()
+    fake = tmp_path / "proposal.pdf"
+    fake.write_text("this is not a PDF", encoding="utf-8")
+    form = page.get_by_test_id("upload")
+    form.locator("#kind").select_option("proposal_text")
+    form.locator("#file").set_input_files(str(fake))
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert page.locator("#file-error", has_text="the name says PDF").is_visible()
+    shot(page, "review-upload-error-en")
+    real = tmp_path / "proposal-text.pdf"
+    real.write_bytes(tiny_pdf(["Hard-carbon anodes", "Aims and methods"]))
+    form = page.get_by_test_id("upload")
+    form.locator("#kind").select_option("proposal_text")
+    form.locator("#file").set_input_files(str(real))
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    row = page.get_by_test_id("documents").locator("tbody tr", has_text="proposal-text.pdf")
+    assert row.is_visible() and "Proposal text" in row.inner_text()
+    shot(page, "review-upload-done-en")
 
 
 def test_manager_closes_the_call_and_is_told_what_is_missing(page: Any, server: Server) -> None:

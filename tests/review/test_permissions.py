@@ -6,6 +6,7 @@ savepoint that is rolled back, so cases that change things do not affect each ot
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -14,16 +15,18 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from labline.app import create_app
 from labline.config import Settings
 from labline.core.access import command_line_actor
 from labline.core.models import Role
-from labline.review.models import CallStatus, ProposalStatus, ReviewAssignment
+from labline.core.service.auth import actor_for
+from labline.review.demo_documents import tiny_pdf
+from labline.review.models import CallStatus, Proposal, ProposalStatus, ReviewAssignment
 from labline.review.schemas import DecideRequest, PanelAdd
-from labline.review.service import calls, committee
+from labline.review.service import calls, committee, documents, letters
 from tests.factories import make_call, make_org, make_person, make_proposal
 from tests.permissions import ACTORS, ALL, Case, fill, only, request_as, signed_in
 from tests.review.committee_matrix import (
@@ -36,6 +39,7 @@ OP = ("platform_operator",)
 COMMITTEE = ("platform_operator", "committee_member")
 SEE_PROPOSAL = ("platform_operator", "member", "reviewer", "committee_member")
 APPLICANT = ("platform_operator", "member")
+DOC_READERS = ("platform_operator", "member", "committee_member")  # no reviewer assigned
 PERIOD = "start=2026-01-01&end=2027-01-01"
 SCORES = {
     "scores": [
@@ -172,6 +176,24 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/review/proposals/{proposal_id}/note"): Case(
         only(303, COMMITTEE), form={"stance": "critic", "text": "too risky"}
     ),
+    # documents and decision letters
+    ("GET", "/api/v1/review/proposals/{proposal_id}/documents"): Case(only(200, SEE_PROPOSAL)),
+    ("POST", "/api/v1/review/proposals/{doc_proposal_id}/documents"): Case(
+        only(201, ("member",)), upload="budget, 100000\n"
+    ),
+    ("GET", "/api/v1/review/proposals/{doc_proposal_id}/documents/{document_id}/file"): Case(
+        only(200, DOC_READERS)
+    ),
+    ("GET", "/api/v1/review/proposals/{decided_proposal_id}/letter"): Case(only(200, APPLICANT)),
+    ("POST", "/api/v1/review/calls/{decided2_id}/letters/issue"): Case(only(201, OP)),
+    ("POST", "/review/proposals/{doc_proposal_id}/documents"): Case(
+        only(303, ("member",)), upload="budget, 100000\n"
+    ),
+    ("GET", "/review/proposals/{doc_proposal_id}/documents/{document_id}"): Case(
+        only(200, DOC_READERS)
+    ),
+    ("GET", "/review/proposals/{decided_proposal_id}/letter"): Case(only(200, APPLICANT)),
+    ("POST", "/review/calls/{decided2_id}/letters"): Case(only(303, OP), form={}),
 }
 
 MATRIX.update(COMMITTEE_MATRIX)
@@ -182,6 +204,9 @@ ALIASES = {
     "{committee_id}": "{call_id}",
     "{decided_id}": "{call_id}",
     **COMMITTEE_ALIASES,
+    "{decided2_id}": "{call_id}",
+    "{doc_proposal_id}": "{proposal_id}",
+    "{decided_proposal_id}": "{proposal_id}",
 }
 
 
@@ -260,20 +285,33 @@ def _build(db: Session) -> dict[str, Any]:
             raw_score=score,
         )
     decided = make_call(db, status="committee", budget="100000")
-    for _ in range(3):
+    for n in range(3):
+        mine = {"applicant": people["member"], "org": org} if n == 0 else {}
         make_proposal(
             db,
             call=decided,
             status=ProposalStatus.under_review,
             calibrated_score=0.5,
             requested_budget=Decimal("100000"),
+            **mine,
         )
     report = committee.decide(
         db, actor=system, call_id=decided.id, data=DecideRequest(seed=11, waitlist=1)
     )
     assert report.lottery is not None and decided.status == CallStatus.decided
+    letters.issue_letters(db, actor=system, call_id=decided.id)
+    decided2 = make_call(db, status="committee")
+    make_proposal(db, call=decided2, status=ProposalStatus.under_review, calibrated_score=0.5)
+    committee.decide(db, actor=system, call_id=decided2.id, data=DecideRequest(seed=1))
+    # A proposal in a second open call, where the applicant adds documents.
+    doc_proposal = make_proposal(db, call=make_call(db), applicant=people["member"], org=org)
     db.flush()
     more = build_committee_world(db, people=people, org=org, proposal=proposal)
+    decided_mine = db.scalar(
+        select(Proposal.id).where(
+            Proposal.call_id == decided.id, Proposal.applicant_id == people["member"].id
+        )
+    )
     return {
         "org": org,
         "people": people,
@@ -285,6 +323,9 @@ def _build(db: Session) -> dict[str, Any]:
             "{open_id}": open_call.id,
             "{committee_id}": in_committee.id,
             "{decided_id}": decided.id,
+            "{decided2_id}": decided2.id,
+            "{doc_proposal_id}": doc_proposal.id,
+            "{decided_proposal_id}": decided_mine,
             "{proposal_id}": proposal.id,
             "{reviewer_id}": people["reviewer"].id,
             "{r2_id}": r2.id,
@@ -297,9 +338,20 @@ def _build(db: Session) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def world(mod_factory: sessionmaker[Session]) -> dict[str, Any]:
+def world(mod_factory: sessionmaker[Session], mod_settings: Settings) -> dict[str, Any]:
     session = mod_factory()
     built = _build(session)
+    doc = documents.upload(
+        session,
+        actor=actor_for(session, built["people"]["member"].id),
+        proposal_id=built["ids"]["{doc_proposal_id}"],
+        kind="proposal_text",
+        name="proposal.pdf",
+        stream=io.BytesIO(tiny_pdf(["Aims"])),
+        data_dir=mod_settings.data_dir,
+        max_bytes=mod_settings.document_max_bytes,
+    )
+    built["ids"]["{document_id}"] = doc.id
     session.commit()
     session.close()
     return built

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from labline.core import database
 from labline.db import make_engine, make_sessionmaker, transaction
 from labline.demo import world
+from labline.review.document_models import LetterIssue
 from labline.review.models import (
     Call,
     CallStatus,
@@ -31,6 +32,8 @@ def test_demo_call_is_believable_and_consistent(db):
     assert db.scalars(select(Call).where(Call.status == CallStatus.open)).one()
     proposals = db.scalars(select(Proposal).where(Proposal.call_id == call.id)).all()
     assert len(proposals) == 60
+    issued = db.scalars(select(LetterIssue).where(LetterIssue.call_id == call.id)).one()
+    assert issued.letters == 60  # the decision letters are issued
     assert all(
         has_chinese(p.title_zh) and p.title_en and not has_chinese(p.title_en) for p in proposals
     )

@@ -8,7 +8,7 @@ import click
 from rich.progress import TaskID
 from sqlalchemy import func, select
 
-from labline.clitools import console, engine_of, progress, unit_of_work
+from labline.clitools import console, engine_of, progress, settings_of, unit_of_work
 from labline.core.models import Organisation
 from labline.demo import world as demo_world
 
@@ -50,7 +50,13 @@ def demo(
                     tasks[step] = bar.add_task(step, total=total)
                 bar.update(tasks[step], completed=done, total=total)
 
-            built = demo_world.build(session, size=size, seed=seed, progress=report)
+            built = demo_world.build(
+                session,
+                size=size,
+                seed=seed,
+                progress=report,
+                data_dir=settings_of(ctx).data_dir,
+            )
             if engine.dialect.name == "postgresql":
                 database.reset_sequences(session.connection())
         counts = ", ".join(f"{n} {t}" for t, n in built.counts.items())

@@ -14,6 +14,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
@@ -64,6 +65,8 @@ class World:
     people: list[int] = field(default_factory=list)
     accounts: list[tuple[str, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # Where steps that make files (review documents) put them; None: no files.
+    data_dir: Path | None = None
 
     def rng(self, step: str) -> random.Random:
         return random.Random(f"{self.seed}:{step}")
@@ -394,10 +397,17 @@ STEPS: list[Callable[[World], None]] = [
 ]
 
 
-def build(session: Session, *, size: str, seed: int, progress: Progress | None = None) -> World:
+def build(
+    session: Session,
+    *,
+    size: str,
+    seed: int,
+    progress: Progress | None = None,
+    data_dir: Path | None = None,
+) -> World:
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}")
-    world = World(seed=seed, size=size, session=session, progress=progress)
+    world = World(seed=seed, size=size, session=session, progress=progress, data_dir=data_dir)
     for step in STEPS:
         step(world)
     return world

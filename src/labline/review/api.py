@@ -39,10 +39,24 @@ from labline.review.schemas import (
     TicketCreate,
     TicketRead,
 )
-from labline.review.service import assign, calls, committee, reviews
+from labline.review.service import assign, calls, committee, letters, reviews
 from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1/review", tags=["review"])
+
+
+def proposals_read(db: Db, actor: CurrentActor, rows: Any) -> list[ProposalRead]:
+    """Proposals as the actor may see them: outside the committee, the decision's recorded
+    reason loses any expert's name or id (a golden ticket names its expert)."""
+    if calls.is_committee(actor):
+        return [ProposalRead.model_validate(p) for p in rows]
+    cleaners: dict[int, Any] = {}
+    out = []
+    for p in rows:
+        clean = cleaners.setdefault(p.call_id, letters.redactor(db, p.call_id))
+        read = ProposalRead.model_validate(p)
+        out.append(read.model_copy(update={"decision_reason": clean(p.decision_reason)}))
+    return out
 
 
 def review_read(review: Any, named: bool) -> ReviewRead:
@@ -94,7 +108,7 @@ def add_panel(db: Db, actor: CurrentActor, call_id: int, data: PanelAdd) -> Any:
 @router.get("/calls/{call_id}/proposals", response_model=list[ProposalRead])
 def list_proposals(db: Db, actor: CurrentActor, call_id: int) -> Any:
     """The committee sees every proposal; others their own and those they review."""
-    return calls.list_proposals(db, actor=actor, call_id=call_id)
+    return proposals_read(db, actor, calls.list_proposals(db, actor=actor, call_id=call_id))
 
 
 @router.post("/calls/{call_id}/conflicts", response_model=list[ConflictRead])
@@ -151,7 +165,7 @@ def submit(db: Db, actor: CurrentActor, data: ProposalCreate) -> Any:
 
 @router.get("/proposals/mine", response_model=list[ProposalRead], summary="My proposals")
 def my_proposals(db: Db, actor: CurrentActor) -> Any:
-    return calls.my_proposals(db, actor=actor)
+    return proposals_read(db, actor, calls.my_proposals(db, actor=actor))
 
 
 @router.get("/assignments/mine", response_model=list[AssignmentRead], summary="What I review")
@@ -161,7 +175,9 @@ def my_assignments(db: Db, actor: CurrentActor) -> Any:
 
 @router.get("/proposals/{proposal_id}", response_model=ProposalRead)
 def get_proposal(db: Db, actor: CurrentActor, proposal_id: int) -> Any:
-    return calls.get_proposal(db, actor=actor, proposal_id=proposal_id)
+    return proposals_read(
+        db, actor, [calls.get_proposal(db, actor=actor, proposal_id=proposal_id)]
+    )[0]
 
 
 @router.post("/proposals/{proposal_id}/withdraw", response_model=ProposalRead)

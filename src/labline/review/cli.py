@@ -320,3 +320,5 @@ from labline.review.committee_cli import discuss, milestones  # noqa: E402
 
 review.add_command(discuss)
 review.add_command(milestones)
+# Documents and decision letters live in their own module; importing it adds its commands.
+from labline.review import documents_cli  # noqa: E402, F401

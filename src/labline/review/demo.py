@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from labline.core.access import command_line_actor
 from labline.core.models import Membership, Organisation, Person
 from labline.review import demo_committee
+from labline.review.demo_documents import step_documents_and_letters
 from labline.review.models import (
     Authorship,
     Call,
@@ -542,6 +543,7 @@ def step_review(world: World) -> None:
         p.decided_at = AT
     session.flush()
     demo_committee.build(world, call_id=call_id, flagged=flagged, decided_on=AT)
+    step_documents_and_letters(world, call_id, world.data_dir)
 
 
 def _comment(rng: random.Random, overall: float) -> str:

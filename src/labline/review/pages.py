@@ -16,6 +16,7 @@ from labline.core.access import require_signed_in
 from labline.core.models import Membership, Organisation, Role
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
 from labline.review.committee_view import dossier_context
+from labline.review.documents_pages import documents_context
 from labline.review.models import VOTES, CallStatus, Stance
 from labline.review.schemas import (
     AssignmentRun,
@@ -25,6 +26,7 @@ from labline.review.schemas import (
     ReviewSubmit,
 )
 from labline.review.service import assign, calls, committee, reminders, reviews
+from labline.review.service.letters import issue_of
 from labline.web import i18n
 from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
@@ -60,6 +62,8 @@ def _call_context(db: Db, actor: Any, call_id: int) -> dict[str, Any]:
     }
     if not actor.is_anonymous:
         ctx["proposals"] = calls.list_proposals(db, actor=actor, call_id=call.id)
+    if ctx["is_manager"]:
+        ctx["letters_issued"] = issue_of(db, call.id)
     if ctx["is_committee"]:
         ctx["ranked"] = committee.ranking(db, actor=actor, call_id=call.id)
         draws = committee.lotteries(db, actor=actor, call_id=call.id)
@@ -197,7 +201,7 @@ def _proposal_context(db: Db, actor: Any, proposal_id: int) -> dict[str, Any]:
     )
     is_committee = calls.is_committee(actor)
     notes = committee.notes(db, actor=actor, proposal_id=proposal.id) if is_committee else []
-    return {
+    return documents_context(db, actor, proposal) | {
         "proposal": proposal,
         "votes": committee.tally(notes),
         "call": call,

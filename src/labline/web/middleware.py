@@ -35,6 +35,24 @@ class _BodyTooLarge(Exception):
     pass
 
 
+# Routes that take file uploads with their own, larger limit (the route checks it again).
+UPLOAD_SUFFIXES = ("/documents",)
+MULTIPART_SLACK = 64 * 1024  # room for the form's other fields and part headers
+
+
+def body_limit(scope: Scope, settings: Settings) -> tuple[int, str]:
+    """The body size limit for this request, and the message that refuses a larger one."""
+    limit = settings.max_body_bytes
+    if scope.get("method") == "POST" and str(scope.get("path", "")).endswith(UPLOAD_SUFFIXES):
+        files = settings.document_max_bytes
+        if files + MULTIPART_SLACK > limit:
+            return files + MULTIPART_SLACK, (
+                f"The file is larger than the limit of {files} bytes"
+                f" ({files / 1024 / 1024:.0f} MB); nothing was stored."
+            )
+    return limit, f"The request body is larger than the limit of {limit} bytes."
+
+
 class RequestContext:
     """Sets the locale and the CSRF token for the request; limits the body size."""
 
@@ -71,10 +89,10 @@ class RequestContext:
             i18n._locale.reset(token)
             return
 
-        limit = self.settings.max_body_bytes
+        limit, too_large = body_limit(scope, self.settings)
         length = _header(scope, b"content-length")
         if length and length.isdigit() and int(length) > limit:
-            await _too_large(scope, send, limit)
+            await _too_large(scope, send, too_large)
             i18n._locale.reset(token)
             return
 
@@ -113,13 +131,12 @@ class RequestContext:
             await self.app(scope, limited_receive, send_with_headers)
         except _BodyTooLarge:
             if not started:
-                await _too_large(scope, send, limit)
+                await _too_large(scope, send, too_large)
         finally:
             i18n._locale.reset(token)
 
 
-async def _too_large(scope: Scope, send: Send, limit: int) -> None:
-    message = f"The request body is larger than the limit of {limit} bytes."
+async def _too_large(scope: Scope, send: Send, message: str) -> None:
     await _refuse(scope, send, 413, "too_large", message)
 
 
