@@ -22,6 +22,7 @@ from labline.market.schemas import (
     MessageCreate,
 )
 from labline.market.service import deals, records
+from labline.market.service.figures import by_region, market_figures
 from tests.factories import bearer, make_achievement, make_need, make_org, make_person
 
 
@@ -419,3 +420,81 @@ def test_a_seller_offers_only_for_a_need(db, parties):
             db, actor=parties.seller, data=DealCreate(achievement_id=parties.achievement.id)
         )
     assert err.value.fields[0].field == "buyer_id"
+
+
+def test_figures_count_contracts_turnover_and_transformation_rate(db, parties):
+    p = parties
+    # Three achievements published in January 2026 in Suzhou (320500), one in Beijing.
+    other = make_achievement(db, org=p.university)
+    make_achievement(db, org=p.university)
+    beijing = make_achievement(db, org=make_org(db, kind="university", region_code="110108"))
+    usd_buyer = make_person(db, org=(foreign := make_org(db, region_code="310115")))
+    signed_days = []
+    for achievement, need, buyer, terms in (
+        (p.achievement, p.need, p.buyer, contract()),
+        (
+            other,
+            None,
+            actor_for(db, usd_buyer.id),
+            contract(
+                kind="development", amount="10000", currency="USD", registration_no="US-2026-1"
+            ),
+        ),
+        (
+            beijing,
+            None,
+            p.buyer,
+            contract(kind="service", amount="50000", registration_no="BJ-2026-1"),
+        ),
+    ):
+        deal = deals.open_deal(
+            db,
+            actor=buyer,
+            data=DealCreate(achievement_id=achievement.id, need_id=need.id if need else None),
+        )
+        seller = actor_for(
+            db, make_person(db, org=db.get(type(p.enterprise), achievement.organisation_id)).id
+        )
+        for actor, action in (
+            (seller, "introduce"),
+            (buyer, "accept_nda"),
+            (seller, "accept_nda"),
+            (buyer, "negotiate"),
+        ):
+            deals.move(db, actor=actor, deal_id=deal.id, data=DealTransition(action=action))
+        deals.sign_contract(db, actor=buyer, deal_id=deal.id, data=terms)
+        signed_days.append((terms.signed_on - achievement.published_at.date()).days)
+    assert foreign.id != p.enterprise.id
+
+    f = market_figures(db, start=date(2026, 1, 1), end=date(2027, 1, 1))
+    assert f["contracts"] == 3
+    assert f["turnover_cny"] == pytest.approx(1_200_000 + 71_000 + 50_000)
+    assert f["by_kind"]["development"] == {"contracts": 1, "turnover_cny": 71000.0}
+    assert f["published_achievements"] == 4
+    assert f["achievements_with_contract"] == 3
+    assert f["transformation_rate"] == 0.75
+    assert f["median_days_to_contract"] == sorted(signed_days)[1]
+    assert [m["month"] for m in f["by_month"]] == ["2026-03"]
+
+    jiangsu = market_figures(db, start=date(2026, 1, 1), end=date(2027, 1, 1), region="320000")
+    assert jiangsu["contracts"] == 2 and jiangsu["published_achievements"] == 3
+    assert jiangsu["transformation_rate"] == pytest.approx(2 / 3, abs=1e-4)
+    pv = market_figures(db, start=date(2026, 1, 1), end=date(2027, 1, 1), industry="38")
+    assert pv["contracts"] == 3  # every achievement here is photovoltaic equipment (3825)
+    assert (
+        market_figures(db, start=date(2026, 1, 1), end=date(2027, 1, 1), industry="27")["contracts"]
+        == 0
+    )
+    before = market_figures(db, start=date(2025, 1, 1), end=date(2026, 1, 1))
+    assert before["contracts"] == 0 and before["transformation_rate"] is None
+    with pytest.raises(InvalidInput):
+        market_figures(db, start=date(2026, 2, 1), end=date(2026, 1, 1))
+
+    # What the indicators module reads, per province.
+    rows = {
+        (r, code): v for r, code, v in by_region(db, start=date(2026, 1, 1), end=date(2027, 1, 1))
+    }
+    assert rows[("320000", "tech_contracts")] == 2
+    assert rows[("320000", "tech_contract_turnover")] == pytest.approx(0.01271)  # 亿元
+    assert rows[("320000", "transformation_rate")] == pytest.approx(66.67)
+    assert rows[("110000", "transformation_rate")] == 100.0
