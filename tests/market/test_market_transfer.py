@@ -150,11 +150,27 @@ def test_web_path_post_a_need_get_suggestions_open_a_deal_sign_and_see_figures(c
     )
     deal_url = r.headers["location"].split("?")[0]
     assert r.status_code == 303 and deal_url.startswith("/market/deals/")
+    r = client.post(
+        deal_url, data={"csrf_token": client.cookies.get("labline_csrf"), "action": "introduce"}
+    )
+    assert r.status_code == 403  # the side that showed interest does not introduce
 
     client.cookies.clear()
     sign_in(client, researcher.email)
     csrf = client.cookies.get("labline_csrf")
-    client.post(deal_url, data={"csrf_token": csrf, "action": "accept"})
+    for action in ("introduce", "accept_nda"):
+        r = client.post(deal_url, data={"csrf_token": csrf, "action": action})
+        assert r.status_code == 200, r.text  # followed to the deal page
+    client.cookies.clear()
+    sign_in(client, owner.email)
+    client.post(
+        deal_url, data={"csrf_token": client.cookies.get("labline_csrf"), "action": "accept_nda"}
+    )
+    client.cookies.clear()
+    sign_in(client, researcher.email)
+    csrf = client.cookies.get("labline_csrf")
+    r = client.post(deal_url, data={"csrf_token": csrf, "action": "negotiate"})
+    assert r.status_code == 200 and 'data-testid="contract-form"' in r.text
     bad = client.post(
         deal_url,
         data={

@@ -31,6 +31,7 @@ OPERATOR = ("platform_operator",)
 ANALYSTS = ("platform_operator", "analyst")
 FUTURE = (date.today() + timedelta(days=60)).isoformat()
 PERIOD = "start=2026-01-01&end=2027-01-01"
+SOON = (date.today() + timedelta(days=30)).isoformat()
 
 
 def outsiders(ok: int, allowed: tuple[str, ...], other: int) -> dict[str, int]:
@@ -108,6 +109,10 @@ MATRIX: dict[tuple[str, str], Case] = {
         body={"achievement_id": "{other_achievement_id}", "need_id": "{need_id}"},
     ),
     ("GET", "/api/v1/market/deals/{deal_id}"): Case(only(200, PARTIES, others=404)),
+    ("GET", "/api/v1/market/deals?overdue=1"): Case(signed_in()),
+    ("PATCH", "/api/v1/market/deals/{deal_id}"): Case(
+        only(200, PARTIES, others=404), body={"due_on": SOON}
+    ),
     ("POST", "/api/v1/market/deals/{deal_id}/transition"): Case(
         only(200, PARTIES, others=404), body={"action": "abandon", "reason": "too slow"}
     ),
@@ -127,6 +132,8 @@ MATRIX: dict[tuple[str, str], Case] = {
         },
     ),
     ("GET", f"/api/v1/market/figures?{PERIOD}"): Case(ALL),
+    ("GET", f"/api/v1/market/figures?{PERIOD}&by=organisation"): Case(ALL),
+    ("GET", f"/api/v1/market/figures?{PERIOD}&by=organisation&format=csv"): Case(ALL),
     ("GET", "/api/v1/market/quality"): Case(only(200, ANALYSTS)),
     ("GET", "/api/v1/market/quality/labelled"): Case(only(200, ANALYSTS)),
     # pages
@@ -151,11 +158,16 @@ MATRIX: dict[tuple[str, str], Case] = {
         outsiders(409, OPERATOR, 303), form={"action": "request-access", "nda_accepted": "on"}
     ),
     ("GET", "/market/deals"): Case(signed_in()),
+    ("GET", "/market/deals?overdue=1"): Case(signed_in()),
     ("GET", "/market/deals/{deal_id}"): Case(only(200, PARTIES, others=404)),
     ("POST", "/market/deals/{deal_id}"): Case(
         only(303, PARTIES, others=404), form={"action": "message", "body": "hello"}
     ),
+    ("POST", "/market/deals/{deal_id}?due"): Case(
+        only(303, PARTIES, others=404), form={"action": "due", "due_on": SOON}
+    ),
     ("GET", "/market/figures"): Case(ALL),
+    ("GET", "/market/figures?year=2026&industry=38"): Case(ALL),
     ("GET", "/market/quality"): Case(only(200, ANALYSTS)),
     # watches and the inbox (the member owns the watch and the item)
     ("GET", "/api/v1/market/watches"): Case(signed_in()),

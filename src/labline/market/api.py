@@ -22,11 +22,13 @@ from labline.market.schemas import (
     ContractCreate,
     ContractRead,
     DealCreate,
+    DealDue,
     DealFull,
     DealRead,
     DealTransition,
     FeedbackCreate,
     FeedbackRead,
+    FiguresBreakdown,
     FiguresRead,
     ImportReport,
     MessageCreate,
@@ -39,11 +41,12 @@ from labline.market.schemas import (
     SuggestionRead,
     Transition,
 )
-from labline.market.service import deals, figures, matching, records, transfer
+from labline.market.service import deadlines, deals, figures, matching, records, transfer
 from labline.market.service.records import RecordKind
 from labline.schemas import Page
 from labline.tabular import write_rows
 from labline.web.deps import CurrentActor, Db, Paging
+from labline.web.download import table_download
 
 router = APIRouter(prefix="/api/v1/market", tags=["market"])
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -253,8 +256,11 @@ def labelled(db: Db, actor: CurrentActor, format: Format = "json") -> Response:
 
 
 @router.get("/deals", response_model=list[DealRead], summary="My organisations' deals")
-def list_deals(db: Db, actor: CurrentActor, state: DealState | None = None) -> Any:
-    return deals.list_deals(db, actor=actor, state=state)
+def list_deals(
+    db: Db, actor: CurrentActor, state: DealState | None = None, overdue: bool = False
+) -> Any:
+    """With `overdue=1`, only the deals whose next step is past its due day."""
+    return deals.list_deals(db, actor=actor, state=state, overdue=overdue)
 
 
 @router.post("/deals", response_model=DealRead, status_code=201, summary="Express interest")
@@ -267,7 +273,16 @@ def get_deal(db: Db, actor: CurrentActor, deal_id: int) -> Any:
     return deals.get_deal(db, actor=actor, deal_id=deal_id)
 
 
-@router.post("/deals/{deal_id}/transition", response_model=DealRead, summary="Accept, abandon...")
+@router.patch("/deals/{deal_id}", response_model=DealRead, summary="Set the next step's due day")
+def set_due(db: Db, actor: CurrentActor, deal_id: int, data: DealDue) -> Any:
+    return deadlines.set_due(db, actor=actor, deal_id=deal_id, data=data)
+
+
+@router.post(
+    "/deals/{deal_id}/transition",
+    response_model=DealRead,
+    summary="Introduce, accept the NDA, negotiate, deliver, abandon",
+)
 def move_deal(db: Db, actor: CurrentActor, deal_id: int, data: DealTransition) -> Any:
     return deals.move(db, actor=actor, deal_id=deal_id, data=data)
 
@@ -289,7 +304,12 @@ def contract(db: Db, actor: CurrentActor, deal_id: int, data: ContractCreate) ->
     return deals.sign_contract(db, actor=actor, deal_id=deal_id, data=data)
 
 
-@router.get("/figures", response_model=FiguresRead, summary="Contracts, turnover, transformation")
+@router.get(
+    "/figures",
+    response_model=FiguresRead | FiguresBreakdown,
+    summary="Contracts, turnover, transformation (in total, or by organisation, region...)",
+    responses={200: {"content": {"text/csv": {}, EXCEL: {}}}},
+)
 def market_figures(
     db: Db,
     actor: CurrentActor,
@@ -297,5 +317,24 @@ def market_figures(
     end: date,
     region: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
     industry: Annotated[str | None, Query(pattern=r"^\d{2,4}$")] = None,
+    by: Annotated[
+        Literal["organisation", "region", "industry"] | None,
+        Query(description="One row per selling organisation, province or industry division"),
+    ] = None,
+    format: Format = "json",
 ) -> Any:
-    return figures.figures(db, actor=actor, start=start, end=end, region=region, industry=industry)
+    """The period's figures; with `by`, one row per organisation (the seller), province or
+    industry division, as JSON or as a CSV or Excel table."""
+    if by is None:
+        if format != "json":
+            raise figures.needs_breakdown()
+        return figures.figures(
+            db, actor=actor, start=start, end=end, region=region, industry=industry
+        )
+    table = figures.breakdown(
+        db, actor=actor, start=start, end=end, by=by, region=region, industry=industry
+    )
+    if format == "json":
+        return table
+    name = f"market-figures-by-{by}-{start.isoformat()}"
+    return table_download(name, figures.BREAKDOWN_COLUMNS, table["rows"], format)

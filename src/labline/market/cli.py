@@ -9,16 +9,18 @@ from pathlib import Path
 import click
 
 from labline.clitools import console, settings_of, unit_of_work
+from labline.market.models import DealState
 from labline.market.schemas import (
     AchievementCreate,
     ContractCreate,
     DealCreate,
+    DealDue,
     DealTransition,
     MessageCreate,
     NeedCreate,
     Transition,
 )
-from labline.market.service import deals, figures, matching, records, transfer
+from labline.market.service import deadlines, deals, figures, matching, records, transfer
 from labline.schemas import PageParams
 from labline.tabular import write_rows
 
@@ -206,12 +208,23 @@ def open_deal(
 
 @market.command("move")
 @click.argument("deal_id", type=int)
-@click.argument("action", type=click.Choice(["accept", "abandon", "deliver", "message"]))
+@click.argument(
+    "action",
+    type=click.Choice(["introduce", "accept_nda", "negotiate", "abandon", "deliver", "message"]),
+)
 @click.option("--as", "as_email", required=True)
 @click.option("--reason", default="", help="Why it is abandoned, or the message text.")
+@click.option(
+    "--side",
+    type=click.Choice(["buyer", "seller"]),
+    default=None,
+    help="accept_nda: the side whose acceptance an operator records.",
+)
 @click.pass_context
-def move(ctx: click.Context, deal_id: int, action: str, as_email: str, reason: str) -> None:
-    """Move a deal on (accept, abandon, deliver) or write a message."""
+def move(
+    ctx: click.Context, deal_id: int, action: str, as_email: str, reason: str, side: str | None
+) -> None:
+    """Move a deal on (introduce, accept_nda, negotiate, abandon, deliver) or write a message."""
     with unit_of_work(ctx, as_email=as_email) as (session, actor):
         if action == "message":
             deals.add_message(
@@ -223,9 +236,61 @@ def move(ctx: click.Context, deal_id: int, action: str, as_email: str, reason: s
             session,
             actor=actor,
             deal_id=deal_id,
-            data=DealTransition(action=action, reason=reason),
+            data=DealTransition.model_validate({"action": action, "reason": reason, "side": side}),
         )
-        console.print(f"deal {deal.id}: {deal.state.value}")
+        console.print(f"deal {deal.id}: {deal.state.value}, next step due {deal.due_on or '—'}")
+
+
+@market.command("deals")
+@click.option("--as", "as_email", default=None, help="Whose deals (default: all, as operator).")
+@click.option("--state", type=click.Choice([s.value for s in DealState]), default=None)
+@click.option("--overdue", is_flag=True, help="Only the deals whose next step is past due.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def list_deals(
+    ctx: click.Context, as_email: str | None, state: str | None, overdue: bool, as_json: bool
+) -> None:
+    """Deals with their stage and the day their next step is due."""
+    with unit_of_work(ctx, as_email=as_email) as (session, actor):
+        rows = [
+            {
+                "id": d.id,
+                "state": d.state.value,
+                "due_on": d.due_on.isoformat() if d.due_on else None,
+                "overdue": d.overdue,
+                "buyer_id": d.buyer_id,
+                "seller_id": d.seller_id,
+                "achievement": d.achievement.title,
+            }
+            for d in deals.list_deals(
+                session,
+                actor=actor,
+                state=DealState(state) if state else None,
+                overdue=overdue,
+            )
+        ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        flag = "OVERDUE" if r["overdue"] else ""
+        click.echo(
+            f"{r['id']:>6}  {r['state']:<12} {r['due_on'] or '—':<10} {flag:<7}  {r['achievement']}"
+        )
+    console.print(f"{len(rows)} deals")
+
+
+@market.command("due")
+@click.argument("deal_id", type=int)
+@click.option("--as", "as_email", required=True)
+@click.option("--on", "due_on", required=True, help="YYYY-MM-DD: when the next step is due")
+@click.pass_context
+def due(ctx: click.Context, deal_id: int, as_email: str, due_on: str) -> None:
+    """Set the day a deal's next step is due (within the stage's limits)."""
+    data = DealDue(due_on=_day(due_on, "--on"))
+    with unit_of_work(ctx, as_email=as_email) as (session, actor):
+        deal = deadlines.set_due(session, actor=actor, deal_id=deal_id, data=data)
+        console.print(f"deal {deal.id}: {deal.state.value}, next step due {deal.due_on}")
 
 
 @market.command("sign")
@@ -271,6 +336,18 @@ def sign(
 @click.option("--end", required=True, help="YYYY-MM-DD, the day after the period")
 @click.option("--region", default=None, help="GB/T 2260 code")
 @click.option("--industry", default=None, help="GB/T 4754 code")
+@click.option(
+    "--by",
+    type=click.Choice(list(figures.BREAKDOWNS)),
+    default=None,
+    help="One row per selling organisation, province or industry division.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --by: write the table (.csv, .xlsx or .json).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def report(
@@ -279,10 +356,28 @@ def report(
     end: str,
     region: str | None,
     industry: str | None,
+    by: str | None,
+    output: Path | None,
     as_json: bool,
 ) -> None:
-    """Contracts, turnover, transformation rate and acceptance rate for a period."""
+    """Contracts, turnover, transformation rate and acceptance rate for a period (in total,
+    or --by organisation, region or industry)."""
     first, last = _day(start, "--start"), _day(end, "--end")
+    if output is not None and by is None:
+        raise click.UsageError("--output writes a breakdown table: give --by too")
+    if by is not None:
+        with unit_of_work(ctx) as (session, actor):
+            table = figures.breakdown(
+                session,
+                actor=actor,
+                start=first,
+                end=last,
+                by=by,
+                region=region,
+                industry=industry,
+            )
+        _report_table(table, output, as_json)
+        return
     with unit_of_work(ctx) as (session, actor):
         f = figures.figures(
             session, actor=actor, start=first, end=last, region=region, industry=industry
@@ -291,7 +386,10 @@ def report(
         click.echo(json.dumps(f, ensure_ascii=False, indent=1))
         return
     rate = f["transformation_rate"]
-    click.echo(f"period                 {f['start']} – {f['end']}  region {region or 'all'}")
+    click.echo(
+        f"period                 {f['start']} – {f['end']}  region {region or 'all'}"
+        f"  industry {industry or 'all'}"
+    )
     click.echo(f"contracts              {f['contracts']}")
     click.echo(f"turnover (yuan)        {f['turnover_cny']:,.2f}")
     click.echo(
@@ -299,8 +397,33 @@ def report(
         f"  ({f['achievements_with_contract']} of {f['published_achievements']} achievements)"
     )
     click.echo(f"median days to contract {f['median_days_to_contract']}")
+    accepted = f["suggestion_acceptance_rate"]
+    click.echo(f"suggestion acceptance  {'—' if accepted is None else f'{accepted:.1%}'}")
     for kind, v in f["by_kind"].items():
         click.echo(f"  {kind:<12} {v['contracts']:>5}  {v['turnover_cny']:>16,.2f}")
+
+
+def _report_table(table: dict[str, object], output: Path | None, as_json: bool) -> None:
+    rows: list[dict[str, object]] = table["rows"]  # type: ignore[assignment]
+    if output is not None:
+        n = write_rows(output, figures.BREAKDOWN_COLUMNS, rows)
+        console.print(f"{n} rows written to {output}")
+        return
+    if as_json:
+        click.echo(json.dumps(table, ensure_ascii=False, indent=1))
+        return
+    click.echo(
+        f"{'by ' + str(table['by']):<34} {'contracts':>9} {'turnover (yuan)':>18}"
+        f" {'transf.':>8} {'median days':>11}"
+    )
+    for r in rows:
+        rate, days = r["transformation_rate"], r["median_days_to_contract"]
+        name = str(r["name_zh"] or r["key"])[:32]
+        click.echo(
+            f"{name:<34} {r['contracts']:>9} {r['turnover_cny']:>18,.2f}"
+            f" {'—' if rate is None else f'{rate:.1%}':>8} {'—' if days is None else days:>11}"
+        )
+    console.print(f"{len(rows)} rows")
 
 
 @market.command("quality")

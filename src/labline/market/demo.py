@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from labline.demo import vocab
 from labline.market.models import (
+    AccessGrant,
     Achievement,
     Contract,
     Deal,
@@ -268,9 +269,11 @@ def step_market(world: World) -> None:
         )
 
     deals, messages, contracts, feedback = _deals(rng, needs, achievements, all_topics)
+    _stages(world.rng("market-deal-stages"), deals, needs, achievements)
     world.bulk("market", TechnologyNeed, needs)
     world.bulk("market", Achievement, achievements)
     world.bulk("market", Deal, deals)
+    world.bulk("market", AccessGrant, _nda_grants(session, deals))
     world.bulk("market", DealMessage, messages)
     world.bulk("market", Contract, contracts)
     world.bulk("market", Feedback, feedback)
@@ -382,6 +385,105 @@ def _deals(
             )
             need["state"], need["close_reason"], need["closed_at"] = "closed", "solved", signed
     return deals, messages, contracts, feedback
+
+
+# stage -> the default days to its next step (as in service/deadlines.py)
+DUE = {"interest": 14, "introduction": 21, "nda": 14, "negotiating": 90, "signed": 180}
+
+
+def _stages(
+    rng: random.Random,
+    deals: list[dict[str, Any]],
+    needs: list[dict[str, Any]],
+    achievements: list[dict[str, Any]],
+) -> None:
+    """Spread the open deals over the pipeline's stages (introduction, nda) and give each
+    stage's dates: who was introduced when, when each side accepted the NDA, and when the
+    next step is due. Due days count from the day the demo is built, so that a few deals are
+    always overdue and the rest due in the coming weeks. A separate random stream, so the
+    rest of the market stays as it was."""
+    today = datetime.now(UTC).date()
+    order = ["interest", "introduction", "nda", "negotiating", "signed", "delivered"]
+    for deal in deals:
+        state = deal["state"]
+        if state == "interest":
+            state = rng.choice(["interest", "introduction", "introduction", "nda"])
+        elif state == "negotiating" and rng.random() < 0.4:
+            state = rng.choice(["introduction", "nda"])
+        deal["state"] = state
+        opened: datetime = deal["created_at"]
+        reached = order.index(state) if state in order else rng.randrange(0, 4)
+        introduced = opened + timedelta(days=rng.randrange(2, 12)) if reached >= 1 else None
+        buyer_nda = seller_nda = None
+        if introduced is not None and reached >= 2:
+            buyer_nda = introduced + timedelta(days=rng.randrange(1, 8))
+            seller_nda = introduced + timedelta(days=rng.randrange(1, 8))
+        elif introduced is not None and rng.random() < 0.5:
+            buyer_nda = introduced + timedelta(days=rng.randrange(1, 8))  # one side so far
+        due = None
+        if state in DUE:
+            late = rng.random() < 0.2
+            due = (
+                today - timedelta(days=rng.randrange(2, 30))
+                if late
+                else today + timedelta(days=rng.randrange(3, DUE[state] + 1))
+            )
+        deal.update(
+            {
+                "introduced_by_id": None,
+                "introduced_at": introduced,
+                "buyer_nda_by_id": None,
+                "buyer_nda_at": buyer_nda,
+                "seller_nda_by_id": None,
+                "seller_nda_at": seller_nda,
+                "due_on": due,
+                "updated_at": max(x for x in (opened, introduced, buyer_nda, seller_nda) if x),
+            }
+        )
+    # Records are negotiating only while one of their deals is (not yet, in introduction/nda).
+    negotiating = [d for d in deals if d["state"] == "negotiating"]
+    needs_on = {d["need_id"] for d in negotiating}
+    achievements_on = {d["achievement_id"] for d in negotiating}
+    for records, on in ((needs, needs_on), (achievements, achievements_on)):
+        for record in records:
+            if record["state"] == "negotiating" and record["id"] not in on:
+                record["state"] = "published"
+
+
+def _nda_grants(session: Session, deals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Under a deal's NDA each side's people read the other side's record details."""
+    from labline.core.models import Membership
+
+    people: dict[int, list[int]] = {}
+    for person_id, org_id in session.execute(
+        select(Membership.person_id, Membership.organisation_id)
+    ):
+        people.setdefault(org_id, []).append(person_id)
+    grants: dict[tuple[str, int, int], dict[str, Any]] = {}
+    for deal in deals:
+        if deal["state"] != "nda":
+            continue
+        at = max(deal["buyer_nda_at"], deal["seller_nda_at"])
+        for org_id, kind, record_id in (
+            (deal["buyer_id"], "achievement", deal["achievement_id"]),
+            (deal["seller_id"], "need", deal["need_id"]),
+        ):
+            for person_id in people.get(org_id, []):
+                grants.setdefault(
+                    (kind, record_id, person_id),
+                    {
+                        "id": len(grants) + 1,
+                        "record_kind": kind,
+                        "record_id": record_id,
+                        "person_id": person_id,
+                        "status": "admitted",
+                        "nda_accepted_at": at,
+                        "decided_by_id": None,
+                        "created_at": at,
+                        "updated_at": at,
+                    },
+                )
+    return list(grants.values())
 
 
 def _feedback(

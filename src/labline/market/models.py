@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from labline.core.models import Organisation, _enum
+from labline.core.models import Organisation, Person, _enum
 from labline.db import Base, Timestamped
 
 
@@ -81,7 +81,11 @@ class FeedbackAction(enum.StrEnum):
 
 
 class DealState(enum.StrEnum):
+    """interest → introduction → nda → negotiating → signed → delivered (or abandoned)."""
+
     interest = "interest"  # one side expressed interest; the other has not answered
+    introduction = "introduction"  # the other side or an operator introduced the two sides
+    nda = "nda"  # both sides accepted the NDA: each reads the other's confidential details
     negotiating = "negotiating"
     signed = "signed"  # a technology contract was signed
     delivered = "delivered"
@@ -245,11 +249,27 @@ class Deal(Timestamped, Base):
     )
     note: Mapped[str] = mapped_column(Text, default="")
     abandon_reason: Mapped[str] = mapped_column(String(500), default="")
+    introduced_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    introduced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Each side's acceptance of the NDA (by one of its people, or recorded by an operator).
+    buyer_nda_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    buyer_nda_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    seller_nda_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    seller_nda_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the next step is due (NULL once the deal is over, and on deals older than deadlines).
+    due_on: Mapped[date | None] = mapped_column(Date)
 
     achievement: Mapped[Achievement] = relationship()
     need: Mapped[TechnologyNeed | None] = relationship()
     buyer: Mapped[Organisation] = relationship(foreign_keys=[buyer_id])
     seller: Mapped[Organisation] = relationship(foreign_keys=[seller_id])
+    introduced_by: Mapped[Person | None] = relationship(foreign_keys=[introduced_by_id])
     messages: Mapped[list[DealMessage]] = relationship(
         back_populates="deal", order_by="DealMessage.id"
     )
@@ -259,7 +279,19 @@ class Deal(Timestamped, Base):
         CheckConstraint("buyer_id <> seller_id", name="two_parties"),
         Index("ix_market_deals_buyer", "buyer_id"),
         Index("ix_market_deals_seller", "seller_id"),
+        Index("ix_market_deals_due", "state", "due_on"),
     )
+
+    @property
+    def overdue(self) -> bool:
+        """The next step is late: a due day before today (UTC) on a deal not yet over."""
+        from datetime import UTC
+
+        return (
+            self.due_on is not None
+            and self.state not in (DealState.delivered, DealState.abandoned)
+            and self.due_on < datetime.now(UTC).date()
+        )
 
 
 class DealMessage(Timestamped, Base):

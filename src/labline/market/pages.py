@@ -4,7 +4,7 @@ matching quality."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -21,13 +21,14 @@ from labline.market.schemas import (
     AchievementCreate,
     ContractCreate,
     DealCreate,
+    DealDue,
     DealTransition,
     FeedbackCreate,
     MessageCreate,
     NeedCreate,
     Transition,
 )
-from labline.market.service import deals, figures, matching, records
+from labline.market.service import deadlines, deals, figures, matching, records
 from labline.market.service.records import RecordKind
 from labline.schemas import Page, PageParams
 from labline.web import i18n
@@ -50,7 +51,16 @@ RECORD_ACTIONS = (
     "feedback",
     "open-deal",
 )
-DEAL_ACTIONS = ("message", "accept", "abandon", "deliver", "contract")
+DEAL_ACTIONS = (
+    "message",
+    "introduce",
+    "accept_nda",
+    "negotiate",
+    "abandon",
+    "deliver",
+    "contract",
+    "due",
+)
 
 
 @router.get("/market", response_class=HTMLResponse)
@@ -80,7 +90,9 @@ def market_page(
         items=list(rows), total=total, page=paging.page, per_page=paging.per_page
     )
     queue: list[Any] = []
+    overdue = 0
     if actor.is_operator:
+        overdue = deadlines.overdue_count(db, actor=actor)
         for k in ("need", "achievement"):
             waiting, _n = records.list_records(
                 db, actor=actor, kind=k, page=PageParams(page=1, per_page=50), state=State.screening
@@ -94,6 +106,7 @@ def market_page(
         "region": region or "",
         "mine": mine,
         "queue": queue,
+        "overdue_deals": overdue,
         "note": note,
     }
     return render(request, "market/index.html", ctx)
@@ -309,17 +322,34 @@ def achievement_action(
 
 @router.get("/market/deals", response_class=HTMLResponse)
 def deals_page(
-    request: Request, db: Db, actor: CurrentActor, state: DealState | None = None
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    state: DealState | None = None,
+    overdue: bool = False,
 ) -> Response:
-    rows = deals.list_deals(db, actor=actor, state=state)
-    return render(request, "market/deals.html", {"deals": rows, "state": state})
+    rows = deals.list_deals(db, actor=actor, state=state, overdue=overdue)
+    ctx = {
+        "deals": rows,
+        "state": state,
+        "states": list(DealState),
+        "overdue": overdue,
+        "overdue_count": deadlines.overdue_count(db, actor=actor),
+    }
+    return render(request, "market/deals.html", ctx)
 
 
 def _deal_context(db: Db, actor: Any, deal_id: int) -> dict[str, Any]:
     deal = deals.get_deal(db, actor=actor, deal_id=deal_id)
+    limits = deadlines.DUE_DAYS.get(deal.state)
+    today = deadlines.today()
     return {
         "deal": deal,
         "sides": deals.sides(actor, deal),
+        "moves": deals.next_moves(db, actor, deal),
+        "stages": [s for s in DealState if s != DealState.abandoned],
+        "due_max": (today + timedelta(days=limits[1])).isoformat() if limits else None,
+        "today": today.isoformat(),
         "values": {"signed_on": date.today().isoformat(), "currency": "CNY"},
         "errors": [],
         "contract_kinds": ["development", "transfer", "licence", "consulting", "service"],
@@ -361,6 +391,10 @@ def deal_action(
                     proposed_terms=form.get("proposed_terms", ""),
                 ),
             )
+        elif action == "due":
+            deadlines.set_due(
+                db, actor=actor, deal_id=deal_id, data=DealDue(due_on=form.get("due_on", ""))
+            )
         elif action == "contract":
             deals.sign_contract(
                 db,
@@ -379,7 +413,11 @@ def deal_action(
                 db,
                 actor=actor,
                 deal_id=deal_id,
-                data=DealTransition(action=action, reason=form.get("reason", "")),
+                data=DealTransition(
+                    action=action,
+                    reason=form.get("reason", ""),
+                    side=form.get("side") or None,
+                ),
             )
     except (ValidationError, LablineError) as exc:
         db.rollback()
@@ -401,18 +439,49 @@ def figures_page(
     db: Db,
     actor: CurrentActor,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    region: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+    region: Annotated[str | None, Query(pattern=r"^(\d{6})?$")] = None,
+    industry: Annotated[str | None, Query(pattern=r"^(\d{2,4})?$")] = None,
 ) -> Response:
     require(actor, Permission.view_directory)
     year = year or date.today().year
+    region, industry = region or None, industry or None
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    total = figures.figures(db, actor=actor, start=start, end=end, region=region)
-    regions = figures.per_province(db, actor=actor, start=start, end=end)
+    total = figures.figures(db, actor=actor, start=start, end=end, region=region, industry=industry)
+    # Every province for comparison (the industry filter applies, the region filter does not).
+    regions = figures.breakdown(
+        db, actor=actor, start=start, end=end, by="region", industry=industry
+    )["rows"]
+    tables = {
+        by: figures.breakdown(
+            db, actor=actor, start=start, end=end, by=by, region=region, industry=industry
+        )["rows"]
+        for by in ("organisation", "industry")
+    }
     chart = bar_chart(
         [(m["month"], m["turnover_cny"] / 10_000) for m in total["by_month"]],
         title=i18n.gettext("Contract turnover per month (10,000 yuan)"),
     )
-    ctx = {"year": year, "region": region or "", "f": total, "regions": regions, "chart": chart}
+    top = [r for r in tables["organisation"] if r["contracts"]][:10]
+    org_chart = bar_chart(
+        [(i18n.pick(r["name_zh"], r["name_en"]), r["turnover_cny"] / 10_000) for r in top],
+        title=i18n.gettext("Contract turnover of the ten leading sellers (10,000 yuan)"),
+    )
+    period = f"start={start.isoformat()}&end={end.isoformat()}"
+    period += f"&industry={industry}" if industry else ""
+    query = period + (f"&region={region}" if region else "")
+    ctx = {
+        "year": year,
+        "region": region or "",
+        "industry": industry or "",
+        "f": total,
+        "regions": regions,
+        "organisations": tables["organisation"],
+        "industries": tables["industry"],
+        "chart": chart,
+        "org_chart": org_chart,
+        "download": f"/api/v1/market/figures?{query}",
+        "download_regions": f"/api/v1/market/figures?{period}",
+    }
     return render(request, "market/figures.html", ctx)
 
 

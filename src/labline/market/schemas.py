@@ -39,7 +39,7 @@ CURRENCIES: dict[str, Decimal] = {
 }
 REGISTRATION = r"^[0-9A-Za-z][0-9A-Za-z-]{5,39}$"
 RECORD_ACTIONS = ("submit", "publish", "return", "negotiate", "reopen", "close")
-DEAL_ACTIONS = ("accept", "abandon", "deliver")
+DEAL_ACTIONS = ("introduce", "accept_nda", "negotiate", "deliver", "abandon")
 
 
 def _industry(value: str) -> str:
@@ -386,14 +386,28 @@ class DealCreate(StrictInput):
 
 
 class DealTransition(StrictInput):
-    action: Literal["accept", "abandon", "deliver"]
+    """introduce (interest → introduction), accept_nda (each side once; both → nda),
+    negotiate (nda → negotiating), deliver (signed → delivered), abandon (with a reason).
+    The contract itself (negotiating → signed) is registered through ContractCreate."""
+
+    action: Literal["introduce", "accept_nda", "negotiate", "deliver", "abandon"]
     reason: str = Field(default="", max_length=500)
+    side: Literal["buyer", "seller"] | None = Field(
+        default=None,
+        description="accept_nda: the side whose acceptance an operator records",
+    )
 
     @model_validator(mode="after")
     def _reason(self) -> DealTransition:
         if self.action == "abandon" and not self.reason:
             raise ValueError("reason: say why the deal is abandoned")
         return self
+
+
+class DealDue(StrictInput):
+    """When the deal's next step is due; the service checks the stage's limits."""
+
+    due_on: date
 
 
 class MessageCreate(StrictInput):
@@ -469,6 +483,12 @@ class DealRead(Output):
     state: DealState
     note: str
     abandon_reason: str
+    introduced_by_id: int | None
+    introduced_at: datetime | None
+    buyer_nda_at: datetime | None
+    seller_nda_at: datetime | None
+    due_on: date | None
+    overdue: bool
     created_at: datetime
     updated_at: datetime
 
@@ -493,6 +513,29 @@ class FiguresRead(Output):
     published_needs: int
     suggestion_acceptance_rate: float | None
     by_month: list[dict[str, object]]
+
+
+class FiguresRow(Output):
+    """One organisation's, province's or industry's figures (see service/figures.py)."""
+
+    key: str
+    name_zh: str
+    name_en: str
+    contracts: int
+    turnover_cny: float
+    published_achievements: int
+    achievements_with_contract: int
+    transformation_rate: float | None
+    median_days_to_contract: float | None
+
+
+class FiguresBreakdown(Output):
+    start: date
+    end: date
+    region: str | None
+    industry: str | None
+    by: str
+    rows: list[FiguresRow]
 
 
 class ImportReport(Output):

@@ -1,9 +1,17 @@
 """Deals between a need's enterprise and an achievement's owner, and technology contracts.
 
-interest → negotiating → signed (a contract is registered) → delivered; interest or
-negotiating → abandoned (with a reason). The side that did not open the deal accepts it;
-either side writes messages, proposes terms, signs, abandons; the buyer confirms delivery.
-Operators may act for either side.
+interest → introduction → nda → negotiating → signed (a contract is registered) →
+delivered; any open stage → abandoned (with a reason). Who moves it:
+
+- introduce (interest → introduction): the side that did not open the deal, or an operator;
+- accept_nda: each side for itself (an operator may record one side's acceptance); when both
+  sides have accepted the deal is in nda and each side's people are admitted to the other
+  side's record details (the achievement's for the buyer, the need's for the seller);
+- negotiate (nda → negotiating) and the contract (negotiating → signed): either side or an
+  operator; deliver (signed → delivered): the buyer or an operator; abandon: either side or
+  an operator. Either side writes messages while the deal is open.
+
+A move out of order is refused naming the current stage and the stages it may go to.
 """
 
 from __future__ import annotations
@@ -14,9 +22,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from labline.core.access import Actor, require_signed_in
-from labline.core.models import Organisation
+from labline.core.models import Membership, Organisation
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from labline.market.models import (
+    AccessGrant,
+    AccessStatus,
     Achievement,
     CloseReason,
     Contract,
@@ -33,6 +43,7 @@ from labline.market.schemas import (
     DealTransition,
     MessageCreate,
 )
+from labline.market.service.deadlines import overdue_clause, restart_clock
 from labline.market.service.records import (
     BUYER_KINDS,
     LIVE_STATES,
@@ -41,7 +52,26 @@ from labline.market.service.records import (
     now,
 )
 
-OPEN = (DealState.interest, DealState.negotiating)
+OPEN = (DealState.interest, DealState.introduction, DealState.nda, DealState.negotiating)
+# stage -> the stages it may go to next (signed: by registering the contract)
+NEXT: dict[DealState, tuple[DealState, ...]] = {
+    DealState.interest: (DealState.introduction, DealState.abandoned),
+    DealState.introduction: (DealState.nda, DealState.abandoned),
+    DealState.nda: (DealState.negotiating, DealState.abandoned),
+    DealState.negotiating: (DealState.signed, DealState.abandoned),
+    DealState.signed: (DealState.delivered,),
+    DealState.delivered: (),
+    DealState.abandoned: (),
+}
+# action -> the stages it starts from
+MOVES: dict[str, tuple[DealState, ...]] = {
+    "introduce": (DealState.interest,),
+    "accept_nda": (DealState.introduction,),
+    "negotiate": (DealState.nda,),
+    "contract": (DealState.negotiating,),
+    "deliver": (DealState.signed,),
+    "abandon": OPEN,
+}
 
 
 def sides(actor: Actor, deal: Deal) -> set[str]:
@@ -129,6 +159,7 @@ def open_deal(session: Session, *, actor: Actor, data: DealCreate) -> Deal:
         state=DealState.interest,
         note=data.note,
     )
+    restart_clock(deal)
     session.add(deal)
     session.flush()
     return deal
@@ -142,7 +173,11 @@ def get_deal(session: Session, *, actor: Actor, deal_id: int) -> Deal:
     return deal
 
 
-def list_deals(session: Session, *, actor: Actor, state: DealState | None = None) -> Sequence[Deal]:
+def list_deals(
+    session: Session, *, actor: Actor, state: DealState | None = None, overdue: bool = False
+) -> Sequence[Deal]:
+    """The actor's organisations' deals (every deal, for an operator), latest first; with
+    `overdue`, only those whose next step is late, the latest due first."""
     require_signed_in(actor)
     stmt = select(Deal).options(
         selectinload(Deal.achievement), selectinload(Deal.buyer), selectinload(Deal.seller)
@@ -152,13 +187,13 @@ def list_deals(session: Session, *, actor: Actor, state: DealState | None = None
         stmt = stmt.where(or_(Deal.buyer_id.in_(orgs), Deal.seller_id.in_(orgs)))
     if state is not None:
         stmt = stmt.where(Deal.state == state)
+    if overdue:
+        stmt = stmt.where(overdue_clause()).order_by(Deal.due_on, Deal.id)
     return session.scalars(stmt.order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(500)).all()
 
 
 def _opened_on_side(session: Session, deal: Deal) -> str:
     """Which side opened the deal: the person's organisation membership at the time."""
-    from labline.core.models import Membership
-
     if deal.opened_by_id is None:
         return "buyer"
     orgs = set(
@@ -169,32 +204,104 @@ def _opened_on_side(session: Session, deal: Deal) -> str:
     return "seller" if deal.seller_id in orgs and deal.buyer_id not in orgs else "buyer"
 
 
-def move(session: Session, *, actor: Actor, deal_id: int, data: DealTransition) -> Deal:
-    deal = get_deal(session, actor=actor, deal_id=deal_id)
+def out_of_order(deal: Deal, action: str) -> Conflict:
+    allowed = [a for a, sources in MOVES.items() if deal.state in sources]
+    nxt = [s.value for s in NEXT[deal.state]]
+    goes = f"it may go to {', '.join(nxt)}" if nxt else "it is over"
+    return Conflict(
+        f"A deal in {deal.state.value} cannot be moved with '{action}'; {goes}.",
+        fields=[FieldError("action", f"not allowed from {deal.state.value}", allowed)],
+        state=deal.state.value,
+        next_states=nxt,
+    )
+
+
+def _nda_sides(actor: Actor, deal: Deal, side: str | None) -> set[str]:
+    """The sides whose NDA acceptance this actor gives (or, an operator, records)."""
     mine = sides(actor, deal)
-    allowed = {
-        "accept": (DealState.interest,),
-        "abandon": OPEN,
-        "deliver": (DealState.signed,),
-    }[data.action]
-    if deal.state not in allowed:
-        raise Conflict(
-            f"A deal in {deal.state.value} cannot be moved with '{data.action}'.",
-            fields=[FieldError("action", f"not allowed from {deal.state.value}")],
-            state=deal.state.value,
-        )
-    if data.action == "accept":
+    if side is not None:
+        if side in mine or actor.is_operator:
+            return {side}
+        raise NotPermitted(f"Only the {side}'s people (or an operator) accept the {side}'s NDA.")
+    if mine:
+        return mine
+    raise InvalidInput(
+        "Say for which side the NDA acceptance is recorded.",
+        fields=[FieldError("side", "required when an operator records it", ["buyer", "seller"])],
+    )
+
+
+def check_move(
+    session: Session, actor: Actor, deal: Deal, action: str, side: str | None = None
+) -> None:
+    """Raise unless this actor may make this move now (order first, then who)."""
+    if deal.state not in MOVES[action]:
+        raise out_of_order(deal, action)
+    mine = sides(actor, deal)
+    if action == "introduce":
         opener = _opened_on_side(session, deal)
         other = "seller" if opener == "buyer" else "buyer"
         if not (actor.is_operator or other in mine):
-            raise NotPermitted(f"The {other} accepts the interest, not the side that showed it.")
+            raise NotPermitted(
+                f"The {other} (or an operator) introduces the sides, not the side that showed"
+                " interest."
+            )
+    elif action == "accept_nda":
+        for one in _nda_sides(actor, deal, side):
+            if getattr(deal, f"{one}_nda_at") is not None:
+                raise Conflict(
+                    f"The {one} has already accepted the NDA.",
+                    fields=[FieldError("side", f"the {one} accepted already")],
+                )
+    elif action == "deliver":
+        if not (actor.is_operator or "buyer" in mine):
+            raise NotPermitted("The buyer (or an operator) confirms delivery.")
+    elif not (actor.is_operator or mine):
+        raise NotPermitted("Only the parties or an operator move a deal.")
+
+
+def next_moves(session: Session, actor: Actor, deal: Deal) -> list[str]:
+    """The moves this actor may make now (what the deal page offers)."""
+    out = []
+    for action, sources in MOVES.items():
+        if deal.state not in sources:
+            continue
+        if action == "contract":
+            if actor.is_operator or sides(actor, deal):
+                out.append(action)
+            continue
+        try:
+            check_move(session, actor, deal, action)
+        except InvalidInput:
+            out.append(action)  # an operator, who must say which side
+        except (Conflict, NotPermitted):
+            continue
+        else:
+            out.append(action)
+    return out
+
+
+def move(session: Session, *, actor: Actor, deal_id: int, data: DealTransition) -> Deal:
+    deal = get_deal(session, actor=actor, deal_id=deal_id)
+    check_move(session, actor, deal, data.action, data.side)
+    before = deal.state
+    if data.action == "introduce":
+        deal.state = DealState.introduction
+        deal.introduced_by_id = actor.person_id
+        deal.introduced_at = now()
+    elif data.action == "accept_nda":
+        for side in _nda_sides(actor, deal, data.side):
+            setattr(deal, f"{side}_nda_at", now())
+            setattr(deal, f"{side}_nda_by_id", actor.person_id)
+        if deal.buyer_nda_at is not None and deal.seller_nda_at is not None:
+            deal.state = DealState.nda
+            _admit_both_sides(session, deal)
+    elif data.action == "negotiate":
         deal.state = DealState.negotiating
         for record in (deal.need, deal.achievement):
             if record is not None and record.state == State.published:
                 record.state = State.negotiating
     elif data.action == "deliver":
-        if not (actor.is_operator or "buyer" in mine):
-            raise NotPermitted("The buyer confirms delivery.")
         deal.state = DealState.delivered
     else:
         deal.state = DealState.abandoned
@@ -206,8 +313,51 @@ def move(session: Session, *, actor: Actor, deal_id: int, data: DealTransition) 
                 and not _other_open(session, record, deal)
             ):
                 record.state = State.published
+    if deal.state != before:
+        restart_clock(deal)
     session.flush()
     return deal
+
+
+def _admit_both_sides(session: Session, deal: Deal) -> None:
+    """Under the NDA, the buyer's people read the achievement's details and the seller's
+    people the need's: an admitted access grant for each member of each side."""
+    pairs: list[tuple[int, str, int, int | None]] = [
+        (deal.buyer_id, "achievement", deal.achievement_id, deal.seller_nda_by_id)
+    ]
+    if deal.need_id is not None:
+        pairs.append((deal.seller_id, "need", deal.need_id, deal.buyer_nda_by_id))
+    accepted = {"achievement": deal.buyer_nda_at, "need": deal.seller_nda_at}
+    for org_id, kind, record_id, decided_by in pairs:
+        people = session.scalars(
+            select(Membership.person_id).where(Membership.organisation_id == org_id)
+        ).all()
+        grants = {
+            g.person_id: g
+            for g in session.scalars(
+                select(AccessGrant).where(
+                    AccessGrant.record_kind == kind,
+                    AccessGrant.record_id == record_id,
+                    AccessGrant.person_id.in_(people or [0]),
+                )
+            )
+        }
+        for person_id in people:
+            grant = grants.get(person_id)
+            if grant is None:
+                session.add(
+                    AccessGrant(
+                        record_kind=kind,
+                        record_id=record_id,
+                        person_id=person_id,
+                        status=AccessStatus.admitted,
+                        nda_accepted_at=accepted[kind] or now(),
+                        decided_by_id=decided_by,
+                    )
+                )
+            elif grant.status != AccessStatus.admitted:
+                grant.status = AccessStatus.admitted
+                grant.decided_by_id = decided_by
 
 
 def _other_open(session: Session, record: TechnologyNeed | Achievement, deal: Deal) -> bool:
@@ -240,11 +390,7 @@ def sign_contract(
     solved; the achievement stays listed (a licence may be granted again)."""
     deal = get_deal(session, actor=actor, deal_id=deal_id)
     if deal.contract is not None or deal.state != DealState.negotiating:
-        raise Conflict(
-            "A contract is signed once, on a deal under negotiation;"
-            f" this deal is {deal.state.value}.",
-            state=deal.state.value,
-        )
+        raise out_of_order(deal, "contract")
     taken = session.scalar(
         select(func.count()).where(Contract.registration_no == data.registration_no)
     )
@@ -268,6 +414,7 @@ def sign_contract(
     )
     session.add(contract)
     deal.state = DealState.signed
+    restart_clock(deal)
     if deal.need is not None and deal.need.state in LIVE_STATES:
         deal.need.state = State.closed
         deal.need.close_reason = CloseReason.solved

@@ -1,0 +1,100 @@
+"""When a deal's next step is due: a default per stage, moved by a party within the stage's
+limits; deals whose due day has passed are overdue (flagged, filtered, shown to operators).
+
+Each stage starts a new due day (today + the stage's default days); delivered and abandoned
+deals have none. Deals opened before deadlines existed have none until they move.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from labline.core.access import Actor, require_signed_in
+from labline.errors import Conflict, FieldError, InvalidInput, NotPermitted
+from labline.market.models import Deal, DealState
+from labline.market.schemas import DealDue
+
+# stage -> (default days to the next step, the farthest a party may move it)
+DUE_DAYS: dict[DealState, tuple[int, int]] = {
+    DealState.interest: (14, 60),  # the other side answers, or an operator introduces
+    DealState.introduction: (21, 90),  # both sides accept the NDA
+    DealState.nda: (14, 60),  # the parties open negotiations
+    DealState.negotiating: (90, 365),  # the contract is signed
+    DealState.signed: (180, 730),  # the buyer confirms delivery
+}
+DUE_STATES = tuple(DUE_DAYS)
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def default_due(state: DealState, on: date | None = None) -> date | None:
+    if state not in DUE_DAYS:
+        return None
+    return (on or today()) + timedelta(days=DUE_DAYS[state][0])
+
+
+def restart_clock(deal: Deal) -> None:
+    """The deal entered a new stage: its next step is due after the stage's default days."""
+    deal.due_on = default_due(deal.state)
+
+
+def overdue_clause(on: date | None = None) -> ColumnElement[bool]:
+    return and_(Deal.state.in_(DUE_STATES), Deal.due_on < (on or today()))
+
+
+def set_due(session: Session, *, actor: Actor, deal_id: int, data: DealDue) -> Deal:
+    """A party (or an operator) moves the next step's due day: not in the past, and no
+    farther than the stage allows."""
+    from labline.market.service.deals import get_deal, sides
+
+    deal = get_deal(session, actor=actor, deal_id=deal_id)
+    if not (actor.is_operator or sides(actor, deal)):
+        raise NotPermitted("Only the parties or an operator set a deal's due day.")
+    if deal.state not in DUE_DAYS:
+        raise Conflict(
+            f"The deal is {deal.state.value}; it has no next step to be due.",
+            fields=[FieldError("due_on", f"not settable on a {deal.state.value} deal")],
+            state=deal.state.value,
+        )
+    first, farthest = today(), today() + timedelta(days=DUE_DAYS[deal.state][1])
+    if data.due_on < first:
+        raise InvalidInput(
+            "The due day is in the past.",
+            fields=[
+                FieldError(
+                    "due_on",
+                    f"{data.due_on.isoformat()} is in the past",
+                    {"min": first.isoformat(), "max": farthest.isoformat()},
+                )
+            ],
+        )
+    if data.due_on > farthest:
+        raise InvalidInput(
+            f"A deal in {deal.state.value} may be given at most"
+            f" {DUE_DAYS[deal.state][1]} days for its next step.",
+            fields=[
+                FieldError(
+                    "due_on",
+                    f"{data.due_on.isoformat()} is after {farthest.isoformat()}",
+                    {"min": first.isoformat(), "max": farthest.isoformat()},
+                )
+            ],
+        )
+    deal.due_on = data.due_on
+    session.flush()
+    return deal
+
+
+def overdue_count(session: Session, *, actor: Actor) -> int:
+    """How many of the actor's deals (all, for an operator) are overdue."""
+    require_signed_in(actor)
+    stmt = select(func.count()).select_from(Deal).where(overdue_clause())
+    if not actor.is_operator:
+        orgs = list(actor.org_roles) or [0]
+        stmt = stmt.where(or_(Deal.buyer_id.in_(orgs), Deal.seller_id.in_(orgs)))
+    return int(session.scalar(stmt) or 0)
