@@ -32,6 +32,7 @@ ROUTERS = [
     "labline.review.api:router",
     "labline.review.pages:router",
     "labline.market.watches:router",
+    "labline.market.profiles:router",
     "labline.market.api:router",
     "labline.market.pages:router",
     "labline.facilities.beamtime_api:router",  # before /api/v1/facilities/{id}
