@@ -171,12 +171,11 @@ def _record_page(
     if owner and record.state in records.LIVE_STATES:
         holder = request.app.state
         if kind == "need":
-            suggestions = matching.suggest_for_need(
-                db, actor=actor, holder=holder, need_id=record.id
-            )
-            team_suggestions = team_matching.suggest_teams_for_need(
-                db, actor=actor, holder=holder, need_id=record.id
-            )
+            pool = matching.suggest_for_need(
+                db, actor=actor, holder=holder, need_id=record.id, k=team_matching.POOL
+            )  # one engine call: the first ten are shown, all are pooled into teams
+            suggestions = pool[:10]
+            team_suggestions = team_matching.teams_from_hits(db, actor=actor, hits=pool)
         else:
             suggestions = matching.suggest_for_achievement(
                 db, actor=actor, holder=holder, achievement_id=record.id

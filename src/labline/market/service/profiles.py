@@ -199,51 +199,72 @@ def _fields(achievements: list[Achievement], limit: int = 6) -> list[tuple[str, 
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
-def _deal_figures(
-    session: Session, achievement_ids: list[int]
-) -> tuple[dict[str, int], int, Decimal]:
-    deals = Counter(
-        str(s.value)
-        for s in session.scalars(
-            select(Deal.state).where(Deal.achievement_id.in_(achievement_ids or [0]))
-        )
-    )
-    count, total = session.execute(
-        select(func.count(Contract.id), func.coalesce(func.sum(Contract.amount_cny), 0))
-        .join(Deal, Deal.id == Contract.deal_id)
-        .where(Deal.achievement_id.in_(achievement_ids or [0]))
-    ).one()
-    return dict(sorted(deals.items())), int(count), Decimal(total)
+@dataclass
+class Facts:
+    """What the views of several teams need from the database, read in a few queries."""
+
+    orgs: dict[int, Organisation]
+    can_read: set[int]
+    people: dict[tuple[int, str], int]  # (organisation, inventor key) -> labline person
+    deals: dict[int, Counter[str]]  # achievement -> deal states
+    contracts: dict[int, tuple[int, Decimal]]  # achievement -> (count, yuan)
 
 
-def _linked_people(session: Session, organisation_id: int, names: list[str]) -> dict[str, int]:
-    """Inventor key -> the id of the organisation's labline person of that name, if one."""
-    if not names:
-        return {}
-    rows = session.execute(
-        select(Person.id, Person.display_name, Person.name_en)
-        .join(Membership, Membership.person_id == Person.id)
-        .where(Membership.organisation_id == organisation_id)
+def facts(session: Session, actor: Actor, teams: list[Team]) -> Facts:
+    rows = [a for t in teams for a in t.achievements]
+    ids = [a.id for a in rows] or [0]
+    org_ids = {t.organisation_id for t in teams} or {0}
+    orgs = {
+        o.id: o for o in session.scalars(select(Organisation).where(Organisation.id.in_(org_ids)))
+    }
+    people: dict[tuple[int, str], int] = {}
+    for org_id, pid, zh, en in session.execute(
+        select(Membership.organisation_id, Person.id, Person.display_name, Person.name_en)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.organisation_id.in_(org_ids))
         .order_by(Person.id)
-    ).all()
-    wanted = {name_key(n) for n in names}
-    out: dict[str, int] = {}
-    for pid, zh, en in rows:
+    ):
         for n in (zh, en):
-            if n and name_key(n) in wanted:
-                out.setdefault(name_key(n), pid)
-    return out
+            if n:
+                people.setdefault((org_id, name_key(n)), pid)
+    deals: dict[int, Counter[str]] = defaultdict(Counter)
+    for aid, state in session.execute(
+        select(Deal.achievement_id, Deal.state).where(Deal.achievement_id.in_(ids))
+    ):
+        deals[aid][str(state.value)] += 1
+    contracts = {
+        aid: (int(n), Decimal(total))
+        for aid, n, total in session.execute(
+            select(Deal.achievement_id, func.count(Contract.id), func.sum(Contract.amount_cny))
+            .join(Deal, Deal.id == Contract.deal_id)
+            .where(Deal.achievement_id.in_(ids))
+            .group_by(Deal.achievement_id)
+        )
+    }
+    return Facts(orgs, readable(session, actor, rows), people, deals, contracts)
 
 
-def view(session: Session, actor: Actor, team: Team) -> TeamView:
-    org = session.get(Organisation, team.organisation_id)
-    assert org is not None
-    can_read = readable(session, actor, team.achievements)
-    disclosed = [k for k, ids in team.inventors.items() if can_read.intersection(ids)]
-    people = _linked_people(session, org.id, [team.spelling[k] for k in disclosed])
+def _deal_figures(f: Facts, achievement_ids: list[int]) -> tuple[dict[str, int], int, Decimal]:
+    deals: Counter[str] = Counter()
+    for aid in achievement_ids:
+        deals.update(f.deals.get(aid, Counter()))
+    signed = [f.contracts[aid] for aid in achievement_ids if aid in f.contracts]
+    total = sum((t for _n, t in signed), Decimal(0))
+    return dict(sorted(deals.items())), sum(n for n, _t in signed), total
+
+
+def view(session: Session, actor: Actor, team: Team, known: Facts | None = None) -> TeamView:
+    f = known or facts(session, actor, [team])
+    org = f.orgs[team.organisation_id]
+    disclosed = [k for k, ids in team.inventors.items() if f.can_read.intersection(ids)]
     members = sorted(
         (
-            Member(member_id(team, k), team.spelling[k], len(team.inventors[k]), people.get(k))
+            Member(
+                member_id(team, k),
+                team.spelling[k],
+                len(team.inventors[k]),
+                f.people.get((org.id, k)),
+            )
             for k in disclosed
         ),
         key=lambda m: (-m.achievements, m.name),
@@ -257,8 +278,7 @@ def view(session: Session, actor: Actor, team: Team) -> TeamView:
     else:
         name_zh = f"{org.name_zh}团队" + (f"（{main}）" if main else "")
         name_en = f"{org.name_en} team" + (f" ({main})" if main else "")
-    ids = [a.id for a in team.achievements]
-    deals, contracts, turnover = _deal_figures(session, ids)
+    deals, contracts, turnover = _deal_figures(f, [a.id for a in team.achievements])
     insider = actor.is_operator or org.id in actor.org_roles
     return TeamView(
         id=team.id,
@@ -303,7 +323,9 @@ def list_teams(
             )
         ]
     teams.sort(key=lambda t: (-len(t.achievements), t.id))
-    return [view(session, actor, t) for t in teams[offset : offset + limit]], len(teams)
+    shown = teams[offset : offset + limit]
+    known = facts(session, actor, shown)
+    return [view(session, actor, t, known) for t in shown], len(teams)
 
 
 def find_team(session: Session, achievement_id: int) -> Team | None:
@@ -373,16 +395,16 @@ def get_expert(session: Session, *, actor: Actor, expert_id: str) -> ExpertView:
     if not mine:
         raise missing
     canonical = member_id(team, key)
-    tv = view(session, actor, team)
+    known = facts(session, actor, [team])
+    tv = view(session, actor, team, known)
     co_keys = {name_key(n) for x in mine for n in inventor_names(x.inventors)} - {key}
     co = [mb for mb in tv.members if name_key(mb.name) in co_keys]
-    deals, contracts, _t = _deal_figures(session, [x.id for x in mine])
-    people = _linked_people(session, team.organisation_id, [team.spelling[key]])
+    deals, contracts, _t = _deal_figures(known, [x.id for x in mine])
     return ExpertView(
         id=canonical,
         name=team.spelling[key],
         organisation=tv.organisation,
-        person_id=people.get(key),
+        person_id=known.people.get((team.organisation_id, key)),
         team_id=team.id,
         team_name_zh=tv.name_zh,
         team_name_en=tv.name_en,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from labline.core.access import Actor
 from labline.market.service.matching import suggest_for_need
-from labline.market.service.profiles import teams_of, view
+from labline.market.service.profiles import facts, teams_of, view
 from labline.web.i18n import gettext
 
 DAMPING = 0.5  # each further matching achievement counts half as much as the one before
@@ -74,6 +74,13 @@ def suggest_teams_for_need(
     """Ranked teams for a need, from the engine's ranked achievements (same filters and the
     same permission: the need's organisation and operators)."""
     hits = suggest_for_need(session, actor=actor, holder=holder, need_id=need_id, k=POOL, **filters)
+    return teams_from_hits(session, actor=actor, hits=hits, k=k)
+
+
+def teams_from_hits(
+    session: Session, *, actor: Actor, hits: list[Any], k: int = 10
+) -> list[TeamSuggestion]:
+    """Pool ranked achievement suggestions (from `suggest_for_need`) into ranked teams."""
     teams = teams_of(session, {h.organisation_id for h in hits})
     team_of = {a.id: t for t in teams for a in t.achievements}
     grouped: dict[int, list[Any]] = defaultdict(list)
@@ -85,9 +92,10 @@ def suggest_teams_for_need(
     ranked = sorted(grouped.items(), key=lambda kv: (-team_score([s.score for s in kv[1]]), kv[0]))[
         :k
     ]
+    known = facts(session, actor, [by_id[team_id] for team_id, _f in ranked])
     out: list[TeamSuggestion] = []
     for team_id, found in ranked:
-        tv = view(session, actor, by_id[team_id])
+        tv = view(session, actor, by_id[team_id], known)
         terms = Counter(t for s in found for t in s.matched_terms)
         top = [t for t, _n in sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
         out.append(
