@@ -141,6 +141,7 @@ def test_a_researcher_saves_a_search_and_reads_the_inbox(page: Any, server: Serv
 def test_an_enterprise_finds_a_research_team_for_its_need(page: Any, server: Server) -> None:
     """Need -> ranked teams with the reasons -> the team's profile (names hidden: the
     enterprise has not been admitted to the team's achievements' details)."""
+    page.set_default_timeout(60_000)  # the first need page builds the market's search index
     _switch(page, server.accounts["org_admin"].email, "en")
     _goto(page, "/market?kind=needs&mine=true")
     links = page.locator("main table a[href^='/market/needs/']")
