@@ -175,6 +175,11 @@ def test_admission_to_one_achievement_discloses_only_its_inventors(db, world):
     team = profiles.get_team(db, actor=stranger, team_id=world["secret"].id)
     assert [m.name for m in team.members] == ["Open Co"] and team.hidden_members == 1
     assert team.name_en.startswith("Open Co team")
+    # Open Co is named second on the secret achievement (the older one) too; the id the
+    # stranger is given points into the achievement they may read, and the other is refused.
+    assert team.members[0].expert_id == f"{world['sibling'].id}-1"
+    with pytest.raises(NotFound):
+        profiles.get_expert(db, actor=stranger, expert_id=f"{world['secret'].id}-2")
     expert = profiles.get_expert(db, actor=stranger, expert_id=team.members[0].expert_id)
     # Only the achievement the stranger was admitted to: not the secret one.
     assert [a.id for a in expert.achievements] == [world["sibling"].id]

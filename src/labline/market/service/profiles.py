@@ -186,9 +186,11 @@ class TeamView:
     deals: dict[str, int]
 
 
-def member_id(team: Team, key: str) -> str:
-    """The expert id of a team's inventor: their first achievement and their place on it."""
-    first = team.inventors[key][0]
+def member_id(team: Team, key: str, can_read: set[int]) -> str:
+    """The expert id of a team's inventor for a viewer: the first achievement naming them that
+    the viewer may read, and their place on it (an id never points into a record whose
+    inventors the viewer may not read)."""
+    first = next(i for i in team.inventors[key] if i in can_read)
     a = next(a for a in team.achievements if a.id == first)
     keys = [name_key(n) for n in inventor_names(a.inventors)]
     return f"{first}-{keys.index(key) + 1}"
@@ -260,7 +262,7 @@ def view(session: Session, actor: Actor, team: Team, known: Facts | None = None)
     members = sorted(
         (
             Member(
-                member_id(team, k),
+                member_id(team, k, f.can_read),
                 team.spelling[k],
                 len(team.inventors[k]),
                 f.people.get((org.id, k)),
@@ -391,10 +393,10 @@ def get_expert(session: Session, *, actor: Actor, expert_id: str) -> ExpertView:
         raise missing
     key = name_key(names[pos - 1])
     can_read = readable(session, actor, team.achievements)
-    mine = [x for x in team.achievements if x.id in team.inventors[key] and x.id in can_read]
-    if not mine:
+    if a.id not in can_read:  # the id itself would tell who invented that achievement
         raise missing
-    canonical = member_id(team, key)
+    mine = [x for x in team.achievements if x.id in team.inventors[key] and x.id in can_read]
+    canonical = member_id(team, key, can_read)
     known = facts(session, actor, [team])
     tv = view(session, actor, team, known)
     co_keys = {name_key(n) for x in mine for n in inventor_names(x.inventors)} - {key}
