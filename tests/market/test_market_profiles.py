@@ -14,7 +14,7 @@ from labline.cli import cli
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
 from labline.errors import InvalidInput, NotFound
-from labline.market.models import Achievement
+from labline.market.models import Achievement, Deal, DealState
 from labline.market.schemas import AccessDecision, AccessRequest
 from labline.market.service import profiles, records
 from labline.market.service.team_matching import team_score
@@ -104,6 +104,16 @@ def world(db):
     )
     draft = make_achievement(db, org=institute, state="draft", inventors="Solo Inventor, Draft X")
     need = make_need(db, org=enterprise)
+    db.add(
+        Deal(
+            need_id=need.id,
+            achievement_id=secret.id,
+            buyer_id=enterprise.id,
+            seller_id=university.id,
+            state=DealState.interest,
+        )
+    )
+    db.flush()
     return {
         **people,
         "university": university,
@@ -139,6 +149,7 @@ def test_a_team_page_hides_inventors_from_those_not_admitted(client, db, world):
         api_team = client.get(f"/api/v1/market/teams/{secret.id}", headers=headers).json()
         assert api_team["id"] == secret.id and api_team["hidden_members"] == 2
         assert api_team["members"] == [] and api_team["turnover_cny"] is None
+        assert api_team["deals"] == {}  # who negotiates with the team is the parties' business
         assert "team" in api_team["name_en"] and "Open Co" not in api_team["name_en"]
         for url in (f"/api/v1/market/experts/{expert}", f"/market/experts/{expert}"):
             r = client.get(url, headers=headers if url.startswith("/api") else {})
@@ -151,6 +162,9 @@ def test_a_team_page_hides_inventors_from_those_not_admitted(client, db, world):
     ex = client.get(f"/api/v1/market/experts/{expert}", headers=bearer(db, world["researcher"]))
     assert ex.status_code == 200 and ex.json()["name"] == "HIDDEN-INVENTOR"
     assert [m["name"] for m in ex.json()["co_inventors"]] == ["Open Co"]
+    insider = bearer(db, world["researcher"])
+    inside = client.get(f"/api/v1/market/teams/{secret.id}", headers=insider)
+    assert inside.json()["deals"] == {"interest": 1} and inside.json()["turnover_cny"] == "0"
 
 
 def test_admission_to_one_achievement_discloses_only_its_inventors(db, world):

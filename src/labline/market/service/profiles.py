@@ -183,7 +183,7 @@ class TeamView:
     languages: list[str]
     contracts: int
     turnover_cny: Decimal | None  # to the organisation and operators only
-    deals: dict[str, int]
+    deals: dict[str, int]  # deal states: to the organisation and operators only (else empty)
 
 
 def member_id(team: Team, key: str, can_read: set[int]) -> str:
@@ -296,7 +296,7 @@ def view(session: Session, actor: Actor, team: Team, known: Facts | None = None)
         languages=sorted({a.language for a in team.achievements}),
         contracts=contracts,
         turnover_cny=turnover if insider else None,
-        deals=deals,
+        deals=deals if insider else {},
     )
 
 
@@ -416,5 +416,5 @@ def get_expert(session: Session, *, actor: Actor, expert_id: str) -> ExpertView:
         readiness=dict(sorted(Counter(x.readiness for x in mine).items())),
         languages=sorted({x.language for x in mine}),
         contracts=contracts,
-        deals=deals,
+        deals=deals if actor.is_operator or team.organisation_id in actor.org_roles else {},
     )
