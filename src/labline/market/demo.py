@@ -279,8 +279,9 @@ def step_market(world: World) -> None:
 
 def _inventors(world: World, achievements: list[dict[str, Any]]) -> None:
     """Each seller organisation has one to three research groups of two to six researchers,
-    led by its own staff where it has them; an achievement names its group's leader and up
-    to two members. A random stream of its own keeps the rest of the world unchanged."""
+    led by its own staff where it has them; an achievement names the leader of the group
+    that works on its field and up to two members. A random stream of its own keeps the
+    rest of the world unchanged."""
     from labline.core.models import Membership, Person
     from labline.demo.world import _person_name
 
@@ -302,7 +303,8 @@ def _inventors(world: World, achievements: list[dict[str, Any]]) -> None:
                 + [_person_name(rng)[0] for _ in range(rng.randint(1, 5))]
                 for g in range(rng.randint(1, 3))
             ]
-        group = rng.choice(groups[org])
+        # A group works on a few fields: the same field goes to the same group.
+        group = groups[org][sum(map(ord, a.get("field", ""))) % len(groups[org])]
         others = rng.sample(group[1:], rng.randint(0, min(2, len(group) - 1)))
         a["inventors"] = "、".join([group[0], *others])
 
