@@ -37,6 +37,7 @@ ROUTERS = [
     "labline.review.documents_api:router",
     "labline.review.documents_pages:router",
     "labline.market.watches:router",
+    "labline.market.profiles:router",
     "labline.market.api:router",
     "labline.market.pages:router",
     "labline.facilities.beamtime_api:router",  # before /api/v1/facilities/{id}

@@ -190,3 +190,34 @@ def test_a_researcher_saves_a_search_and_reads_the_inbox(page: Any, server: Serv
     assert "query" in page.locator("main").inner_text()
     _goto(page, "/market/watches")
     shot(page, "member-zh-market-watches")
+
+
+def test_an_enterprise_finds_a_research_team_for_its_need(page: Any, server: Server) -> None:
+    """Need -> ranked teams with the reasons -> the team's profile (names hidden: the
+    enterprise has not been admitted to the team's achievements' details)."""
+    page.set_default_timeout(60_000)  # the first need page builds the market's search index
+    _switch(page, server.accounts["org_admin"].email, "en")
+    _goto(page, "/market?kind=needs&mine=true")
+    links = page.locator("main table a[href^='/market/needs/']")
+    urls = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    teams = None
+    for url in urls:
+        _goto(page, str(url))
+        teams = page.locator("[data-testid=team-suggestions] tbody tr a[href^='/market/teams/']")
+        if teams.count():
+            break
+    assert teams is not None and teams.count() >= 2, urls
+    first = page.locator("[data-testid=team-suggestions] tbody tr").first.inner_text()
+    assert "best match #" in first
+    shot(page, "market-en-need-team-suggestions")
+    with page.expect_navigation():
+        teams.first.click()
+    assert re.search(r"/market/teams/\d+$", page.url)
+    assert page.get_by_test_id("team-name").inner_text().strip()
+    assert page.get_by_test_id("profile-achievements").locator("tbody tr").count() >= 1
+    assert "not shown" in page.get_by_test_id("members").inner_text()
+    shot(page, "market-en-team")
+    set_language(page, "zh")
+    page.reload()
+    assert "成员" in page.locator("main").inner_text()
+    shot(page, "market-zh-team")

@@ -189,6 +189,21 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
 }
 
+# Team and expert profiles: teams are public faces; an expert (an inventor's name) exists only
+# for those who may read the achievement's details (here the operator: the university's).
+NOT_ADMITTED = only(200, OPERATOR, anon=404, others=404)
+MATRIX.update(
+    {
+        ("GET", "/api/v1/market/teams"): Case(ALL),
+        ("GET", "/api/v1/market/teams/{team_id}"): Case(ALL),
+        ("GET", "/api/v1/market/experts/{expert_id}"): Case(NOT_ADMITTED),
+        ("GET", "/api/v1/market/needs/{need_id}/teams"): Case(only(200, PARTIES)),
+        ("GET", "/market/teams"): Case(ALL),
+        ("GET", "/market/teams/{team_id}"): Case(ALL),
+        ("GET", "/market/experts/{expert_id}"): Case(NOT_ADMITTED),
+    }
+)
+
 # Route templates as the app declares them (the matrix names specific records).
 ALIASES = {
     "{need_id}": "{record_id}",
@@ -269,6 +284,8 @@ def shared(engine, tmp_path_factory) -> Iterator[SimpleNamespace]:
         "{other_achievement_id}": other.id,
         "{requester_id}": requester.id,
         "{deal_id}": deal.id,
+        "{team_id}": achievement.id,  # the factory names Zhang San on both: one team
+        "{expert_id}": f"{achievement.id}-1",
     }
     data_dir: Path = tmp_path_factory.mktemp("market-perm")
     settings = Settings(env="test", data_dir=data_dir, database_url=str(engine.url))

@@ -100,6 +100,7 @@ def test_api_conforms_to_its_openapi_document(case: Any, fuzz_world: dict[str, A
     case.call_and_validate(
         headers=fuzz_world["headers"],
         checks=[not_a_server_error, response_schema_conformance, status_code_conformance],
+        timeout=120,  # a busy CI machine; schemathesis' default is 10 s
     )
 
 

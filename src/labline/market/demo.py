@@ -268,6 +268,7 @@ def step_market(world: World) -> None:
             }
         )
 
+    _inventors(world, achievements)
     deals, messages, contracts, feedback = _deals(rng, needs, achievements, all_topics)
     _stages(world.rng("market-deal-stages"), deals, needs, achievements)
     world.bulk("market", TechnologyNeed, needs)
@@ -277,6 +278,38 @@ def step_market(world: World) -> None:
     world.bulk("market", DealMessage, messages)
     world.bulk("market", Contract, contracts)
     world.bulk("market", Feedback, feedback)
+
+
+def _inventors(world: World, achievements: list[dict[str, Any]]) -> None:
+    """Each seller organisation has one to three research groups of two to six researchers,
+    led by its own staff where it has them; an achievement names the leader of the group
+    that works on its field and up to two members. A random stream of its own keeps the
+    rest of the world unchanged."""
+    from labline.core.models import Membership, Person
+    from labline.demo.world import _person_name
+
+    rng = world.rng("market-inventors")
+    staff: dict[int, list[str]] = {}
+    for org_id, name in world.session.execute(
+        select(Membership.organisation_id, Person.display_name)
+        .join(Person, Person.id == Membership.person_id)
+        .order_by(Person.id)
+    ):
+        staff.setdefault(org_id, []).append(name)
+    groups: dict[int, list[list[str]]] = {}
+    for a in achievements:
+        org = a["organisation_id"]
+        if org not in groups:
+            own = staff.get(org, [])
+            groups[org] = [
+                [own[g] if g < len(own) else _person_name(rng)[0]]
+                + [_person_name(rng)[0] for _ in range(rng.randint(1, 5))]
+                for g in range(rng.randint(1, 3))
+            ]
+        # A group works on a few fields: the same field goes to the same group.
+        group = groups[org][sum(map(ord, a.get("field", ""))) % len(groups[org])]
+        others = rng.sample(group[1:], rng.randint(0, min(2, len(group) - 1)))
+        a["inventors"] = "、".join([group[0], *others])
 
 
 def _deals(

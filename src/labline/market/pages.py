@@ -28,7 +28,15 @@ from labline.market.schemas import (
     NeedCreate,
     Transition,
 )
-from labline.market.service import deadlines, deals, figures, matching, records
+from labline.market.service import (
+    deadlines,
+    deals,
+    figures,
+    matching,
+    profiles,
+    records,
+    team_matching,
+)
 from labline.market.service.records import RecordKind
 from labline.schemas import Page, PageParams
 from labline.web import i18n
@@ -180,12 +188,15 @@ def _record_page(
     record = records.get_record(db, actor=actor, kind=kind, record_id=record_id)
     owner = records.is_owner(actor, record)
     suggestions: list[Any] = []
+    team_suggestions: list[Any] = []
     if owner and record.state in records.LIVE_STATES:
         holder = request.app.state
         if kind == "need":
-            suggestions = matching.suggest_for_need(
-                db, actor=actor, holder=holder, need_id=record.id
-            )
+            pool = matching.suggest_for_need(
+                db, actor=actor, holder=holder, need_id=record.id, k=team_matching.POOL
+            )  # one engine call: the first ten are shown, all are pooled into teams
+            suggestions = pool[:10]
+            team_suggestions = team_matching.teams_from_hits(db, actor=actor, hits=pool)
         else:
             suggestions = matching.suggest_for_achievement(
                 db, actor=actor, holder=holder, achievement_id=record.id
@@ -199,6 +210,8 @@ def _record_page(
         "my_access": records.my_access(db, actor=actor, record=record),
         "requests": records.access_requests(db, actor=actor, record=record),
         "suggestions": suggestions,
+        "team_suggestions": team_suggestions,
+        "team": profiles.find_team(db, record.id) if kind == "achievement" else None,
         "actions": [
             a
             for a, (sources, _t, who) in records.TRANSITIONS.items()
