@@ -16,6 +16,8 @@ from numpy.typing import NDArray
 
 Vectors = NDArray[np.float32]
 EXACT_LIMIT = 200_000  # above this many vectors, an approximate (HNSW) index answers
+EXACT_FILTERED = 30_000  # ...unless a filter leaves no more rows than this: those are scanned
+MAX_FETCH = 10_000  # most candidates asked of the HNSW graph for one filtered query
 
 
 @runtime_checkable
@@ -61,7 +63,7 @@ def _use_model(threads: int) -> Any:
 def normalise(v: Vectors) -> Vectors:
     norms = np.linalg.norm(v, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (v / norms).astype(np.float32)
+    return (v / norms).astype(np.float32, copy=False)
 
 
 class VectorIndex:
@@ -69,21 +71,40 @@ class VectorIndex:
 
     def __init__(self, dim: int) -> None:
         self.dim = dim
-        self.vectors: Vectors = np.zeros((0, dim), dtype=np.float32)
+        # Rows live in a buffer that grows by doubling, so adding a batch copies only the
+        # batch (stacking onto the whole matrix each time made a build quadratic);
+        # capacity never written to is not resident memory.
+        self._buf: Vectors = np.zeros((0, dim), dtype=np.float32)
+        self._n = 0
         self._ann: Any = None
         self._ann_rows = 0
+
+    @property
+    def vectors(self) -> Vectors:
+        return self._buf[: self._n]
+
+    @vectors.setter
+    def vectors(self, value: Vectors) -> None:  # e.g. a memory-mapped saved matrix
+        self._buf, self._n = value, int(value.shape[0])
+        self._ann = None
 
     def add(self, vectors: Vectors) -> None:
         if vectors.ndim != 2 or vectors.shape[1] != self.dim:
             raise ValueError(f"vectors must be (n, {self.dim}); got {vectors.shape}")
-        self.vectors = np.vstack([np.asarray(self.vectors), normalise(vectors)])
+        need = self._n + vectors.shape[0]
+        if need > self._buf.shape[0] or not self._buf.flags.writeable:
+            grown = np.empty((max(need, 2 * self._buf.shape[0], 1024), self.dim), np.float32)
+            grown[: self._n] = self._buf[: self._n]
+            self._buf = grown
+        self._buf[self._n : need] = normalise(vectors)
+        self._n = need
 
     def replace(self, row: int, vector: Vectors) -> None:
         self.vectors[row] = normalise(vector.reshape(1, -1))[0]
         self._ann = None
 
     def __len__(self) -> int:
-        return int(self.vectors.shape[0])
+        return self._n
 
     def scores(self, query: Vectors, rows: NDArray[np.int64] | None = None) -> NDArray[np.float32]:
         """Cosine similarity to every row (or to the given rows)."""
@@ -98,8 +119,12 @@ class VectorIndex:
         n = len(self)
         if n == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        if n > EXACT_LIMIT and (allowed is None or allowed.mean() > 0.2):
-            rows, sims = self._ann_top(query, k * 4 if allowed is not None else k)
+        n_allowed = n if allowed is None else int(np.count_nonzero(allowed))
+        if n > EXACT_LIMIT and (allowed is None or n_allowed > EXACT_FILTERED):
+            # Fetch in proportion to what the filter leaves, so about k allowed rows remain;
+            # a scan of the allowed rows' vectors would read hundreds of MB per query.
+            fetch = k if allowed is None else min(n, MAX_FETCH, 2 * k * n // n_allowed)
+            rows, sims = self._ann_top(query, max(fetch, k))
             if allowed is not None:
                 keep = allowed[rows]
                 rows, sims = rows[keep], sims[keep]

@@ -79,21 +79,23 @@ class SearchIndex:
     def add(self, records: Iterable[Record], *, vectors: NDArray[np.float32] | None = None) -> int:
         """Add or replace records (by id); searchable as soon as this returns."""
         batch = list(records)
-        self.delete(r.id for r in batch if r.id in self.row_of)
+        known = self.field_weights.keys()
         for r in batch:
-            unknown = set(r.fields) - set(self.field_weights)
-            if unknown:
+            if not r.fields.keys() <= known:
+                unknown = set(r.fields) - set(known)
                 raise ValueError(
                     f"record {r.id}: unknown fields {sorted(unknown)};"
                     f" known: {sorted(self.field_weights)}"
                 )
-        rows = self.lexical.add(analyze_many([dict(r.fields) for r in batch]), self.field_weights)
-        for row, r in zip(rows, batch, strict=True):
-            self.ids.append(r.id)
-            self.texts.append({k: v or "" for k, v in r.fields.items()})
-            self.row_of[r.id] = row
-            self.facets.append(r.facets)
-            self.chinese_rows += chinese_share(" ".join(r.fields.values())) > 0.3
+        facet_rows = self.facets.encode_many([r.facets for r in batch])  # may refuse: first
+        self.delete(r.id for r in batch if r.id in self.row_of)
+        texts = [{k: v or "" for k, v in r.fields.items()} for r in batch]
+        rows = self.lexical.add(analyze_many(texts), self.field_weights)
+        self.ids.extend(r.id for r in batch)
+        self.texts.extend(texts)
+        self.row_of.update(zip((r.id for r in batch), rows, strict=True))
+        self.facets.extend(facet_rows)
+        self.chinese_rows += sum(chinese_share(" ".join(t.values())) > 0.3 for t in texts)
         if self.encoder is not None:
             if vectors is None:
                 vectors = self.encoder.encode([self.document_text(r.fields) for r in batch])
