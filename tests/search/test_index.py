@@ -170,7 +170,7 @@ def test_near_duplicates(index):
 def test_approximate_index_takes_new_rows_incrementally(monkeypatch):
     from labline.search import dense
 
-    monkeypatch.setattr(dense, "EXACT_LIMIT", 10)  # force the HNSW path on a small index
+    monkeypatch.setattr(dense, "EXACT_LIMIT", 10)  # force the approximate path on a small index
     rng = np.random.default_rng(0)
     vi = dense.VectorIndex(8)
     vi.add(rng.standard_normal((50, 8)).astype(np.float32))

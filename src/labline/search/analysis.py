@@ -18,6 +18,9 @@ import Stemmer
 
 MAX_QUERY_CHARS = 20_000  # longer queries are cut here: the head carries the intent
 _RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|([0-9A-Za-z\u00c0-\u024f]+)")
+_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9A-Za-z\u00c0-\u024f]+")
+# ASCII text: every character outside [0-9A-Za-z] separates runs, as in _RUNS.
+_ASCII_GAPS = {c: " " for c in range(128) if not chr(c).isalnum()}
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 ENGLISH_STOP = frozenset(
@@ -222,6 +225,8 @@ def has_chinese(text: str) -> bool:
 
 
 def chinese_share(text: str) -> float:
+    if text.isascii():
+        return 0.0
     letters = sum(map(str.isalnum, text))
     return len(_CJK.findall(text)) / letters if letters else 0.0
 
@@ -256,8 +261,10 @@ def _chinese(run: str, words: bool) -> tuple[str, ...]:
 def analyze(text: str, *, words: bool = True) -> list[str]:
     """Tokens for indexing and querying; the same function on both sides."""
     tokens: list[str] = []
-    for cjk, latin in _RUN.findall(normalise(text)):
-        tokens += _chinese(cjk, words) if cjk else _english(latin)
+    # ASCII is already NFKC; a run's first character tells its script (Latin < U+3400).
+    runs = text.translate(_ASCII_GAPS).split() if text.isascii() else _RUNS.findall(normalise(text))
+    for run in runs:
+        tokens += _chinese(run, words) if run[0] >= "\u3400" else _english(run)
     return tokens
 
 
