@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from labline.search import bridge, fusion
+from labline.search import bridge, fusion, topk
 from labline.search.analysis import (
     MAX_QUERY_CHARS,
     analyze,
@@ -147,9 +147,7 @@ class SearchIndex:
             direct=direct, dense=dense, bridge=bridge_scores, coverage=coverage, config=self.config
         )
         scores = np.where(allowed, scores, -np.inf)
-        k = min(k, int(allowed.sum()))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
+        top = topk.largest_rows(scores, min(k, int(np.count_nonzero(allowed))))
         hits = []
         for row in top.tolist():
             if not np.isfinite(scores[row]):
@@ -166,10 +164,10 @@ class SearchIndex:
         """Move the query vector toward the best lexical hits (measured: +1.5 nDCG@10 on
         scifact); a cross-lingual query, whose words the lexicon does not know, stays put."""
         c = self.config
-        if coverage <= 0 or c.prf_docs <= 0 or not (direct > 0).any():
+        matched = int(np.count_nonzero(direct > 0))
+        if coverage <= 0 or c.prf_docs <= 0 or not matched:
             return qv
-        n = min(c.prf_docs, int((direct > 0).sum()))
-        top = np.argpartition(-direct, n - 1)[:n]
+        top = topk.largest_rows(direct, min(c.prf_docs, matched))
         centre = np.asarray(self.vectors.vectors[top]).mean(axis=0)
         moved = qv / (np.linalg.norm(qv) or 1.0) + coverage * c.prf_weight * centre
         return (moved / (np.linalg.norm(moved) or 1.0)).astype(np.float32)
