@@ -103,7 +103,10 @@ class FacetColumns:
                     for v, c in self.codes[field].items()
                     if any(v.startswith(str(w)) for w in values)
                 ]
-                keep &= np.isin(col, ids)
+                # Codes are 0..K-1 (missing is negative): a lookup table, not np.isin.
+                table = np.zeros(len(self.codes[field]) + 1, dtype=bool)
+                table[ids] = True
+                keep &= table[np.clip(col, -1, len(self.codes[field]))]
             elif kind == "keywords":
                 values = wanted if isinstance(wanted, list | tuple | set) else [wanted]
                 bits = sum(

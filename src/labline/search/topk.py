@@ -28,8 +28,14 @@ def largest(scores: NDArray[np.float32], count: int) -> NDArray[np.float32]:
     n = scores.shape[0]
     count = min(count, n)
     bound = _bound(scores, count)
-    pool = scores if bound is None else scores[scores >= bound]
-    return np.partition(pool, pool.size - count)[pool.size - count :]
+    if bound is None:
+        return np.partition(scores, n - count)[n - count :]
+    above = scores[scores > bound]
+    if above.size >= count:
+        return np.partition(above, above.size - count)[above.size - count :]
+    # Fewer than `count` exceed the bound, so the count-th largest is the bound itself
+    # (ties and zeros: a BM25 or a sparse dense side has many).
+    return np.concatenate([above, np.full(count - above.size, bound, dtype=scores.dtype)])
 
 
 def largest_rows(scores: NDArray[np.float32], count: int) -> NDArray[np.intp]:
@@ -39,7 +45,13 @@ def largest_rows(scores: NDArray[np.float32], count: int) -> NDArray[np.intp]:
     if count <= 0:
         return np.zeros(0, dtype=np.intp)
     bound = _bound(scores, count)
-    rows = np.arange(n) if bound is None else np.flatnonzero(scores >= bound)
+    if bound is None:
+        rows = np.arange(n)
+    else:
+        rows = np.flatnonzero(scores > bound)
+        if rows.size < count:
+            ties = np.flatnonzero(scores == bound)[: count - rows.size]
+            rows = np.concatenate([rows, ties])
     pool = scores[rows]
     part = np.argpartition(-pool, count - 1)[:count]
     return rows[part[np.argsort(-pool[part], kind="stable")]]
