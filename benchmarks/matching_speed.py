@@ -179,7 +179,7 @@ def run_labline(n: int, nq: int) -> dict:
     index.lexical.weights()
     build, build_cpu = build + time.perf_counter() - started, build_cpu + cpu_s() - cpu0
     started = time.perf_counter()
-    index.vectors.build_ann()  # the HNSW graph above dense.EXACT_LIMIT rows; timed apart
+    index.vectors.build_ann()  # the IVF index above dense.EXACT_LIMIT rows; timed apart
     timings = {"ann_build_s": time.perf_counter() - started}
     qs = queries(nq)
     qv = rng.standard_normal((nq, 512), dtype=np.float32)
