@@ -170,7 +170,7 @@ def test_near_duplicates(index):
 def test_approximate_index_takes_new_rows_incrementally(monkeypatch):
     from labline.search import dense
 
-    monkeypatch.setattr(dense, "EXACT_LIMIT", 10)  # force the HNSW path on a small index
+    monkeypatch.setattr(dense, "EXACT_LIMIT", 10)  # force the approximate path on a small index
     rng = np.random.default_rng(0)
     vi = dense.VectorIndex(8)
     vi.add(rng.standard_normal((50, 8)).astype(np.float32))
@@ -180,3 +180,25 @@ def test_approximate_index_takes_new_rows_incrementally(monkeypatch):
     vi.add(target.reshape(1, -1) * 3)  # the best match arrives after the graph exists
     rows, sims = vi.top(target, 1)
     assert rows.tolist() == [50] and sims[0] == pytest.approx(1.0, abs=1e-2) and vi._ann_rows == 51
+
+
+def test_approximate_index_finds_neighbours_and_applies_filters_before_scoring(monkeypatch):
+    from labline.search import dense
+
+    monkeypatch.setattr(dense, "EXACT_LIMIT", 100)
+    monkeypatch.setattr(dense, "EXACT_FILTERED", 10)
+    rng = np.random.default_rng(1)
+    centres = rng.standard_normal((20, 32)).astype(np.float32)
+    points = centres[rng.integers(0, 20, 4000)] + 0.1 * rng.standard_normal((4000, 32))
+    vi = dense.VectorIndex(32)
+    vi.add(points.astype(np.float32))
+    query = (centres[3] + 0.05 * rng.standard_normal(32)).astype(np.float32)
+    exact = set(np.argsort(-(vi.vectors @ dense.normalise(query.reshape(1, -1))[0]))[:10].tolist())
+    rows, sims = vi.top(query, 10)
+    assert len(set(rows.tolist()) & exact) >= 9 and list(sims) == sorted(sims, reverse=True)
+    allowed = np.zeros(4000, dtype=bool)
+    allowed[::3] = True
+    rows, _ = vi.top(query, 10, allowed)
+    assert rows.size == 10 and allowed[rows].all()
+    vi.add(query.reshape(1, -1) * 2)  # a new row goes into its cell without regrouping
+    assert vi.top(query, 1)[0].tolist() == [4000]

@@ -8,7 +8,7 @@ modes), `int` (readiness level; ranges) and `date` (ISO dates; ranges).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -28,11 +28,37 @@ class FacetColumns:
         self._arrays: dict[str, NDArray[np.int64]] | None = None
 
     def append(self, facets: Mapping[str, Any]) -> None:
-        unknown = set(facets) - set(self.schema)
-        if unknown:
-            raise UnknownFilterField(sorted(unknown)[0], list(self.schema))
+        self.extend(self.encode_many([facets]))
+
+    def encode_many(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+        """Column values for many records' facets; refuses unknown fields and bad values."""
+        schema = self.schema.keys()
+        for facets in rows:
+            if not facets.keys() <= schema:
+                raise UnknownFilterField(sorted(set(facets) - set(schema))[0], list(self.schema))
+        out: dict[str, list[Any]] = {}
         for field, kind in self.schema.items():
-            self.columns[field].append(self._encode(field, kind, facets.get(field)))
+            encode = self._encode
+            if kind == "date":  # many records share a date: parse each distinct one once
+                seen: dict[Any, int] = {}
+                col = []
+                for facets in rows:
+                    v = facets.get(field)
+                    key = v if isinstance(v, str) else None
+                    code = seen.get(key) if key is not None else None
+                    if code is None:
+                        code = encode(field, kind, v)
+                        if key is not None:
+                            seen[key] = code
+                    col.append(code)
+                out[field] = col
+            else:
+                out[field] = [encode(field, kind, facets.get(field)) for facets in rows]
+        return out
+
+    def extend(self, columns: Mapping[str, list[Any]]) -> None:
+        for field, values in columns.items():
+            self.columns[field].extend(values)
         self._arrays = None
 
     def set(self, row: int, facets: Mapping[str, Any]) -> None:
@@ -77,7 +103,10 @@ class FacetColumns:
                     for v, c in self.codes[field].items()
                     if any(v.startswith(str(w)) for w in values)
                 ]
-                keep &= np.isin(col, ids)
+                # Codes are 0..K-1 (missing is negative): a lookup table, not np.isin.
+                table = np.zeros(len(self.codes[field]) + 1, dtype=bool)
+                table[ids] = True
+                keep &= table[np.clip(col, -1, len(self.codes[field]))]
             elif kind == "keywords":
                 values = wanted if isinstance(wanted, list | tuple | set) else [wanted]
                 bits = sum(

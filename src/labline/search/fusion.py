@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from labline.search import topk
+
 Scores = NDArray[np.float32]
 
 
@@ -48,7 +50,7 @@ def minmax(scores: Scores, depth: int) -> Scores:
     n = scores.shape[0]
     if n == 0:
         return scores
-    top = np.partition(scores, n - min(depth, n))[n - min(depth, n) :]
+    top = topk.largest(scores, depth)
     lo, hi = float(top.min()), float(top.max())
     if hi <= lo:
         return np.zeros_like(scores)
@@ -84,7 +86,7 @@ def fuse(
 ) -> tuple[Scores, Weights]:
     margin = 0.0
     if dense is not None and dense.shape[0] > 1:
-        best = np.partition(dense, dense.shape[0] - 2)[-2:]
+        best = np.sort(topk.largest(dense, 2))
         margin = float(best[1] - best[0])
     w = weights(coverage, config, has_dense=dense is not None, margin=margin)
     total = w.direct * minmax(direct, config.depth)

@@ -7,7 +7,7 @@ adding documents recomputes only what changed; weights are rebuilt lazily.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -35,32 +35,39 @@ class LexicalIndex:
         self, docs: Iterable[Mapping[str, Sequence[str]]], field_weights: Mapping[str, float]
     ) -> range:
         """Add documents (field -> tokens); returns their row numbers."""
-        indptr: list[int] = [0]
-        indices: list[int] = []
-        data: list[float] = []
+        # One pass of C-level list operations, then numpy: the per-token Python loop
+        # with a dict of counts per document was the build's hot spot.
+        vocab = self.vocab
+        tokens: list[str] = []
+        lengths: list[int] = []  # tokens per (document, field), document-major
+        field_w: list[float] = []
+        per_doc: list[int] = []  # fields per document
         for doc in docs:
-            counts: dict[int, float] = defaultdict(float)  # field-weighted counts
-            for field, tokens in doc.items():
-                w = field_weights.get(field, 1.0)
-                for tok in tokens:
-                    tid = self.vocab.get(tok)
-                    if tid is None:
-                        tid = self.vocab[tok] = len(self.terms)
-                        self.terms.append(tok)
-                    counts[tid] += w
-            indices.extend(counts.keys())
-            data.extend(counts.values())
-            indptr.append(len(indices))
-        n = len(indptr) - 1
-        start = self.n_docs
-        seg = sparse.csr_matrix(
-            (
-                np.asarray(data, dtype=np.float32),
-                np.asarray(indices, dtype=np.int64),
-                np.asarray(indptr),
-            ),
-            shape=(n, max(len(self.vocab), 1)),
+            per_doc.append(len(doc))
+            for field, toks in doc.items():
+                tokens.extend(toks)
+                lengths.append(len(toks))
+                field_w.append(field_weights.get(field, 1.0))
+        known = len(vocab)
+        # setdefault evaluates len(vocab) first, so a new term gets the next id.
+        tids = np.fromiter(
+            (vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int64, count=len(tokens)
         )
+        if len(vocab) > known:
+            # New ids were handed out in order of first occurrence.
+            fresh = np.flatnonzero(tids >= known)
+            _, first = np.unique(tids[fresh], return_index=True)
+            self.terms.extend(tokens[i] for i in fresh[first].tolist())
+        n = len(per_doc)
+        lens = np.asarray(lengths, dtype=np.int64)
+        doc_of_field = np.repeat(np.arange(n, dtype=np.int64), np.asarray(per_doc, dtype=np.int64))
+        rows = np.repeat(doc_of_field, lens)
+        w = np.repeat(np.asarray(field_w, dtype=np.float64), lens)
+        start = self.n_docs
+        # Duplicate (document, term) pairs are summed: field-weighted term counts.
+        seg = sparse.coo_matrix((w, (rows, tids)), shape=(n, max(len(self.vocab), 1))).tocsr()
+        seg.sum_duplicates()
+        seg.data = seg.data.astype(np.float32)
         self._rows.append(seg)
         self.alive = np.concatenate([self.alive, np.ones(n, dtype=bool)])
         self._weights = None

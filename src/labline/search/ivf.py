@@ -1,0 +1,93 @@
+"""An inverted-file (IVF-flat) approximate vector index in numpy: k-means cells, exact
+scoring inside the cells nearest the query, filters applied before any vector is read.
+
+Replaces usearch's HNSW graph for large indexes: on 2 shared cores the graph took
+longer to build than everything else at 300,000 rows (about 2,000 inserts per CPU
+second at 512 dimensions), while assigning rows to cells is one matrix product. It
+keeps no copy of the vectors (a cell list is an int array), and a filter shrinks the
+candidate lists before the vectors are gathered.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+
+Vectors = NDArray[np.float32]
+BLOCK = 65_536  # rows per matrix product while assigning
+
+
+class IVF:
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self.centroids: Vectors = np.zeros((0, dim), dtype=np.float32)
+        self.cell: NDArray[np.int32] = np.zeros(0, dtype=np.int32)  # row -> cell
+        self._order: NDArray[np.int64] = np.zeros(0, dtype=np.int64)  # rows grouped by cell
+        self._offsets: NDArray[np.int64] = np.zeros(1, dtype=np.int64)
+        self._grouped = 0  # rows < this are in _order; later rows are checked one by one
+
+    def __len__(self) -> int:
+        return int(self.cell.shape[0])
+
+    def train(self, vectors: Vectors, *, seed: int = 0, iterations: int = 6) -> None:
+        n = vectors.shape[0]
+        cells = max(1, int(np.sqrt(n)))
+        rng = np.random.default_rng(seed)
+        sample = np.asarray(vectors[np.sort(rng.choice(n, min(n, 32 * cells), replace=False))])
+        centroids = sample[rng.choice(sample.shape[0], cells, replace=False)].copy()
+        for _ in range(iterations):  # spherical k-means on the sample
+            nearest = np.argmax(sample @ centroids.T, axis=1)
+            members = sparse.csr_matrix(
+                (np.ones(nearest.size, dtype=np.float32), (nearest, np.arange(nearest.size))),
+                shape=(cells, nearest.size),
+            )
+            sums = np.asarray(members @ sample, dtype=np.float32)
+            norms = np.linalg.norm(sums, axis=1)
+            full = norms > 0  # an empty cell keeps its centroid
+            centroids[full] = sums[full] / norms[full, None]
+        self.centroids = centroids.astype(np.float32)
+        self.cell = np.zeros(0, dtype=np.int32)
+        self._grouped = 0
+
+    def add(self, vectors: Vectors) -> None:
+        """Assign new rows (in order after the existing ones) to their nearest cell."""
+        parts = [self.cell]
+        for i in range(0, vectors.shape[0], BLOCK):
+            block = np.asarray(vectors[i : i + BLOCK])
+            parts.append(np.argmax(block @ self.centroids.T, axis=1).astype(np.int32))
+        self.cell = np.concatenate(parts)
+        if not self._grouped or len(self) - self._grouped > max(20_000, self._grouped // 20):
+            self._group()
+
+    def _group(self) -> None:
+        self._order = np.argsort(self.cell, kind="stable").astype(np.int64)
+        counts = np.bincount(self.cell, minlength=self.centroids.shape[0])
+        self._offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._grouped = len(self)
+
+    def candidates(
+        self, query: Vectors, want: int, allowed: NDArray[np.bool_] | None
+    ) -> NDArray[np.int64]:
+        """Rows of the cells nearest the query, nearest cell first, until `want` allowed
+        rows are gathered (at most a quarter of the cells)."""
+        order = np.argsort(-np.einsum("ij,j->i", self.centroids, query))  # one thread
+        share = 1.0 if allowed is None else max(float(allowed.mean()), 1e-6)
+        sizes = np.diff(self._offsets)[order]
+        # Enough of the nearest cells to hold about `want` allowed rows: at least 8, at
+        # most a quarter of them.
+        reach = np.cumsum(sizes)
+        m = int(np.searchsorted(reach, want / share)) + 1
+        m = max(min(m, max(8, order.size // 4)), min(8, order.size))
+        picked = order[:m]
+        starts, ends = self._offsets[picked], self._offsets[picked + 1]
+        lengths = ends - starts
+        # Concatenated ranges without a Python loop: each position's offset within its cell.
+        base = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        rows = self._order[base + np.arange(int(lengths.sum()))]
+        tail = np.arange(self._grouped, len(self), dtype=np.int64)
+        if tail.size:
+            rows = np.concatenate([rows, tail[np.isin(self.cell[tail], picked)]])
+        if allowed is not None:
+            rows = rows[allowed[rows]]
+        return rows
