@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -331,43 +332,11 @@ def suggest_for_need(
     )
     market = market_for(session, holder)
     hits = _search(market.achievements, _query(need), k * 2 + 5, filters)
-    ids = [int(h.id.split(":")[1]) for h in hits]
-    found = {
-        a.id: a
-        for a in session.scalars(
-            select(Achievement)
-            .where(Achievement.id.in_(ids))
-            .options(selectinload(Achievement.organisation))
-        )
-    }
     out: list[Suggestion] = []
-    for hit in hits:
-        a = found.get(int(hit.id.split(":")[1]))
-        if a is None or a.state not in LIVE_STATES or a.organisation_id == need.organisation_id:
+    for hit, a in _live_hits(session, hits, Achievement):
+        if a.organisation_id == need.organisation_id:
             continue
-        e = hit.explanation
-        terms = plain_terms(
-            dict(e.matched_terms) if e else {}, f"{a.title} {a.field} {a.summary}".lower()
-        )
-        out.append(
-            Suggestion(
-                kind="achievement",
-                id=a.id,
-                title=a.title,
-                summary=a.summary,
-                organisation_id=a.organisation_id,
-                organisation_zh=a.organisation.name_zh,
-                organisation_en=a.organisation.name_en,
-                region_code=a.region_code,
-                industry_code=a.industry_code,
-                readiness=a.readiness,
-                modes=_split(a.modes),
-                rank=len(out) + 1,
-                score=round(hit.score, 4),
-                matched_terms=terms,
-                explanation=explain(need, a, matched=terms, semantic=e.semantic if e else 0.0),
-            )
-        )
+        out.append(_suggestion("achievement", a, hit, len(out) + 1, a.readiness, need, a))
         if len(out) == k:
             break
     return out
@@ -391,54 +360,67 @@ def suggest_for_achievement(
     filters = _facet_filters(industry_code=industry_code, region_code=region_code, modes=modes)
     market = market_for(session, holder)
     hits = _search(market.needs, _query(achievement), k * 3 + 5, filters)
-    ids = [int(h.id.split(":")[1]) for h in hits]
-    found = {
-        n.id: n
-        for n in session.scalars(
-            select(TechnologyNeed)
-            .where(TechnologyNeed.id.in_(ids))
-            .options(selectinload(TechnologyNeed.organisation))
-        )
-    }
     out: list[Suggestion] = []
-    for hit in hits:
-        n = found.get(int(hit.id.split(":")[1]))
-        if (
-            n is None
-            or n.state not in LIVE_STATES
-            or n.organisation_id == achievement.organisation_id
-        ):
+    for hit, n in _live_hits(session, hits, TechnologyNeed):
+        if n.organisation_id == achievement.organisation_id:
             continue
         if n.min_readiness and n.min_readiness > achievement.readiness:
             continue
-        e = hit.explanation
-        terms = plain_terms(
-            dict(e.matched_terms) if e else {}, f"{n.title} {n.field} {n.summary}".lower()
-        )
-        out.append(
-            Suggestion(
-                kind="need",
-                id=n.id,
-                title=n.title,
-                summary=n.summary,
-                organisation_id=n.organisation_id,
-                organisation_zh=n.organisation.name_zh,
-                organisation_en=n.organisation.name_en,
-                region_code=n.region_code,
-                industry_code=n.industry_code,
-                readiness=n.min_readiness,
-                modes=_split(n.modes),
-                rank=len(out) + 1,
-                score=round(hit.score, 4),
-                matched_terms=terms,
-                explanation=explain(
-                    n, achievement, matched=terms, semantic=e.semantic if e else 0.0
-                ),
-            )
-        )
+        out.append(_suggestion("need", n, hit, len(out) + 1, n.min_readiness, n, achievement))
         if len(out) == k:
             break
     return out
+
+
+def _live_hits(
+    session: Session, hits: list[Hit], model: type[Achievement] | type[TechnologyNeed]
+) -> Iterator[tuple[Hit, Any]]:
+    """The hits whose records are still live, in rank order, with their organisations."""
+    ids = [int(h.id.split(":")[1]) for h in hits]
+    rows: list[Any] = list(
+        session.scalars(
+            select(model).where(model.id.in_(ids)).options(selectinload(model.organisation))
+        )
+    )
+    found = {r.id: r for r in rows}
+    for hit in hits:
+        record = found.get(int(hit.id.split(":")[1]))
+        if record is not None and record.state in LIVE_STATES:
+            yield hit, record
+
+
+def _suggestion(
+    kind: str,
+    record: Achievement | TechnologyNeed,
+    hit: Hit,
+    rank: int,
+    readiness: int | None,
+    need: TechnologyNeed,
+    achievement: Achievement,
+) -> Suggestion:
+    """One suggested record, with the engine's terms and the reason in plain words."""
+    e = hit.explanation
+    terms = plain_terms(
+        dict(e.matched_terms) if e else {},
+        f"{record.title} {record.field} {record.summary}".lower(),
+    )
+    return Suggestion(
+        kind=kind,
+        id=record.id,
+        title=record.title,
+        summary=record.summary,
+        organisation_id=record.organisation_id,
+        organisation_zh=record.organisation.name_zh,
+        organisation_en=record.organisation.name_en,
+        region_code=record.region_code,
+        industry_code=record.industry_code,
+        readiness=readiness,
+        modes=_split(record.modes),
+        rank=rank,
+        score=round(hit.score, 4),
+        matched_terms=terms,
+        explanation=explain(need, achievement, matched=terms, semantic=e.semantic if e else 0.0),
+    )
 
 
 def _require_owner_view(actor: Actor, record: TechnologyNeed | Achievement) -> None:
