@@ -202,3 +202,66 @@ def test_approximate_index_finds_neighbours_and_applies_filters_before_scoring(m
     assert rows.size == 10 and allowed[rows].all()
     vi.add(query.reshape(1, -1) * 2)  # a new row goes into its cell without regrouping
     assert vi.top(query, 1)[0].tolist() == [4000]
+
+
+def _lexical_state(ix):
+    m = ix.lexical.weights().tocsr()
+    return ix.lexical.terms, m.indptr.tolist(), m.indices.tolist(), m.data.tolist()
+
+
+def test_parallel_analysis_builds_the_same_index_as_one_process(monkeypatch):
+    from labline.search import analysis
+
+    many = [
+        Record(f"{r.id}-{i}", dict(r.fields), dict(r.facets)) for i in range(30) for r in RECORDS
+    ]
+    serial = SearchIndex(facets=FACETS, use_dense=False)
+    serial.add(many)
+    monkeypatch.setattr(analysis, "PARALLEL_FROM", 10)  # forked workers for this small batch
+    parallel = SearchIndex(facets=FACETS, use_dense=False)
+    parallel.add(many)
+    assert _lexical_state(parallel) == _lexical_state(serial)
+    assert parallel.chinese_rows == serial.chinese_rows == 60
+    assert [h.id for h in parallel.search("tandem 电池", k=5)] == [
+        h.id for h in serial.search("tandem 电池", k=5)
+    ]
+
+
+def test_a_refused_batch_stops_its_workers_and_changes_nothing(monkeypatch):
+    from labline.search import analysis
+
+    monkeypatch.setattr(analysis, "PARALLEL_FROM", 10)
+    ix = SearchIndex(facets=FACETS, use_dense=False)
+    ix.add(RECORDS)
+    before = _lexical_state(ix)
+    bad = [Record(f"x{i}", {"title": "steel"}, {"trl": 3}) for i in range(20)]
+    bad.append(Record("y", {"title": "steel"}, {"date": "not a date"}))
+    with pytest.raises(BadFilterValue, match="date"):
+        ix.add(bad)
+    assert _lexical_state(ix) == before and len(ix) == len(RECORDS)
+
+
+def test_facet_columns_are_narrow_and_filter_like_wide_ones():
+    from labline.search.filters import FacetColumns
+
+    fc = FacetColumns({"trl": "int", "budget": "int", "region": "keyword", "date": "date"})
+    rows = [
+        {"trl": 3, "budget": 5_000_000_000, "region": "3205", "date": "2024-01-02"},
+        {"trl": None, "budget": None, "region": None, "date": None},
+        {"trl": 9, "budget": -7, "region": "4403", "date": "2025-06-30"},
+    ]
+    fc.extend(fc.encode_many(rows))
+    arrays = fc.arrays()
+    assert arrays["trl"].dtype == np.int8 and arrays["budget"].dtype == np.int64
+    assert arrays["region"].dtype == np.int16 and arrays["date"].dtype == np.int32
+
+    def rows_of(filters):
+        return np.flatnonzero(fc.mask(filters, 3)).tolist()
+
+    assert rows_of({"trl": {"gte": 1}}) == [0, 2]  # a missing value is in no range
+    assert rows_of({"trl": {"lte": 5}}) == [0]
+    assert rows_of({"trl": {"gt": 200}}) == [] and rows_of({"trl": {"gte": 5, "lte": 4}}) == []
+    assert rows_of({"budget": {"gte": 4_000_000_000}}) == [0]
+    assert rows_of({"budget": {"lt": 0}}) == [2]
+    assert rows_of({"region": "32"}) == [0] and rows_of({"region": ["32", "44"]}) == [0, 2]
+    assert rows_of({"date": {"gte": "2025-01-01"}}) == [2]

@@ -18,6 +18,7 @@ from labline.search.errors import BadFilterValue, UnknownFilterField
 
 Kind = Literal["keyword", "keywords", "int", "date"]
 MISSING = -(2**62)
+_CACHEABLE = (str, int)  # facet values whose code can be remembered by value
 
 
 class FacetColumns:
@@ -25,7 +26,7 @@ class FacetColumns:
         self.schema = dict(schema)
         self.codes: dict[str, dict[str, int]] = {f: {} for f in schema}
         self.columns: dict[str, list[Any]] = {f: [] for f in schema}
-        self._arrays: dict[str, NDArray[np.int64]] | None = None
+        self._arrays: dict[str, NDArray[Any]] | None = None
 
     def append(self, facets: Mapping[str, Any]) -> None:
         self.extend(self.encode_many([facets]))
@@ -39,21 +40,21 @@ class FacetColumns:
         out: dict[str, list[Any]] = {}
         for field, kind in self.schema.items():
             encode = self._encode
-            if kind == "date":  # many records share a date: parse each distinct one once
-                seen: dict[Any, int] = {}
-                col = []
-                for facets in rows:
-                    v = facets.get(field)
-                    key = v if isinstance(v, str) else None
-                    code = seen.get(key) if key is not None else None
-                    if code is None:
-                        code = encode(field, kind, v)
-                        if key is not None:
-                            seen[key] = code
-                    col.append(code)
-                out[field] = col
-            else:
+            if kind == "keywords":
                 out[field] = [encode(field, kind, facets.get(field)) for facets in rows]
+                continue
+            # Many records share a value: encode (parse, check) each distinct one once.
+            seen: dict[Any, int] = {}
+            col = []
+            for facets in rows:
+                v = facets.get(field)
+                code = seen.get(v) if type(v) in _CACHEABLE else None
+                if code is None:
+                    code = encode(field, kind, v)
+                    if type(v) in _CACHEABLE:
+                        seen[v] = code
+                col.append(code)
+            out[field] = col
         return out
 
     def extend(self, columns: Mapping[str, list[Any]]) -> None:
@@ -83,9 +84,11 @@ class FacetColumns:
             return int(value)
         return _date(field, value)
 
-    def arrays(self) -> dict[str, NDArray[np.int64]]:
+    def arrays(self) -> dict[str, NDArray[Any]]:
+        """Columns as the narrowest integer arrays that hold them: a filter reads 1 to 4
+        bytes a row instead of 8 (at 1,000,000 rows the mask was a fifth of a query)."""
         if self._arrays is None:
-            self._arrays = {f: np.asarray(v, dtype=np.int64) for f, v in self.columns.items()}
+            self._arrays = {f: _compact(self.schema[f], v) for f, v in self.columns.items()}
         return self._arrays
 
     def mask(self, filters: Mapping[str, Any], n: int) -> NDArray[np.bool_]:
@@ -103,10 +106,17 @@ class FacetColumns:
                     for v, c in self.codes[field].items()
                     if any(v.startswith(str(w)) for w in values)
                 ]
-                # Codes are 0..K-1 (missing is negative): a lookup table, not np.isin.
+                if len(ids) <= 16:  # a few codes: comparisons are 15x faster than a gather
+                    hit = np.zeros(n, dtype=bool)
+                    for c in ids:
+                        hit |= col == c
+                    keep &= hit
+                    continue
+                # Codes are 0..K-1 and a missing value is -1, which reads the table's last
+                # entry (False): a lookup, not np.isin.
                 table = np.zeros(len(self.codes[field]) + 1, dtype=bool)
                 table[ids] = True
-                keep &= table[np.clip(col, -1, len(self.codes[field]))]
+                keep &= table[col]
             elif kind == "keywords":
                 values = wanted if isinstance(wanted, list | tuple | set) else [wanted]
                 bits = sum(
@@ -115,8 +125,37 @@ class FacetColumns:
                 keep &= (col & bits) != 0
             else:
                 lo, hi = _range(field, kind, wanted)
-                keep &= (col != MISSING) & (col >= lo) & (col <= hi)
+                info = np.iinfo(col.dtype)
+                # A missing value is the column type's minimum: a bounded range excludes it.
+                lo = max(lo, int(info.min) + 1)
+                if hi < lo:
+                    keep[:] = False
+                    continue
+                if lo > info.max:
+                    keep[:] = False
+                    continue
+                keep &= col >= lo
+                if hi < info.max:
+                    keep &= col <= hi
         return keep
+
+
+def _compact(kind: Kind, values: Sequence[int]) -> NDArray[Any]:
+    raw = np.asarray(values, dtype=np.int64)
+    if kind == "keywords":
+        return raw
+    if kind == "keyword":  # codes 0..K-1, missing -1
+        raw = np.where(raw == MISSING, -1, raw)
+        dtype: type[np.signedinteger[Any]] = (
+            np.int16 if raw.size == 0 or raw.max() < 2**15 else np.int32
+        )
+        return raw.astype(dtype)
+    present = raw[raw != MISSING]
+    for dtype in (np.int8, np.int16, np.int32):
+        info = np.iinfo(dtype)
+        if present.size == 0 or (present.min() > info.min and present.max() <= info.max):
+            return np.where(raw == MISSING, info.min, raw).astype(dtype)
+    return np.where(raw == MISSING, np.iinfo(np.int64).min, raw)
 
 
 def _date(field: str, value: Any) -> int:

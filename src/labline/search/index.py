@@ -13,11 +13,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from labline.search import bridge, fusion, topk
+from labline.search import dense as dense_module
 from labline.search.analysis import (
     MAX_QUERY_CHARS,
+    PendingAnalysis,
     analyze,
-    analyze_many,
-    chinese_share,
     has_chinese,
 )
 from labline.search.dense import Encoder, UniversalSentenceEncoder, VectorIndex
@@ -49,6 +49,13 @@ class Hit:
     id: str
     score: float
     explanation: Explanation | None = None
+
+
+def _dense_of(row: int, dense: NDArray[np.float32], dense_rows: NDArray[np.int64] | None) -> float:
+    if dense_rows is None:
+        return float(dense[row])
+    at = np.flatnonzero(dense_rows == row)
+    return float(dense[at[0]]) if at.size else 0.0
 
 
 class SearchIndex:
@@ -87,15 +94,21 @@ class SearchIndex:
                     f"record {r.id}: unknown fields {sorted(unknown)};"
                     f" known: {sorted(self.field_weights)}"
                 )
-        facet_rows = self.facets.encode_many([r.facets for r in batch])  # may refuse: first
-        self.delete(r.id for r in batch if r.id in self.row_of)
         texts = [{k: v or "" for k, v in r.fields.items()} for r in batch]
-        rows = self.lexical.add(analyze_many(texts), self.field_weights)
+        analysis = PendingAnalysis(texts)  # workers analyse while the facets are encoded
+        try:
+            facet_rows = self.facets.encode_many([r.facets for r in batch])  # may refuse
+        except BaseException:
+            analysis.cancel()
+            raise
+        batches = analysis.result()
+        self.delete(r.id for r in batch if r.id in self.row_of)
+        rows = self.lexical.add_batches([b.tokens for b in batches], self.field_weights)
         self.ids.extend(r.id for r in batch)
         self.texts.extend(texts)
         self.row_of.update(zip((r.id for r in batch), rows, strict=True))
         self.facets.extend(facet_rows)
-        self.chinese_rows += sum(chinese_share(" ".join(t.values())) > 0.3 for t in texts)
+        self.chinese_rows += int(sum(int(b.chinese.sum()) for b in batches))
         if self.encoder is not None:
             if vectors is None:
                 vectors = self.encoder.encode([self.document_text(r.fields) for r in batch])
@@ -139,23 +152,27 @@ class SearchIndex:
         coverage = (sum(t in self.lexical.vocab for t in tokens) / len(tokens)) if tokens else 0.0
         bridged = self._bridge_terms(query) if coverage < 1.0 else {}
         bridge_scores = self.lexical.weighted_scores(bridged) if bridged else None
-        dense = None
+        dense, dense_rows = None, None
         if self.encoder is not None and len(self.vectors):
             qv = query_vector if query_vector is not None else self.encoder.encode([query])[0]
-            dense = self._dense_scores(self._feedback(qv, direct, coverage), allowed)
-        scores, weights = fusion.fuse(
-            direct=direct, dense=dense, bridge=bridge_scores, coverage=coverage, config=self.config
+            dense, dense_rows = self._dense_scores(self._feedback(qv, direct, coverage), allowed)
+        fused = fusion.fuse_top(
+            direct=direct,
+            dense=dense,
+            dense_rows=dense_rows,
+            bridge=bridge_scores,
+            coverage=coverage,
+            allowed=allowed,
+            k=k,
+            config=self.config,
         )
-        scores = np.where(allowed, scores, -np.inf)
-        top = topk.largest_rows(scores, min(k, int(np.count_nonzero(allowed))))
         hits = []
-        for row in top.tolist():
-            if not np.isfinite(scores[row]):
-                continue
+        for row, score in zip(fused.rows.tolist(), fused.scores.tolist(), strict=True):
             exp = None
             if explain:
-                exp = self._explain(row, tokens, bridged, direct, bridge_scores, dense, weights)
-            hits.append(Hit(self.ids[row], float(scores[row]), exp))
+                sim = _dense_of(row, dense, dense_rows) if dense is not None else None
+                exp = self._explain(row, tokens, bridged, direct, bridge_scores, sim, fused)
+            hits.append(Hit(self.ids[row], float(score), exp))
         return hits
 
     def _feedback(
@@ -182,14 +199,13 @@ class SearchIndex:
 
     def _dense_scores(
         self, qv: NDArray[np.float32], allowed: NDArray[np.bool_]
-    ) -> NDArray[np.float32]:
-        n = self.lexical.n_docs
-        if len(self.vectors) <= 200_000:
-            return self.vectors.scores(qv)
+    ) -> tuple[NDArray[np.float32], NDArray[np.int64] | None]:
+        """Every row's similarity (exact, below the approximate index's size), or the
+        approximate index's best allowed rows and their similarities."""
+        if len(self.vectors) <= dense_module.EXACT_LIMIT:
+            return self.vectors.scores(qv), None
         rows, sims = self.vectors.top(qv, 1000, allowed)
-        out = np.zeros(n, dtype=np.float32)
-        out[rows] = sims
-        return out
+        return sims, rows
 
     def _explain(
         self,
@@ -198,10 +214,10 @@ class SearchIndex:
         bridged: Mapping[str, float],
         direct: NDArray[np.float32],
         bridge_scores: NDArray[np.float32] | None,
-        dense: NDArray[np.float32] | None,
-        w: fusion.Weights,
+        similarity: float | None,
+        fused: fusion.Fused,
     ) -> Explanation:
-        depth = self.config.depth
+        w = fused.weights
         terms = self.lexical.term_contributions(tokens, row)
         if bridged:
             for t, v in self.lexical.term_contributions(
@@ -211,14 +227,16 @@ class SearchIndex:
         fields = [
             f for f, text in self.texts[row].items() if terms and set(analyze(text)) & set(terms)
         ]
+        bridge_part = 0.0
+        if bridge_scores is not None and fused.bridge is not None:
+            bridge_part = w.bridge * fused.bridge.one(float(bridge_scores[row]))
+        semantic = 0.0
+        if similarity is not None and fused.dense is not None:
+            semantic = w.dense * fused.dense.one(similarity)
         return Explanation(
-            lexical=float(w.direct * fusion.minmax(direct, depth)[row]),
-            bridge=float(w.bridge * fusion.minmax(bridge_scores, depth)[row])
-            if bridge_scores is not None
-            else 0.0,
-            semantic=float(w.dense * fusion.minmax(dense, depth)[row])
-            if dense is not None
-            else 0.0,
+            lexical=float(w.direct * fused.direct.one(float(direct[row]))),
+            bridge=float(bridge_part),
+            semantic=float(semantic),
             matched_terms=dict(sorted(terms.items(), key=lambda kv: -kv[1])[:12]),
             matched_fields=fields,
         )

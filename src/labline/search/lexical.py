@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,43 +36,42 @@ class LexicalIndex:
         self, docs: Iterable[Mapping[str, Sequence[str]]], field_weights: Mapping[str, float]
     ) -> range:
         """Add documents (field -> tokens); returns their row numbers."""
-        # One pass of C-level list operations, then numpy: the per-token Python loop
-        # with a dict of counts per document was the build's hot spot.
-        vocab = self.vocab
-        tokens: list[str] = []
-        lengths: list[int] = []  # tokens per (document, field), document-major
-        field_w: list[float] = []
-        per_doc: list[int] = []  # fields per document
-        for doc in docs:
-            per_doc.append(len(doc))
-            for field, toks in doc.items():
-                tokens.extend(toks)
-                lengths.append(len(toks))
-                field_w.append(field_weights.get(field, 1.0))
-        known = len(vocab)
-        # setdefault evaluates len(vocab) first, so a new term gets the next id.
-        tids = np.fromiter(
-            (vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int64, count=len(tokens)
-        )
-        if len(vocab) > known:
-            # New ids were handed out in order of first occurrence.
-            fresh = np.flatnonzero(tids >= known)
-            _, first = np.unique(tids[fresh], return_index=True)
-            self.terms.extend(tokens[i] for i in fresh[first].tolist())
-        n = len(per_doc)
-        lens = np.asarray(lengths, dtype=np.int64)
-        doc_of_field = np.repeat(np.arange(n, dtype=np.int64), np.asarray(per_doc, dtype=np.int64))
-        rows = np.repeat(doc_of_field, lens)
-        w = np.repeat(np.asarray(field_w, dtype=np.float64), lens)
+        return self.add_batches([TokenBatch.from_tokens(docs)], field_weights)
+
+    def add_batches(
+        self, batches: Sequence[TokenBatch], field_weights: Mapping[str, float]
+    ) -> range:
+        """Add analysed batches, in order; returns their row numbers."""
         start = self.n_docs
+        for batch in batches:
+            self._add_batch(batch, field_weights)
+        return range(start, self.n_docs)
+
+    def _add_batch(self, batch: TokenBatch, field_weights: Mapping[str, float]) -> None:
+        vocab = self.vocab
+        known = len(vocab)
+        # Each distinct term of the batch is looked up once; tokens are numbers from here.
+        # (setdefault evaluates len(vocab) first, so a new term gets the next id.)
+        global_id = np.fromiter(
+            (vocab.setdefault(t, len(vocab)) for t in batch.terms),
+            dtype=np.int64,
+            count=len(batch.terms),
+        )
+        # New ids were handed out in the batch's order of first occurrence.
+        self.terms.extend(batch.terms[i] for i in np.flatnonzero(global_id >= known).tolist())
+        tids = global_id[batch.ids]
+        n = batch.per_record.shape[0]
+        field_w = np.asarray([field_weights.get(f, 1.0) for f in batch.fields], dtype=np.float64)
+        doc_of_field = np.repeat(np.arange(n, dtype=np.int64), batch.per_record)
+        rows = np.repeat(doc_of_field, batch.lengths)
+        w = np.repeat(field_w, batch.lengths)
         # Duplicate (document, term) pairs are summed: field-weighted term counts.
-        seg = sparse.coo_matrix((w, (rows, tids)), shape=(n, max(len(self.vocab), 1))).tocsr()
+        seg = sparse.coo_matrix((w, (rows, tids)), shape=(n, max(len(vocab), 1))).tocsr()
         seg.sum_duplicates()
         seg.data = seg.data.astype(np.float32)
         self._rows.append(seg)
         self.alive = np.concatenate([self.alive, np.ones(n, dtype=bool)])
         self._weights = None
-        return range(start, start + n)
 
     def delete(self, rows: Iterable[int]) -> None:
         self.alive[list(rows)] = False
@@ -162,6 +162,42 @@ class LexicalIndex:
             if value > 0:
                 out[self.terms[tid]] = value
         return out
+
+
+@dataclass(frozen=True)
+class TokenBatch:
+    """Documents' tokens in a compact form: numbers cross a process boundary cheaply,
+    and the index looks up each distinct term of a batch once, not every token."""
+
+    terms: list[str]  # distinct terms, in order of first occurrence: local id = position
+    ids: NDArray[np.int32]  # local term id of every token, document by document, field by field
+    lengths: NDArray[np.int64]  # tokens per (document, field)
+    fields: list[str]  # the field of each (document, field)
+    per_record: NDArray[np.int64]  # fields per document
+
+    @classmethod
+    def from_tokens(cls, docs: Iterable[Mapping[str, Sequence[str]]]) -> TokenBatch:
+        local: dict[str, int] = {}
+        tokens: list[str] = []
+        lengths: list[int] = []
+        fields: list[str] = []
+        per_record: list[int] = []
+        for doc in docs:
+            per_record.append(len(doc))
+            for field, toks in doc.items():
+                tokens.extend(toks)
+                lengths.append(len(toks))
+                fields.append(field)
+        ids = np.fromiter(
+            (local.setdefault(t, len(local)) for t in tokens), dtype=np.int32, count=len(tokens)
+        )
+        return cls(
+            terms=list(local),
+            ids=ids,
+            lengths=np.asarray(lengths, dtype=np.int64),
+            fields=fields,
+            per_record=np.asarray(per_record, dtype=np.int64),
+        )
 
 
 def _widen(m: sparse.csr_matrix, width: int) -> sparse.csr_matrix:
