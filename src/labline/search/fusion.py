@@ -164,8 +164,8 @@ def fuse_top(
     inside = pos < allowed_rows.size
     pos = pos[inside]
     lexical[pos[allowed_rows[pos] == dense_rows[inside]]] = -np.inf
-    best = topk.largest_rows(lexical, min(2 * k, lexical.size))
-    lex_rows = allowed_rows[best[np.isfinite(lexical[best])]]
+    chosen = topk.largest_rows(lexical, min(2 * k, lexical.size))
+    lex_rows = allowed_rows[chosen[np.isfinite(lexical[chosen])]]
     keep = allowed[dense_rows]
     rows = np.concatenate([dense_rows[keep], lex_rows]).astype(np.intp)
     sims = np.concatenate([dense[keep], np.zeros(lex_rows.size, dense.dtype)])
