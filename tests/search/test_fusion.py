@@ -54,7 +54,7 @@ def test_candidate_fusion_equals_fusing_whole_arrays(seed, coverage):
 
 
 def test_fewer_allowed_rows_than_k():
-    direct, bridge, rows, sims, full, _ = _case(1)
+    direct, bridge, rows, sims, _full, _ = _case(1)
     allowed = np.zeros(direct.shape[0], dtype=bool)
     allowed[[3, 4, int(rows[0])]] = True
     got = fusion.fuse_top(

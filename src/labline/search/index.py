@@ -20,7 +20,7 @@ from labline.search.analysis import (
     analyze,
     has_chinese,
 )
-from labline.search.dense import Encoder, UniversalSentenceEncoder, VectorIndex
+from labline.search.dense import Encoder, VectorIndex, default_encoder, encode_queries
 from labline.search.filters import FacetColumns, Kind
 from labline.search.lexical import LexicalIndex
 
@@ -70,9 +70,7 @@ class SearchIndex:
     ) -> None:
         self.field_weights = dict(fields or DEFAULT_FIELDS)
         self.facets = FacetColumns(facets or {})
-        self.encoder: Encoder | None = (
-            (encoder or UniversalSentenceEncoder()) if use_dense else None
-        )
+        self.encoder: Encoder | None = (encoder or default_encoder()) if use_dense else None
         self.config = config
         self.lexical = LexicalIndex()
         self.vectors = VectorIndex(self.encoder.dim if self.encoder else 1)
@@ -154,7 +152,9 @@ class SearchIndex:
         bridge_scores = self.lexical.weighted_scores(bridged) if bridged else None
         dense, dense_rows = None, None
         if self.encoder is not None and len(self.vectors):
-            qv = query_vector if query_vector is not None else self.encoder.encode([query])[0]
+            if query_vector is None:
+                query_vector = encode_queries(self.encoder, [query])[0]
+            qv = query_vector
             dense, dense_rows = self._dense_scores(self._feedback(qv, direct, coverage), allowed)
         fused = fusion.fuse_top(
             direct=direct,

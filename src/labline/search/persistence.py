@@ -100,6 +100,12 @@ def load(source: Path, **options: Any) -> SearchIndex:
     lex.vocab = {t: i for i, t in enumerate(lex.terms)}
     lex._counts = sparse.load_npz(source / "counts.npz").tocsr()
     lex.alive = np.load(source / "alive.npy")
+    if index.encoder is not None and index.encoder.name != meta["encoder"]:
+        # Vectors from another encoder mean nothing to this one's queries.
+        raise CorruptIndex(
+            f"{source}: built with the encoder {meta['encoder']}, not {index.encoder.name};"
+            " build it again"
+        )
     index.vectors.vectors = np.load(source / "vectors.npy", mmap_mode="r")
     index.ids, index.texts = meta["ids"], meta["texts"]
     index.row_of = {i: r for r, i in enumerate(index.ids) if lex.alive[r]}
