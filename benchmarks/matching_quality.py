@@ -76,7 +76,14 @@ def vectors(
     if path.exists():
         return np.load(path)
     started = time.perf_counter()
-    out = encode_queries(encoder, texts) if part == "queries" else encoder.encode(texts)
+    chunks = []
+    for i in range(0, len(texts), 500):  # in chunks, to show progress on long sets
+        chunk = texts[i : i + 500]
+        chunks.append(encode_queries(encoder, chunk) if part == "queries" else encoder.encode(chunk))
+        if len(texts) > 500:
+            done = min(i + 500, len(texts))
+            print(f"  {encoder.name}: {name} {part} {done}/{len(texts)}", end="\r", flush=True)
+    out = np.vstack(chunks).astype(np.float32)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.save(path, out)
     print(

