@@ -79,7 +79,8 @@ def vectors(
     chunks = []
     for i in range(0, len(texts), 500):  # in chunks, to show progress on long sets
         chunk = texts[i : i + 500]
-        chunks.append(encode_queries(encoder, chunk) if part == "queries" else encoder.encode(chunk))
+        as_queries = part == "queries"
+        chunks.append(encode_queries(encoder, chunk) if as_queries else encoder.encode(chunk))
         if len(texts) > 500:
             done = min(i + 500, len(texts))
             print(f"  {encoder.name}: {name} {part} {done}/{len(texts)}", end="\r", flush=True)
