@@ -8,9 +8,10 @@ system runs in its own process, so its peak memory is its own: index build throu
 (records/s), top-20 query latency p50/p95 and peak resident memory (MB).
 
 - `labline`: the lexical index (analysis included in the build) plus random unit
-  vectors standing in for built sentence vectors ("once vectors are built"); queries
-  are hybrid (BM25 + vectors + fusion) with a facet filter, using a pre-computed query
-  vector — the encoder's own time per query is reported separately (`encode_ms`).
+  vectors of the default encoder's width (896) standing in for built sentence vectors
+  ("once vectors are built"); queries are hybrid (BM25 + vectors + fusion) with a facet
+  filter, using a pre-computed query vector — the encoder's own time per query is
+  reported separately (`encode_ms`).
 - `bm25s` and `tantivy`: the same analysed tokens, lexical top-20, no filter.
 """
 
@@ -147,20 +148,21 @@ def percentile(values: list[float], q: float) -> float:
 
 def run_labline(n: int, nq: int) -> dict:
     from labline.search import Record, SearchIndex
-    from labline.search.dense import UniversalSentenceEncoder
+    from labline.search.dense import default_encoder, encode_queries
 
     recs = records(n)
     rng = np.random.default_rng(0)
     index = SearchIndex(
         facets={"region": "keyword", "industry": "keyword", "trl": "int", "date": "date"},
-        encoder=UniversalSentenceEncoder(),
+        encoder=default_encoder(),
     )
+    dim = index.vectors.dim  # the default encoder's (USE 512 + e5 384)
     # Vectors arrive batch by batch, as an encoder would hand them over; their generation
     # is not timed, and the process never holds a second full copy of them.
     build, build_cpu = 0.0, 0.0
     batch = 50_000
     for i in range(0, n, batch):
-        vectors = rng.standard_normal((min(batch, n - i), 512), dtype=np.float32)
+        vectors = rng.standard_normal((min(batch, n - i), dim), dtype=np.float32)
         started, cpu0 = time.perf_counter(), cpu_s()
         index.add(
             (
@@ -182,7 +184,7 @@ def run_labline(n: int, nq: int) -> dict:
     index.vectors.build_ann()  # the IVF index above dense.EXACT_LIMIT rows; timed apart
     timings = {"ann_build_s": time.perf_counter() - started}
     qs = queries(nq)
-    qv = rng.standard_normal((nq, 512), dtype=np.float32)
+    qv = rng.standard_normal((nq, dim), dtype=np.float32)
     index.search(qs[0], k=20, query_vector=qv[0], filters={"trl": {"gte": 4}})  # warm
     times, cpu = [], []
     for text, vec in zip(qs, qv, strict=True):
@@ -190,11 +192,11 @@ def run_labline(n: int, nq: int) -> dict:
         index.search(text, k=20, query_vector=vec, filters={"trl": {"gte": 4}, "industry": "38"})
         times.append((time.perf_counter() - t) * 1000)
         cpu.append((time.process_time() - c) * 1000)
-    enc = UniversalSentenceEncoder()
-    enc.encode(["warm up"])
+    enc = index.encoder
+    encode_queries(enc, ["warm up"])
     t = time.perf_counter()
     for text in qs[:20]:
-        enc.encode([text])
+        encode_queries(enc, [text])
     encode_ms = (time.perf_counter() - t) * 1000 / 20
     return {
         "build_per_s": n / build,
