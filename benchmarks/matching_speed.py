@@ -133,13 +133,23 @@ def peak_mb() -> float:
 
 
 def cpu_s() -> float:
-    """CPU seconds of this process and its finished children (the analysis workers):
-    on a machine shared with other work, records per CPU-second say more than per second."""
+    """CPU seconds of this process and its children, finished or alive (labline keeps its
+    analysis workers between batches): on a machine shared with other work, records per
+    CPU-second say more than per second."""
+    import psutil
+
     own, kids = (
         resource.getrusage(resource.RUSAGE_SELF),
         resource.getrusage(resource.RUSAGE_CHILDREN),
     )
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    alive = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            t = child.cpu_times()
+            alive += t.user + t.system
+        except psutil.Error:  # ended meanwhile: counted by RUSAGE_CHILDREN
+            pass
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime + alive
 
 
 def percentile(values: list[float], q: float) -> float:
