@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_security: Literal["starttls", "tls", "none"] = "starttls"
     mail_from: str = "labline <noreply@labline.invalid>"
+    # Sentence encoder of the app's live indexes: "use" (USE v3 alone, the default) or
+    # "use+e5" (the search library's default pair: better on the public retrieval sets,
+    # about 4x the encoding time, so a first build of a large market takes minutes).
+    search_encoder: Literal["use", "use+e5"] = "use"
 
     @classmethod
     def settings_customise_sources(

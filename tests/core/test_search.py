@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from labline.cli import cli
@@ -76,3 +77,17 @@ def test_command_line_search(tmp_path):
     assert len(hits) == 3 and all(
         "钙钛矿" in h["name_zh"] or "钙钛矿" in h["organisation_zh"] for h in hits
     )
+
+
+def test_the_apps_live_encoder_is_a_setting(monkeypatch):
+    from labline.config import Settings
+    from labline.core.service.search import live_encoder
+
+    monkeypatch.delenv("LABLINE_SEARCH_ENCODER", raising=False)
+    assert live_encoder().name == "use-multilingual-v3"  # the app's default
+    monkeypatch.setenv("LABLINE_SEARCH_ENCODER", "use+e5")
+    assert Settings().search_encoder == "use+e5"
+    assert live_encoder().name == "use-multilingual-v3*0.2+multilingual-e5-small-q4*0.8"
+    monkeypatch.setenv("LABLINE_SEARCH_ENCODER", "e5")
+    with pytest.raises(ValueError, match="search_encoder"):
+        Settings()

@@ -8,6 +8,7 @@ edited organisation is searchable on the next request, in every process.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from labline.core.access import Actor, Permission, require
 from labline.core.models import AuditRecord, Organisation, Team
 from labline.errors import FieldError, InvalidInput
 from labline.search import Record, SearchError, SearchIndex
+from labline.search.dense import Encoder, UniversalSentenceEncoder, default_encoder
 from labline.search.filters import Kind
 from labline.search.index import Hit
 
@@ -30,6 +32,20 @@ FACETS: dict[str, Kind] = {
     "region": "keyword",
     "industry": "keyword",
 }
+
+
+def live_encoder() -> Encoder:
+    """The encoder of the app's live indexes (setting `search_encoder`). USE alone by
+    default: the pair with e5 encodes about 4x slower, and on the demo market (topic
+    templates) USE alone matched better (benchmarks/results/README.md)."""
+    # Read from the environment as the setting is (validated with the other settings at
+    # start-up); not through get_settings(), whose cache would pin the settings of the
+    # first caller for the whole process.
+    if os.environ.get("LABLINE_SEARCH_ENCODER", "use") == "use+e5":
+        return default_encoder()
+    return UniversalSentenceEncoder()
+
+
 DENSE_LIMIT = 20_000  # above this many records the directory index is lexical only (encoding cost)
 _lock = threading.Lock()
 
@@ -98,7 +114,9 @@ def build(session: Session, *, dense: bool | None = None) -> DirectoryIndex:
     ).all()
     records = [organisation_record(o) for o in orgs] + [team_record(t) for t in teams]
     use_dense = len(records) <= DENSE_LIMIT if dense is None else dense
-    index = SearchIndex(facets=FACETS, use_dense=use_dense)
+    index = SearchIndex(
+        facets=FACETS, use_dense=use_dense, encoder=live_encoder() if use_dense else None
+    )
     for i in range(0, len(records), 5000):
         index.add(records[i : i + 5000])
     return DirectoryIndex(index, _last_seq(session))
@@ -148,7 +166,7 @@ def load(session: Session, folder: Path) -> DirectoryIndex | None:
     """A saved index, if there is one that this database has not moved behind."""
     try:
         seq = int((folder / "audit_seq.txt").read_text(encoding="utf-8"))
-        index = SearchIndex.load(folder)
+        index = SearchIndex.load(folder, encoder=live_encoder())
     except (OSError, ValueError, SearchError):
         return None
     if seq > _last_seq(session):  # the database was restored to an earlier state

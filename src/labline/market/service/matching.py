@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 from labline.core import refdata
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import AuditRecord, Role
+from labline.core.service.search import live_encoder
 from labline.errors import FieldError, InvalidInput, NotPermitted
 from labline.market.models import Achievement, Feedback, FeedbackAction, TechnologyNeed
 from labline.market.schemas import FeedbackCreate
@@ -130,8 +131,9 @@ def build(session: Session, *, dense: bool | None = None) -> MarketIndex:
         select(Achievement).where(Achievement.state.in_(LIVE_STATES)).order_by(Achievement.id)
     ).all()
     use_dense = len(needs) + len(achievements) <= DENSE_LIMIT if dense is None else dense
-    n_index = SearchIndex(facets=NEED_FACETS, use_dense=use_dense)
-    a_index = SearchIndex(facets=ACHIEVEMENT_FACETS, use_dense=use_dense)
+    encoder = live_encoder() if use_dense else None
+    n_index = SearchIndex(facets=NEED_FACETS, use_dense=use_dense, encoder=encoder)
+    a_index = SearchIndex(facets=ACHIEVEMENT_FACETS, use_dense=use_dense, encoder=encoder)
     if needs:
         n_index.add([need_record(n) for n in needs])
     if achievements:
