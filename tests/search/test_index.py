@@ -209,6 +209,17 @@ def _lexical_state(ix):
     return ix.lexical.terms, m.indptr.tolist(), m.indices.tolist(), m.data.tolist()
 
 
+@pytest.fixture
+def workers(monkeypatch):
+    """Forked analysis workers for small batches, stopped afterwards: a pool left running
+    would outlive the test in this process."""
+    from labline.search import analysis
+
+    monkeypatch.setattr(analysis, "PARALLEL_FROM", 10)
+    yield
+    analysis.close_workers()
+
+
 def test_parallel_analysis_builds_the_same_index_as_one_process(monkeypatch):
     from labline.search import analysis
 
@@ -218,8 +229,11 @@ def test_parallel_analysis_builds_the_same_index_as_one_process(monkeypatch):
     serial = SearchIndex(facets=FACETS, use_dense=False)
     serial.add(many)
     monkeypatch.setattr(analysis, "PARALLEL_FROM", 10)  # forked workers for this small batch
-    parallel = SearchIndex(facets=FACETS, use_dense=False)
-    parallel.add(many)
+    try:
+        parallel = SearchIndex(facets=FACETS, use_dense=False)
+        parallel.add(many)
+    finally:
+        analysis.close_workers()
     assert _lexical_state(parallel) == _lexical_state(serial)
     assert parallel.chinese_rows == serial.chinese_rows == 60
     assert [h.id for h in parallel.search("tandem 电池", k=5)] == [
@@ -227,10 +241,7 @@ def test_parallel_analysis_builds_the_same_index_as_one_process(monkeypatch):
     ]
 
 
-def test_a_refused_batch_stops_its_workers_and_changes_nothing(monkeypatch):
-    from labline.search import analysis
-
-    monkeypatch.setattr(analysis, "PARALLEL_FROM", 10)
+def test_a_refused_batch_analysed_in_workers_changes_nothing(workers):
     ix = SearchIndex(facets=FACETS, use_dense=False)
     ix.add(RECORDS)
     before = _lexical_state(ix)

@@ -312,6 +312,15 @@ def _pool(workers: int) -> Any:
     return _POOL[1]
 
 
+def close_workers() -> None:
+    """Stop this process's analysis workers (they start again when next needed)."""
+    global _POOL
+    if _POOL is not None:
+        _POOL[1].terminate()
+        _POOL[1].join()
+        _POOL = None
+
+
 PARALLEL_FROM = 20_000  # records; below this, starting workers costs more than it saves
 
 
