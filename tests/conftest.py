@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,6 +19,26 @@ from labline.app import create_app
 from labline.config import Settings
 from labline.core import database
 from labline.db import make_engine
+from tests.clock import NOW
+
+_TRAVEL = time_machine.travel(NOW, tick=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Every test sees the same "now" (tests/clock.py) whatever the calendar says.
+    _TRAVEL.start()
+    config.stash[_CLOCK_KEY] = NOW
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _TRAVEL.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"clock: tests run at {NOW.isoformat()} (tests/clock.py, LABLINE_TEST_NOW)"
+
+
+_CLOCK_KEY = pytest.StashKey[object]()
 
 PG_ADMIN_URL = os.environ.get(
     "LABLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -17,39 +17,6 @@ from labline.schemas import ErrorResponse
 from labline.web import errors
 from labline.web.middleware import RequestContext
 
-# Routers of every module, in the order they appear in the docs.
-ROUTERS = [
-    "labline.core.api:router",
-    "labline.core.api:refdata_router",
-    "labline.core.search_api:router",
-    "labline.core.search_api:pages",
-    "labline.core.pages.session:router",
-    "labline.core.pages.transfer:router",  # before /organisations/{id}
-    "labline.core.pages.organisations:router",
-    "labline.core.pages.people_admin:router",  # before /people/{id}
-    "labline.core.pages.people:router",
-    "labline.core.pages.account:router",
-    "labline.review.api:router",
-    "labline.review.manage_pages:router",  # before /review/calls/{id}
-    "labline.review.pages:router",
-    "labline.review.committee_api:router",
-    "labline.review.committee_pages:router",
-    "labline.review.documents_api:router",
-    "labline.review.documents_pages:router",
-    "labline.market.watches:router",
-    "labline.market.profiles:router",
-    "labline.market.api:router",
-    "labline.market.pages:router",
-    "labline.facilities.beamtime_api:router",  # before /api/v1/facilities/{id}
-    "labline.facilities.api:router",
-    "labline.facilities.beamtime_pages:router",
-    "labline.facilities.manage_pages:router",
-    "labline.facilities.pages:router",
-    "labline.indicators.api:router",
-    "labline.indicators.growth:router",  # before /indicators/{indicator}
-    "labline.indicators.pages:router",
-]
-
 API_ERRORS = {
     code: {"model": ErrorResponse, "description": desc}
     for code, desc in {
@@ -68,7 +35,7 @@ API_ERRORS = {
 def create_app(
     settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None
 ) -> FastAPI:
-    import importlib
+    from labline import registry
 
     settings = settings or get_settings()
     app = FastAPI(
@@ -108,9 +75,8 @@ def create_app(
     def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "version": __version__})
 
-    for spec in ROUTERS:
-        module_name, _, attr = spec.partition(":")
-        app.include_router(getattr(importlib.import_module(module_name), attr))
+    for router in registry.routers():
+        app.include_router(router)
     _declare_token_auth(app)
     return app
 

@@ -1,34 +1,17 @@
 """The `labline` command: a root group; each domain contributes its own commands.
 
 Commands are thin adapters over the services, like the routes. A module adds its
-group by listing it in COMMAND_GROUPS ("module:attribute").
+group in its `module.py` record (`labline.registry`).
 """
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import click
 
 from labline.clitools import DomainErrors
 from labline.config import Settings
-
-COMMAND_GROUPS: list[str] = [
-    "labline.core.cli:serve",
-    "labline.core.cli:db",
-    "labline.core.cli:users",
-    "labline.core.cli:audit_group",
-    "labline.core.cli:orgs",
-    "labline.core.mail_cli:mail_group",
-    "labline.core.search_cli:search_cmd",
-    "labline.core.search_cli:search_index_cmd",
-    "labline.demo.cli:demo",
-    "labline.review.cli:review",
-    "labline.market.cli:market",
-    "labline.facilities.cli:facilities",
-    "labline.indicators.cli:indicators",
-]
 
 
 class Context:
@@ -55,9 +38,11 @@ def cli(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> 
 
 
 def _register() -> None:
-    for spec in COMMAND_GROUPS:
-        module_name, _, attr = spec.partition(":")
-        cli.add_command(getattr(importlib.import_module(module_name), attr))
+    from labline import registry
+    from labline.demo.cli import demo
+
+    for command in [*registry.commands(), demo]:
+        cli.add_command(command)
 
 
 _register()

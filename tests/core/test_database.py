@@ -11,13 +11,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, func, select
 
+from labline import registry
 from labline.core import database
 from labline.core.audit import verify_chain
 from labline.core.models import Organisation
-from labline.db import make_engine, make_sessionmaker, transaction
+from labline.db import Base, make_engine, make_sessionmaker, transaction
 from labline.errors import InvalidInput
-from labline.models_registry import metadata
 from tests.factories import make_org
+
+assert registry.MODULES
+metadata = Base.metadata
 
 
 def test_migrations_build_exactly_the_models(engine: Engine):

@@ -3,7 +3,7 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -17,14 +17,19 @@ from labline.facilities.models import Booking, BookingStatus, ClosureKind, Waitl
 from labline.facilities.schemas import BookingCreate, ClosureCreate, QualificationGrant
 from labline.facilities.service import bookings, catalogue
 from labline.facilities.service.bookings import BookingConflict, NotQualified
+from tests import clock
 from tests.factories import make_facility, make_instrument, make_org, make_person
 
-NOW = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
-CST = timezone(timedelta(hours=8))
+CST = clock.CST
+# Day 1 is the first Tuesday from today (opening hours depend on the weekday); the rules
+# run at its midnight in China.
+DAY1 = clock.day((1 - clock.TODAY.weekday()) % 7)
+NOW = datetime.combine(DAY1, time(0), CST)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 12, day, hour, minute, tzinfo=CST)
+    """`hour:minute` in China on the `day`-th day counted from day 1."""
+    return datetime.combine(DAY1 + timedelta(days=day - 1), time(hour, minute), CST)
 
 
 @pytest.fixture()
@@ -73,8 +78,8 @@ def test_a_booking_holds_the_instrument_with_its_buffers(db, lab):
     ("start", "end", "field", "words"),
     [
         (
-            datetime(2026, 11, 30, 9, tzinfo=CST),
-            datetime(2026, 11, 30, 10, tzinfo=CST),
+            at(0, 9),
+            at(0, 10),
             "starts_at",
             "in the past",
         ),
@@ -94,13 +99,15 @@ def test_end_before_start_and_zones_are_refused_by_the_schema():
         BookingCreate(instrument_id=1, starts_at=at(2, 10), ends_at=at(2, 9))
     with pytest.raises(ValidationError, match="time zone offset"):
         BookingCreate(
-            instrument_id=1, starts_at=datetime(2026, 12, 2, 9), ends_at=datetime(2026, 12, 2, 10)
+            instrument_id=1,
+            starts_at=at(2, 9).replace(tzinfo=None),
+            ends_at=at(2, 10).replace(tzinfo=None),
         )
     with pytest.raises(ValidationError, match="same time zone offset"):
         BookingCreate(
             instrument_id=1,
             starts_at=at(2, 9),
-            ends_at=datetime(2026, 12, 2, 3, tzinfo=UTC),
+            ends_at=at(2, 11).astimezone(UTC),
         )
 
 
@@ -160,7 +167,7 @@ def test_qualification_is_required_and_must_not_expire(db, lab):
             person_id=lab["user"].person_id, code="xray-safety", expires_at=at(2, 9, 30)
         ),
     )
-    with pytest.raises(NotQualified, match="expires on 2026-12-02"):
+    with pytest.raises(NotQualified, match=f"expires on {at(2, 0).date().isoformat()}"):
         book(db, lab["user"], inst, at(2, 9), at(2, 10))
     catalogue.grant_qualification(
         db,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 
+from labline import i18n
 from labline.core.models import OrganisationKind, OrganisationSize, Role
-from labline.web import i18n
 
 SRC = Path(__file__).parents[2] / "src" / "labline"
 

@@ -24,10 +24,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, delete, insert, select, text
 from sqlalchemy.types import Date, DateTime, Numeric
 
-from labline import __version__
+from labline import __version__, clock
 from labline.core import guards
+from labline.db import Base
 from labline.errors import InvalidInput
-from labline.models_registry import metadata
 
 MAGIC = "labline-backup"
 FORMAT = 1
@@ -62,7 +62,9 @@ def head_revision(engine: Engine) -> str | None:
 
 
 def _tables() -> list[Any]:
-    return list(metadata.sorted_tables)
+    # Complete once `labline.registry` has imported every module's tables (the app and the
+    # command line do so at start).
+    return list(Base.metadata.sorted_tables)
 
 
 def _encode(value: Any) -> Any:
@@ -103,7 +105,7 @@ def backup(engine: Engine, target: Path, *, progress: Progress | None = None) ->
         "format": FORMAT,
         "labline_version": __version__,
         "schema_revision": revision,
-        "created_at": dt.datetime.now(dt.UTC).isoformat(),
+        "created_at": clock.now().isoformat(),
         "tables": {},
     }
     tmp = target.with_suffix(target.suffix + ".partial")

@@ -3,7 +3,7 @@ the solver's draft drawn as a chart per beamline, edits and publication."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from labline import clock
 from labline.errors import FieldError, InvalidInput, invalid_input
 from labline.facilities.models import CycleStatus, Facility, Instrument
 from labline.facilities.schemas import CycleCreate, ProposalCreate, ProposalScore
@@ -133,7 +134,7 @@ def cycle_page(
         "note": note,
         "first_day": beamtime.shift_time(cycle, 0).date(),
         "can_review": is_programme_manager(actor),
-        "due_default": (datetime.now(UTC) + timedelta(days=21)).date(),
+        "due_default": (clock.now() + timedelta(days=21)).date(),
     }
     return render(request, "facilities/cycle.html", ctx)
 

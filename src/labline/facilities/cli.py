@@ -10,6 +10,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.clitools import console, unit_of_work
 from labline.facilities.models import BeamtimeCycle, WaitlistEntry
 from labline.facilities.schemas import BookingCreate, InvoiceCreate
@@ -127,7 +128,7 @@ def report(
     ctx: click.Context, scope: str, scope_id: int | None, year: int | None, as_json: bool
 ) -> None:
     """Service hours, users, external share, utilisation, no-shows, oversubscription."""
-    year = year or datetime.now(UTC).year
+    year = year or clock.now().year
     start = datetime(year, 1, 1, tzinfo=UTC)
     end = datetime(year + 1, 1, 1, tzinfo=UTC)
     with unit_of_work(ctx) as (session, actor):

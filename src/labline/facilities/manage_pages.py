@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from labline import clock
 from labline.core.models import Person
 from labline.errors import FieldError, InvalidInput, invalid_input
 from labline.facilities.models import Qualification
@@ -59,7 +60,7 @@ def manage_page(
     instrument = catalogue.get_instrument(db, actor=actor, instrument_id=instrument_id)
     require_manager(actor, instrument.facility)
     zone = ZoneInfo(instrument.facility.timezone)
-    now = datetime.now(zone)
+    now = clock.now().astimezone(zone)
     closures = catalogue.closures_between(
         db,
         instrument_id=instrument.id,

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from labline import clock, i18n
 from labline.core.access import Permission, require, require_signed_in
 from labline.errors import Conflict, FieldError, InvalidInput, NotPermitted, validation_fields
 from labline.facilities.models import Instrument, WaitlistEntry
@@ -18,7 +19,6 @@ from labline.facilities.schemas import BookingCreate, CheckOut
 from labline.facilities.service import bookings, catalogue, figures, usage
 from labline.facilities.service.catalogue import can_manage, utc
 from labline.schemas import Page
-from labline.web import i18n
 from labline.web.charts import bar_chart
 from labline.web.deps import CsrfChecked, CurrentActor, Db, Paging, SubmittedForm
 from labline.web.render import render
@@ -52,7 +52,7 @@ def catalogue_page(
 
 def _week(instrument: Instrument, week: date | None) -> tuple[ZoneInfo, date, datetime, datetime]:
     zone = ZoneInfo(instrument.facility.timezone)
-    first = week or datetime.now(zone).date()
+    first = week or clock.now().astimezone(zone).date()
     start = datetime.combine(first, time(0), zone)
     return zone, first, start, start + timedelta(days=7)
 
@@ -196,7 +196,7 @@ def bookings_page(
         "manages": manages,
         "note": note,
         "invoices": usage.list_invoices(db, actor=actor),
-        "now": datetime.now(UTC),
+        "now": clock.now(),
     }
     return render(request, "facilities/bookings.html", ctx)
 
@@ -244,7 +244,7 @@ def figures_page(
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> Response:
     require(actor, Permission.view_directory)
-    year = year or datetime.now(UTC).year
+    year = year or clock.now().year
     zone = ZoneInfo("Asia/Shanghai")
     start = datetime(year, 1, 1, tzinfo=zone)
     end = datetime(year + 1, 1, 1, tzinfo=zone)

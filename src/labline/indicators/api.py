@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from labline import i18n
 from labline.core.access import Actor, Permission, require
 from labline.indicators import labels, regions
 from labline.indicators.schemas import (
@@ -27,7 +28,6 @@ from labline.indicators.schemas import (
 )
 from labline.indicators.service import live, read, store
 from labline.indicators.service.index import build_index
-from labline.web import i18n
 from labline.web.deps import CurrentActor, Db
 from labline.web.download import EXCEL, FORMATS, table_download
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from labline import clock
 from labline.clitools import console, unit_of_work
 from labline.indicators import labels, regions
 from labline.indicators.service import read, store
@@ -119,11 +120,10 @@ def composite_index(
 @click.pass_context
 def live(ctx: click.Context, year: int | None, store_them: bool, as_json: bool) -> None:
     """Indicators computed from labline's own records (facilities, market, review)."""
-    from datetime import UTC, datetime
 
     from labline.indicators.service import live as live_service
 
-    year = year or datetime.now(UTC).year
+    year = year or clock.now().year
     with unit_of_work(ctx) as (session, actor):
         figures = live_service.live_figures(session, actor=actor, year=year)
         stored = live_service.store_live(session, actor=actor, year=year) if store_them else None

@@ -13,10 +13,10 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from labline import i18n
 from labline.core.access import Actor, require_signed_in
 from labline.errors import FieldError, InvalidInput
 from labline.indicators.service.growth import PARTS, GrowthRow, averages, growth_accounting
-from labline.web import i18n
 from labline.web.charts import Series, contribution_chart, line_chart
 from labline.web.deps import CsrfChecked, CurrentActor
 from labline.web.download import EXCEL, FORMATS, table_download

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labline.web import i18n
+from labline import i18n
 
 
 def name(code: str) -> str:

@@ -10,13 +10,13 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from labline import clock, i18n
 from labline.core.access import Permission, require
 from labline.errors import FieldError, ImportRejected, InvalidInput
 from labline.indicators import labels, regions
 from labline.indicators.api import _import_upload
 from labline.indicators.service import live, read
 from labline.indicators.service.index import build_index
-from labline.web import i18n
 from labline.web.charts import Series, bar_chart, line_chart, radar_chart
 from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
@@ -135,9 +135,8 @@ def live_page(
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     note: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
-    from datetime import UTC, datetime
 
-    year = year or datetime.now(UTC).year
+    year = year or clock.now().year
     figures = live.live_figures(db, actor=actor, year=year)
     codes = sorted({f.indicator for f in figures})
     table: dict[str, dict[str, float]] = {}

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.demo import vocab
 from labline.market.models import (
     AccessGrant,
@@ -435,7 +436,7 @@ def _stages(
     next step is due. Due days count from the day the demo is built, so that a few deals are
     always overdue and the rest due in the coming weeks. A separate random stream, so the
     rest of the market stays as it was."""
-    today = datetime.now(UTC).date()
+    today = clock.now().date()
     order = ["interest", "introduction", "nda", "negotiating", "signed", "delivered"]
     for deal in deals:
         state = deal["state"]

@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from labline import clock
 from labline.core.models import Organisation, Person, _enum
 from labline.db import Base, Timestamped
 
@@ -285,12 +286,11 @@ class Deal(Timestamped, Base):
     @property
     def overdue(self) -> bool:
         """The next step is late: a due day before today (UTC) on a deal not yet over."""
-        from datetime import UTC
 
         return (
             self.due_on is not None
             and self.state not in (DealState.delivered, DealState.abandoned)
-            and self.due_on < datetime.now(UTC).date()
+            and self.due_on < clock.now().date()
         )
 
 

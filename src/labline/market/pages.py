@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from labline import clock, i18n
 from labline.core.access import Permission, require, require_signed_in
 from labline.core.models import Organisation
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
@@ -39,7 +40,6 @@ from labline.market.service import (
 )
 from labline.market.service.records import RecordKind
 from labline.schemas import Page, PageParams
-from labline.web import i18n
 from labline.web.charts import bar_chart
 from labline.web.deps import CsrfChecked, CurrentActor, Db, Paging, SubmittedForm
 from labline.web.render import render
@@ -363,7 +363,7 @@ def _deal_context(db: Db, actor: Any, deal_id: int) -> dict[str, Any]:
         "stages": [s for s in DealState if s != DealState.abandoned],
         "due_max": (today + timedelta(days=limits[1])).isoformat() if limits else None,
         "today": today.isoformat(),
-        "values": {"signed_on": date.today().isoformat(), "currency": "CNY"},
+        "values": {"signed_on": clock.today().isoformat(), "currency": "CNY"},
         "errors": [],
         "contract_kinds": ["development", "transfer", "licence", "consulting", "service"],
     }
@@ -456,7 +456,7 @@ def figures_page(
     industry: Annotated[str | None, Query(pattern=r"^(\d{2,4})?$")] = None,
 ) -> Response:
     require(actor, Permission.view_directory)
-    year = year or date.today().year
+    year = year or clock.today().year
     region, industry = region or None, industry or None
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
     total = figures.figures(db, actor=actor, start=start, end=end, region=region, industry=industry)

@@ -6,12 +6,13 @@ what needs the database (the organisation exists, the state allows the change).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from labline import clock
 from labline.core import refdata
 from labline.market.models import (
     AccessStatus,
@@ -118,7 +119,7 @@ class NeedFields(StrictInput):
 
 def check_deadline(deadline: date | None, today: date | None = None) -> None:
     """A new or changed deadline must lie ahead (a year at most is not required)."""
-    today = today or datetime.now(UTC).date()
+    today = today or clock.now().date()
     if deadline is not None and deadline <= today:
         raise ValueError(f"deadline: must be after today ({today.isoformat()})")
     if deadline is not None and deadline > today + timedelta(days=3660):
@@ -533,7 +534,7 @@ class ContractCreate(StrictInput):
     @field_validator("signed_on")
     @classmethod
     def _signed(cls, v: date) -> date:
-        if v > datetime.now(UTC).date() + timedelta(days=1):
+        if v > clock.now().date() + timedelta(days=1):
             raise ValueError("a contract cannot be signed in the future")
         return v
 

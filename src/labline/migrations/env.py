@@ -5,7 +5,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from labline.models_registry import metadata
+from labline import registry
+from labline.db import Base
+
+assert registry.MODULES  # every table imported
+metadata = Base.metadata
 
 config = context.config
 

@@ -6,7 +6,7 @@ Registered before review.pages so that /review/calls/new is not read as a call i
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
+from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Organisation, Person
 from labline.errors import FieldError, InvalidInput, LablineError, invalid_input
@@ -204,7 +205,7 @@ def _publications_context(db: Db, actor: Actor) -> dict[str, Any]:
     return {
         "publications": db.scalars(stmt).all(),
         "is_manager": calls.is_manager(actor),
-        "values": {"year": str(date.today().year), "kind": "paper"},
+        "values": {"year": str(clock.today().year), "kind": "paper"},
         "errors": [],
         "message": None,
     }

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from labline import i18n
 from labline.core.access import require_signed_in
 from labline.core.models import Membership, Organisation, Role
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
@@ -27,7 +28,6 @@ from labline.review.schemas import (
 )
 from labline.review.service import assign, calls, committee, reminders, reviews
 from labline.review.service.letters import issue_of
-from labline.web import i18n
 from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 

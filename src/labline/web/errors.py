@@ -17,8 +17,8 @@ from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from labline import i18n
 from labline.errors import LablineError, validation_fields
-from labline.web import i18n
 from labline.web.render import render
 
 log = logging.getLogger("labline.web")

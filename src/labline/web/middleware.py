@@ -7,8 +7,9 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from labline import i18n
 from labline.config import Settings
-from labline.web import csrf, i18n
+from labline.web import csrf
 
 LANG_COOKIE = "labline_lang"
 

@@ -12,8 +12,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
+from labline import i18n
 from labline.core import refdata
-from labline.web import i18n
 
 MODULES = ("web", "core", "market", "review", "facilities", "indicators", "intel")
 

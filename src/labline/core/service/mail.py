@@ -19,12 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from labline import i18n
 from labline.config import Settings
 from labline.core.access import Actor, Permission, require
 from labline.core.models import OutboxMail
 from labline.db import utcnow
 from labline.errors import FieldError, InvalidInput
-from labline.web import i18n
 
 MAX_ATTEMPTS = 5  # after that a message stays in the outbox, marked failed, for a person to see
 SMTP_TIMEOUT_S = 20

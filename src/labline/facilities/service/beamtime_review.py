@@ -11,12 +11,13 @@ shifts, not yuan.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.core.access import Actor
 from labline.core.models import Membership
 from labline.errors import FieldError, InvalidInput
@@ -75,7 +76,7 @@ def send_to_review(
     ).all()
     if not proposals:
         raise InvalidInput(f"Cycle {cycle.code} has no proposals to review.")
-    today = datetime.now(UTC).date()
+    today = clock.now().date()
     if reviews_due <= today:
         raise InvalidInput(
             "Reviews cannot be due today or earlier.",

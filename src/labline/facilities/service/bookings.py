@@ -10,13 +10,14 @@ when two requests race.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Membership
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
@@ -50,7 +51,7 @@ class NotQualified(NotPermitted):
 
 
 def _now(now: datetime | None) -> datetime:
-    return utc(now) if now is not None else datetime.now(UTC)
+    return utc(now) if now is not None else clock.now()
 
 
 def _fmt(value: datetime, zone: ZoneInfo) -> str:
@@ -339,7 +340,7 @@ def decide(
     booking.decision_note = note
     session.flush()
     if not approve:
-        offer_freed_slot(session, instrument=booking.instrument, now=datetime.now(UTC))
+        offer_freed_slot(session, instrument=booking.instrument, now=clock.now())
     return booking
 
 

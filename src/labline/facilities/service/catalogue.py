@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.core.access import Actor, Permission, require, require_signed_in
 from labline.core.models import Organisation, OrganisationKind, Person, Role
 from labline.errors import FieldError, InvalidInput, NotFound, NotPermitted, invalid_input
@@ -243,7 +244,7 @@ def grant_qualification(
     if existing is not None:  # renewal
         existing.expires_at = expires
         existing.granted_by_id = actor.person_id
-        existing.granted_on = datetime.now(UTC)
+        existing.granted_on = clock.now()
         session.flush()
         return existing
     qualification = Qualification(

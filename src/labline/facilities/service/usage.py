@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Organisation, Person, Role
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
@@ -85,7 +86,7 @@ def check_out(
     booking = get_booking(session, actor=actor, booking_id=booking_id)
     if booking.status != BookingStatus.confirmed or booking.checked_in_at is None:
         raise Conflict(f"Booking {booking.id} is not checked in; check in first.")
-    moment = utc(now) if now else datetime.now(UTC)
+    moment = utc(now) if now else clock.now()
     return record_use(
         session,
         booking=booking,

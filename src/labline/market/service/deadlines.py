@@ -7,11 +7,12 @@ deals have none. Deals opened before deadlines existed have none until they move
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from labline.market.models import Deal, DealState
@@ -29,7 +30,7 @@ DUE_STATES = tuple(DUE_DAYS)
 
 
 def today() -> date:
-    return datetime.now(UTC).date()
+    return clock.now().date()
 
 
 def default_due(state: DealState, on: date | None = None) -> date | None:

@@ -28,13 +28,13 @@ from labline.core.access import Actor, require_signed_in
 from labline.core.models import AuditRecord, Role
 from labline.core.service.search import live_encoder
 from labline.errors import FieldError, InvalidInput, NotPermitted
+from labline.i18n import gettext
 from labline.market.models import Achievement, Feedback, FeedbackAction, TechnologyNeed
 from labline.market.schemas import FeedbackCreate
 from labline.market.service.records import LIVE_STATES, get_achievement, get_need, is_owner
 from labline.search import Record, SearchError, SearchIndex
 from labline.search.filters import Kind
 from labline.search.index import Hit
-from labline.web.i18n import gettext
 
 ACHIEVEMENT_FACETS: dict[str, Kind] = {
     "industry": "keyword",

@@ -9,13 +9,14 @@ inventors) are read only by the owning organisation, operators and admitted peop
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.core.access import Actor, Permission, require, require_signed_in
 from labline.core.models import Organisation, OrganisationKind, Person, Team
 from labline.core.refdata import region_prefix
@@ -73,7 +74,7 @@ TRANSITIONS: dict[str, tuple[tuple[State, ...], State, str]] = {
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def kind_of(record: Record) -> RecordKind:

@@ -21,6 +21,7 @@ from labline.core.models import Person
 from labline.core.refdata import is_industry_code
 from labline.core.service import mail
 from labline.errors import FieldError, InvalidInput, NotFound, NotPermitted
+from labline.i18n import gettext as _
 from labline.market.models import Achievement, InboxItem, TechnologyNeed, Watch
 from labline.market.schemas import WatchCreate
 from labline.market.service.matching import (
@@ -32,7 +33,6 @@ from labline.market.service.matching import (
     plain_terms,
 )
 from labline.market.service.records import LIVE_STATES, get_need, now
-from labline.web.i18n import gettext as _
 
 MAX_WATCHES = 50  # per person: a sweep runs every one of them
 HITS = 50  # a search watch looks at this many best matches for new records

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labline.core.models import Membership, Organisation, Person
+from labline.i18n import gettext as _
 from labline.review.models import (
     CommitteeNote,
     ConflictDeclaration,
@@ -19,7 +20,6 @@ from labline.review.models import (
     Review,
     ReviewAssignment,
 )
-from labline.web.i18n import gettext as _
 
 
 def _judges(session: Session, call_id: int) -> set[int]:

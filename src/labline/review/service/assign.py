@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Membership, Organisation, Person
 from labline.errors import Conflict, FieldError, InvalidInput, NotPermitted
@@ -496,7 +496,7 @@ def override(
             added_reviewer_id=data.add_reviewer_id,
             reason=data.reason,
             actor_id=actor.person_id,
-            at=datetime.now(UTC),
+            at=clock.now(),
         )
     )
     session.flush()

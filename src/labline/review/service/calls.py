@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence, Set
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Membership, Organisation, OrganisationKind, Person, Role
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
@@ -56,7 +57,7 @@ def require_committee(actor: Actor) -> None:
 
 
 def today() -> date:
-    return datetime.now(UTC).date()
+    return clock.now().date()
 
 
 # --- working days -------------------------------------------------------------------------------
@@ -275,7 +276,7 @@ def submit_proposal(session: Session, *, actor: Actor, data: ProposalCreate) -> 
     proposal = Proposal(
         **data.model_dump(exclude={"avoid_reviewer_ids"}),
         applicant_id=actor.person_id,
-        submitted_at=datetime.now(UTC),
+        submitted_at=clock.now(),
         status=ProposalStatus.submitted,
     )
     problems = eligibility_problems(session, call, proposal)

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Role
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
@@ -93,7 +94,7 @@ def add_note(
         author_id=actor.person_id,
         stance=data.stance,
         text=data.text,
-        at=datetime.now(UTC),
+        at=clock.now(),
     )
     if actor.person_id is None:
         raise NotPermitted("Committee notes are signed: act as a person (--as on the CLI).")
@@ -195,7 +196,7 @@ def decide(session: Session, *, actor: Actor, call_id: int, data: DecideRequest)
                 order=json.dumps([int(x) for x in result.order]),
                 winners=json.dumps([p.id for p in winners]),
                 drawn_by_id=actor.person_id,
-                at=datetime.now(UTC),
+                at=clock.now(),
             )
             session.add(draw)
             for p in winners:
@@ -203,7 +204,7 @@ def decide(session: Session, *, actor: Actor, call_id: int, data: DecideRequest)
     for p in by_rank:
         reasons.setdefault(p.id, f"funded: calibrated rank {p.calibrated_rank} within the budget")
     funded += by_rank
-    now = datetime.now(UTC)
+    now = clock.now()
     waitlisted = rejected = 0
     funded_ids = {p.id for p in funded}
     for p in ranked:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from labline.review.committee_schemas import PostCreate, PostUpdate
@@ -138,7 +139,7 @@ def post(session: Session, *, actor: Actor, proposal_id: int, data: PostCreate) 
         author_id=actor.person_id,
         stance=data.stance,
         text=data.text,
-        at=datetime.now(UTC),
+        at=clock.now(),
     )
     session.add(row)
     session.flush()
@@ -146,7 +147,7 @@ def post(session: Session, *, actor: Actor, proposal_id: int, data: PostCreate) 
 
 
 def editable(actor: Actor, row: DiscussionPost, *, now: datetime | None = None) -> bool:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     return actor.person_id == row.author_id and now - _aware(row.at) <= EDIT_WINDOW
 
 
@@ -167,7 +168,7 @@ def edit(
             post_id=post_id,
         )
     row.text = data.text
-    row.edited_at = datetime.now(UTC)
+    row.edited_at = clock.now()
     session.flush()
     return row
 

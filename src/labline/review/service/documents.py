@@ -20,13 +20,13 @@ import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted, TooLarge
 from labline.review.document_models import SINGLE_KINDS, DocumentKind, ProposalDocument
@@ -360,7 +360,7 @@ def upload(
         size=len(data),
         sha256=sha,
         uploaded_by_id=actor.person_id,
-        uploaded_at=datetime.now(UTC),
+        uploaded_at=clock.now(),
     )
     session.add(doc)
     session.flush()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from labline.web.i18n import gettext as _
+from labline.i18n import gettext as _
 
 
 def _sub_reason(text: str) -> str:

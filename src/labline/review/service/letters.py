@@ -16,16 +16,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from labline import clock, i18n
 from labline.core import audit
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Organisation, Person
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
+from labline.i18n import gettext as _
 from labline.review.document_models import LetterIssue
 from labline.review.models import (
     Call,
@@ -47,8 +49,6 @@ from labline.review.service.calls import (
     working_days_between,
 )
 from labline.review.service.letter_reasons import reasons_in_language
-from labline.web import i18n
-from labline.web.i18n import gettext as _
 
 LANGUAGES = ("zh", "en")
 LETTER_STATUSES = (
@@ -393,7 +393,7 @@ def issue_letters(session: Session, *, actor: Actor, call_id: int) -> LetterIssu
         )
     )
     row = LetterIssue(
-        call_id=call.id, letters=int(count or 0), issued_by_id=actor.person_id, at=datetime.now(UTC)
+        call_id=call.id, letters=int(count or 0), issued_by_id=actor.person_id, at=clock.now()
     )
     session.add(row)
     session.flush()

@@ -11,12 +11,12 @@ stops the plan: every later milestone stays locked.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.core.access import Actor
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from labline.review.committee_schemas import (
@@ -173,7 +173,7 @@ def report(
     row = _milestone(session, proposal, milestone_id)
     _require_current(rows, row, "reported on")
     row.report = data.evidence
-    row.reported_at = datetime.now(UTC)
+    row.reported_at = clock.now()
     row.reported_by_id = actor.person_id
     row.status = MilestoneStatus.reported
     session.flush()
@@ -193,7 +193,7 @@ def release(session: Session, *, actor: Actor, proposal_id: int, milestone_id: i
             milestone_id=row.id,
         )
     row.status = MilestoneStatus.released
-    row.decided_at, row.decided_by_id = datetime.now(UTC), actor.person_id
+    row.decided_at, row.decided_by_id = clock.now(), actor.person_id
     session.flush()
     return row
 
@@ -213,7 +213,7 @@ def withhold(
     _require_current(rows, row, "decided")
     row.status = MilestoneStatus.withheld
     row.withheld_reason = data.reason
-    row.decided_at, row.decided_by_id = datetime.now(UTC), actor.person_id
+    row.decided_at, row.decided_by_id = clock.now(), actor.person_id
     session.flush()
     return row
 

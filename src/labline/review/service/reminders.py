@@ -17,11 +17,11 @@ from labline.core.access import Actor
 from labline.core.models import Person
 from labline.core.service import mail
 from labline.errors import FieldError, InvalidInput
+from labline.i18n import gettext as _
+from labline.i18n import pick
 from labline.review.models import Call, CallStatus, Proposal
 from labline.review.service.calls import get_call, require_manager, today
 from labline.review.service.reviews import outstanding_reviews
-from labline.web.i18n import gettext as _
-from labline.web.i18n import pick
 
 MAX_DAYS = 30
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Person, Role
 from labline.errors import Conflict, FieldError, InvalidInput, NotPermitted
@@ -121,7 +121,7 @@ def submit_review(
     review.confidence = data.confidence
     review.comment = data.comment
     review.overall = round(overall, 6)
-    review.submitted_at = datetime.now(UTC)
+    review.submitted_at = clock.now()
     review.scores = [
         ReviewScore(criterion_id=criteria[code].id, score=s.score, comment=s.comment)
         for code, s in given.items()
@@ -321,7 +321,7 @@ def golden_ticket(session: Session, *, actor: Actor, proposal_id: int, reason: s
         proposal_id=proposal.id,
         expert_id=actor.person_id,
         reason=reason,
-        at=datetime.now(UTC),
+        at=clock.now(),
     )
     session.add(ticket)
     proposal.non_consensus = True

@@ -1,0 +1,31 @@
+"""The facilities module's record: its routers, commands, tables, demo steps and live figures."""
+
+from __future__ import annotations
+
+from labline.facilities import (
+    api,
+    beamtime_api,
+    beamtime_pages,
+    cli,
+    demo,
+    manage_pages,
+    models,
+    pages,
+)
+from labline.facilities.service import figures as service_figures
+from labline.modules import Module
+
+MODULE = Module(
+    name="facilities",
+    routers=(
+        beamtime_api.router,
+        api.router,
+        beamtime_pages.router,
+        manage_pages.router,
+        pages.router,
+    ),
+    commands=(cli.facilities,),
+    models=(models,),
+    demo_steps=(demo.step_facilities,),
+    live_figures=service_figures.by_region,
+)

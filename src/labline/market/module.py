@@ -1,0 +1,21 @@
+"""The market module's record: its routers, commands, tables, demo steps and live figures."""
+
+from __future__ import annotations
+
+from labline.market import api, cli, demo, models, pages, profiles, watches
+from labline.market.service import figures as service_figures
+from labline.modules import Module
+
+MODULE = Module(
+    name="market",
+    routers=(
+        watches.router,
+        profiles.router,
+        api.router,
+        pages.router,
+    ),
+    commands=(cli.market,),
+    models=(models,),
+    demo_steps=(demo.step_market,),
+    live_figures=service_figures.by_region,
+)

@@ -1,0 +1,28 @@
+"""What a domain module contributes to the platform, declared once per domain.
+
+Each domain package has a `module.py` holding one `Module` record; `labline.registry`
+imports them all statically, and the app, the command line, migrations, the demo and the
+indicators read that list (no import strings, nothing skipped silently).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    # FastAPI routers, in the order they are matched (a fixed path before `/{id}`).
+    routers: tuple[Any, ...] = ()
+    # click commands and groups added to the `labline` root command.
+    commands: tuple[Any, ...] = ()
+    # Modules declaring the domain's tables (imported for complete metadata).
+    models: tuple[ModuleType, ...] = ()
+    # Steps of the demo world, run in order after the core steps; each takes the World.
+    demo_steps: tuple[Callable[..., None], ...] = ()
+    # Live figures by region for the indicators (session, year) -> figures.
+    live_figures: Callable[..., Any] | None = None

@@ -1,0 +1,33 @@
+"""Every domain module, imported statically, in the order their routes are matched and
+their commands and demo steps run. The app, the command line, migrations and backups read
+this list; a new domain adds its `module.py` here and nowhere else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from labline.core.module import MODULE as core
+from labline.facilities.module import MODULE as facilities
+from labline.indicators.module import MODULE as indicators
+from labline.market.module import MODULE as market
+from labline.modules import Module
+from labline.review.module import MODULE as review
+
+MODULES: tuple[Module, ...] = (core, review, market, facilities, indicators)
+
+
+def routers() -> list[Any]:
+    return [r for m in MODULES for r in m.routers]
+
+
+def commands() -> list[Any]:
+    return [c for m in MODULES for c in m.commands]
+
+
+def demo_steps() -> list[Callable[..., None]]:
+    return [s for m in MODULES for s in m.demo_steps]
+
+
+def live_figure_providers() -> dict[str, Callable[..., Any]]:
+    return {m.name: m.live_figures for m in MODULES if m.live_figures is not None}
