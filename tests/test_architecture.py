@@ -71,7 +71,7 @@ def test_no_import_cycles_between_modules() -> None:
 
 def test_cycle_finder_finds_a_cycle() -> None:
     class Fake:
-        modules = {"a", "b", "c"}
+        modules = frozenset({"a", "b", "c"})
 
         @staticmethod
         def find_modules_directly_imported_by(m: str) -> set[str]:
