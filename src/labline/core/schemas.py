@@ -231,17 +231,3 @@ class ChainReportRead(Output):
     ok: bool
     first_broken_seq: int | None
     reason: str
-
-
-class OutboxMailRead(Output):
-    id: int
-    key: str
-    kind: str
-    person_id: int | None
-    to_address: str
-    subject: str
-    body: str
-    created_at: datetime
-    sent_at: datetime | None
-    attempts: int
-    last_error: str

@@ -81,7 +81,7 @@ def test_command_line_search(tmp_path):
 
 def test_the_apps_live_encoder_is_a_setting(monkeypatch):
     from labline.config import Settings
-    from labline.core.service.search import live_encoder
+    from labline.core.directory.service import live_encoder
 
     monkeypatch.delenv("LABLINE_SEARCH_ENCODER", raising=False)
     assert live_encoder().name == "use-multilingual-v3"  # the app's default

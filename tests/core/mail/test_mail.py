@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from labline.cli import cli
 from labline.config import Settings
+from labline.core.mail import service as mail
 from labline.core.models import OutboxMail, Role
-from labline.core.service import mail
 from labline.core.service.auth import actor_for
 from labline.db import make_engine, make_sessionmaker, transaction
 from labline.errors import InvalidInput, NotPermitted

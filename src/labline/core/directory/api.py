@@ -1,39 +1,17 @@
-"""Searching the directory (organisations and research teams): JSON API and page."""
+"""Searching the directory (organisations and research teams): the JSON API."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
 
+from labline.core.directory import service as search
+from labline.core.directory.schemas import SearchHitRead
 from labline.core.models import OrganisationKind
-from labline.core.service import search
-from labline.schemas import Output
 from labline.web.deps import CurrentActor, Db
-from labline.web.render import render
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
-pages = APIRouter(include_in_schema=False)
-
-
-class SearchHitRead(Output):
-    type: str
-    id: int
-    name_zh: str
-    name_en: str
-    kind: str
-    region_code: str | None
-    industry_code: str | None
-    organisation_id: int
-    organisation_zh: str
-    organisation_en: str
-    score: float
-    lexical: float
-    bridge: float
-    semantic: float
-    matched_terms: list[str]
-    matched_fields: list[str]
 
 
 Q = Annotated[str, Query(min_length=1, max_length=2000, description="Chinese, English or both")]
@@ -65,21 +43,3 @@ def search_api(
         industry_code=industry_code,
     )
     return [SearchHitRead.model_validate(f.__dict__) for f in search.resolve(db, hits)]
-
-
-@pages.get("/search", response_class=HTMLResponse)
-def search_page(
-    request: Request,
-    db: Db,
-    actor: CurrentActor,
-    q: Annotated[str, Query(max_length=2000)] = "",
-    type: Annotated[str | None, Query(pattern="^(organisation|team)?$")] = None,
-) -> Response:
-    type = type or None  # the form's "All" sends an empty value
-    found = []
-    if q.strip():
-        hits = search.search_directory(
-            db, actor=actor, holder=request.app.state, query=q, k=30, type=type
-        )
-        found = search.resolve(db, hits)
-    return render(request, "core/search.html", {"q": q, "type": type, "found": found})

@@ -7,7 +7,7 @@ import json
 import click
 
 from labline.clitools import console, settings_of, unit_of_work
-from labline.core.service import search
+from labline.core.directory import service as search
 
 
 @click.command("search")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from labline.clitools import settings_of, unit_of_work
-from labline.core.service import mail
+from labline.core.mail import service as mail
 
 
 @click.group("mail")
