@@ -41,7 +41,7 @@ def tfp(
     """Törnqvist TFP (base year = 1) per country and year from a PWT-style CSV."""
     import pandas as pd
 
-    from labline.indicators.methods.growth import complete_rows, tornqvist_tfp
+    from labline.indicators.engine.tfp import complete_rows, tornqvist_tfp
 
     frame = pd.read_csv(input_path)
     try:
@@ -71,7 +71,7 @@ def _fail(exc: IndicatorError) -> click.ClickException:
 @click.option("--output", "output_path", type=click.Path(path_type=Path), required=True)
 def import_(input_path: Path, layout: str, output_path: Path) -> None:
     """Check and convert a panel; print the import report, write the long panel."""
-    from labline.indicators.pipeline import load_panel
+    from labline.indicators.engine.pipeline import load_panel
 
     try:
         panel, report = load_panel(path=input_path, layout=layout)
@@ -97,7 +97,7 @@ def entropy_topsis_cmd(
     output_path: Path,
 ) -> None:
     """Entropy weights + TOPSIS closeness (min–max normalised, shifted by --shift)."""
-    from labline.indicators.pipeline import entropy_topsis_table, load_panel
+    from labline.indicators.engine.pipeline import entropy_topsis_table, load_panel
 
     try:
         panel, _ = load_panel(path=input_path, layout=layout)
@@ -139,7 +139,7 @@ def index_cmd(
     """Composite index over a hierarchy (JSON), with coverage gaps and rank intervals."""
     from rich.progress import Progress
 
-    from labline.indicators.pipeline import build_index, load_panel
+    from labline.indicators.engine.pipeline import build_index, load_panel
 
     try:
         panel, _ = load_panel(path=input_path, layout=layout)

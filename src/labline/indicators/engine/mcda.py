@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from labline.indicators.engine.normalise import minmax
 from labline.indicators.errors import IndicatorError, InvalidParameter
-from labline.indicators.methods.normalise import minmax
 
 DEFAULT_SHIFT = 1e-4
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from labline.indicators.china import canonical_province, read_china_provincial
+from labline.indicators.engine.china import canonical_province, read_china_provincial
+from labline.indicators.engine.panel import import_panel
+from labline.indicators.engine.units import factor
 from labline.indicators.errors import DuplicateObservation, MixedUnits, UnknownUnit
-from labline.indicators.panel import import_panel
-from labline.indicators.units import factor
 
 
 def test_unit_factors():
@@ -88,7 +88,7 @@ def test_china_reader_on_full_files(shared_data):
 
 
 def test_excel_wide_file(tmp_path):
-    from labline.indicators.pipeline import load_panel
+    from labline.indicators.engine.pipeline import load_panel
 
     frame = pd.DataFrame({"region": ["A", "B"], "year": [2021, 2021], "rd [万元]": [10.0, 20.0]})
     frame.to_excel(tmp_path / "panel.xlsx", index=False)

@@ -10,13 +10,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from labline.indicators.engine.composite import Aggregation, composite, node_from_dict
+from labline.indicators.engine.mcda import entropy_topsis
+from labline.indicators.engine.normalise import Method, normalise
+from labline.indicators.engine.outliers import treat_matrix
+from labline.indicators.engine.panel import ImportReport, import_panel, read_table
+from labline.indicators.engine.uncertainty import rank_intervals, simulate_ranks
 from labline.indicators.errors import IndicatorError
-from labline.indicators.methods.composite import Aggregation, composite, node_from_dict
-from labline.indicators.methods.mcda import entropy_topsis
-from labline.indicators.methods.normalise import Method, normalise
-from labline.indicators.methods.outliers import treat_matrix
-from labline.indicators.methods.uncertainty import rank_intervals, simulate_ranks
-from labline.indicators.panel import ImportReport, import_panel, read_table
 
 
 def load_panel(*, path: Path, layout: str = "long") -> tuple[pd.DataFrame, ImportReport]:

@@ -3,8 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from labline.indicators.engine.normalise import minmax, normalise, rank, zscore
 from labline.indicators.errors import InvalidParameter
-from labline.indicators.methods.normalise import minmax, normalise, rank, zscore
 
 X = np.array([[1.0, 10.0], [2.0, 20.0], [4.0, 40.0]])
 

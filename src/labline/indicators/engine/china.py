@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from labline.indicators.engine.panel import ImportReport, import_panel
 from labline.indicators.errors import DuplicateObservation
-from labline.indicators.panel import ImportReport, import_panel
 
 NATIONAL = "全国"
 PROVINCES = [

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from labline.indicators.engine.composite import Node, validate
+from labline.indicators.engine.normalise import Method, normalise
 from labline.indicators.errors import IndicatorError, InvalidParameter
-from labline.indicators.methods.composite import Node, validate
-from labline.indicators.methods.normalise import Method, normalise
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from labline.indicators import units as unitlib
+from labline.indicators.engine import units as unitlib
 from labline.indicators.errors import DuplicateObservation, MissingColumn, MixedUnits
 
 LONG_COLUMNS = ["region", "year", "indicator", "value", "unit", "source"]

@@ -4,12 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from labline.indicators.engine.composite import composite, flat_weights, node_from_dict
 from labline.indicators.errors import (
     InsufficientCoverage,
     NonPositiveForLog,
     WeightsDoNotSumToOne,
 )
-from labline.indicators.methods.composite import composite, flat_weights, node_from_dict
 
 TREE = node_from_dict(
     {

@@ -54,7 +54,7 @@ def read_table(path: Path) -> Any:
 
 
 def growth_accounting(path: Path, *, base_year: int = 2017) -> list[GrowthRow]:
-    from labline.indicators.methods.growth import complete_rows, tornqvist_tfp
+    from labline.indicators.engine.tfp import complete_rows, tornqvist_tfp
 
     frame = read_table(path)
     region = "country" if "country" in frame.columns else "countrycode"

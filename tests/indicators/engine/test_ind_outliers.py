@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.stats import kurtosis, skew
 
-from labline.indicators.methods.outliers import gii_log, shape, treat_matrix, treat_outliers
+from labline.indicators.engine.outliers import gii_log, shape, treat_matrix, treat_outliers
 
 
 def test_shape_matches_spreadsheet_definitions():

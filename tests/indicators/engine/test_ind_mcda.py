@@ -7,9 +7,9 @@ from pymcdm.methods import TOPSIS
 from pymcdm.normalizations import minmax_normalization
 from pymcdm.weights import entropy_weights as pymcdm_entropy
 
-from labline.indicators.china import nqpf_matrix, read_china_provincial
-from labline.indicators.methods.mcda import DEFAULT_SHIFT, entropy_topsis, entropy_weights
-from labline.indicators.methods.normalise import minmax
+from labline.indicators.engine.china import nqpf_matrix, read_china_provincial
+from labline.indicators.engine.mcda import DEFAULT_SHIFT, entropy_topsis, entropy_weights
+from labline.indicators.engine.normalise import minmax
 
 DIRECTIONS = np.array([1, 1, 1, 1, 1, -1, 1, 1])  # one cost column exercises the direction path
 

@@ -4,13 +4,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from labline.indicators.errors import NonPositiveForLog, YearGap
-from labline.indicators.methods.growth import (
+from labline.indicators.engine.tfp import (
     complete_rows,
     perpetual_inventory,
     solow_residual,
     tornqvist_tfp,
 )
+from labline.indicators.errors import NonPositiveForLog, YearGap
 
 COLS = ["rgdpna", "rkna", "emp", "hc", "labsh", "rtfpna"]
 

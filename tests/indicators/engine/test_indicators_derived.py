@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from labline.indicators.derived import ratio
+from labline.indicators.engine.derived import ratio
 from labline.indicators.errors import IndicatorError
 
 

@@ -4,15 +4,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from labline.indicators.errors import IndicatorError, WeightsDoNotSumToOne
-from labline.indicators.methods.composite import composite, flat_weights, node_from_dict
-from labline.indicators.methods.normalise import minmax
-from labline.indicators.methods.uncertainty import (
+from labline.indicators.engine.composite import composite, flat_weights, node_from_dict
+from labline.indicators.engine.normalise import minmax
+from labline.indicators.engine.uncertainty import (
     compile_tree,
     draw_weights,
     rank_intervals,
     simulate_ranks,
 )
+from labline.indicators.errors import IndicatorError, WeightsDoNotSumToOne
 
 TREE = node_from_dict(
     {
