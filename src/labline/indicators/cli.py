@@ -41,13 +41,18 @@ def tfp(
     """Törnqvist TFP (base year = 1) per country and year from a PWT-style CSV."""
     import pandas as pd
 
-    from labline.indicators.engine.tfp import complete_rows, tornqvist_tfp
+    from labline.indicators.engine.tfp import complete_rows, tornqvist_tfp, united_states
 
     frame = pd.read_csv(input_path)
     try:
         # PWT files carry empty leading years per country; only complete rows enter the chain.
         data = complete_rows(frame=frame, columns=["country", "year", *PWT_COLUMNS])
-        result = tornqvist_tfp(frame=data, region="country", base_year=base_year)
+        result = tornqvist_tfp(
+            frame=data,
+            region="country",
+            base_year=base_year,
+            hours_reference=united_states(data, region="country"),
+        )
     except IndicatorError as exc:
         raise click.ClickException(str(exc)) from exc
     result[["country", "year", "tfp"]].to_csv(output_path, index=False, float_format="%.12g")

@@ -9,6 +9,7 @@ from labline.indicators.engine.tfp import (
     perpetual_inventory,
     solow_residual,
     tornqvist_tfp,
+    united_states,
 )
 from labline.indicators.errors import NonPositiveForLog, YearGap
 
@@ -27,25 +28,56 @@ def test_reproduces_pwt_extract(extract_dir):
 
 
 def test_reproduces_pwt_full_file(shared_data):
+    """Every published rtfpna (6,407 country-years, 3,134 of them with published hours):
+    hours missing outside a country's published span move as US hours do, as in PWT."""
     data = _pwt(shared_data / "pwt1001_growth.csv")
     result = tornqvist_tfp(frame=data, region="countrycode")
     has_hours = data["avh"].notna()
-    grouped = data.groupby("countrycode")
-    # Year-on-year TFP growth: every pair of years where PWT publishes hours.
-    both = has_hours & grouped["avh"].shift().notna()
-    published = np.log(data["rtfpna"]) - np.log(grouped["rtfpna"].shift())
-    assert both.sum() > 3000
-    assert (result["dln_tfp"] - published)[both].abs().max() < 1e-6
-    # Levels (2017 = 1): every country-year with published hours, except the three
-    # economies whose hours stop before 2017 (JAM 2002, TTO 2002, VEN 2006). For those PWT
-    # extrapolates hours with a regional trend it does not publish (their implied hours
-    # growth after 2006 is identical), so only their year-on-year growth is reproducible.
+    assert has_hours.sum() == 3134 and len(data) == 6407
+    assert (result["tfp"] - data["rtfpna"])[has_hours].abs().max() < 1e-6
+    assert (np.log(result["tfp"]) - np.log(data["rtfpna"])).abs().max() < 1e-6
+    # Jamaica, Trinidad and Tobago and Venezuela, whose hours stop in 2002–2006, included
+    # (held constant instead, they were off by up to 1.4% in log).
     last_hours = data[has_hours].groupby("countrycode")["year"].max()
-    stops_early = set(last_hours[last_hours < 2017].index)
-    assert stops_early == {"JAM", "TTO", "VEN"}
-    linked = has_hours & ~data["countrycode"].isin(stops_early)
-    assert linked.sum() == 3052
-    assert (result["tfp"] - data["rtfpna"])[linked].abs().max() < 1e-6
+    assert set(last_hours[last_hours < 2017].index) == {"JAM", "TTO", "VEN"}
+
+
+def test_hours_after_the_published_span_follow_the_us(extract_dir):
+    """Jamaica publishes hours until 2002; its 2017-based levels need US hours after it."""
+    data = _pwt(extract_dir / "pwt1001_jamaica.csv")
+    jam = data["countrycode"] == "JAM"
+    assert data.loc[jam & (data["year"] > 2002), "avh"].isna().all()
+    result = tornqvist_tfp(frame=data, region="countrycode")
+    assert (result["tfp"] - data["rtfpna"])[jam].abs().max() < 1e-6
+    # By name too, as the growth service reads a PWT file with a `country` column.
+    assert united_states(data, region="country") == "United States of America"
+    named = tornqvist_tfp(
+        frame=data, region="country", hours_reference=united_states(data, region="country")
+    )
+    assert (named["tfp"] - data["rtfpna"])[jam].abs().max() < 1e-6
+
+
+def test_without_the_reference_hours_are_held_constant():
+    """Hand-computed: B has no hours; with A as reference B's labour grows with A's hours
+    (ln 1.1), without a reference hours are held constant."""
+    frame = pd.DataFrame(
+        {
+            "country": ["A", "A", "B", "B"],
+            "year": [2016, 2017, 2016, 2017],
+            "rgdpna": [100.0, 110.0, 50.0, 55.0],
+            "rkna": [1.0, 1.0, 1.0, 1.0],
+            "emp": [10.0, 10.0, 5.0, 5.0],
+            "avh": [2000.0, 2200.0, None, None],
+            "hc": [2.0, 2.0, 2.0, 2.0],
+            "labsh": [0.5, 0.5, 0.5, 0.5],
+        }
+    )
+    lent = tornqvist_tfp(frame=frame, hours_reference="A").set_index(["country", "year"])
+    kept = tornqvist_tfp(frame=frame, hours_reference=None).set_index(["country", "year"])
+    assert lent.at[("B", 2017), "labour"] == pytest.approx(0.5 * np.log(1.1), abs=1e-12)
+    assert kept.at[("B", 2017), "labour"] == 0.0
+    assert lent.at[("B", 2017), "dln_tfp"] == pytest.approx(np.log(1.1) * 0.5, abs=1e-12)
+    assert united_states(frame, region="country") is None
 
 
 def test_decomposition_adds_up(extract_dir):

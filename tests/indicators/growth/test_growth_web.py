@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.factories import make_person, sign_in
 
-EXTRACT = Path(__file__).parent / "data" / "pwt1001_extract.csv"
+EXTRACT = Path(__file__).parent.parent / "data" / "pwt1001_extract.csv"
 
 
 def _pwt() -> dict[tuple[str, int], float]:
@@ -75,3 +75,20 @@ def test_page_draws_sources_of_growth(client, db):
     assert r.status_code == 200, r.text[:500]
     assert r.text.count("<svg") >= 2
     assert "2005–2019" in r.text and "Germany" in r.text
+
+
+def test_api_lends_us_hours_to_years_without_hours(client, db):
+    """Jamaica's hours stop in 2002: PWT's rtfpna (2017 = 1) moves its later hours with the
+    United States' (held constant, its levels were off by up to 0.017)."""
+    from tests.factories import bearer
+
+    table = EXTRACT.with_name("pwt1001_jamaica.csv")
+    with table.open() as fh:
+        published = {(r["country"], int(r["year"])): float(r["rtfpna"]) for r in csv.DictReader(fh)}
+    files = {"file": ("pwt.csv", table.read_bytes(), "text/csv")}
+    r = client.post("/api/v1/indicators/growth", headers=bearer(db, make_person(db)), files=files)
+    assert r.status_code == 200, r.text
+    jamaica = [row for row in r.json() if row["country"] == "Jamaica"]
+    assert len(jamaica) == 25
+    for row in jamaica:
+        assert abs(row["tfp"] - published[("Jamaica", row["year"])]) < 1e-6, row["year"]

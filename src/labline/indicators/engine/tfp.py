@@ -2,8 +2,11 @@
 
 PWT defines Δln A = Δln Y − (1−ā)·Δln K − ā·Δln(emp·avh·hc), ā the mean of this and last
 year's labour share, chained and normalised to base year = 1. A year missing inside a
-country's published hours is linearly interpolated (as PWT does internally); outside the
-published span, hours are held constant.
+country's published hours is linearly interpolated; outside the published span (and for a
+country without hours at all) hours move as the reference economy's do (PWT 10 uses the
+United States: the published rtfpna of Jamaica, Trinidad and Tobago and Venezuela, whose
+hours stop in 2002–2006, and of every country without hours, imply exactly the US change in
+hours). Without the reference in the table, such years hold hours constant.
 """
 
 from __future__ import annotations
@@ -67,8 +70,12 @@ def tornqvist_tfp(
     human_capital: str = "hc",
     labour_share: str = "labsh",
     base_year: int = 2017,
+    hours_reference: str | None = "USA",
 ) -> pd.DataFrame:
     """TFP level per region and year (base year = 1) with growth decomposition.
+
+    `hours_reference` names the region (a value of the `region` column) whose change in
+    hours stands in for a region's years outside its published hours, as PWT does.
 
     Rows must be consecutive years per region with all required inputs present
     (drop leading/trailing incomplete years first, e.g. with `complete_rows`).
@@ -92,15 +99,7 @@ def tornqvist_tfp(
     d_n = _dlog(data, region=region, col=employment)
     d_hc = _dlog(data, region=region, col=human_capital)
     if hours:
-        # PWT fills a gap inside a country's published hours by linear interpolation; outside
-        # the published span hours are held constant (Δln avh = 0).
-        filled = (
-            data[hours]
-            .astype(float)
-            .groupby(data[region], sort=False)
-            .transform(lambda s: s.interpolate(method="linear", limit_area="inside"))
-        )
-        d_h = _dlog(data.assign(**{hours: filled}), region=region, col=hours).fillna(0.0)
+        d_h = _hours_change(data, region=region, year=year, hours=hours, ref=hours_reference)
     else:
         d_h = 0.0 * d_n
     contrib_k = (1 - a_bar) * d_k
@@ -125,6 +124,39 @@ def tornqvist_tfp(
             "human_capital": contrib_hc,
             "dln_tfp": d_a,
         }
+    )
+
+
+def _hours_change(
+    data: pd.DataFrame, *, region: str, year: str, hours: str, ref: str | None
+) -> pd.Series:
+    """Δln hours per row, by PWT's rule: a gap inside a region's published hours is filled
+    by linear interpolation; a year outside them takes the reference region's change (the
+    same year's); without one, hours are held constant (Δln avh = 0)."""
+    filled = (
+        data[hours]
+        .astype(float)
+        .groupby(data[region], sort=False)
+        .transform(lambda s: s.interpolate(method="linear", limit_area="inside"))
+    )
+    d_h = _dlog(data.assign(**{hours: filled}), region=region, col=hours)
+    if ref is not None:
+        is_ref = data[region] == ref
+        trend = d_h[is_ref].groupby(data.loc[is_ref, year]).first().dropna()
+        d_h = d_h.fillna(data[year].map(trend))
+    return d_h.fillna(0.0)
+
+
+def united_states(frame: pd.DataFrame, *, region: str) -> str | None:
+    """The region whose change in hours PWT lends to years without hours: the United
+    States, by code or by name; None when the table does not hold it."""
+    if "countrycode" in frame.columns:
+        usa = frame.loc[frame["countrycode"] == "USA", region]
+        if len(usa):
+            return str(usa.iloc[0])
+    names = set(frame[region].astype(str))
+    return next(
+        (n for n in ("USA", "United States of America", "United States") if n in names), None
     )
 
 

@@ -54,7 +54,7 @@ def read_table(path: Path) -> Any:
 
 
 def growth_accounting(path: Path, *, base_year: int = 2017) -> list[GrowthRow]:
-    from labline.indicators.engine.tfp import complete_rows, tornqvist_tfp
+    from labline.indicators.engine.tfp import complete_rows, tornqvist_tfp, united_states
 
     frame = read_table(path)
     region = "country" if "country" in frame.columns else "countrycode"
@@ -72,7 +72,13 @@ def growth_accounting(path: Path, *, base_year: int = 2017) -> list[GrowthRow]:
         )
     # Hours are optional: without them labour is persons employed, as in older PWT files.
     hours = "avh" if "avh" in frame.columns else None
-    result = tornqvist_tfp(frame=data, region=region, base_year=base_year, hours=hours)
+    result = tornqvist_tfp(
+        frame=data,
+        region=region,
+        base_year=base_year,
+        hours=hours,
+        hours_reference=united_states(data, region=region),
+    )
 
     def num(value: Any) -> float | None:
         return None if value != value else float(value)  # NaN → None
