@@ -25,6 +25,8 @@ from labline.search import Record, SearchError, SearchIndex
 from labline.search.dense import Encoder, UniversalSentenceEncoder, default_encoder
 from labline.search.filters import Kind
 from labline.search.index import Hit
+from labline.search.persistence import load as load_index
+from labline.search.persistence import save as save_index
 
 FACETS: dict[str, Kind] = {
     "type": "keyword",
@@ -158,7 +160,7 @@ def catch_up(session: Session, directory: DirectoryIndex) -> int:
 
 
 def save(directory: DirectoryIndex, folder: Path) -> None:
-    directory.index.save(folder)
+    save_index(directory.index, folder)
     (folder / "audit_seq.txt").write_text(str(directory.audit_seq), encoding="utf-8")
 
 
@@ -166,7 +168,7 @@ def load(session: Session, folder: Path) -> DirectoryIndex | None:
     """A saved index, if there is one that this database has not moved behind."""
     try:
         seq = int((folder / "audit_seq.txt").read_text(encoding="utf-8"))
-        index = SearchIndex.load(folder, encoder=live_encoder())
+        index = load_index(folder, encoder=live_encoder())
     except (OSError, ValueError, SearchError):
         return None
     if seq > _last_seq(session):  # the database was restored to an earlier state
