@@ -42,4 +42,4 @@ def search_api(
         region_code=region_code,
         industry_code=industry_code,
     )
-    return [SearchHitRead.model_validate(f.__dict__) for f in search.resolve(db, hits)]
+    return search.resolve(db, hits)

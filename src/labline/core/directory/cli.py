@@ -24,7 +24,7 @@ def search_cmd(ctx: click.Context, query: str, type_: str | None, k: int, as_jso
         )
         found = search.resolve(session, hits)
     if as_json:
-        click.echo(json.dumps([f.__dict__ for f in found], ensure_ascii=False, indent=1))
+        click.echo(json.dumps([f.model_dump() for f in found], ensure_ascii=False, indent=1))
         return
     for i, f in enumerate(found, 1):
         terms = ", ".join(f.matched_terms[:5])

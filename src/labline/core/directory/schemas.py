@@ -1,4 +1,5 @@
-"""What a directory search answers."""
+"""What a directory search answers: one record, built by the service and sent as is by the
+API, the page and the command."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from labline.core import refdata
 from labline.core.access import Actor, Permission, require
+from labline.core.directory.schemas import SearchHitRead
 from labline.core.models import AuditRecord, Organisation, Team
 from labline.errors import FieldError, InvalidInput
 from labline.search import Record, SearchError, SearchIndex
@@ -224,29 +225,8 @@ def search_directory(
         ) from exc
 
 
-@dataclass(frozen=True)
-class Found:
-    """A hit with the record it points at, ready for a page or the API."""
-
-    type: str
-    id: int
-    name_zh: str
-    name_en: str
-    kind: str
-    region_code: str | None
-    industry_code: str | None
-    organisation_id: int
-    organisation_zh: str
-    organisation_en: str
-    score: float
-    lexical: float
-    bridge: float
-    semantic: float
-    matched_terms: list[str]
-    matched_fields: list[str]
-
-
-def resolve(session: Session, hits: list[Hit]) -> list[Found]:
+def resolve(session: Session, hits: list[Hit]) -> list[SearchHitRead]:
+    """Each hit with the record it points at, ready for a page, the API or a command."""
     org_ids = [int(h.id.split(":")[1]) for h in hits if h.id.startswith("organisation:")]
     team_ids = [int(h.id.split(":")[1]) for h in hits if h.id.startswith("team:")]
     orgs = {
@@ -269,7 +249,7 @@ def resolve(session: Session, hits: list[Hit]) -> list[Found]:
         org = record if isinstance(record, Organisation) else record.organisation
         e = hit.explanation
         out.append(
-            Found(
+            SearchHitRead(
                 type=kind_,
                 id=record.id,
                 name_zh=record.name_zh,
