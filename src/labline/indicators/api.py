@@ -237,7 +237,8 @@ def indicator_ranking(
     )
 
 
-def _import_upload(db: Db, actor: Actor, upload: UploadFile, source: str) -> store.StoredPanel:
+def import_upload(db: Db, actor: Actor, upload: UploadFile, source: str) -> store.StoredPanel:
+    """Store an uploaded panel file (the API's and the import page's shared step)."""
     require(actor, Permission.import_export)
     suffix = Path(upload.filename or "upload.csv").suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
@@ -258,5 +259,5 @@ async def import_panel(
 ) -> ImportRead:
     """All or nothing: any bad row (unknown region, mixed units, duplicate region-year…)
     refuses the file and lists every bad row."""
-    stored = await run_in_threadpool(_import_upload, db, actor, file, source)
+    stored = await run_in_threadpool(import_upload, db, actor, file, source)
     return ImportRead(**stored.__dict__)

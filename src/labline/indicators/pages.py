@@ -14,7 +14,7 @@ from labline import clock, i18n
 from labline.core.access import Permission, require
 from labline.errors import FieldError, ImportRejected, InvalidInput
 from labline.indicators import labels, regions
-from labline.indicators.api import LiveProviders, _import_upload
+from labline.indicators.api import LiveProviders, import_upload
 from labline.indicators.service import live, read
 from labline.indicators.service.index import build_index
 from labline.web.charts import Series, bar_chart, line_chart, radar_chart
@@ -48,7 +48,7 @@ async def import_post(
 ) -> Response:
     ctx: dict[str, Any] = {"filename": file.filename}
     try:
-        ctx["stored"] = await run_in_threadpool(_import_upload, db, actor, file, "")
+        ctx["stored"] = await run_in_threadpool(import_upload, db, actor, file, "")
         status = 201
     except ImportRejected as exc:
         db.rollback()
