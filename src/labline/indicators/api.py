@@ -105,7 +105,7 @@ def store_live(
     year: Annotated[int, Query(ge=2000, le=2100)],
 ) -> ImportRead:
     stored = live.store_live(db, actor=actor, year=year, providers=providers)
-    return ImportRead(**stored.__dict__)
+    return stored
 
 
 @router.get("/index", response_model=IndexRead, summary="A composite index with rank intervals")
@@ -237,7 +237,7 @@ def indicator_ranking(
     )
 
 
-def import_upload(db: Db, actor: Actor, upload: UploadFile, source: str) -> store.StoredPanel:
+def import_upload(db: Db, actor: Actor, upload: UploadFile, source: str) -> ImportRead:
     """Store an uploaded panel file (the API's and the import page's shared step)."""
     require(actor, Permission.import_export)
     suffix = Path(upload.filename or "upload.csv").suffix.lower()
@@ -260,4 +260,4 @@ async def import_panel(
     """All or nothing: any bad row (unknown region, mixed units, duplicate region-year…)
     refuses the file and lists every bad row."""
     stored = await run_in_threadpool(import_upload, db, actor, file, source)
-    return ImportRead(**stored.__dict__)
+    return stored

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from labline.core.access import Actor, Permission, require
 from labline.errors import FieldError, InvalidInput
 from labline.indicators import catalogue
-from labline.indicators.service.store import StoredPanel, store_rows
+from labline.indicators.schemas import ImportRead
+from labline.indicators.service.store import store_rows
 
 Provider = Callable[..., list[tuple[str, str, float]]]
 
@@ -63,7 +64,7 @@ def live_figures(
 
 def store_live(
     session: Session, *, actor: Actor, year: int, providers: Mapping[str, Provider]
-) -> StoredPanel:
+) -> ImportRead:
     """File a year of live figures in the stored panel, as one import."""
     require(actor, Permission.import_export)
     figures = live_figures(session, actor=actor, year=year, providers=providers)
