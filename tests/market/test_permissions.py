@@ -204,6 +204,19 @@ MATRIX.update(
     }
 )
 
+# Valuation reads no record: anyone signed in may value cash flows; the stage table is public.
+RNPV = {
+    "rate": 0.1,
+    "stage": "phase2",
+    "cashflows": [{"year": 1, "amount": 100, "stage": "market"}],
+}
+MATRIX.update(
+    {
+        ("POST", "/api/v1/market/valuation/rnpv"): Case(signed_in(200), body=RNPV),
+        ("GET", "/api/v1/market/valuation/success-rates"): Case(ALL),
+    }
+)
+
 # Route templates as the app declares them (the matrix names specific records).
 ALIASES = {
     "{need_id}": "{record_id}",

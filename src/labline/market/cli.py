@@ -21,6 +21,7 @@ from labline.market.schemas import (
     Transition,
 )
 from labline.market.service import deadlines, deals, figures, matching, records, transfer
+from labline.market.valuation import cli as valuation_cli
 from labline.schemas import PageParams
 from labline.tabular import write_rows
 
@@ -665,3 +666,6 @@ def watch_sweep(ctx: click.Context) -> None:
         console.print(f"{mailed} e-mails queued; sent {report.sent}, failed {report.failed}")
         if report.error:
             console.print(f"[red]mail[/red]: {report.error}")
+
+
+market.add_command(valuation_cli.rnpv)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from labline.market import api, cli, demo, models, pages, profiles, watches
 from labline.market.service import figures as service_figures
+from labline.market.valuation import api as valuation_api
 from labline.modules import Module
 
 MODULE = Module(
     name="market",
     routers=(
+        valuation_api.router,
         watches.router,
         profiles.router,
         api.router,
