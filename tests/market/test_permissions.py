@@ -217,6 +217,26 @@ MATRIX.update(
     }
 )
 
+# Licence offers are confidential deal terms: the deal's own gate (parties and operators).
+OFFER = {
+    "label": "perm",
+    "exclusivity": "exclusive",
+    "term_years": 10,
+    "upfront_cash": "100000",
+    "tiers": [{"from_sales": "0", "rate_percent": "3"}],
+}
+MATRIX.update(
+    {
+        ("GET", "/api/v1/market/deals/{deal_id}/offers"): Case(only(200, PARTIES, others=404)),
+        ("POST", "/api/v1/market/deals/{deal_id}/offers"): Case(
+            only(201, PARTIES, others=404), body=OFFER
+        ),
+        ("POST", "/api/v1/market/deals/{deal_id}/offers/compare"): Case(
+            only(200, PARTIES, others=404), body={"rate": "0.1", "stage": "phase2"}
+        ),
+    }
+)
+
 # Route templates as the app declares them (the matrix names specific records).
 ALIASES = {
     "{need_id}": "{record_id}",
