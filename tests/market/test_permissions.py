@@ -234,6 +234,17 @@ MATRIX.update(
         ("POST", "/api/v1/market/deals/{deal_id}/offers/compare"): Case(
             only(200, PARTIES, others=404), body={"rate": "0.1", "stage": "phase2"}
         ),
+        ("GET", "/market/deals/{deal_id}/offers"): Case(only(200, PARTIES, others=404)),
+        ("POST", "/market/deals/{deal_id}/offers"): Case(
+            only(303, PARTIES, others=404),
+            form={
+                "label": "perm",
+                "exclusivity": "sole",
+                "term_years": "5",
+                "tier_0_from_sales": "0",
+                "tier_0_rate_percent": "2",
+            },
+        ),
     }
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from labline.market import api, cli, demo, models, pages, profiles, watches
 from labline.market.licensing import api as licensing_api
 from labline.market.licensing import models as licensing_models
+from labline.market.licensing import pages as licensing_pages
 from labline.market.service import figures as service_figures
 from labline.market.valuation import api as valuation_api
 from labline.modules import Module
@@ -14,6 +15,7 @@ MODULE = Module(
     routers=(
         valuation_api.router,
         licensing_api.router,
+        licensing_pages.router,
         watches.router,
         profiles.router,
         api.router,
