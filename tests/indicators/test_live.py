@@ -167,3 +167,21 @@ def test_review_figures_by_the_applicants_province(db):
     assert values[("420000", "review_proposals")] == 1
     assert values[("420000", "nonconsensus_funded")] == 0
     assert values[("420000", "review_funding_amount")] == 25.0
+
+
+def test_command_line_takes_the_providers_from_the_root(tmp_path):
+    """`labline indicators live` asks the providers the root command handed it (from the
+    module records): an empty database has no figures, and storing none is refused."""
+    import json
+
+    from click.testing import CliRunner
+
+    from labline.cli import cli
+
+    runner = CliRunner()
+    base = ["--data-dir", str(tmp_path)]
+    out = runner.invoke(cli, [*base, "indicators", "live", "--year", "2025", "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output) == []
+    refused = runner.invoke(cli, [*base, "indicators", "live", "--year", "2025", "--store"])
+    assert refused.exit_code == 2 and "no records for 2025" in refused.output
