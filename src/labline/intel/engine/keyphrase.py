@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from typing import Any
 
 from labline.search.analysis import CHINESE_STOP, ENGLISH_STOP, _jieba, english_tokens
@@ -139,7 +139,8 @@ def headings(groups: Sequence[str], language: str) -> list[str]:
         if not fresh:
             out.append(_fallback(groups[g], language, taken))
             continue
-        out.append(glue.join(max(fresh, key=lambda c, tf=tf: _score(c, tf, spread, k, language))))
+        best = max(fresh, key=partial(_score, tf=tf, spread=spread, k=k, language=language))
+        out.append(glue.join(best))
     return out
 
 
