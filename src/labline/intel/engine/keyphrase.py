@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from functools import cache, lru_cache, partial
 from typing import Any
 
-from labline.search.analysis import CHINESE_STOP, ENGLISH_STOP, _jieba, english_tokens
+from labline.search.analysis import CHINESE_STOP, ENGLISH_STOP, _jieba, analyze, english_tokens
 
 _EN_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9\-']*|[0-9]+(?:\.[0-9]+)?")
 _EN_BREAK = re.compile(r"--|[^\w\s\-'’]+")
@@ -113,7 +113,7 @@ def _occurrences(text: str, candidates: Sequence[Phrase], language: str) -> Coun
     """How often each candidate word occurs in the group (stemmed in English)."""
     if language == "zh":
         return Counter({w: text.count(w) for c in candidates for w in c})
-    return Counter(english_tokens(text.lower()))
+    return Counter(analyze(text))
 
 
 def _unit(word: str, language: str) -> str:
@@ -139,19 +139,28 @@ def headings(groups: Sequence[str], language: str) -> list[str]:
         if not fresh:
             out.append(_fallback(groups[g], language, taken))
             continue
-        best = max(fresh, key=partial(_score, tf=tf, spread=spread, k=k, language=language))
+        text = groups[g] if language == "zh" else " ".join(groups[g].lower().split())
+        score = partial(_score, text=text, tf=tf, spread=spread, k=k, language=language)
+        best = max(fresh, key=score)
         out.append(glue.join(best))
     return out
 
 
 def _score(
-    phrase: Phrase, tf: Counter[str], spread: Counter[str], k: int, language: str
+    phrase: Phrase, *, text: str, tf: Counter[str], spread: Counter[str], k: int, language: str
 ) -> tuple[float, int]:
     units = [_unit(w, language) for w in phrase]
     # a word found in every group tells the groups apart no better than a stop word
     weight = sum(tf[u] * math.log((1 + k) / max(spread[u], 1)) for u in units) / len(units)
-    # a phrase worth as much per word as a single word is better: it says more
-    return (weight * (1 + 0.5 * (len(units) - 1)), len(phrase))
+    # a phrase worth as much per word as a single word is better, since it says more, but
+    # only if it recurs: a phrase seen once is an accident of wording (as in KEA and RAKE)
+    if len(units) > 1 and _count(phrase, text, language) >= 2:
+        weight *= 1 + 0.5 * (len(units) - 1)
+    return (weight, len(phrase))
+
+
+def _count(phrase: Phrase, text: str, language: str) -> int:
+    return text.count("".join(phrase) if language == "zh" else " ".join(phrase).lower())
 
 
 def _fallback(text: str, language: str, taken: set[str]) -> str:

@@ -1,11 +1,11 @@
 """A topic digest across documents: the themes they share, each point citing
 [document, paragraph].
 
-All paragraphs of all documents are clustered by tf-idf cosine (average linkage), the
-dendrogram is cut where the partition's modularity is highest (as in `segment`, but
-without the contiguity a single document has), and the clusters that span the most
-documents become the groups. Each group takes one sentence per document, the sentence most
-like the rest of the group.
+Each document is cut into its themes (as its own digest is); the themes of all documents
+are clustered by tf-idf cosine (average linkage), the dendrogram is cut where the
+partition's modularity is highest (as in `segment`, without the contiguity a single
+document has), and the clusters that span the most documents become the groups. Each group
+takes one statement per document, the one most like the rest of the group.
 """
 
 from __future__ import annotations
@@ -18,10 +18,18 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
 from labline.intel.engine.keyphrase import headings
-from labline.intel.engine.text import detect_language, sentences_of, substantial, tfidf
-from labline.intel.engine.viewpoint import centrality, trim
+from labline.intel.engine.text import (
+    Sentence,
+    detect_language,
+    sentences_of,
+    substantial,
+    tfidf,
+)
+from labline.intel.engine.themes import theme_ranges
+from labline.intel.engine.viewpoint import centrality, statement, trim
 
 POINTS_PER_TOPIC = 4
+THEMES_PER_DOCUMENT = 5
 
 
 @dataclass(frozen=True)
@@ -75,39 +83,41 @@ def topic_digest(
 ) -> tuple[TopicGroup, ...]:
     docs = list(documents)
     lang = language or detect_language("\n".join(p for _, ps in docs for p in ps[:20]))
-    units = []  # (document index, paragraph number, sentences)
+    units: list[tuple[int, list[Sentence]]] = []  # (document index, a theme's sentences)
     for d, (_, paragraphs) in enumerate(docs):
-        for n, s in _by_paragraph(sentences_of(paragraphs, lang)).items():
-            units.append((d, n, s))
+        sentences = sentences_of(paragraphs, lang)
+        if not sentences:
+            continue
+        for a, b in theme_ranges(paragraphs, sentences, lang, None, THEMES_PER_DOCUMENT):
+            theme = [s for s in sentences if a < s.paragraph <= b]
+            if theme:
+                units.append((d, theme))
     if not units:
         return ()
-    m = tfidf([[t for s in ss for t in s.tokens] for _, _, ss in units])
+    m = tfidf([[t for s in theme for t in s.tokens] for _, theme in units])
     labels = clusters((m @ m.T).toarray())
     found = []
     for g in np.unique(labels):
         members = [units[i] for i in np.nonzero(labels == g)[0]]
-        found.append((len({d for d, _, _ in members}), len(members), members))
+        found.append((len({d for d, _ in members}), sum(len(t) for _, t in members), members))
     found.sort(key=lambda f: (-f[0], -f[1]))
     if any(f[0] > 1 for f in found):
         found = [f for f in found if f[0] > 1]
     found = found[:max_groups]
-    texts = [" ".join(s.text for _, _, ss in f[2] for s in ss) for f in found]
-    out = []
-    for heading, (_, _, members) in zip(headings(texts, lang), found, strict=True):
-        out.append(TopicGroup(heading, _points(members, docs, lang)))
-    return tuple(out)
+    glue = "" if lang == "zh" else " "
+    texts = [glue.join(s.text for _, theme in f[2] for s in theme) for f in found]
+    return tuple(
+        TopicGroup(heading, _points(members, docs, lang))
+        for heading, (_, _, members) in zip(headings(texts, lang), found, strict=True)
+    )
 
 
-def _by_paragraph(sentences: list) -> dict[int, list]:
-    out: dict[int, list] = {}
-    for s in sentences:
-        out.setdefault(s.paragraph, []).append(s)
-    return out
-
-
-def _points(members: list, docs: list, lang: str) -> tuple[TopicPoint, ...]:
-    flat = [(d, s) for d, _, ss in members for s in ss]
-    pool = [(d, s) for d, s in flat if substantial(s, lang)] or flat
+def _points(
+    members: list[tuple[int, list[Sentence]]], docs: list[tuple[str, Sequence[str]]], lang: str
+) -> tuple[TopicPoint, ...]:
+    flat = [(d, s) for d, theme in members for s in theme]
+    pool = [(d, s) for d, s in flat if substantial(s, lang) and statement(s.text)]
+    pool = pool or [(d, s) for d, s in flat if substantial(s, lang)] or flat
     central = centrality([s for _, s in pool])
     picked: dict[int, int] = {}
     for i in sorted(range(len(pool)), key=lambda i: -central[i]):

@@ -41,7 +41,7 @@ _FRAME = {
         r"|^([^，,]{0,8}(表明|发现|认为|指出|显示))[:：,，]"
     ),
 }
-LEAD_BONUS = 0.4
+LEAD_BONUS = 0.6
 # A title, an addressee line or a numbered section heading states no claim.
 _COMPLETE = re.compile(r"[。！？；.!?][\"'”’」』)）]*$")
 _SECTION = re.compile(
