@@ -112,7 +112,7 @@ def _posseg() -> Any:
 def _occurrences(text: str, candidates: Sequence[Phrase], language: str) -> Counter[str]:
     """How often each candidate word occurs in the group (stemmed in English)."""
     if language == "zh":
-        return Counter({w: text.count(w) for c in candidates for w in c})
+        return Counter({w: text.count(w) for w in {w for c in candidates for w in c}})
     return Counter(analyze(text))
 
 
