@@ -15,8 +15,11 @@ FOLDER (default ../shared/eval/dev) holds `summaries/<set>/docs.jsonl` (`id`, `l
   sentence of the digest's core viewpoint);
 - groups (adjusted Rand index of groups against the source articles):
   `texttiling` (Hearst's TextTiling as NLTK ships it, handed stop words so that nothing
-  downloads; Chinese text is handed over as jieba words separated by spaces) and
-  `labline` (the digest's groups, each with the paragraphs it covers).
+  downloads; Chinese handed over as jieba words, each spelt as a made-up Latin word since
+  NLTK keeps only the letters a-z) and
+  `labline` (the digest's groups, each with the paragraphs it covers, given the
+  paragraphs' USE vectors as the search index holds them) and, for reference,
+  `labline_lexical` (the same without vectors: words alone).
 
 `--limit N` reads only the first N documents of each set, for quick runs. The digest time
 of a 20-paragraph document (its paragraph vectors computed beforehand) is measured too.
@@ -139,16 +142,33 @@ def summaries(folder: Path, limit: int | None) -> dict[str, dict[str, dict[str, 
     return out
 
 
+def _letters(i: int) -> str:
+    out = ""
+    while True:
+        i, r = divmod(i, 26)
+        out += chr(ord("a") + r)
+        if i == 0:
+            return "zz" + out
+
+
 def texttiling(paragraphs: list[str], language: str) -> list[int]:
+    """Hearst's TextTiling as NLTK implements it (w=20, k=10, depth cutoff mean - sd/2).
+    NLTK keeps only the letters a-z, so Chinese is handed over as jieba words, each written
+    as a made-up Latin word (one per distinct word): the algorithm sees the same word
+    repetitions it would see in English."""
     from nltk.tokenize.texttiling import TextTilingTokenizer
 
     if language == "zh":
-        jieba = _jieba()
-        paragraphs = [" ".join(w for w in jieba.lcut(p) if w.strip()) for p in paragraphs]
-        stop = list(CHINESE_STOP)
-    else:
-        stop = list(ENGLISH_STOP)
-    tiler = TextTilingTokenizer(stopwords=stop)
+        jieba, codes = _jieba(), {}
+        paragraphs = [
+            " ".join(
+                codes.setdefault(w, _letters(len(codes)))
+                for w in jieba.lcut(p)
+                if w.strip() and any(map(str.isalnum, w)) and w not in CHINESE_STOP
+            )
+            for p in paragraphs
+        ]
+    tiler = TextTilingTokenizer(stopwords=list(ENGLISH_STOP))
     labels: list[int] = []
     try:
         segments = tiler.tokenize("\n\n".join(paragraphs))
@@ -175,14 +195,17 @@ def groups(
     for path in sorted(folder.glob("groups/*/docs.jsonl")):
         rows = read(path, limit)
         result = {}
-        for method in ("texttiling", "labline"):
+        methods = (
+            ("texttiling", "labline", "labline_lexical") if vectors else ("texttiling", "labline")
+        )
+        for method in methods:
             scores = []
             for row in rows:
                 paras, lang = row["paragraphs"], row["language"]
                 if method == "texttiling":
                     got = texttiling(paras, lang)
                 else:
-                    vecs = encode(paras) if vectors else None
+                    vecs = encode(paras) if method == "labline" and vectors else None
                     got = labels_of(digest(paras, language=lang, vectors=vecs), len(paras))
                 scores.append(adjusted_rand_score(row["labels"], got))
             result[method] = {"ari": float(np.mean(scores))}
