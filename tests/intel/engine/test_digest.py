@@ -224,10 +224,14 @@ def test_topic_digest_cites_document_and_paragraph() -> None:
 
 @pytest.mark.parametrize(
     ("folder", "language"),
-    [("zh_gov_policy_docs", "zh"), ("us_whitehouse_remarks_en", "en")],
+    [
+        ("zh_gov_policy_docs", "zh"),
+        ("zh_laws_regulations", "zh"),
+        ("us_whitehouse_remarks_en", "en"),
+    ],
 )
 def test_real_documents_cite_the_paragraphs_they_quote(folder: str, language: str) -> None:
-    docs = real_documents(folder, 6)
+    docs = real_documents(folder, 12)
     for _, paragraphs in docs:
         d = digest(paragraphs)
         assert d.language == language

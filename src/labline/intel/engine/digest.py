@@ -107,11 +107,11 @@ def digest(
     central = centrality(sentences)
     count = 2 if len(paragraphs) >= TWO_SENTENCE_CORE else 1
     core = core_sentences(sentences, lang, central, count=count)
+    # only the lead sentence loses its frame: a second one cut to a lower-case start
+    # would no longer read (or split) as a sentence of its own
+    texts = [trim(core[0].text, lang), *(s.text for s in core[1:])]
     core_point = Point(
-        " ".join(trim(s.text, lang) for s in core)
-        if lang == "en"
-        else "".join(trim(s.text, lang) for s in core),
-        tuple(sorted({s.paragraph for s in core})),
+        (" " if lang == "en" else "").join(texts), tuple(sorted({s.paragraph for s in core}))
     )
     ranges = theme_ranges(paragraphs, sentences, lang, vectors, max_groups)
     members = [[s for s in sentences if a < s.paragraph <= b] for a, b in ranges]
