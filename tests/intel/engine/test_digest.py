@@ -55,6 +55,8 @@ def assert_cited(point: Point, paragraphs: Sequence[str], language: str) -> None
     every number in it therefore appears exactly as in the source."""
     assert point.citations, point
     assert all(1 <= n <= len(paragraphs) for n in point.citations), point
+    # the whole point is copied from one paragraph it cites
+    assert any(point.text in paragraphs[n - 1] for n in point.citations), point
     for sentence in sentences_of(point, language):
         holders = [n for n in point.citations if sentence in paragraphs[n - 1]]
         assert holders, (sentence, point.citations)

@@ -34,7 +34,6 @@ __all__ = [
 
 NUMBER_BONUS = 0.15
 _DIGIT = re.compile(r"\d")
-TWO_SENTENCE_CORE = 4  # paragraphs from which the core viewpoint takes a second sentence
 
 
 @dataclass(frozen=True)
@@ -105,14 +104,11 @@ def digest(
     if not sentences:
         return Digest(Point("", ()), (), lang)
     central = centrality(sentences)
-    count = 2 if len(paragraphs) >= TWO_SENTENCE_CORE else 1
-    core = core_sentences(sentences, lang, central, count=count)
-    # only the lead sentence loses its frame: a second one cut to a lower-case start
-    # would no longer read (or split) as a sentence of its own
-    texts = [trim(core[0].text, lang), *(s.text for s in core[1:])]
-    core_point = Point(
-        (" " if lang == "en" else "").join(texts), tuple(sorted({s.paragraph for s in core}))
-    )
+    # One sentence, from one paragraph: the claim reads whole, and its text stands in the
+    # paragraph it cites (a second sentence from elsewhere would make a text no paragraph
+    # holds).
+    core = core_sentences(sentences, lang, central, count=1)
+    core_point = Point(trim(core[0].text, lang), (core[0].paragraph,))
     ranges = theme_ranges(paragraphs, sentences, lang, vectors, max_groups)
     members = [[s for s in sentences if a < s.paragraph <= b] for a, b in ranges]
     texts = [
