@@ -5,7 +5,8 @@ The paragraphs' cosine similarities form a graph; the segmentation into at most
 (Newman 2006, resolution 1) is found exactly by dynamic programming. Modularity chooses the
 number of groups itself: a split pays only if the runs are more alike within than a random
 graph of the same degrees would make them. On the dev `groups` sets (3–4 Wikipedia articles
-end to end) this recovers the articles with an adjusted Rand index of 0.97–0.98.
+end to end) this recovers the articles with an adjusted Rand index of 0.97 (with USE paragraph
+vectors) to 0.98 (words alone).
 """
 
 from __future__ import annotations
