@@ -145,6 +145,12 @@ def test_paragraph_vectors_blend_in_and_must_match() -> None:
     assert [len(g.paragraphs) for g in d.groups] == [len(a), len(b)]
     with pytest.raises(ValueError, match="one row per paragraph"):
         digest(paragraphs, vectors=vectors[:3])
+    # sentence vectors are summed into their paragraphs
+    per_sentence = np.array(
+        [row for p, row in zip(paragraphs, vectors, strict=True) for _ in split_sentences(p, "en")]
+    )
+    assert len(per_sentence) > len(paragraphs)
+    assert digest(paragraphs, vectors=per_sentence) == d
 
 
 def test_core_viewpoint_prefers_the_stated_claim() -> None:
