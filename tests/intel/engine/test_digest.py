@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from labline.intel.engine import (
     Digest,
@@ -248,3 +250,40 @@ def test_real_documents_cite_the_paragraphs_they_quote(folder: str, language: st
         for point in group.points:
             for doc_id, n in point.citations:
                 assert point.text in dict(docs)[doc_id][n - 1]
+
+
+_PIECES = st.sampled_from(
+    [
+        "经济增长5.2%。",
+        "科技创新",
+        "，",
+        "；",
+        "基础研究投入增加",
+        "The plant makes 3.5 GW of panels.",
+        " ",
+        "Solar power",
+        "!",
+        "?",
+        "e.g.",
+        "\u3000",
+        "1.",
+        "一、",
+        "“",
+        "”",
+        "Fig. 2",
+        "钙钛矿电池效率达到26.1%！",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=8).map("".join), max_size=8))
+def test_any_text_digests_with_valid_citations(paragraphs: list[str]) -> None:
+    d = digest(paragraphs, max_groups=3, points_per_group=2)
+    if d.core_viewpoint.text:
+        assert_cited(d.core_viewpoint, paragraphs, d.language)
+    for group in d.groups:
+        assert len(group.points) <= 2
+        for point in group.points:
+            assert_cited(point, paragraphs, d.language)
+    assert len(d.groups) <= 3
