@@ -23,7 +23,16 @@ from labline.intel.engine import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
-TEXTS = Path(__file__).resolve().parents[4].parent / "shared" / "data" / "texts"
+# ../shared beside the checkout (or beside the folder of worktrees)
+ROOT = Path(__file__).resolve().parents[3]
+TEXTS = next(
+    (
+        p / "shared" / "data" / "texts"
+        for p in (ROOT.parent, ROOT.parent.parent)
+        if (p / "shared" / "data" / "texts").is_dir()
+    ),
+    ROOT.parent / "shared" / "data" / "texts",
+)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
 
 
