@@ -210,6 +210,11 @@ def test_language_and_sentences() -> None:
         "Prices, e.g. rents, fell.",
         "Jobs rose!",
     ]
+    # abbreviations and initials do not end a sentence
+    assert split_sentences("Dr. Smith met U.S. Senators. See Fig. 2 below.", "en") == [
+        "Dr. Smith met U.S. Senators.",
+        "See Fig. 2 below.",
+    ]
 
 
 def test_topic_digest_cites_document_and_paragraph() -> None:
