@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from labline.core.service.auth import actor_for
-from labline.review.committee_schemas import PostCreate
+from labline.review.committee.schemas import PostCreate
+from labline.review.committee.service import discussion
 from labline.review.models import Milestone, MilestoneStatus, ProposalStatus
-from labline.review.service import discussion
 from tests.factories import make_call, make_proposal
 from tests.permissions import Case, only
 

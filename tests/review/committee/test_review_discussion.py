@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
 from labline.errors import Conflict, NotPermitted
-from labline.review.committee_schemas import PostCreate, PostUpdate
+from labline.review.committee.schemas import PostCreate, PostUpdate
+from labline.review.committee.service import discussion
 from labline.review.models import DiscussionPost, ProposalStatus, ReviewAssignment
-from labline.review.service import discussion
 from tests.factories import bearer, make_call, make_person, make_proposal, sign_in
 
 URL = "/api/v1/review/proposals/{}/discussion"

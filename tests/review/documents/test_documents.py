@@ -20,10 +20,10 @@ from labline.core.access import ANONYMOUS, command_line_actor
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
 from labline.errors import Conflict, InvalidInput, NotPermitted, NotSignedIn, TooLarge
-from labline.review.demo_documents import tiny_pdf
-from labline.review.document_models import ProposalDocument
+from labline.review.demo.documents import tiny_pdf
+from labline.review.documents import service as documents
+from labline.review.documents.models import ProposalDocument
 from labline.review.models import CallStatus, ProposalStatus, ReviewAssignment, ReviewConflict
-from labline.review.service import documents
 from tests.factories import bearer, make_call, make_org, make_person, make_proposal, sign_in
 
 SYSTEM = command_line_actor("test")

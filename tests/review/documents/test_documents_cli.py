@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from labline.cli import cli
 from labline.core import database
 from labline.db import make_engine, make_sessionmaker
-from labline.review.demo_documents import tiny_pdf
+from labline.review.demo.documents import tiny_pdf
 from tests.factories import make_call, make_proposal
-from tests.review.test_letters import Decided, assert_anonymous, build_decided
+from tests.review.letters.test_letters import Decided, assert_anonymous, build_decided
 
 
 @pytest.fixture()

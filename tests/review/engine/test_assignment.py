@@ -8,13 +8,13 @@ import itertools
 import numpy as np
 import pytest
 
-from labline.review.assignment import (
+from labline.review.engine.assignment import (
     AssignmentInfeasible,
     InvalidAssignmentInput,
     solve,
 )
-from labline.review.flow import SCALE
-from labline.review.reference import solve_reference
+from labline.review.engine.flow import SCALE
+from labline.review.engine.reference import solve_reference
 
 
 def instance(

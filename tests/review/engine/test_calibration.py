@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from labline.review.calibration import (
+from labline.review.engine.calibration import (
     InvalidReviewInput,
     calibrate,
     disagreement,

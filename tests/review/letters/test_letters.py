@@ -21,7 +21,9 @@ from labline.core.access import ANONYMOUS, command_line_actor
 from labline.core.models import AuditRecord, Person, Role
 from labline.core.service.auth import actor_for
 from labline.errors import Conflict, InvalidInput, NotPermitted, NotSignedIn
-from labline.review.letter_render import letter_document, letter_text
+from labline.review.committee.service import decisions
+from labline.review.letters import service as letters
+from labline.review.letters.render import letter_document, letter_text
 from labline.review.models import (
     CallStatus,
     Proposal,
@@ -31,7 +33,7 @@ from labline.review.models import (
     ReviewScore,
 )
 from labline.review.schemas import DecideRequest, NoteCreate
-from labline.review.service import committee, letters, reviews
+from labline.review.service import reviews
 from tests.factories import bearer, make_call, make_org, make_person, make_proposal, sign_in
 
 SYSTEM = command_line_actor("test")
@@ -144,13 +146,13 @@ def build_decided(db: Session) -> Decided:
         proposal_id=bold.id,
         reason="Gideon Goldticket believes this opens a field (专家 金票专家 推荐).",
     )
-    committee.add_note(
+    decisions.add_note(
         db,
         actor=actor_for(db, expert.id),
         proposal_id=bold.id,
         data=NoteCreate(stance="vote_fund", text="Fund it: the risk is worth taking, says Gideon."),
     )
-    committee.decide(
+    decisions.decide(
         db,
         actor=SYSTEM,
         call_id=call.id,

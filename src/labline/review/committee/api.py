@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from labline.review.committee_schemas import (
+from labline.review.committee.schemas import (
     FundingRead,
     MilestonePlan,
     MilestoneRead,
@@ -16,7 +16,7 @@ from labline.review.committee_schemas import (
     PostRead,
     PostUpdate,
 )
-from labline.review.service import discussion, milestones
+from labline.review.committee.service import discussion, milestones
 from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1/review/proposals/{proposal_id}", tags=["review"])

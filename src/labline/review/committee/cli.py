@@ -8,14 +8,14 @@ from pydantic import ValidationError
 
 from labline.clitools import console, unit_of_work
 from labline.errors import invalid_input
-from labline.review.committee_schemas import (
+from labline.review.committee.schemas import (
     MilestonePlan,
     MilestoneReport,
     MilestoneWithhold,
     PostCreate,
 )
-from labline.review.service import discussion
-from labline.review.service import milestones as funding
+from labline.review.committee.service import discussion
+from labline.review.committee.service import milestones as funding
 
 KEY = "labline.review.milestones"
 
@@ -157,3 +157,7 @@ def withhold(ctx: click.Context, milestone_id: int, reason: str) -> None:
             session, actor=actor, proposal_id=proposal_id, milestone_id=milestone_id, data=data
         )
         console.print(f"milestone {m.position}: withheld")
+
+
+# The `review` group (review/cli.py) adds these.
+COMMANDS = (discuss, milestones)

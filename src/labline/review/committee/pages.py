@@ -13,15 +13,15 @@ from pydantic import ValidationError
 
 from labline.core.access import require_signed_in
 from labline.errors import FieldError, LablineError, validation_fields
-from labline.review.committee_schemas import (
+from labline.review import views
+from labline.review.committee.schemas import (
     MilestonePlan,
     MilestoneReport,
     MilestoneWithhold,
     PostCreate,
     PostUpdate,
 )
-from labline.review.pages import _proposal_context
-from labline.review.service import discussion, milestones
+from labline.review.committee.service import discussion, milestones
 from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
@@ -58,7 +58,7 @@ def _attempt(
         return RedirectResponse(
             f"/review/proposals/{proposal_id}?done={done}{target}", status_code=303
         )
-    ctx = _proposal_context(db, actor, proposal_id)
+    ctx = views.proposal_context(db, actor, proposal_id)
     ctx["message"] = message
     ctx["form_errors"] = [FieldError(rename(e.field), e.message, e.allowed) for e in errors]
     ctx["form_values"] = dict(form)

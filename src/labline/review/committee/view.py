@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from labline.core.access import Actor
 from labline.core.models import Person
+from labline.review.committee.service import discussion, milestones
 from labline.review.models import CallStatus, MilestoneStatus, PostStance, Proposal, ProposalStatus
-from labline.review.service import discussion, milestones
 from labline.review.service.calls import is_committee
 
 

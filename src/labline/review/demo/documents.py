@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from labline.core.access import command_line_actor
 from labline.core.models import Person
-from labline.review.document_models import LetterIssue, ProposalDocument
+from labline.review.documents.models import LetterIssue, ProposalDocument
+from labline.review.documents.service import PDF, TEXT, store_blob
+from labline.review.letters import service as letters
 from labline.review.models import Proposal
-from labline.review.service import letters
-from labline.review.service.documents import PDF, TEXT, store_blob
 
 if TYPE_CHECKING:
     from labline.demo.api import World

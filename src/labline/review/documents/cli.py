@@ -1,5 +1,5 @@
 """`labline review attach|documents|letters|issue-letters`: proposal documents and
-decision letters from the command line (registered on the `review` group)."""
+decision letters from the command line (the `review` group adds them)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from pathlib import Path
 import click
 
 from labline.clitools import console, settings_of, unit_of_work
-from labline.review.cli import review
-from labline.review.document_models import DocumentKind
-from labline.review.letter_render import letter_document, letter_text
-from labline.review.service import documents, letters
+from labline.review.documents import service as documents
+from labline.review.documents.models import DocumentKind
+from labline.review.letters import service as letters
+from labline.review.letters.render import letter_document, letter_text
 
 
-@review.command("attach")
+@click.command("attach")
 @click.argument("proposal_id", type=int)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -54,7 +54,7 @@ def attach(
         )
 
 
-@review.command("documents")
+@click.command("documents")
 @click.argument("proposal_id", type=int)
 @click.option("--history", is_flag=True, help="Every version, not only the current ones.")
 @click.pass_context
@@ -70,7 +70,7 @@ def list_documents(ctx: click.Context, proposal_id: int, history: bool) -> None:
             )
 
 
-@review.command("letters")
+@click.command("letters")
 @click.argument("call_id", type=int)
 @click.option(
     "--out",
@@ -98,7 +98,7 @@ def write_letters(ctx: click.Context, call_id: int, out: Path, fmt: str, lang: s
     console.print(f"{len(made)} letters written to {out}")
 
 
-@review.command("issue-letters")
+@click.command("issue-letters")
 @click.argument("call_id", type=int)
 @click.pass_context
 def issue(ctx: click.Context, call_id: int) -> None:
@@ -106,3 +106,7 @@ def issue(ctx: click.Context, call_id: int) -> None:
     with unit_of_work(ctx) as (session, actor):
         row = letters.issue_letters(session, actor=actor, call_id=call_id)
         console.print(f"{row.letters} letters issued for call {call_id}")
+
+
+# The `review` group (review/cli.py) adds these.
+COMMANDS = (attach, list_documents, write_letters, issue)

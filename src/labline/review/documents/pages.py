@@ -3,42 +3,25 @@ decision letters (the printable letter; the officer's "issue letters" step)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from labline.config import Settings
-from labline.core.access import Actor
 from labline.errors import LablineError
-from labline.review.document_models import DocumentKind
-from labline.review.documents_api import download
-from labline.review.letter_render import letter_html
+from labline.review import views
+from labline.review.documents import service as documents
+from labline.review.documents.api import download
+from labline.review.letters import service as letters
+from labline.review.letters.render import letter_html
 from labline.review.models import Proposal
-from labline.review.service import calls, documents, letters
+from labline.review.service import calls
 from labline.web.deps import CsrfChecked, CurrentActor, Db, get_settings
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)
 AppSettings = Annotated[Settings, Depends(get_settings)]
-
-
-def documents_context(db: Session, actor: Actor, proposal: Proposal) -> dict[str, Any]:
-    """What the proposal page shows of the documents and the letter."""
-    readable = documents.can_read(db, actor, proposal)
-    return {
-        "documents": documents.list_documents(db, actor=actor, proposal_id=proposal.id)
-        if readable
-        else [],
-        "can_upload": documents.can_upload(actor, proposal) and documents.upload_open(proposal),
-        "document_kinds": [k.value for k in DocumentKind],
-        "letter_state": letters.letter_state(db, actor, proposal),
-        # The decision's recorded reason may name an expert's id: only the committee sees it.
-        "public_reason": proposal.decision_reason
-        if calls.is_committee(actor)
-        else letters.redactor(db, proposal.call_id)(proposal.decision_reason),
-    }
 
 
 @router.post("/review/proposals/{proposal_id}/documents", dependencies=[CsrfChecked])
@@ -66,9 +49,7 @@ def upload_form(
         )
     except LablineError as exc:
         db.rollback()
-        from labline.review.pages import _proposal_context
-
-        ctx = _proposal_context(db, actor, proposal_id)
+        ctx = views.proposal_context(db, actor, proposal_id)
         ctx["message"] = exc.message
         ctx["document_errors"] = exc.fields
         return render(request, "review/proposal.html", ctx, status=exc.status)
@@ -106,9 +87,7 @@ def issue_form(request: Request, db: Db, actor: CurrentActor, call_id: int) -> R
         letters.issue_letters(db, actor=actor, call_id=call_id)
     except LablineError as exc:
         db.rollback()
-        from labline.review.pages import _call_context
-
-        ctx = _call_context(db, actor, call_id)
+        ctx = views.call_context(db, actor, call_id)
         ctx["message"] = exc.message
         return render(request, "review/call.html", ctx, status=exc.status)
     return RedirectResponse(f"/review/calls/{call_id}?done=letters", status_code=303)

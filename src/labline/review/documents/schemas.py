@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from labline.review.document_models import DocumentKind
-from labline.review.letter_render import letter_text
-from labline.review.service.letters import Letter
+from labline.review.documents.models import DocumentKind
+from labline.review.letters.render import letter_text
+from labline.review.letters.service import Letter
 from labline.schemas import Output
 
 

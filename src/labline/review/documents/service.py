@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted, TooLarge
-from labline.review.document_models import SINGLE_KINDS, DocumentKind, ProposalDocument
+from labline.review.documents.models import SINGLE_KINDS, DocumentKind, ProposalDocument
 from labline.review.models import (
     CallStatus,
     ConflictDeclaration,

@@ -31,16 +31,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from labline.review.flow import SCALE, Network, potentials, solve_network
-from labline.review.rounding import dependent_rounding
-
-
-class InvalidAssignmentInput(ValueError):
-    """The inputs are malformed (shapes, NaN, out-of-range values)."""
-
-
-class AssignmentInfeasible(ValueError):
-    """No assignment satisfies the demands, loads, conflicts (and floor, if given)."""
+from labline.review.engine.errors import AssignmentInfeasible, InvalidAssignmentInput
+from labline.review.engine.fairness import solve_with_floor
+from labline.review.engine.flow import SCALE, Network, potentials, solve_network
+from labline.review.engine.rounding import dependent_rounding
 
 
 @dataclass(frozen=True)
@@ -350,8 +344,6 @@ def solve(
             floor = np.broadcast_to(np.asarray(fairness_floor, np.float64), d.shape)
             per = np.bincount(prop, weights=s[rev, prop], minlength=len(d))
             if (per < floor - 1e-12).any():
-                from labline.review.fairness import solve_with_floor
-
                 rev, prop, bound, status = solve_with_floor(
                     s, d, lo, hi, floor, fairness_max_pairs, time_limit, (rev, prop)
                 )

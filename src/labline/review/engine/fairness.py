@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from ortools.linear_solver import pywraplp
 
+from labline.review.engine.errors import AssignmentInfeasible
+
 
 def solve_with_floor(
     s: np.ndarray,
@@ -23,8 +25,6 @@ def solve_with_floor(
     time_limit: float,
     start: tuple[np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, float, str]:
-    from labline.review.assignment import AssignmentInfeasible
-
     n_rev, n_prop = s.shape
     # Even the best d_p reviewers of a proposal cannot reach its floor: name it.
     best = -np.sort(-np.where(s >= 0, s, 0.0), axis=0)

@@ -9,7 +9,7 @@ demand need be met), then a second flow for the remaining demand and capacity.
 `solve_reference` builds that graph plainly, one arc per non-conflicted pair (R × P arcs),
 and by default handles minimum loads exactly in a single flow (the minimum as a lower bound
 on source → reviewer, i.e. reviewer supply), which is the true optimum the tests and the
-benchmark compare `labline.review.assignment` against. `method="minmax-two-stage"`
+benchmark compare `labline.review.engine.assignment` against. `method="minmax-two-stage"`
 reproduces OpenReview's two stages, which can lose affinity when minimum loads bind.
 """
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from labline.review.flow import SCALE
+from labline.review.engine.flow import SCALE
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from labline.review.service.letters import Letter
+from labline.review.letters.service import Letter
 from labline.web.render import environment
 
 

@@ -28,7 +28,8 @@ from labline.core.access import Actor, require_signed_in
 from labline.core.models import Organisation, Person
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from labline.i18n import gettext as _
-from labline.review.document_models import LetterIssue
+from labline.review.documents.models import LetterIssue
+from labline.review.letters.reasons import reasons_in_language
 from labline.review.models import (
     Call,
     CallStatus,
@@ -48,7 +49,6 @@ from labline.review.service.calls import (
     require_manager,
     working_days_between,
 )
-from labline.review.service.letter_reasons import reasons_in_language
 
 LANGUAGES = ("zh", "en")
 LETTER_STATUSES = (

@@ -21,7 +21,7 @@ from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Person, Role
 from labline.errors import Conflict, FieldError, InvalidInput, NotPermitted
-from labline.review.calibration import calibrate, disagreement
+from labline.review.engine.calibration import calibrate, disagreement
 from labline.review.models import (
     ACTIVE,
     Call,

@@ -26,7 +26,7 @@ from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Role
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
-from labline.review.calibration import lottery
+from labline.review.engine.calibration import lottery
 from labline.review.models import (
     VOTES,
     CallStatus,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
-from labline.review.committee_schemas import PostCreate, PostUpdate
+from labline.review.committee.schemas import PostCreate, PostUpdate
 from labline.review.models import (
     DECISIONS,
     CallStatus,

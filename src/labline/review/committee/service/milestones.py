@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from labline import clock
 from labline.core.access import Actor
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
-from labline.review.committee_schemas import (
+from labline.review.committee.schemas import (
     FundingRead,
     MilestonePlan,
     MilestoneRead,
