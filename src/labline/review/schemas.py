@@ -161,7 +161,7 @@ class ProposalImport(StrictInput):
     abstract_zh: str = Field(default="", max_length=20_000)
     abstract_en: str = Field(default="", max_length=20_000)
     keywords: str = Field(default="", max_length=500)
-    requested_budget: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
+    requested_budget: Decimal = Field(gt=0, max_digits=16, decimal_places=2)
     submitted_at: datetime | None = None
 
 

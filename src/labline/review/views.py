@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from labline.core.access import Actor
 from labline.core.models import Role
+from labline.review import reasons
 from labline.review.committee.service import decisions
 from labline.review.committee.view import dossier_context
 from labline.review.documents.view import documents_context
@@ -31,6 +32,7 @@ def call_context(db: Session, actor: Actor, call_id: int) -> dict[str, Any]:
         "ranked": [],
         "proposals": [],
         "lottery": None,
+        "flags_text": reasons.flags_text,
     }
     if not actor.is_anonymous:
         ctx["proposals"] = calls.list_proposals(db, actor=actor, call_id=call.id)
@@ -61,6 +63,7 @@ def proposal_context(db: Session, actor: Actor, proposal_id: int) -> dict[str, A
     notes = decisions.notes(db, actor=actor, proposal_id=proposal.id) if is_committee else []
     return documents_context(db, actor, proposal) | {
         "proposal": proposal,
+        "flags_text": reasons.flags_text,
         "votes": decisions.tally(notes),
         "call": call,
         "criteria": call.criteria,

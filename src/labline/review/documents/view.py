@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor
+from labline.review import reasons
 from labline.review.documents import service as documents
 from labline.review.documents.models import DocumentKind
 from labline.review.letters import service as letters
@@ -24,8 +25,12 @@ def documents_context(db: Session, actor: Actor, proposal: Proposal) -> dict[str
         "can_upload": documents.can_upload(actor, proposal) and documents.upload_open(proposal),
         "document_kinds": [k.value for k in DocumentKind],
         "letter_state": letters.letter_state(db, actor, proposal),
-        # The decision's recorded reason may name an expert's id: only the committee sees it.
-        "public_reason": proposal.decision_reason
-        if calls.is_committee(actor)
-        else letters.redactor(db, proposal.call_id)(proposal.decision_reason),
+        # The decision's reason in the reader's language; free text loses the judges' names
+        # outside the committee.
+        "public_reason": " ".join(
+            reasons.sentences(
+                proposal.decision,
+                str if calls.is_committee(actor) else letters.redactor(db, proposal.call_id),
+            )
+        ),
     }

@@ -28,8 +28,8 @@ from labline.core.access import Actor, require_signed_in
 from labline.core.models import Organisation, Person
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from labline.i18n import gettext as _
+from labline.review import reasons as decision_reasons
 from labline.review.documents.models import LetterIssue
-from labline.review.letters.reasons import reasons_in_language
 from labline.review.models import (
     Call,
     CallStatus,
@@ -322,9 +322,7 @@ def compose(
                 if won
                 else _("Not drawn in the lottery at the funding line.")
             )
-        reasons = reasons_in_language(proposal.decision_reason, clean)
-        if proposal.status == ProposalStatus.ineligible:
-            reasons = [_("Not eligible for this call: %(problems)s", problems="; ".join(reasons))]
+        reasons = decision_reasons.sentences(proposal.decision, clean)
         issue = issue_of(session, call.id)
         clock = _clock(session, call, proposal)
         labels["used_line"] = _used_line(clock)

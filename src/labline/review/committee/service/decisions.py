@@ -26,6 +26,7 @@ from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Role
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
+from labline.review import reasons
 from labline.review.engine.calibration import lottery
 from labline.review.models import (
     VOTES,
@@ -147,7 +148,7 @@ def decide(session: Session, *, actor: Actor, call_id: int, data: DecideRequest)
         raise InvalidInput("Only non-consensus proposals can be funded outright.", fields=errors)
     left = call.budget
     funded: list[Proposal] = []
-    reasons: dict[int, str] = {}
+    why: dict[int, reasons.Reason] = {}
     for pid in dict.fromkeys(data.fund_non_consensus):
         p = by_id[pid]
         if p.requested_budget > left:
@@ -157,10 +158,8 @@ def decide(session: Session, *, actor: Actor, call_id: int, data: DecideRequest)
             )
         left -= p.requested_budget
         funded.append(p)
-        reasons[p.id] = "funded on the non-consensus track: " + p.non_consensus_reasons.replace(
-            "\n", "; "
-        )
-    rest = [p for p in ranked if p.id not in reasons and p.calibrated_score is not None]
+        why[p.id] = reasons.funded_non_consensus(p.non_consensus_why or [])
+    rest = [p for p in ranked if p.id not in why and p.calibrated_score is not None]
     by_rank: list[Proposal] = []
     budget = left
     for p in rest:
@@ -200,9 +199,9 @@ def decide(session: Session, *, actor: Actor, call_id: int, data: DecideRequest)
             )
             session.add(draw)
             for p in winners:
-                reasons[p.id] = f"funded by lot among {len(pool)} tied proposals (seed {seed})"
+                why[p.id] = reasons.funded_lottery(len(pool), seed)
     for p in by_rank:
-        reasons.setdefault(p.id, f"funded: calibrated rank {p.calibrated_rank} within the budget")
+        why.setdefault(p.id, reasons.funded_rank(p.calibrated_rank))
     funded += by_rank
     now = clock.now()
     waitlisted = rejected = 0
@@ -210,26 +209,22 @@ def decide(session: Session, *, actor: Actor, call_id: int, data: DecideRequest)
     for p in ranked:
         p.decided_at, p.decided_by_id = now, actor.person_id
         if p.id in funded_ids:
-            p.status, p.awarded, p.decision_reason = (
-                ProposalStatus.funded,
-                p.requested_budget,
-                reasons[p.id],
-            )
+            p.status, p.awarded, p.decision = ProposalStatus.funded, p.requested_budget, why[p.id]
         elif waitlisted < data.waitlist and p.calibrated_score is not None:
             waitlisted += 1
             p.status = ProposalStatus.waitlisted
-            p.decision_reason = (
-                "waitlisted: not drawn in the lottery"
+            p.decision = (
+                reasons.waitlisted_not_drawn()
                 if p.by_lottery
-                else f"waitlisted: calibrated rank {p.calibrated_rank}, below the funding line"
+                else reasons.waitlisted_rank(p.calibrated_rank)
             )
         else:
             rejected += 1
             p.status = ProposalStatus.rejected
-            p.decision_reason = (
-                "not reviewed"
+            p.decision = (
+                reasons.not_reviewed()
                 if p.calibrated_score is None
-                else f"rejected: calibrated rank {p.calibrated_rank}, below the funding line"
+                else reasons.rejected_rank(p.calibrated_rank)
             )
     call.status = CallStatus.decided
     session.flush()
