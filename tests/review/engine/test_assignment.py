@@ -238,3 +238,28 @@ def test_clustered_medium_instance_equals_reference() -> None:
     ref = solve_reference(scores=s, demands=d, max_loads=hi, min_loads=lo)
     assert abs(a.objective - ref.objective) < TOL
     check_valid(a, s, d, hi, lo)
+
+
+def test_any_finite_scale_is_accepted_and_reported_in_its_units() -> None:
+    """Real affinities whose maximum is 1 plus float noise (issue 14) were refused."""
+    s, d, hi = instance(3)
+    noisy = s.copy()
+    noisy[np.unravel_index(np.argmax(noisy), noisy.shape)] = 1.0000000000000027
+    clipped = solve(scores=np.minimum(noisy, 1.0), demands=d, max_loads=hi)
+    a = solve(scores=noisy, demands=d, max_loads=hi)
+    assert abs(a.objective - clipped.objective) < TOL
+    assert a.ratio == pytest.approx(1.0, abs=1e-6)
+    # Another scale (e.g. raw similarity scores): the same pairs, the objective scaled.
+    scaled = solve(scores=np.where(s < 0, -1.0, s * 7.5), demands=d, max_loads=hi)
+    plain = solve(scores=s, demands=d, max_loads=hi)
+    assert abs(scaled.objective - 7.5 * plain.objective) < 7.5 * TOL
+    assert scaled.bound == pytest.approx(7.5 * plain.bound, rel=1e-6)
+
+
+def test_a_non_finite_score_is_named_by_its_cell() -> None:
+    s, d, hi = instance(0)
+    bad = s.copy()
+    bad[4, 1] = np.inf
+    with pytest.raises(InvalidAssignmentInput, match=r"infinite .*reviewer 4, proposal 1") as exc:
+        solve(scores=bad, demands=d, max_loads=hi)
+    assert exc.value.cell == (4, 1)

@@ -2,7 +2,8 @@
 
     solve(scores=S, demands=d, max_loads=u, min_loads=l) -> Assignment
 
-`scores` is reviewers × proposals with affinities in [0, 1]; a negative entry is a
+`scores` is reviewers × proposals with finite affinities on any scale (normalised to
+[0, 1] by the maximum inside; results in the caller's units); a negative entry is a
 conflict of interest (the pair is forbidden). Every proposal gets exactly its demand of
 distinct reviewers; every reviewer's load lies in [min, max].
 
@@ -83,14 +84,15 @@ def _validate(
         if min_loads is None
         else _int_vector(min_loads, n_rev, "min_loads", "reviewers")
     )
-    bad = np.isnan(s)
-    if bad.any():
-        r, p = np.argwhere(bad)[0]
-        raise InvalidAssignmentInput(
-            f"scores contain {int(bad.sum())} NaN values (first at reviewer {r}, proposal {p})"
-        )
-    if np.isinf(s).any() or (s > 1).any():
-        raise InvalidAssignmentInput("scores must be finite affinities ≤ 1 (negative = conflict)")
+    # Any finite scale is accepted (`solve` normalises); NaN and ±inf are named by cell.
+    for name, bad in (("NaN", np.isnan(s)), ("infinite", np.isinf(s))):
+        if bad.any():
+            r, p = (int(i) for i in np.argwhere(bad)[0])
+            raise InvalidAssignmentInput(
+                f"scores contain {int(bad.sum())} {name} values (first at reviewer {r},"
+                f" proposal {p}); affinities must be finite (negative = conflict)",
+                cell=(r, p),
+            )
     if (lo > hi).any():
         r = int(np.flatnonzero(lo > hi)[0])
         raise InvalidAssignmentInput(f"reviewer {r}: min_load {lo[r]} exceeds max_load {hi[r]}")
@@ -322,17 +324,25 @@ def solve(
 ) -> Assignment:
     """Optimal reviewer assignment; see the module docstring for the options."""
     started = time.perf_counter()
-    s, d, lo, hi = _validate(scores, demands, max_loads, min_loads)
+    original, d, lo, hi = _validate(scores, demands, max_loads, min_loads)
+    # The flow's integer costs need affinities in [0, 1]: a matrix on another scale (or
+    # one whose maximum is 1 plus float noise) is divided by its maximum, conflicts stay
+    # negative, and objective, bound and floor are reported in the caller's units.
+    top = float(original.max(initial=0.0))
+    scale_by = top if top > 1.0 else 1.0
+    s = original if scale_by == 1.0 else np.where(original < 0, -1.0, original / scale_by).astype(
+        original.dtype
+    )
     if randomised and fairness_floor is not None:
         raise InvalidAssignmentInput("randomised and fairness_floor cannot be combined")
     marginals = None
     lp_objective = None
     if randomised:
-        rev, prop, flow, bound, unit, rounds, arcs, marginals = _randomised_lp(
+        rev, prop, flow, bound, flow_unit, rounds, arcs, marginals = _randomised_lp(
             s, d, lo, hi, max_pair_probability, candidates
         )
-        lp_objective = float((s[rev, prop] * flow).sum() / unit)
-        chosen = dependent_rounding(rev, prop, flow, unit, np.random.default_rng(seed))
+        lp_objective = float((s[rev, prop] * flow).sum() / flow_unit) * scale_by
+        chosen = dependent_rounding(rev, prop, flow, flow_unit, np.random.default_rng(seed))
         rev, prop = rev[chosen], prop[chosen]
         status = "RANDOMISED"
     else:
@@ -341,7 +351,7 @@ def solve(
         rev, prop, bound = opt.rev[used], opt.prop[used], opt.bound
         rounds, arcs, status = opt.rounds, opt.arcs, "OPTIMAL"
         if fairness_floor is not None:
-            floor = np.broadcast_to(np.asarray(fairness_floor, np.float64), d.shape)
+            floor = np.broadcast_to(np.asarray(fairness_floor, np.float64) / scale_by, d.shape)
             per = np.bincount(prop, weights=s[rev, prop], minlength=len(d))
             if (per < floor - 1e-12).any():
                 rev, prop, bound, status = solve_with_floor(
@@ -353,8 +363,8 @@ def solve(
     return Assignment(
         reviewers=rev,
         proposals=prop,
-        objective=float(s[rev, prop].astype(np.float64).sum()),
-        bound=float(bound),
+        objective=float(original[rev, prop].astype(np.float64).sum()),
+        bound=float(bound) * scale_by,
         seconds=time.perf_counter() - started,
         status=status,
         rounds=rounds,

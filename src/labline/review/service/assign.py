@@ -129,7 +129,18 @@ def run_assignment(
             alternates=data.alternates,
             seed=data.seed,
         )
-    except (solver.AssignmentInfeasible, solver.InvalidAssignmentInput) as exc:
+    except solver.InvalidAssignmentInput as exc:
+        if exc.cell is None:
+            raise Conflict(f"No assignment satisfies the call's rules: {exc}.") from None
+        r, p = exc.cell
+        raise InvalidInput(
+            f"The affinity of reviewer {reviewers[r]} for proposal {proposals[p].id} is not a"
+            " finite number; check that reviewer's publications.",
+            fields=[
+                FieldError("scores", f"proposal {proposals[p].id}, reviewer {reviewers[r]}")
+            ],
+        ) from None
+    except solver.AssignmentInfeasible as exc:
         raise Conflict(
             f"No assignment satisfies the call's rules: {exc}. Add reviewers, raise load"
             " limits or lower the reviewers per proposal.",
