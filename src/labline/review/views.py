@@ -33,6 +33,9 @@ def call_context(db: Session, actor: Actor, call_id: int) -> dict[str, Any]:
         "proposals": [],
         "lottery": None,
         "flags_text": reasons.flags_text,
+        "steps": calls.allowed_steps(call),
+        "is_open": calls.is_open(call),
+        "is_decided": calls.is_decided(call),
     }
     if not actor.is_anonymous:
         ctx["proposals"] = calls.list_proposals(db, actor=actor, call_id=call.id)

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from labline.core.access import Actor
 from labline.core.models import Person
 from labline.review.committee.service import discussion, milestones
-from labline.review.models import CallStatus, MilestoneStatus, PostStance, Proposal, ProposalStatus
-from labline.review.service.calls import is_committee
+from labline.review.models import PostStance, Proposal, ProposalStatus
+from labline.review.service.calls import is_committee, is_decided
 
 
 def dossier_context(session: Session, actor: Actor, proposal: Proposal) -> dict[str, Any]:
@@ -21,10 +21,7 @@ def dossier_context(session: Session, actor: Actor, proposal: Proposal) -> dict[
         "posts": [],
         "authors": {},
         "editable": set(),
-        "discussion_open": (
-            proposal.status == ProposalStatus.under_review
-            and proposal.call.status in discussion.SITTING
-        ),
+        "discussion_open": discussion.is_open(proposal),
         "post_stances": [s.value for s in PostStance],
         "funding": None,
         "current_milestone": None,
@@ -32,7 +29,9 @@ def dossier_context(session: Session, actor: Actor, proposal: Proposal) -> dict[
         "can_plan": False,
         "is_grantee": actor.person_id is not None and actor.person_id == proposal.applicant_id,
         "plan_rows": 4,
-        "decided": proposal.call.status == CallStatus.decided,
+        "decided": is_decided(proposal.call),
+        "settled": set(),
+        "releasable": set(),
     }
     if ctx["can_discuss"]:
         posts = discussion.thread(session, actor=actor, proposal_id=proposal.id)
@@ -48,6 +47,7 @@ def dossier_context(session: Session, actor: Actor, proposal: Proposal) -> dict[
         rows = milestones.plan_of(session, proposal.id)
         now = milestones.current(rows)
         ctx["current_milestone"] = now.id if now else None
-        # The plan may be replaced until the grantee first reports on it.
-        ctx["can_plan"] = ctx["can_fund"] and all(m.status == MilestoneStatus.planned for m in rows)
+        ctx["can_plan"] = ctx["can_fund"] and milestones.plan_replaceable(rows)
+        ctx["settled"] = {m.id for m in rows if milestones.is_settled(m)}
+        ctx["releasable"] = {m.id for m in rows if milestones.can_release(m)}
     return ctx

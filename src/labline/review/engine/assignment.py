@@ -330,8 +330,10 @@ def solve(
     # negative, and objective, bound and floor are reported in the caller's units.
     top = float(original.max(initial=0.0))
     scale_by = top if top > 1.0 else 1.0
-    s = original if scale_by == 1.0 else np.where(original < 0, -1.0, original / scale_by).astype(
-        original.dtype
+    s = (
+        original
+        if scale_by == 1.0
+        else np.where(original < 0, -1.0, original / scale_by).astype(original.dtype)
     )
     if randomised and fairness_floor is not None:
         raise InvalidAssignmentInput("randomised and fairness_floor cannot be combined")

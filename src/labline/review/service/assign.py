@@ -136,9 +136,7 @@ def run_assignment(
         raise InvalidInput(
             f"The affinity of reviewer {reviewers[r]} for proposal {proposals[p].id} is not a"
             " finite number; check that reviewer's publications.",
-            fields=[
-                FieldError("scores", f"proposal {proposals[p].id}, reviewer {reviewers[r]}")
-            ],
+            fields=[FieldError("scores", f"proposal {proposals[p].id}, reviewer {reviewers[r]}")],
         ) from None
     except solver.AssignmentInfeasible as exc:
         raise Conflict(

@@ -118,6 +118,30 @@ def working_days_left(call: Call, *, on: date | None = None) -> int:
     )
 
 
+# What a manager can do next, by the call's status: the call page's buttons ask this.
+NEXT_STEPS: dict[CallStatus, tuple[str, ...]] = {
+    CallStatus.draft: ("open",),
+    CallStatus.open: ("close",),
+    CallStatus.reviewing: ("assign", "analyse", "remind"),
+    CallStatus.committee: ("decide",),
+    CallStatus.decided: (),
+}
+
+
+def allowed_steps(call: Call) -> tuple[str, ...]:
+    """The manager's next steps for this call (empty once it is decided)."""
+    return NEXT_STEPS[call.status]
+
+
+def is_open(call: Call) -> bool:
+    """Whether the call takes proposals (its status; the dates are checked on submission)."""
+    return call.status == CallStatus.open
+
+
+def is_decided(call: Call) -> bool:
+    return call.status == CallStatus.decided
+
+
 # --- calls --------------------------------------------------------------------------------------
 
 

@@ -97,13 +97,18 @@ def thread(session: Session, *, actor: Actor, proposal_id: int) -> Sequence[Disc
     ).all()
 
 
+def is_open(proposal: Proposal) -> bool:
+    """Whether the proposal's discussion takes posts (under review, while the call sits)."""
+    return proposal.status == ProposalStatus.under_review and proposal.call.status in SITTING
+
+
 def _open_for_posts(proposal: Proposal) -> None:
     if proposal.status in DECISIONS:
         raise Conflict(
             f"The proposal is decided ({proposal.status.value}); its discussion is closed.",
             proposal_status=proposal.status.value,
         )
-    if proposal.status != ProposalStatus.under_review or proposal.call.status not in SITTING:
+    if not is_open(proposal):
         raise Conflict(
             "The committee discusses proposals under review while the call is being reviewed"
             f" or is with the committee; this proposal is {proposal.status.value} and the call"

@@ -77,7 +77,7 @@ def set_plan(
             proposal_status=proposal.status.value,
         )
     old = plan_of(session, proposal.id)
-    if any(m.status != MilestoneStatus.planned for m in old):
+    if not plan_replaceable(old):
         raise Conflict(
             "The grantee has reported on this plan (or money was released): it can no longer"
             " be replaced."
@@ -216,6 +216,21 @@ def withhold(
     row.decided_at, row.decided_by_id = clock.now(), actor.person_id
     session.flush()
     return row
+
+
+def is_settled(row: Milestone) -> bool:
+    """Released or withheld: the milestone's outcome is final."""
+    return row.status in (MilestoneStatus.released, MilestoneStatus.withheld)
+
+
+def can_release(row: Milestone) -> bool:
+    """The grantee has reported: the officer may release (or withhold) it."""
+    return row.status == MilestoneStatus.reported
+
+
+def plan_replaceable(rows: Sequence[Milestone]) -> bool:
+    """The plan may be replaced until the grantee first reports on it."""
+    return all(m.status == MilestoneStatus.planned for m in rows)
 
 
 def can_manage(actor: Actor) -> bool:
