@@ -190,9 +190,9 @@ def test_letter_says_the_decision_reasons_reviews_and_clock_in_the_applicants_la
     assert [r.label for r in zh.reviews] == ["评审专家 1", "评审专家 2", "评审专家 3"]
     assert all("［已隐去］" in r.comment for r in zh.reviews)
     # The committee's written reasons: the golden ticket and the vote, unsigned.
-    assert [what for what, _t in zh.committee] == ["资深专家的“金票”推荐", "予以资助的投票"]
+    assert [s.what for s in zh.committee] == ["资深专家的“金票”推荐", "予以资助的投票"]
     # Closed Fri 25 Sep; decided Fri 9 Oct; 1-7 Oct are holidays: 28, 29, 30 Sep, 8, 9 Oct.
-    assert zh.clock.used == 5 and zh.clock.limit == 5 and zh.clock.on_time
+    assert zh.clock.working_days_used == 5 and zh.clock.working_days_limit == 5 and zh.clock.on_time
     assert zh.clock.submitted_on == date(2026, 9, 10)
     assert zh.clock.decided_on == date(2026, 10, 9)
     en = letters.letter(db, actor=officer, proposal_id=w.bold.id, lang="en")

@@ -9,8 +9,10 @@ from fastapi.responses import FileResponse
 
 from labline.config import Settings
 from labline.review.documents import service as documents
-from labline.review.documents.schemas import DocumentRead, LetterIssueRead, LetterRead
+from labline.review.documents.schemas import DocumentRead
 from labline.review.letters import service as letters
+from labline.review.letters.render import letter_text
+from labline.review.letters.schemas import Letter, LetterIssueRead
 from labline.web.deps import CurrentActor, Db, get_settings
 
 router = APIRouter(prefix="/api/v1/review", tags=["review"])
@@ -69,7 +71,7 @@ def document_file(
     return download(settings, doc)
 
 
-@router.get("/proposals/{proposal_id}/letter", response_model=LetterRead)
+@router.get("/proposals/{proposal_id}/letter", response_model=Letter)
 def get_letter(
     db: Db,
     actor: CurrentActor,
@@ -77,7 +79,8 @@ def get_letter(
     lang: Annotated[str | None, Query(max_length=5)] = None,
 ) -> Any:
     """The decision letter (the applicant after it is issued; programme officers)."""
-    return LetterRead.of(letters.letter(db, actor=actor, proposal_id=proposal_id, lang=lang))
+    letter = letters.letter(db, actor=actor, proposal_id=proposal_id, lang=lang)
+    return letter.model_copy(update={"text": letter_text(letter)})
 
 
 @router.post("/calls/{call_id}/letters/issue", response_model=LetterIssueRead, status_code=201)

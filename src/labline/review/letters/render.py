@@ -7,7 +7,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from labline.review.letters.service import Letter
+from labline.review.letters.schemas import Letter
 from labline.web.render import environment
 
 
@@ -52,23 +52,21 @@ def letter_text(letter: Letter) -> str:
         lines += ["", f"{L['reasons']}:"] + [f"  - {r}" for r in letter.reasons]
     lines += ["", f"{L['reviews']}:", f"  ({L['anonymous']})"]
     for r in letter.reviews:
-        scores = " · ".join(f"{name} {score}/{top}" for name, score, top in r.scores)
+        scores = " · ".join(f"{s.criterion} {s.score}/{s.scale_max}" for s in r.scores)
         lines.append(f"  {r.label} · {L['overall']} {r.overall:.2f} · {scores}")
         if r.comment:
             lines.append(f"    {r.comment}")
     if not letter.reviews:
         lines.append(f"  {L['no_reviews']}")
     if letter.committee:
-        lines += ["", f"{L['committee']}:"] + [
-            f"  - {what}: {text}" for what, text in letter.committee
-        ]
+        lines += ["", f"{L['committee']}:"] + [f"  - {s.what}: {s.text}" for s in letter.committee]
     lines += [
         "",
         f"{L['clock']}:",
         f"  {L['submitted']}: {c.submitted_on.isoformat() if c.submitted_on else '—'}",
         f"  {L['closed']}: {c.closes_on.isoformat()}",
         f"  {L['decided']}: {c.decided_on.isoformat() if c.decided_on else '—'}",
-        f"  {L['due']}: {c.due.isoformat()}",
+        f"  {L['due']}: {c.decision_due.isoformat()}",
         f"  {L['used']}: {L['used_line']}",
         f"  {L['issued']}: {letter.issued_at:%Y-%m-%d}"
         if letter.issued_at

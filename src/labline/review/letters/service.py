@@ -15,9 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -30,6 +27,13 @@ from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPerm
 from labline.i18n import gettext as _
 from labline.review import reasons as decision_reasons
 from labline.review.documents.models import LetterIssue
+from labline.review.letters.schemas import (
+    Letter,
+    LetterClock,
+    LetterReview,
+    LetterScore,
+    LetterStatement,
+)
 from labline.review.models import (
     Call,
     CallStatus,
@@ -64,51 +68,6 @@ OUTCOMES = {
     ProposalStatus.ineligible: "not_eligible",
 }
 SHOWN_STANCES = (Stance.advocate, Stance.critic, Stance.vote_fund, Stance.vote_reject)
-
-
-@dataclass(frozen=True)
-class ReviewLine:
-    label: str
-    overall: float
-    scores: list[tuple[str, int, int]]  # criterion name, score, top of its scale
-    comment: str
-
-
-@dataclass(frozen=True)
-class Clock:
-    submitted_on: date | None
-    closes_on: date
-    decided_on: date | None
-    due: date
-    used: int | None  # working days from the close to the decision
-    limit: int
-
-    @property
-    def on_time(self) -> bool:
-        return self.used is not None and self.used <= self.limit
-
-
-@dataclass
-class Letter:
-    proposal_id: int
-    call_id: int
-    language: str
-    call_code: str
-    call_title: str
-    title: str
-    applicant: str
-    organisation: str
-    decision: str  # funded | waitlisted | not_funded | not_eligible
-    headline: str
-    lottery: str | None  # won | not_drawn | None
-    requested: Decimal
-    amount: Decimal | None
-    reasons: list[str]
-    reviews: list[ReviewLine]
-    committee: list[tuple[str, str]]  # unsigned statements: (what it is, its text)
-    clock: Clock
-    issued_at: datetime | None
-    labels: dict[str, str] = field(default_factory=dict)
 
 
 @contextmanager
@@ -214,27 +173,28 @@ def _labels() -> dict[str, str]:
     }
 
 
-def _used_line(clock: Clock) -> str:
-    if clock.used is None:
+def _used_line(clock: LetterClock) -> str:
+    used, limit = clock.working_days_used, clock.working_days_limit
+    if used is None:
         return "—"
     if clock.on_time:
         return _(
             "%(used)s of %(limit)s working days, counted from the call's close: on time",
-            used=clock.used,
-            limit=clock.limit,
+            used=used,
+            limit=limit,
         )
     return _(
         "%(used)s of %(limit)s working days, counted from the call's close: %(late)s late",
-        used=clock.used,
-        limit=clock.limit,
-        late=clock.used - clock.limit,
+        used=used,
+        limit=limit,
+        late=used - limit,
     )
 
 
 # --- composing ----------------------------------------------------------------------------------
 
 
-def _clock(session: Session, call: Call, proposal: Proposal) -> Clock:
+def _clock(session: Session, call: Call, proposal: Proposal) -> LetterClock:
     decided = proposal.decided_at or session.scalar(
         select(func.max(Proposal.decided_at)).where(Proposal.call_id == call.id)
     )
@@ -249,13 +209,13 @@ def _clock(session: Session, call: Call, proposal: Proposal) -> Clock:
         if decided_on
         else None
     )
-    return Clock(
+    return LetterClock(
         submitted_on=proposal.submitted_at.date() if proposal.submitted_at else None,
         closes_on=call.closes_on,
         decided_on=decided_on,
-        due=decision_due(call),
-        used=used,
-        limit=call.decision_working_days,
+        decision_due=decision_due(call),
+        working_days_used=used,
+        working_days_limit=call.decision_working_days,
     )
 
 
@@ -279,11 +239,15 @@ def compose(
             .order_by(Review.id)
         ).all()
         reviews = [
-            ReviewLine(
+            LetterReview(
                 label=_("Reviewer %(n)s", n=i),
                 overall=round(r.overall, 2),
                 scores=[
-                    (names[s.criterion_id][0], s.score, names[s.criterion_id][1])
+                    LetterScore(
+                        criterion=names[s.criterion_id][0],
+                        score=s.score,
+                        scale_max=names[s.criterion_id][1],
+                    )
                     for s in sorted(r.scores, key=lambda s: s.criterion_id)
                     if s.criterion_id in names
                 ],
@@ -291,7 +255,7 @@ def compose(
             )
             for i, r in enumerate(rows, start=1)
         ]
-        committee: list[tuple[str, str]] = []
+        committee: list[LetterStatement] = []
         if proposal.non_consensus:
             said = {
                 Stance.advocate: _("For the proposal"),
@@ -302,7 +266,11 @@ def compose(
             for t in session.scalars(
                 select(GoldenTicket).where(GoldenTicket.proposal_id == proposal.id)
             ):
-                committee.append((_("A senior expert's golden ticket"), clean(t.reason.strip())))
+                committee.append(
+                    LetterStatement(
+                        what=_("A senior expert's golden ticket"), text=clean(t.reason.strip())
+                    )
+                )
             for n in session.scalars(
                 select(CommitteeNote)
                 .where(
@@ -311,7 +279,7 @@ def compose(
                 )
                 .order_by(CommitteeNote.at, CommitteeNote.id)
             ):
-                committee.append((said[n.stance], clean(n.text.strip())))
+                committee.append(LetterStatement(what=said[n.stance], text=clean(n.text.strip())))
         lottery = None
         labels = _labels()
         if proposal.by_lottery:
