@@ -5,7 +5,7 @@ The English sentences in `decision_reason` and `non_consensus_reasons` become JS
 sentence no pattern matches is kept as `{"code": "text"}`. The downgrade writes the
 English lines back.
 
-Revision ID: 0011_review_reason_codes
+Revision ID: 0013_review_reason_codes
 Revises: 0009_review_documents
 Create Date: 2026-12-06 04:40:00
 """
@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_review_reason_codes"
+revision = "0013_review_reason_codes"
 down_revision = "0009_review_documents"
 branch_labels = None
 depends_on = None
