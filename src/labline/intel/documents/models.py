@@ -44,6 +44,9 @@ class Document(Timestamped, Base):
     file_name: Mapped[str] = mapped_column(String(500), default="")
     # SHA-256 of the original file (kept under the data folder) or of the entry's text.
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # Near-duplicate keys: the text without spaces and punctuation, and the title so.
+    text_key: Mapped[str] = mapped_column(String(64), index=True)
+    title_key: Mapped[str] = mapped_column(String(64), index=True)
     pages: Mapped[int | None] = mapped_column(Integer, nullable=True)
     chars: Mapped[int] = mapped_column(Integer, default=0)
 

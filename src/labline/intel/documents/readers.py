@@ -38,7 +38,8 @@ SUFFIXES = {
 DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fff]{1,12}[〔\[［（(]\s*(?:19|20)\d{2}\s*[〕\]］）)]\s*\d{1,4}\s*号"
 )
-_TERMINAL = tuple("。！？；：.!?;:”\"’）)」』")
+_INVISIBLE = " \t\u200b\u200c\u200d\u2060\ufeff\u3000"
+_TERMINAL = tuple('。！？；：.!?;:”"’）)」』')
 _CN_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
 
@@ -131,7 +132,9 @@ def decode_text(data: bytes, name: str) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise Rejected(name, "encoding", "not valid UTF-16 despite its byte-order mark") from None
+            raise Rejected(
+                name, "encoding", "not valid UTF-16 despite its byte-order mark"
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -157,7 +160,7 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 def _checked(parsed: Parsed, name: str) -> Parsed:
-    paragraphs = [p for p in (x.strip() for x in parsed.paragraphs) if p]
+    paragraphs = [p for p in (x.strip() for x in parsed.paragraphs) if p.strip(_INVISIBLE)]
     if not paragraphs:
         raise Rejected(name, "empty", "the document has no text")
     if len(paragraphs) > MAX_PARAGRAPHS:
@@ -177,9 +180,10 @@ def _checked(parsed: Parsed, name: str) -> Parsed:
     parsed.language = parsed.language or detect_language(" ".join(paragraphs[:50]))
     parsed.doc_number = parsed.doc_number or find_doc_number([parsed.title, *paragraphs])
     if parsed.issued_on is None and parsed.language == "zh":
-        # Chinese official documents end with the issuing date: 2024年3月5日.
-        for text in reversed(paragraphs[-6:]):
-            if len(text) <= 20 and (d := parse_date(text)):
+        # Chinese official documents end with the issuing date (2024年3月5日), or state the
+        # date of adoption under the title: （2021年3月11日…通过）.
+        for text in [*reversed(paragraphs[-6:]), *paragraphs[:5]]:
+            if len(text) <= 40 and (d := parse_date(text)):
                 parsed.issued_on = d
                 break
     return parsed
@@ -257,7 +261,9 @@ def read_docx(data: bytes, name: str) -> Parsed:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # a zip that is not a Word document, or a broken one
-        raise Rejected(name, "corrupt", f"not a readable DOCX file ({type(exc).__name__})") from None
+        raise Rejected(
+            name, "corrupt", f"not a readable DOCX file ({type(exc).__name__})"
+        ) from None
     paragraphs = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -301,7 +307,9 @@ def read_jsonl(data: bytes, name: str) -> list[Parsed]:
                     "jsonl",
                     sha256_of(line.strip().encode()),
                     language=str(entry.get("language") or ""),
-                    source=str(entry.get("source") or entry.get("issuer") or entry.get("office") or ""),
+                    source=str(
+                        entry.get("source") or entry.get("issuer") or entry.get("office") or ""
+                    ),
                     issued_on=parse_date(entry.get("date")),
                     url=str(entry.get("url") or ""),
                     doc_number=str(entry.get("doc_number") or ""),
@@ -313,7 +321,9 @@ def read_jsonl(data: bytes, name: str) -> list[Parsed]:
             continue
         out.append(parsed)
     if problems:
-        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
         raise Rejected(name, "bad_lines", f"{len(problems)} bad line(s), nothing imported: {shown}")
     if not out:
         raise Rejected(name, "empty", "the file has no entries")
