@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from labline.clitools import DomainErrors
+from labline.intel.briefings import cli as briefings_cli
 from labline.intel.documents import cli as documents_cli
 from labline.intel.search import cli as search_cli
+from labline.intel.watches import cli as watches_cli
 
 
 @click.group("intel", cls=DomainErrors)
@@ -21,5 +23,7 @@ for command in (
     documents_cli.feed_add_cmd,
     documents_cli.poll_cmd,
     search_cli.search_cmd,
+    briefings_cli.brief_cmd,
+    watches_cli.watch,
 ):
     intel.add_command(command)

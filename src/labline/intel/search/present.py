@@ -27,3 +27,17 @@ def result_of(found: Found, *, with_digest: bool = False) -> ResultRead:
 
 def results_of(found: list[Found], *, with_digest: bool = False) -> SearchRead:
     return SearchRead(results=[result_of(f, with_digest=with_digest) for f in found])
+
+
+def segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """The text cut at the highlights: (piece, is_match) pairs for a template to mark."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in spans:
+        if start > at:
+            out.append((text[at:start], False))
+        out.append((text[start:end], True))
+        at = end
+    if at < len(text):
+        out.append((text[at:], False))
+    return out
