@@ -39,7 +39,7 @@ def readable_for(actor: Actor) -> ColumnElement[bool]:
     if actor.is_operator:
         return true()
     own = list(actor.org_roles)
-    public = Collection.organisation_id.is_(None)
+    public: ColumnElement[bool] = Collection.organisation_id.is_(None)
     if not can_ingest(actor):
         public = and_(public, Collection.published.is_(True))
     return or_(public, Collection.organisation_id.in_(own)) if own else public

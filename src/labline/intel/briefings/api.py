@@ -27,7 +27,9 @@ def _file(content: bytes, media: str, name: str) -> Response:
     summary="A briefing (Markdown, DOCX or PDF) of chosen documents or a search's top results",
     response_class=Response,
 )
-def create_briefing(request: Request, db: Db, actor: CurrentActor, data: BriefingCreate) -> Response:
+def create_briefing(
+    request: Request, db: Db, actor: CurrentActor, data: BriefingCreate
+) -> Response:
     return _file(*service.make(db, actor=actor, data=data, holder=request.app.state))
 
 
@@ -42,5 +44,5 @@ def briefing_link(
     numbers = [int(i) for i in ids.split(",")]
     if len(numbers) > 50:
         raise InvalidInput("Too many documents", fields=[FieldError("ids", "at most 50")])
-    data = BriefingCreate(document_ids=numbers, format=format)  # type: ignore[arg-type]
+    data = BriefingCreate.model_validate({"document_ids": numbers, "format": format})
     return _file(*service.make(db, actor=actor, data=data, holder=request.app.state))

@@ -27,7 +27,12 @@ def _meta(entry: Entry) -> str:
 def _lines(entry: Entry) -> list[tuple[str, str]]:
     """(kind, text) lines of one document's digest: core, heading, point."""
     d = entry.digest
-    out = [("core", f"{_('Core viewpoint')}: {d.core_viewpoint.text} {_cites(d.core_viewpoint.citations)}")]
+    out = [
+        (
+            "core",
+            f"{_('Core viewpoint')}: {d.core_viewpoint.text} {_cites(d.core_viewpoint.citations)}",
+        )
+    ]
     for i, g in enumerate(d.groups, 1):
         out.append(("heading", f"{_('Group %(n)s', n=i)}: {g.heading}"))
         out += [("point", f"{p.text} {_cites(p.citations)}") for p in g.points]
@@ -64,7 +69,7 @@ def docx(briefing: Briefing) -> bytes:
     document.add_paragraph(f"{_('Prepared on')} {briefing.made_on}")
     for i, entry in enumerate(briefing.entries, 1):
         document.add_heading(f"{i}. {entry.document.title}", level=1)
-        document.add_paragraph(_meta(entry)).italic = True
+        document.add_paragraph().add_run(_meta(entry)).italic = True
         for kind, text in _lines(entry):
             if kind == "heading":
                 document.add_heading(text, level=2)
@@ -123,5 +128,5 @@ def pdf(briefing: Briefing) -> bytes:
         story.append(Paragraph(escape(f"{i}. {entry.document.title}"), h2))
         story += [Paragraph(escape(f"[{n}] {text}"), body) for n, text in entry.cited]
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=briefing.title).build(story)  # type: ignore[arg-type]
+    SimpleDocTemplate(buffer, pagesize=A4, title=briefing.title).build(story)
     return buffer.getvalue()

@@ -68,8 +68,11 @@ def make(
     ids = list(dict.fromkeys(data.document_ids))
     if not ids:
         found = search.search(
-            session, actor=actor, holder=holder if holder is not None else _Holder(),
-            query=data.query, limit=data.limit,
+            session,
+            actor=actor,
+            holder=holder if holder is not None else _Holder(),
+            query=data.query,
+            limit=data.limit,
         )
         ids = [f.document.id for f in found]
     docs = [records.get_document(session, actor=actor, document_id=i) for i in ids]

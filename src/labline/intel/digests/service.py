@@ -10,6 +10,7 @@ from functools import cache
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor
+from labline.intel import engine
 from labline.intel.digests.schemas import (
     DigestRead,
     GroupRead,
@@ -20,7 +21,6 @@ from labline.intel.digests.schemas import (
 )
 from labline.intel.documents.models import Document
 from labline.intel.documents.service import records
-from labline.intel import engine
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _FUNCTION_WORDS = frozenset("的了和与及等在对把被是为之其")
@@ -46,9 +46,7 @@ def document_digest(session: Session, *, actor: Actor, document_id: int) -> Dige
     return digest_of(records.get_document(session, actor=actor, document_id=document_id))
 
 
-def topic_digest(
-    session: Session, *, actor: Actor, document_ids: Sequence[int]
-) -> TopicDigestRead:
+def topic_digest(session: Session, *, actor: Actor, document_ids: Sequence[int]) -> TopicDigestRead:
     """Shared themes across these documents, each point citing [document, paragraph]."""
     docs = [records.get_document(session, actor=actor, document_id=i) for i in document_ids]
     groups = engine.topic_digest([(str(d.id), [p.text for p in d.paragraphs]) for d in docs])

@@ -249,7 +249,7 @@ def read_pdf(data: bytes, name: str) -> Parsed:
             f"{len(pages)} page(s) but almost no text: a scanned PDF without a text layer"
             " (OCR is not supported)",
         )
-    title = str((info or {}).get("/Title") or "").strip()
+    title = str(info.get("/Title") or "").strip() if info is not None else ""
     parsed = Parsed(title, paragraphs_of("\n".join(pages)), "pdf", sha256_of(data))
     parsed.pages = len(pages)
     return _checked(parsed, name)

@@ -63,7 +63,7 @@ class DocumentRead(DocumentSummary):
     file_name: str
     created_at: datetime
     paragraphs: list[ParagraphRead]
-    copies: list[CopyRead] = []
+    copies: list[CopyRead] = Field(default_factory=list)
 
 
 class TextDocumentCreate(BaseModel):
@@ -87,10 +87,11 @@ class RejectedFile(BaseModel):
 
 
 class ImportReport(BaseModel):
-    imported: list[int] = []
-    duplicates: list[int] = []  # the stored documents that new copies were linked to
+    imported: list[int] = Field(default_factory=list)
+    # the stored documents that new copies were linked to
+    duplicates: list[int] = Field(default_factory=list)
     skipped: int = 0  # already imported (same SHA-256): a re-run resumes
-    rejected: list[RejectedFile] = []
+    rejected: list[RejectedFile] = Field(default_factory=list)
 
 
 class FeedCreate(BaseModel):

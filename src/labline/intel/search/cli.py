@@ -18,7 +18,9 @@ def _day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--since") from None
+        raise click.BadParameter(
+            f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--since"
+        ) from None
 
 
 @click.command("search")
@@ -76,4 +78,6 @@ def search_cmd(
         for p in r.paragraphs[:1]:
             click.echo(f"        [{p.n}] {p.text[:160]}")
         if r.digest:
-            click.echo(f"        {r.digest.core_viewpoint.text} {r.digest.core_viewpoint.citations}")
+            click.echo(
+                f"        {r.digest.core_viewpoint.text} {r.digest.core_viewpoint.citations}"
+            )

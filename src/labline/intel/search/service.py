@@ -73,7 +73,9 @@ def _key(value: object) -> str:
 def _records(session: Session, after_id: int = 0) -> tuple[list[Record], int, int]:
     docs = {
         d.id: d
-        for d in session.scalars(select(Document).where(Document.id > after_id).order_by(Document.id))
+        for d in session.scalars(
+            select(Document).where(Document.id > after_id).order_by(Document.id)
+        )
     }
     records: list[Record] = []
     rows = session.execute(
@@ -247,8 +249,8 @@ def search(
     by_doc: dict[int, list[tuple[int, float, dict[str, float]]]] = {}
     for hit in hits:
         doc_id, n = (int(x) for x in hit.id.split(":"))
-        matched = hit.explanation.matched_terms if hit.explanation else {}
-        by_doc.setdefault(doc_id, []).append((n, hit.score, matched))
+        terms = hit.explanation.matched_terms if hit.explanation else {}
+        by_doc.setdefault(doc_id, []).append((n, hit.score, terms))
     docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(by_doc)))}
     out: list[Found] = []
     for doc_id, paras in by_doc.items():
@@ -263,12 +265,14 @@ def search(
                 )
             ).all()
         )
-        matched: dict[str, float] = {}
+        weights: dict[str, float] = {}
         for _n, _s, m in best:
-            matched.update(m)
-        terms = _terms(query, matched)
-        snippets = [Snippet(n, texts[n], spans_of(texts[n], terms)) for n, _s, _m in best if n in texts]
-        out.append(Found(doc, best[0][1], snippets, sorted(matched)))
+            weights.update(m)
+        marks = _terms(query, weights)
+        snippets = [
+            Snippet(n, texts[n], spans_of(texts[n], marks)) for n, _s, _m in best if n in texts
+        ]
+        out.append(Found(doc, best[0][1], snippets, sorted(weights)))
     out.sort(key=lambda f: -f.score)
     out = out[:limit]
     if sort == "date":
