@@ -211,7 +211,7 @@ def read_html(data: bytes, name: str, *, url: str = "") -> Parsed:
         data, url=url or None, with_metadata=True, include_comments=False, include_tables=True
     )
     text = getattr(found, "text", None) if found is not None else None
-    if not text or not text.strip():
+    if not text or not text.strip() or _only_links(data, text):
         raise Rejected(name, "no_main_text", "the page has no main text (only navigation or none)")
     parsed = Parsed(
         getattr(found, "title", "") or "",
@@ -223,6 +223,19 @@ def read_html(data: bytes, name: str, *, url: str = "") -> Parsed:
         url=url or getattr(found, "url", "") or "",
     )
     return _checked(parsed, name)
+
+
+def _only_links(data: bytes, text: str) -> bool:
+    """True when every line the extractor kept is the text of a link (a menu, not content)."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(data)
+    except (ValueError, lxml.etree.ParserError):
+        return False
+    anchors = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    lines = [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+    return all(line in anchors for line in lines)
 
 
 def read_pdf(data: bytes, name: str) -> Parsed:
