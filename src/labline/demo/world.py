@@ -387,6 +387,12 @@ def step_market(world: World) -> None:
     build_market(world)
 
 
+def step_intel(world: World) -> None:
+    from labline.intel.demo import step_intel as build_intel
+
+    build_intel(world)
+
+
 STEPS: list[Callable[[World], None]] = [
     step_organisations,
     step_people_and_teams,
@@ -394,6 +400,7 @@ STEPS: list[Callable[[World], None]] = [
     step_facilities,
     step_review,
     step_market,
+    step_intel,
 ]
 
 

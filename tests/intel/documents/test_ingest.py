@@ -76,7 +76,9 @@ def test_near_duplicate_is_linked_not_stored(db, tmp_path):
 def test_a_bad_jsonl_line_imports_nothing_from_that_file(db, tmp_path):
     coll = records.collection_named(db, actor=CLI, name="t")
     path = tmp_path / "batch.jsonl"
-    lines = [json.dumps({"title": f"T{i}", "text": f"Paragraph {i} of a document."}) for i in range(5)]
+    lines = [
+        json.dumps({"title": f"T{i}", "text": f"Paragraph {i} of a document."}) for i in range(5)
+    ]
     path.write_text("\n".join([*lines, '{"title": "no text here"}']) + "\n")
     report = ingest.ingest_paths(db, actor=CLI, paths=[path], collection=coll, data_dir=tmp_path)
     assert report.imported == [] and report.rejected[0].reason == "bad_lines"

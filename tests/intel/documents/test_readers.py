@@ -142,19 +142,30 @@ def test_jsonl_fields_and_bad_lines(tmp_path):
     ]
     good.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
     a, b = read_file(good)
-    assert (a.title, a.source, a.issued_on, a.language) == ("A", "示例市人民政府", date(2026, 3, 12), "zh")
+    assert (a.title, a.source, a.issued_on, a.language) == (
+        "A",
+        "示例市人民政府",
+        date(2026, 3, 12),
+        "zh",
+    )
     assert (b.source, b.url, b.language) == ("Office", "http://x.org/b", "en")
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps(rows[0], ensure_ascii=False) + '\n{"title": "no text"}\nnot json\n')
     err = rejected(bad)
-    assert err.reason == "bad_lines" and "line 2: no text" in err.message and "line 3" in err.message
+    assert (
+        err.reason == "bad_lines" and "line 2: no text" in err.message and "line 3" in err.message
+    )
 
 
 def test_feed_file_and_an_html_page_posing_as_one(tmp_path):
     path = tmp_path / "f.rss"
     path.write_bytes(files.feed([("Policy one", "http://example.org/1", "<p>" + EN[1] + "</p>")]))
     (doc,) = read_file(path)
-    assert (doc.title, doc.url, doc.issued_on) == ("Policy one", "http://example.org/1", date(2026, 11, 2))
+    assert (doc.title, doc.url, doc.issued_on) == (
+        "Policy one",
+        "http://example.org/1",
+        date(2026, 11, 2),
+    )
     page = tmp_path / "page.xml"
     page.write_text("<!DOCTYPE html><html><body>Not a feed</body></html>")
     assert rejected(page).reason == "not_a_feed"

@@ -43,7 +43,9 @@ def list_feeds(session: Session, *, actor: Actor) -> Sequence[Feed]:
 def poll_feed(session: Session, *, actor: Actor, feed: Feed, fetch: Fetch = fetch_feed) -> FeedPoll:
     """Fetch one feed and import its new entries; a failure is recorded, not raised."""
     access.require_ingest(actor)
-    poll = FeedPoll(feed_id=feed.id, polled_at=clock.now())
+    poll = FeedPoll(
+        feed_id=feed.id, polled_at=clock.now(), imported=0, duplicates=0, rejected=0, error=""
+    )
     try:
         entries = read_feed(fetch(feed.url), feed.url)
     except Rejected as exc:
