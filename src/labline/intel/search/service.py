@@ -26,7 +26,8 @@ from labline.core.service.search import live_encoder
 from labline.errors import FieldError, InvalidInput
 from labline.intel import access
 from labline.intel.documents.models import Collection, Document, Paragraph
-from labline.search import Record, SearchIndex
+from labline.search import Hit, Record, SearchIndex
+from labline.search.bridge import en_to_zh, zh_to_en
 from labline.search.errors import SearchError
 from labline.search.filters import Kind
 
@@ -39,6 +40,7 @@ FACETS: dict[str, Kind] = {
 }
 FIELDS = {"title": 1.0, "body": 1.0}
 DENSE_LIMIT = 20_000  # paragraphs; above this the index is lexical + dictionary bridge only
+BRIDGED_WEIGHT = 0.8  # a match on the translation counts a little less than on the query
 _END = "\u241f"  # ends keyword facet values: filters match by prefix, "1" must not match "12"
 _lock = threading.Lock()
 Sort = Literal["relevance", "date"]
@@ -183,6 +185,21 @@ def _terms(query: str, matched: dict[str, float]) -> list[str]:
     return sorted(words, key=len, reverse=True)
 
 
+def bridged(query: str, *, terms: int = 8) -> str:
+    """The query's words in the other language (CC-CEDICT), as a query string."""
+    weights: dict[str, float] = {}
+    if re.search(r"[\u4e00-\u9fff]", query):
+        weights.update(zh_to_en(query))
+    if re.search(r"[A-Za-z]", query):
+        weights.update(en_to_zh(query))
+    best = sorted(weights.items(), key=lambda kv: -kv[1])[:terms]
+    return " ".join(t for t, _w in best)
+
+
+def _terms_of(hit: Hit) -> dict[str, float]:
+    return hit.explanation.matched_terms if hit.explanation else {}
+
+
 def spans_of(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """Where the terms occur (English terms by word start, so a stem marks its word)."""
     spans: list[tuple[int, int]] = []
@@ -242,14 +259,29 @@ def search(
             bounds["lte"] = until.isoformat()
         filters["date"] = bounds
     index = index_for(session, holder, folder=folder).index
+    k = max(50, limit * 10)
     try:
-        hits = index.search(query, k=max(50, limit * 10), filters=filters, explain=True)
+        hits = index.search(query, k=k, filters=filters, explain=True)
+        translated = bridged(query)
+        if translated:
+            # The query's dictionary translation finds the other language's documents by
+            # their words (with terms to show), not by vectors alone.
+            best = {h.id: h for h in hits}
+            for h in index.search(translated, k=k, filters=filters, explain=True):
+                scaled = Hit(h.id, h.score * BRIDGED_WEIGHT, h.explanation)
+                if h.id not in best or not _terms_of(best[h.id]) or best[h.id].score < scaled.score:
+                    best[h.id] = scaled
+            hits = sorted(best.values(), key=lambda h: -h.score)
     except SearchError as exc:
         raise InvalidInput(str(exc)) from None
     by_doc: dict[int, list[tuple[int, float, dict[str, float]]]] = {}
     for hit in hits:
         doc_id, n = (int(x) for x in hit.id.split(":"))
-        terms = hit.explanation.matched_terms if hit.explanation else {}
+        terms = _terms_of(hit)
+        if not terms:
+            # Vectors alone put every paragraph somewhere in the ranking; a result shows at
+            # least one word of the query or of its dictionary translation.
+            continue
         by_doc.setdefault(doc_id, []).append((n, hit.score, terms))
     docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(by_doc)))}
     out: list[Found] = []
