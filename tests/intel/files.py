@@ -80,7 +80,8 @@ def html(path: Path, paragraphs: list[str], title: str) -> Path:
 def feed(entries: list[tuple[str, str, str]]) -> bytes:
     items = "".join(
         f"<item><title>{t}</title><link>{link}</link>"
-        f"<pubDate>Mon, 02 Nov 2026 08:00:00 GMT</pubDate><description><![CDATA[{d}]]></description></item>"
+        "<pubDate>Mon, 02 Nov 2026 08:00:00 GMT</pubDate>"
+        f"<description><![CDATA[{d}]]></description></item>"
         for t, link, d in entries
     )
     return (
