@@ -1,4 +1,8 @@
-"""Extractive, cited digests of a document (first version: lead sentences, paragraphs in order)."""
+"""Extractive, cited digests of a document and of a set of documents.
+
+Every point is a sentence (or a sentence's tail after its frame) copied from one paragraph,
+and cites that paragraph: citations are right by construction and numbers stay exact.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from labline.search.analysis import chinese_share
+from labline.intel.engine.keyphrase import headings
+from labline.intel.engine.text import (
+    Sentence,
+    detect_language,
+    sentences_of,
+    split_sentences,
+    substantial,
+)
+from labline.intel.engine.themes import theme_ranges
+from labline.intel.engine.topic import TopicGroup, TopicPoint, topic_digest
+from labline.intel.engine.viewpoint import centrality, core_sentences, statement, trim
+
+__all__ = [
+    "TopicGroup",
+    "TopicPoint",
+    "detect_language",
+    "split_sentences",
+    "topic_digest",
+]
+
+NUMBER_BONUS = 0.15
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -21,6 +46,7 @@ class Point:
 class Group:
     heading: str  # a short phrase drawn from the group's own words
     points: tuple[Point, ...]
+    paragraphs: tuple[int, ...] = ()  # the 1-based paragraphs the group covers
 
 
 @dataclass(frozen=True)
@@ -30,29 +56,36 @@ class Digest:
     language: str  # "zh" | "en"
 
 
-@dataclass(frozen=True)
-class TopicPoint:
-    text: str
-    citations: tuple[tuple[str, int], ...]  # (document id, paragraph number)
+def _language(paragraphs: Sequence[str], language: str | None) -> str:
+    if language in ("zh", "en"):
+        return language
+    return detect_language("\n".join(paragraphs[:50]))
 
 
-@dataclass(frozen=True)
-class TopicGroup:
-    heading: str
-    points: tuple[TopicPoint, ...]
-
-
-_ZH_END = re.compile(r"(?<=[。！？；;!?])|(?<=\.)(?!\d)")
-_EN_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[])")
-
-
-def detect_language(text: str) -> str:
-    return "zh" if chinese_share(text[:5000]) >= 0.3 else "en"
-
-
-def split_sentences(text: str, language: str) -> list[str]:
-    pattern = _ZH_END if language == "zh" else _EN_END
-    return [s.strip() for s in pattern.split(text) if s and s.strip()]
+def _points(
+    members: Sequence[Sentence], language: str, count: int, skip: set[int]
+) -> tuple[Point, ...]:
+    """The group's most central statements (one a paragraph while others remain), in
+    order; a sentence with figures in it gains a little, since facts are what a reader
+    scans a digest for."""
+    rest = [s for s in members if s.index not in skip] or list(members)
+    pool = [s for s in rest if substantial(s, language) and statement(s.text)]
+    pool = pool or [s for s in rest if substantial(s, language)] or rest
+    central = centrality(pool) + NUMBER_BONUS * np.array(
+        [_DIGIT.search(s.text) is not None for s in pool]
+    )
+    ranked = sorted(range(len(pool)), key=lambda i: (-central[i], i))
+    picked: list[int] = []
+    used: set[int] = set()
+    for i in ranked:  # first pass: different paragraphs; second: fill up
+        if len(picked) < count and pool[i].paragraph not in used:
+            picked.append(i)
+            used.add(pool[i].paragraph)
+    for i in ranked:
+        if len(picked) < count and i not in picked:
+            picked.append(i)
+    chosen = sorted((pool[i] for i in picked), key=lambda s: s.index)
+    return tuple(Point(trim(s.text, language), (s.paragraph,)) for s in chosen)
 
 
 def digest(
@@ -63,35 +96,32 @@ def digest(
     max_groups: int = 5,
     points_per_group: int = 3,
 ) -> Digest:
-    lang = language or detect_language("\n".join(paragraphs))
-    sentences = [(n, s) for n, p in enumerate(paragraphs, 1) for s in split_sentences(p, lang)]
+    """The document's core viewpoint and its themes in order, every point citing the
+    paragraph it is copied from. `vectors`: optional paragraph embeddings, one row per
+    paragraph, blended into the similarity that decides the groups."""
+    lang = _language(paragraphs, language)
+    sentences = sentences_of(paragraphs, lang)
     if not sentences:
         return Digest(Point("", ()), (), lang)
-    core = Point(sentences[0][1], (sentences[0][0],))
-    size = max(1, -(-len(paragraphs) // max_groups))
-    groups = []
-    for start in range(0, len(paragraphs), size):
-        members = [(n, s) for n, s in sentences if start < n <= start + size]
-        if members:
-            points = tuple(Point(s, (n,)) for n, s in members[:points_per_group])
-            groups.append(Group(members[0][1][:20], points))
-    return Digest(core, tuple(groups), lang)
-
-
-def topic_digest(
-    documents: Sequence[tuple[str, Sequence[str]]],
-    *,
-    language: str | None = None,
-    max_groups: int = 5,
-) -> tuple[TopicGroup, ...]:
-    groups = []
-    for doc_id, paragraphs in documents[:max_groups]:
-        d = digest(paragraphs, language=language, max_groups=1)
-        points = tuple(
-            TopicPoint(p.text, tuple((doc_id, c) for c in p.citations))
-            for g in d.groups
-            for p in g.points
+    central = centrality(sentences)
+    # One sentence, from one paragraph: the claim reads whole, and its text stands in the
+    # paragraph it cites (a second sentence from elsewhere would make a text no paragraph
+    # holds).
+    core = core_sentences(sentences, lang, central, count=1)
+    core_point = Point(trim(core[0].text, lang), (core[0].paragraph,))
+    ranges = theme_ranges(paragraphs, sentences, lang, vectors, max_groups)
+    members = [[s for s in sentences if a < s.paragraph <= b] for a, b in ranges]
+    texts = [
+        " ".join(s.text for s in m) if lang == "en" else "".join(s.text for s in m) for m in members
+    ]
+    skip = {s.index for s in core}
+    groups = tuple(
+        Group(
+            heading,
+            _points(m, lang, points_per_group, skip),
+            tuple(n for n in range(a + 1, b + 1) if paragraphs[n - 1].strip()),
         )
-        if points:
-            groups.append(TopicGroup(d.groups[0].heading, points))
-    return tuple(groups)
+        for heading, m, (a, b) in zip(headings(texts, lang), members, ranges, strict=True)
+        if m
+    )
+    return Digest(core_point, groups, lang)
