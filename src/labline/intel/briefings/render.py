@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from labline.i18n import gettext as _
-
-if TYPE_CHECKING:
-    from labline.intel.briefings.service import Briefing, Entry
+from labline.intel.briefings.contents import Briefing, Entry
 
 CJK_FONT = "STSong-Light"  # reportlab's built-in CID font: Chinese without a font file
 

@@ -8,6 +8,7 @@ can report each rejected file with its reason and go on.
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import json
 import re
@@ -343,6 +344,58 @@ def read_jsonl(data: bytes, name: str) -> list[Parsed]:
     return out
 
 
+# --- RSS and Atom ---------------------------------------------------------------------------
+
+_BLOCK = re.compile(r"(?i)</?(p|div|br|li|h[1-6]|tr|section|article|blockquote)\b[^>]*>")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def html_fragment_text(fragment: str) -> str:
+    """Text of a feed entry's HTML: block elements become line breaks, tags go."""
+    text = _BLOCK.sub("\n", fragment)
+    return html.unescape(_TAG.sub("", text))
+
+
+def read_feed(data: bytes, name: str) -> list[Parsed]:
+    import feedparser
+
+    head = data[:500].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise Rejected(name, "not_a_feed", "the address returned an HTML page, not RSS or Atom")
+    feed = feedparser.parse(data)
+    if not feed.entries:
+        problem = getattr(feed, "bozo_exception", None)
+        why = f" ({type(problem).__name__})" if problem else ""
+        raise Rejected(name, "not_a_feed", f"no RSS or Atom entries could be read{why}")
+    source = str(feed.feed.get("title") or "")
+    out: list[Parsed] = []
+    for entry in feed.entries:
+        body = ""
+        if entry.get("content"):
+            body = "\n".join(str(c.get("value") or "") for c in entry.content)
+        body = body or str(entry.get("summary") or entry.get("description") or "")
+        text = html_fragment_text(body)
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        link = str(entry.get("link") or "")
+        key = f"{link}\n{entry.get('title', '')}\n{text}".encode()
+        parsed = Parsed(
+            html.unescape(str(entry.get("title") or "")),
+            paragraphs_of(text),
+            "feed",
+            sha256_of(key),
+            source=source,
+            issued_on=date(stamp[0], stamp[1], stamp[2]) if stamp else None,
+            url=link,
+        )
+        try:
+            out.append(_checked(parsed, f"{name} entry {link or parsed.title}"))
+        except Rejected:
+            continue  # an entry without text (a bare link) is not a document
+    if not out:
+        raise Rejected(name, "empty", "the feed's entries carry no text")
+    return out
+
+
 def read_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> list[Parsed]:
     name = str(path)
     kind = SUFFIXES.get(path.suffix.lower())
@@ -367,8 +420,6 @@ def read_bytes(data: bytes, name: str, kind: str) -> list[Parsed]:
     if kind == "jsonl":
         return read_jsonl(data, name)
     if kind == "feed":
-        from labline.intel.documents.feeds import read_feed
-
         return read_feed(data, name)
     readers = {
         "html": read_html,

@@ -266,12 +266,13 @@ def search(
         if translated:
             # The query's dictionary translation finds the other language's documents by
             # their words (with terms to show), not by vectors alone.
-            best = {h.id: h for h in hits}
+            merged = {h.id: h for h in hits}
             for h in index.search(translated, k=k, filters=filters, explain=True):
                 scaled = Hit(h.id, h.score * BRIDGED_WEIGHT, h.explanation)
-                if h.id not in best or not _terms_of(best[h.id]) or best[h.id].score < scaled.score:
-                    best[h.id] = scaled
-            hits = sorted(best.values(), key=lambda h: -h.score)
+                known = merged.get(h.id)
+                if known is None or not _terms_of(known) or known.score < scaled.score:
+                    merged[h.id] = scaled
+            hits = sorted(merged.values(), key=lambda h: -h.score)
     except SearchError as exc:
         raise InvalidInput(str(exc)) from None
     by_doc: dict[int, list[tuple[int, float, dict[str, float]]]] = {}

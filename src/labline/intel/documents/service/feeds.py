@@ -12,9 +12,9 @@ from labline import clock
 from labline.core.access import Actor
 from labline.errors import FieldError, InvalidInput
 from labline.intel import access
-from labline.intel.documents.feeds import fetch_feed, read_feed
+from labline.intel.documents.feeds import fetch_feed
 from labline.intel.documents.models import Feed, FeedPoll
-from labline.intel.documents.readers import Rejected
+from labline.intel.documents.readers import Rejected, read_feed
 from labline.intel.documents.schemas import FeedCreate
 from labline.intel.documents.service.ingest import store
 from labline.intel.documents.service.records import collection_named
