@@ -259,7 +259,7 @@ def search(
             bounds["lte"] = until.isoformat()
         filters["date"] = bounds
     index = index_for(session, holder, folder=folder).index
-    k = max(50, limit * 10)
+    k = max(30, limit * 5)
     try:
         hits = index.search(query, k=k, filters=filters, explain=True)
         translated = bridged(query)
@@ -284,27 +284,27 @@ def search(
             # least one word of the query or of its dictionary translation.
             continue
         by_doc.setdefault(doc_id, []).append((n, hit.score, terms))
-    docs = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(by_doc)))}
+    # The best `limit` documents by their best paragraph; their texts come from the index
+    # (paragraphs never change), so a search costs one query for the documents.
+    ranked = sorted(by_doc.items(), key=lambda kv: -max(p[1] for p in kv[1]))[: limit * 2]
+    docs = {
+        d.id: d
+        for d in session.scalars(select(Document).where(Document.id.in_([i for i, _ in ranked])))
+    }
     out: list[Found] = []
-    for doc_id, paras in by_doc.items():
+    for doc_id, paras in ranked:
         doc = docs.get(doc_id)
         if doc is None:  # stored in another transaction that was rolled back
             continue
         best = sorted(paras, key=lambda p: -p[1])[:per_document]
-        texts = dict(
-            session.execute(
-                select(Paragraph.n, Paragraph.text).where(
-                    Paragraph.document_id == doc_id, Paragraph.n.in_([b[0] for b in best])
-                )
-            ).all()
-        )
         weights: dict[str, float] = {}
         for _n, _s, m in best:
             weights.update(m)
         marks = _terms(query, weights)
-        snippets = [
-            Snippet(n, texts[n], spans_of(texts[n], marks)) for n, _s, _m in best if n in texts
-        ]
+        snippets = []
+        for n, _s, _m in best:
+            text = index.texts[index.row_of[f"{doc_id}:{n}"]]["body"]
+            snippets.append(Snippet(n, text, spans_of(text, marks)))
         out.append(Found(doc, best[0][1], snippets, sorted(weights)))
     out.sort(key=lambda f: -f.score)
     out = out[:limit]
