@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from labline.clitools import console, settings_of, unit_of_work
+from labline.market.ledger import cli as ledger_cli
 from labline.market.licensing import cli as licensing_cli
 from labline.market.models import DealState
 from labline.market.schemas import (
@@ -671,3 +672,4 @@ def watch_sweep(ctx: click.Context) -> None:
 
 market.add_command(valuation_cli.rnpv)
 market.add_command(licensing_cli.offer)
+market.add_command(ledger_cli.ledger)
