@@ -47,7 +47,15 @@ sys.path.insert(0, str(ROOT / "src"))
 from labline.intel.engine import Digest, digest, split_sentences  # noqa: E402
 from labline.search.analysis import CHINESE_STOP, ENGLISH_STOP, _jieba  # noqa: E402
 
-DEFAULT = ROOT.parent.parent / "shared" / "eval" / "dev"
+# ../shared beside the checkout (or beside the folder of worktrees)
+DEFAULT = next(
+    (
+        p / "shared" / "eval" / "dev"
+        for p in (ROOT.parent, ROOT.parent.parent)
+        if (p / "shared" / "eval" / "dev").is_dir()
+    ),
+    ROOT.parent / "shared" / "eval" / "dev",
+)
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z]+)?")
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from labline.intel.engine import (
     Digest,
@@ -21,7 +23,16 @@ from labline.intel.engine import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
-TEXTS = Path(__file__).resolve().parents[4].parent / "shared" / "data" / "texts"
+# ../shared beside the checkout (or beside the folder of worktrees)
+ROOT = Path(__file__).resolve().parents[3]
+TEXTS = next(
+    (
+        p / "shared" / "data" / "texts"
+        for p in (ROOT.parent, ROOT.parent.parent)
+        if (p / "shared" / "data" / "texts").is_dir()
+    ),
+    ROOT.parent / "shared" / "data" / "texts",
+)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
 
 
@@ -145,6 +156,12 @@ def test_paragraph_vectors_blend_in_and_must_match() -> None:
     assert [len(g.paragraphs) for g in d.groups] == [len(a), len(b)]
     with pytest.raises(ValueError, match="one row per paragraph"):
         digest(paragraphs, vectors=vectors[:3])
+    # sentence vectors are summed into their paragraphs
+    per_sentence = np.array(
+        [row for p, row in zip(paragraphs, vectors, strict=True) for _ in split_sentences(p, "en")]
+    )
+    assert len(per_sentence) > len(paragraphs)
+    assert digest(paragraphs, vectors=per_sentence) == d
 
 
 def test_core_viewpoint_prefers_the_stated_claim() -> None:
@@ -192,6 +209,11 @@ def test_language_and_sentences() -> None:
         "GDP grew 5.2% in 2024.",
         "Prices, e.g. rents, fell.",
         "Jobs rose!",
+    ]
+    # abbreviations and initials do not end a sentence
+    assert split_sentences("Dr. Smith met U.S. Senators. See Fig. 2 below.", "en") == [
+        "Dr. Smith met U.S. Senators.",
+        "See Fig. 2 below.",
     ]
 
 
@@ -242,3 +264,40 @@ def test_real_documents_cite_the_paragraphs_they_quote(folder: str, language: st
         for point in group.points:
             for doc_id, n in point.citations:
                 assert point.text in dict(docs)[doc_id][n - 1]
+
+
+_PIECES = st.sampled_from(
+    [
+        "经济增长5.2%。",
+        "科技创新",
+        "，",
+        "；",
+        "基础研究投入增加",
+        "The plant makes 3.5 GW of panels.",
+        " ",
+        "Solar power",
+        "!",
+        "?",
+        "e.g.",
+        "\u3000",
+        "1.",
+        "一、",
+        "“",
+        "”",
+        "Fig. 2",
+        "钙钛矿电池效率达到26.1%！",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=8).map("".join), max_size=8))
+def test_any_text_digests_with_valid_citations(paragraphs: list[str]) -> None:
+    d = digest(paragraphs, max_groups=3, points_per_group=2)
+    if d.core_viewpoint.text:
+        assert_cited(d.core_viewpoint, paragraphs, d.language)
+    for group in d.groups:
+        assert len(group.points) <= 2
+        for point in group.points:
+            assert_cited(point, paragraphs, d.language)
+    assert len(d.groups) <= 3

@@ -97,8 +97,9 @@ def digest(
     points_per_group: int = 3,
 ) -> Digest:
     """The document's core viewpoint and its themes in order, every point citing the
-    paragraph it is copied from. `vectors`: optional paragraph embeddings, one row per
-    paragraph, blended into the similarity that decides the groups."""
+    paragraph it is copied from. `vectors`: optional embeddings, one row per paragraph (or
+    one per sentence, as `split_sentences` cuts each paragraph), blended into the
+    similarity that decides the groups."""
     lang = _language(paragraphs, language)
     sentences = sentences_of(paragraphs, lang)
     if not sentences:

@@ -18,8 +18,8 @@ from typing import Any
 
 from labline.search.analysis import CHINESE_STOP, ENGLISH_STOP, _jieba, analyze, english_tokens
 
-_EN_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9\-']*|[0-9]+(?:\.[0-9]+)?")
-_EN_BREAK = re.compile(r"--|[^\w\s\-'’]+")
+_EN_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9\-]*(?:['’](?![sS]\b)[A-Za-z]+)?|[0-9]+(?:\.[0-9]+)?")
+_EN_BREAK = re.compile(r"--|['’][sS]\b|[^\w\s\-'’]+")  # a possessive ends a phrase
 _ZH_CHUNK = re.compile(r"[\u3400-\u9fff]+")
 # Words that are common in any document and name no theme.
 _WEAK_WORDS = """also one two three new many much may might must would could should will shall said

@@ -18,8 +18,10 @@ from labline.search.analysis import analyze, chinese_share
 _ZH_END = re.compile(r"(?<=[。！？；;])|(?<=[!?])(?![A-Za-z])|(?<=\.)(?![0-9])")
 # English: . ! ? (and closing quotes or brackets) before a space and a capital or digit.
 _EN_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# ...unless the full stop ends an abbreviation or an initial ("Dr. Smith", "U.S. Senate").
 _EN_KEEP = re.compile(
-    r"\b(?:e\.g|i\.e|etc|vs|al|Fig|Figs|No|Nos|Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Gen)\.$"
+    r"\b(?:e\.g|i\.e|vs|al|Fig|Figs|Eq|No|Nos|Mr|Mrs|Ms|Dr|Prof|St|Sen|Rep|Gov|Gen|Jr|Sr"
+    r"|[A-Z])\.$"
 )
 
 
@@ -35,7 +37,7 @@ def split_sentences(text: str, language: str) -> list[str]:
     out: list[str] = []
     start = 0
     for m in _EN_END.finditer(text):
-        head = text[start : m.start() + 1]
+        head = text[start : m.start()]
         if _EN_KEEP.search(head):  # an abbreviation, not the end of a sentence
             continue
         out.append(text[start : m.start() + len(m.group(0).rstrip())].strip())

@@ -26,16 +26,29 @@ def paragraph_similarity(
     m = tfidf(tokens)
     sim = (m @ m.T).toarray()
     if vectors is not None:
-        v = np.asarray(vectors, dtype=np.float64)
-        if v.ndim != 2 or v.shape[0] != len(paragraphs):
-            raise ValueError(
-                f"vectors: expected one row per paragraph ({len(paragraphs)}), got {v.shape}"
-            )
+        v = _paragraph_vectors(np.asarray(vectors, dtype=np.float64), paragraphs, sentences)
         norms = np.linalg.norm(v, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         v = v / norms
         sim = (1 - DENSE_WEIGHT) * sim + DENSE_WEIGHT * (v @ v.T)
     return sim
+
+
+def _paragraph_vectors(
+    v: np.ndarray, paragraphs: Sequence[str], sentences: Sequence[Sentence]
+) -> np.ndarray:
+    """One row per paragraph, or one per sentence (as `split_sentences` cuts each
+    paragraph), which is then summed into its paragraph's row."""
+    if v.ndim == 2 and v.shape[0] == len(paragraphs):
+        return v
+    if v.ndim == 2 and v.shape[0] == len(sentences):
+        out = np.zeros((len(paragraphs), v.shape[1]))
+        np.add.at(out, [s.paragraph - 1 for s in sentences], v)
+        return out
+    raise ValueError(
+        f"vectors: expected one row per paragraph ({len(paragraphs)}) or per sentence "
+        f"({len(sentences)}), got shape {v.shape}"
+    )
 
 
 def theme_ranges(
