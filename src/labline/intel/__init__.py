@@ -1,1 +1,2 @@
-"""Document intelligence: Chinese and English policy and news, searched and read as digests."""
+"""Document intelligence: ingest policy and news documents, search them in Chinese and
+English, read each as a cited digest, export briefings, watch for new ones."""
