@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from labline.core.access import Actor, Permission, require
 from labline.core.models import Membership, Organisation, Person
 from labline.errors import FieldError, InvalidInput, NotFound
+from labline.market.service.visibility import turnover_visible
 from labline.market.models import (
     AccessGrant,
     AccessStatus,
@@ -281,7 +282,7 @@ def view(session: Session, actor: Actor, team: Team, known: Facts | None = None)
         name_zh = f"{org.name_zh}团队" + (f"（{main}）" if main else "")
         name_en = f"{org.name_en} team" + (f" ({main})" if main else "")
     deals, contracts, turnover = _deal_figures(f, [a.id for a in team.achievements])
-    insider = actor.is_operator or org.id in actor.org_roles
+    insider = turnover_visible(actor, organisation_id=org.id)
     return TeamView(
         id=team.id,
         organisation=org,
