@@ -36,7 +36,6 @@ from sqlalchemy.orm import Session
 from labline.core.access import Actor, Permission, require
 from labline.core.models import Membership, Organisation, Person
 from labline.errors import FieldError, InvalidInput, NotFound
-from labline.market.service.visibility import turnover_visible
 from labline.market.models import (
     AccessGrant,
     AccessStatus,
@@ -45,6 +44,7 @@ from labline.market.models import (
     Deal,
 )
 from labline.market.service.records import PUBLIC_STATES
+from labline.market.service.visibility import turnover_visible
 
 SEPARATORS = re.compile(r"\s*(?:[,，;；、/|]|\band\b)\s*")
 EXPERT_ID = re.compile(r"^(\d{1,12})-(\d{1,3})$")
