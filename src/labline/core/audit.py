@@ -13,7 +13,6 @@ before keyed chains (version 0) keep their plain SHA-256 and still verify.
 from __future__ import annotations
 
 import contextvars
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +23,16 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from labline.core import guards
-from labline.core.audit_keys import canonical, mac, row_digest
+from labline.core.audit_keys import (  # noqa: F401 - the chain's rules, re-exported
+    GENESIS,
+    HASHED_FIELDS,
+    KEYED_FIELDS,
+    VERSION,
+    canonical,
+    head_mac,
+    record_hash,
+    row_digest,
+)
 from labline.core.audit_rows import (
     ALWAYS_IGNORED,
     REDACTED,
@@ -36,10 +44,10 @@ from labline.core.audit_rows import (
     key_string,
     plain,
 )
+from labline.core.audit_verify import ChainReport, verify_chain  # noqa: F401 - public
 from labline.core.models import AuditHead, AuditRecord
 from labline.db import Base, utcnow
 
-GENESIS = "0" * 64
 _PG_AUDIT_LOCK = 727_001  # advisory lock key serialising appends to the chain
 
 
@@ -92,34 +100,6 @@ def _changed(obj: Base) -> bool:
         for a in state.mapper.column_attrs
         if a.key not in ignored
     )
-
-
-HASHED_FIELDS = (
-    "seq",
-    "at",
-    "actor_id",
-    "actor",
-    "action",
-    "entity_type",
-    "entity_id",
-    "before",
-    "after",
-    "prev_hash",
-)
-KEYED_FIELDS = (*HASHED_FIELDS, "v", "state")
-VERSION = 1  # records appended now: HMAC-SHA256 over KEYED_FIELDS
-
-
-def record_hash(fields: dict[str, Any], *, key: bytes | None = None) -> str:
-    if not fields.get("v"):
-        # Version 0, from before keyed chains: plain SHA-256, kept so old chains verify.
-        data = canonical({k: fields[k] for k in HASHED_FIELDS})
-        return hashlib.sha256(data.encode()).hexdigest()
-    return mac({k: fields.get(k) for k in KEYED_FIELDS}, key=key)
-
-
-def head_mac(seq: int, hash_: str, keyed_from: int | None, *, key: bytes | None = None) -> str:
-    return mac({"head": seq, "hash": hash_, "keyed_from": keyed_from}, key=key)
 
 
 def _lock_chain(conn: Connection) -> None:
@@ -206,7 +186,8 @@ def _identity(obj: Base) -> tuple[Any, ...]:
             (c.name for c in mapper.primary_key), mapper.primary_key_from_instance(obj), strict=True
         )
     )
-    return tuple(values[c.name] for c in mapper.local_table.primary_key.columns)
+    table: Table = mapper.local_table  # type: ignore[assignment]
+    return tuple(values[c.name] for c in table.primary_key.columns)
 
 
 def _states(
@@ -343,13 +324,6 @@ def _bulk_statement(state: ORMExecuteState) -> Any:
     ]
     _append(conn, entries + _cascade_entries(session, conn, cascade))
     return result
-
-
-def verify_chain(session: Session) -> Any:
-    """The chain alone (see audit_verify.verify for the chain, its head and the tables)."""
-    from labline.core.audit_verify import verify_chain as chain
-
-    return chain(session)
 
 
 # --- append-only guard (installed by the migration) -----------------------------------------

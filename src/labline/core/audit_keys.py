@@ -80,5 +80,36 @@ def row_digest(table: str, row: dict[str, Any], *, key: bytes | None = None) -> 
     return mac({"t": table, "row": row}, key=key)[:32]
 
 
+# --- the chain's hashes -----------------------------------------------------------------------
+
+GENESIS = "0" * 64
+HASHED_FIELDS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor",
+    "action",
+    "entity_type",
+    "entity_id",
+    "before",
+    "after",
+    "prev_hash",
+)
+KEYED_FIELDS = (*HASHED_FIELDS, "v", "state")
+VERSION = 1  # records appended now: HMAC-SHA256 over KEYED_FIELDS
+
+
+def record_hash(fields: dict[str, Any], *, key: bytes | None = None) -> str:
+    if not fields.get("v"):
+        # Version 0, from before keyed chains: plain SHA-256, kept so old chains verify.
+        data = canonical({k: fields[k] for k in HASHED_FIELDS})
+        return hashlib.sha256(data.encode()).hexdigest()
+    return mac({k: fields.get(k) for k in KEYED_FIELDS}, key=key)
+
+
+def head_mac(seq: int, hash_: str, keyed_from: int | None, *, key: bytes | None = None) -> str:
+    return mac({"head": seq, "hash": hash_, "keyed_from": keyed_from}, key=key)
+
+
 def same(a: str, b: str) -> bool:
     return hmac.compare_digest(a, b)

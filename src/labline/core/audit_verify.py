@@ -23,8 +23,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from labline.core.audit import GENESIS, HASHED_FIELDS, head_mac, record_hash
-from labline.core.audit_keys import current_key, mac, row_digest, same
+from labline.core.audit_keys import (
+    GENESIS,
+    HASHED_FIELDS,
+    current_key,
+    head_mac,
+    mac,
+    record_hash,
+    row_digest,
+    same,
+)
 from labline.core.audit_rows import AuditedTable, audited_tables
 from labline.core.models import AuditHead, AuditRecord
 
@@ -166,7 +174,7 @@ def write_anchor(path: Path, chain: ChainCheck) -> None:
 
 
 def compare_table(
-    chain: ChainCheck, table: AuditedTable, rows: Iterable[Mapping[str, Any]]
+    chain: ChainCheck, table: AuditedTable, rows: Iterable[Any]
 ) -> tuple[list[RowDifference], int, int]:
     """Differences between a table's rows and the trail, rows compared, rows not comparable
     (recorded only by version-0 records)."""
