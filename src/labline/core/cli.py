@@ -303,6 +303,12 @@ def audit_verify(ctx: click.Context, no_anchor: bool, limit: int) -> None:
             f" {report.rows_checked} rows match the trail{legacy}"
         )
         return
+    if not report.chain.ok:
+        click.echo(
+            f"audit trail BROKEN at record {report.chain.first_broken_seq}: {report.chain.reason}"
+            f" ({report.chain.checked} records before it are intact; tables not compared)"
+        )
+        sys.exit(1)
     problems = report.problems()
     click.echo(f"audit trail BROKEN: {len(problems)} problem(s){legacy}")
     for line in problems[:limit]:
