@@ -111,10 +111,18 @@ def _append(conn: Connection, entries: list[dict[str, Any]]) -> None:
     if not entries:
         return
     _lock_chain(conn)
-    last = conn.execute(
-        select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)
+    head = conn.execute(
+        select(AuditHead.seq, AuditHead.hash, AuditHead.keyed_from).where(AuditHead.id == 1)
     ).first()
-    head = conn.execute(select(AuditHead.keyed_from).where(AuditHead.id == 1)).first()
+    # The head names the last record (one read fewer per write); a chain without one yet
+    # (new, or from before keyed chains) is read from its last record.
+    last = (
+        (head[0], head[1])
+        if head
+        else conn.execute(
+            select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)
+        ).first()
+    )
     seq, prev = (last[0], last[1]) if last else (0, GENESIS)
     rows = []
     for entry in entries:
@@ -125,7 +133,7 @@ def _append(conn: Connection, entries: list[dict[str, Any]]) -> None:
         rows.append(fields)
     conn.execute(insert(AuditRecord), rows)
     # The signed head moves with the chain, in the same transaction.
-    keyed_from = (head[0] if head else None) or rows[0]["seq"]
+    keyed_from = (head[2] if head else None) or rows[0]["seq"]
     values = {"seq": seq, "hash": prev, "keyed_from": keyed_from}
     values["mac"] = head_mac(seq, prev, keyed_from)
     if head:

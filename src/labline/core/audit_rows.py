@@ -66,10 +66,11 @@ _CACHE: dict[int, dict[str, AuditedTable]] = {}
 
 
 def audited_tables() -> dict[str, AuditedTable]:
-    mappers = list(Base.registry.mappers)
-    cached = _CACHE.get(len(mappers))
+    # Asked on every flush: rebuilt only when modules have added tables since.
+    cached = _CACHE.get(len(Base.metadata.tables))
     if cached is not None:
         return cached
+    mappers = list(Base.registry.mappers)
     out: dict[str, AuditedTable] = {}
     for m in mappers:
         cls = m.class_
@@ -81,7 +82,7 @@ def audited_tables() -> dict[str, AuditedTable]:
         }
         out[m.local_table.name] = AuditedTable(m.local_table, frozenset(ignored))
     _CACHE.clear()
-    _CACHE[len(mappers)] = out
+    _CACHE[len(Base.metadata.tables)] = out
     return out
 
 
