@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from labline import registry
 from labline.core import refdata
 from labline.core.access import command_line_actor
 from labline.demo import world
@@ -18,7 +19,7 @@ from labline.market.service.figures import market_figures
 
 def test_demo_market_is_believable_and_its_matches_are_findable(db):
     # How long the build takes is a benchmark's business, not a test's (a busy CI machine).
-    built = world.build(db, size="small", seed=42)
+    built = world.build(db, size="small", seed=42, steps=registry.demo_steps())
     assert built.counts["market_needs"] >= 100 and built.counts["market_achievements"] >= 200
     needs = db.scalars(select(TechnologyNeed)).all()
     achievements = db.scalars(select(Achievement)).all()
