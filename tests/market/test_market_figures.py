@@ -163,9 +163,7 @@ def test_the_api_gives_the_table_as_json_csv_and_excel(client, db, world):
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["by"] == "organisation" and body["rows"][0]["turnover_cny"] == 1_271_000.0
-    r = client.get(
-        f"/api/v1/market/figures?{PERIOD}&by=organisation&format=csv", headers=operator
-    )
+    r = client.get(f"/api/v1/market/figures?{PERIOD}&by=organisation&format=csv", headers=operator)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert [row["name_en"] for row in rows] == ["Uni A", "Uni B", "Inst C"]
