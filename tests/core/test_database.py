@@ -302,3 +302,20 @@ def test_backups_carry_the_uploaded_documents(fresh: Engine, tmp_path: Path):
 
     with transaction(factory) as s:
         assert verify(s, anchor=data_dir / "audit-anchor.json").ok
+
+
+def test_wipe_forgets_the_anchor_of_the_chain_it_erased(fresh: Engine, tmp_path: Path):
+    from labline.core.audit_verify import verify
+
+    factory = make_sessionmaker(fresh)
+    with transaction(factory) as s:
+        make_org(s)
+    anchor = tmp_path / "audit-anchor.json"
+    with transaction(factory) as s:
+        assert verify(s, anchor=anchor).ok and anchor.is_file()
+    database.wipe(fresh, data_dir=tmp_path)
+    assert not anchor.exists()
+    with transaction(factory) as s:
+        make_org(s)
+    with transaction(factory) as s:
+        assert verify(s, anchor=anchor).ok

@@ -256,10 +256,13 @@ def reset_sequences(conn: Any) -> None:
             )
 
 
-def wipe(engine: Engine) -> None:
-    """Delete every record (the schema stays), in one transaction."""
+def wipe(engine: Engine, *, data_dir: Path | None = None) -> None:
+    """Delete every record (the schema stays), in one transaction; the audit anchor in
+    data_dir goes with the chain it described."""
     with engine.begin() as conn:
         _lift_guards(conn)
         for table in reversed(_tables()):
             conn.execute(delete(table))
         _restore_guards(conn)
+    if data_dir is not None:
+        (data_dir / ANCHOR_FILE).unlink(missing_ok=True)
