@@ -51,7 +51,10 @@ def create_app(
         responses=API_ERRORS,  # type: ignore[arg-type]
     )
     app.state.settings = settings
-    audit_keys.configure(settings)  # the audit chain's key, kept outside the database
+    # The audit chain's key, kept outside the database: a missing or unreadable key stops
+    # the app here, not at its first write.
+    audit_keys.configure(settings)
+    audit_keys.current_key()
     if session_factory is None:
         session_factory = make_sessionmaker(make_engine(settings.resolved_database_url))
     app.state.sessionmaker = session_factory
