@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from labline.market import api, cli, demo, models, pages, profiles, watches
 from labline.market.ledger import api as ledger_api
+from labline.market.ledger import demo as ledger_demo
 from labline.market.ledger import models as ledger_models
 from labline.market.licensing import api as licensing_api
 from labline.market.licensing import models as licensing_models
@@ -26,6 +27,6 @@ MODULE = Module(
     ),
     commands=(cli.market,),
     models=(models, licensing_models, ledger_models),
-    demo_steps=(demo.step_market,),
+    demo_steps=(demo.step_market, ledger_demo.step_licences),
     live_figures=service_figures.by_region,
 )
