@@ -383,9 +383,10 @@ def test_audit_verify_command_names_edits_and_a_trimmed_tail(tmp_path):
 
 def test_the_demo_world_matches_its_trail_row_by_row(db):
     """Bulk loads through the session are recorded row by row, on both databases."""
+    from labline import registry
     from labline.demo import world
 
-    world.build(db, size="small", seed=1)
+    world.build(db, size="small", seed=1, steps=registry.demo_steps())
     report = _verify(db)
     assert report.ok, report.problems()[:10]
     assert report.rows_checked > 5000 and report.unverifiable == 0
