@@ -390,3 +390,55 @@ def test_the_demo_world_matches_its_trail_row_by_row(db):
     report = _verify(db)
     assert report.ok, report.problems()[:10]
     assert report.rows_checked > 5000 and report.unverifiable == 0
+
+
+def test_an_existing_chain_verifies_after_the_upgrade(tmp_path):
+    """Records written before the keyed chain (no version, no row state) become version 0
+    with the migration and verify; what is appended after them is keyed."""
+    import hashlib
+
+    from alembic import command
+
+    from labline.core import database
+    from labline.core.audit_keys import canonical
+    from labline.db import make_engine, make_sessionmaker, transaction
+
+    eng = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    database.upgrade(eng)
+    with eng.begin() as conn:
+        cfg = database.alembic_config(eng)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0010_core_mail")
+    prev = "0" * 64
+    with eng.begin() as conn:
+        for seq in (1, 2):
+            fields = {
+                "seq": seq,
+                "at": f"2026-01-0{seq}T00:00:00.000000+00:00",
+                "actor_id": None,
+                "actor": "system",
+                "action": "demo.generate",
+                "entity_type": "organisations",
+                "entity_id": "*",
+                "before": None,
+                "after": '{"rows":0}',
+                "prev_hash": prev,
+            }
+            prev = hashlib.sha256(canonical(fields).encode()).hexdigest()
+            conn.execute(
+                text(
+                    "INSERT INTO audit_records (seq, at, actor_id, actor, action, entity_type,"
+                    " entity_id, before, after, prev_hash, hash) VALUES (:seq, :at, :actor_id,"
+                    " :actor, :action, :entity_type, :entity_id, :before, :after, :prev_hash, :h)"
+                ),
+                {**fields, "h": prev},
+            )
+    database.upgrade(eng)
+    factory = make_sessionmaker(eng)
+    with transaction(factory) as s:
+        make_org(s)
+    with transaction(factory) as s:
+        report = _verify(s)
+        assert report.ok, report.problems()
+        assert report.legacy_records == 2 and report.chain.checked == 3
+    eng.dispose()
