@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from labline.clitools import console, settings_of, unit_of_work
+from labline.market.ledger import cli as ledger_cli
 from labline.market.licensing import cli as licensing_cli
 from labline.market.models import DealState
 from labline.market.schemas import (
@@ -503,8 +504,9 @@ def _report_table(table: dict[str, object], output: Path | None, as_json: bool) 
     for r in rows:
         rate, days = r["transformation_rate"], r["median_days_to_contract"]
         name = str(r["name_zh"] or r["key"])[:32]
+        turnover = "—" if r["turnover_cny"] is None else f"{r['turnover_cny']:,.2f}"
         click.echo(
-            f"{name:<34} {r['contracts']:>9} {r['turnover_cny']:>18,.2f}"
+            f"{name:<34} {r['contracts']:>9} {turnover:>18}"
             f" {'—' if rate is None else f'{rate:.1%}':>8} {'—' if days is None else days:>11}"
         )
     console.print(f"{len(rows)} rows")
@@ -671,3 +673,4 @@ def watch_sweep(ctx: click.Context) -> None:
 
 market.add_command(valuation_cli.rnpv)
 market.add_command(licensing_cli.offer)
+market.add_command(ledger_cli.ledger)

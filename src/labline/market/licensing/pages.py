@@ -21,7 +21,7 @@ router = APIRouter()
 TIER_ROWS = 4
 MILESTONE_ROWS = 4
 FORECAST_ROWS = 6
-EXCLUSIVITY = ("exclusive", "sole", "non_exclusive")
+EXCLUSIVITY = {"exclusive": "Exclusive", "sole": "Sole", "non_exclusive": "Non-exclusive"}
 # Message ids for the stage codes (shown in the reader's language).
 STAGE_LABELS = {
     "preclinical": "Preclinical",

@@ -8,10 +8,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from labline.market.schemas import CURRENCIES as CNY_RATES
 from labline.market.valuation.schemas import Stage
 
-# Currencies a contract may be written in (amounts are also kept in CNY).
-CURRENCIES = ("CNY", "USD", "EUR", "GBP", "JPY", "HKD", "CHF", "SGD", "KRW")
+# The currencies a contract may be written in (amounts are also kept in CNY).
+CURRENCIES = tuple(CNY_RATES)
 Money = Field(default=Decimal(0), ge=0, max_digits=16, decimal_places=2)
 
 
