@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from labline.core import refdata
 from labline.core.access import Permission, require
 from labline.core.audit import verify_chain
+from labline.core.deps import CurrentActor, Db, Paging
 from labline.core.models import OrganisationKind, Role
 from labline.core.schemas import (
     AuditRecordRead,
@@ -32,7 +33,6 @@ from labline.core.schemas import (
 from labline.core.service import auth, mail, organisations, people, transfer
 from labline.core.service.audit_log import list_records
 from labline.schemas import Output, Page
-from labline.web.deps import CurrentActor, Db, Paging
 
 router = APIRouter(prefix="/api/v1", tags=["core"])
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from labline.core.deps import CurrentActor, Db
 from labline.core.models import OrganisationKind
 from labline.core.service import search
 from labline.schemas import Output
-from labline.web.deps import CurrentActor, Db
 from labline.web.render import render
 
 router = APIRouter(prefix="/api/v1", tags=["search"])

@@ -15,10 +15,10 @@ from starlette.concurrency import run_in_threadpool
 
 from labline import i18n
 from labline.core.access import Actor, require_signed_in
+from labline.core.deps import CsrfChecked, CurrentActor
 from labline.errors import FieldError, InvalidInput
 from labline.indicators.service.growth import PARTS, GrowthRow, averages, growth_accounting
 from labline.web.charts import Series, contribution_chart, line_chart
-from labline.web.deps import CsrfChecked, CurrentActor
 from labline.web.download import EXCEL, FORMATS, table_download
 from labline.web.render import render
 

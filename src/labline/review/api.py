@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from labline.core.deps import CurrentActor, Db
 from labline.review.schemas import (
     AliasCreate,
     AliasRead,
@@ -40,7 +41,6 @@ from labline.review.schemas import (
     TicketRead,
 )
 from labline.review.service import assign, calls, committee, letters, reviews
-from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1/review", tags=["review"])
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse
 
 from labline.config import Settings
+from labline.core.deps import CurrentActor, Db, get_settings
 from labline.review.document_schemas import DocumentRead, LetterIssueRead, LetterRead
 from labline.review.service import documents, letters
-from labline.web.deps import CurrentActor, Db, get_settings
 
 router = APIRouter(prefix="/api/v1/review", tags=["review"])
 AppSettings = Annotated[Settings, Depends(get_settings)]

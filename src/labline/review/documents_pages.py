@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from labline.config import Settings
 from labline.core.access import Actor
+from labline.core.deps import CsrfChecked, CurrentActor, Db, get_settings
 from labline.errors import LablineError
 from labline.review.document_models import DocumentKind
 from labline.review.documents_api import download
 from labline.review.letter_render import letter_html
 from labline.review.models import Proposal
 from labline.review.service import calls, documents, letters
-from labline.web.deps import CsrfChecked, CurrentActor, Db, get_settings
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from labline import i18n
 from labline.core.access import require_signed_in
+from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.core.models import Membership, Organisation, Role
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
 from labline.review.committee_view import dossier_context
@@ -28,7 +29,6 @@ from labline.review.schemas import (
 )
 from labline.review.service import assign, calls, committee, reminders, reviews
 from labline.review.service.letters import issue_of
-from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

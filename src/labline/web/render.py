@@ -13,7 +13,6 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from labline import i18n
-from labline.core import refdata
 
 MODULES = ("web", "core", "market", "review", "facilities", "indicators", "intel")
 
@@ -41,14 +40,15 @@ def _query(request: Request, **changes: Any) -> str:
     return "?" + urlencode(params)
 
 
-def _region_name(code: str | None) -> str:
-    region = refdata.region(code) if code else None
-    return i18n.pick(region.name_zh, region.name_en) if region else (code or "—")
+# Helpers that modules lend to every template (e.g. the core's region and industry names):
+# registered by the app, so that this shared layer imports no domain.
+_LENT: dict[str, Any] = {}
 
 
-def _industry_name(code: str | None) -> str:
-    industry = refdata.industry(code) if code else None
-    return i18n.pick(industry.name_zh, industry.name_en) if industry else (code or "—")
+def lend_globals(**helpers: Any) -> None:
+    _LENT.update(helpers)
+    if environment.cache_info().currsize:
+        environment().globals.update(helpers)
 
 
 @cache
@@ -67,8 +67,7 @@ def environment() -> Environment:
         pick=i18n.pick,
         locales=i18n.LOCALE_NAMES,
         query=_query,
-        region_name=_region_name,
-        industry_name=_industry_name,
+        **_LENT,
     )
     return env
 
