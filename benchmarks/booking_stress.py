@@ -29,6 +29,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -289,7 +290,9 @@ def burst(backend: str, *, n: int = 50, users: int = 10, workers: int = 1) -> di
             reads = _simultaneous(
                 [httpx.Request("GET", f"{base}/api/v1/market/needs") for _ in range(n)]
             )
-            start = (datetime.now(UTC) + timedelta(days=2)).replace(minute=0, second=0)
+            # The server's clock (a test may have frozen this process's): two days ahead.
+            now = parsedate_to_datetime(httpx.get(f"{base}/healthz").headers["date"])
+            start = (now + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
             body = {
                 "instrument_id": ids[0],
                 "starts_at": start.isoformat(),
