@@ -5,8 +5,6 @@ no permissions, no audit, no search index, no templates).
 Usage: python -m benchmarks.load_minimal DATABASE_URL PORT
 """
 
-from __future__ import annotations
-
 import csv
 import hashlib
 import io
