@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -145,7 +146,7 @@ async def _drive(
     results: list[tuple[str, str, float]] = []
     started = time.monotonic()
     deadline = started + seconds
-    limits = httpx.Limits(max_connections=concurrency, keepalive_expiry=2)
+    limits = httpx.Limits(max_connections=concurrency, keepalive_expiry=10)
     async with httpx.AsyncClient(
         base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=120
     ) as client:
@@ -177,6 +178,11 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
+def _failed(status: str) -> bool:
+    """A 5xx, or no answer at all."""
+    return not status.isdigit() or status.startswith("5")
+
+
 def summarise(results: list[tuple[str, str, float]]) -> dict[str, Any]:
     seconds = results[-1][2]
     results = results[:-1]
@@ -195,8 +201,11 @@ def summarise(results: list[tuple[str, str, float]]) -> dict[str, Any]:
         "p99_ms": round(_pct(times, 99) * 1000, 1),
         "max_ms": round(max(times, default=0) * 1000, 1),
         "statuses": dict(sorted(statuses.items())),
-        "errors_5xx": sum(n for s, n in statuses.items() if not s.isdigit() or s[0] == "5"),
+        "errors_5xx": sum(n for s, n in statuses.items() if _failed(s)),
         "over_30s": sum(1 for t in times if t > LIMIT_S),
+        "failed_by_shape": dict(
+            Counter(f"{shape} {status}" for shape, status, _t in results if _failed(status))
+        ),
         "by_shape": {
             shape: {
                 "n": len(ts := [t for s, _c, t in results if s == shape]),
