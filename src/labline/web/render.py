@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
+from markupsafe import Markup, escape
 
 from labline import i18n
 
@@ -51,7 +52,14 @@ def lend_globals(**helpers: Any) -> None:
         environment().globals.update(helpers)
 
 
-@cache
+@pass_context
+def _csrf_field(context: Any) -> Markup:
+    """The hidden CSRF input every form carries (one definition, not one per template)."""
+    token = escape(context.get("csrf_token") or "")
+    return Markup(f'<input type="hidden" name="csrf_token" value="{token}">')
+
+
+@cache  # one environment per process: templates compile once
 def environment() -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(d) for d in _template_dirs()]),
@@ -67,6 +75,7 @@ def environment() -> Environment:
         pick=i18n.pick,
         locales=i18n.LOCALE_NAMES,
         query=_query,
+        csrf_field=_csrf_field,
         **_LENT,
     )
     return env
