@@ -148,7 +148,7 @@ async def fire(
     seed_value: int,
 ) -> list[dict[str, Any]]:
     rng = random.Random(seed_value)
-    base = (datetime.now(UTC) + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    base = (_server_now(port) + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
     # Few slots per instrument, so that most requests collide with another.
     jobs = []
     for _ in range(requests):
@@ -250,6 +250,12 @@ def _drop_database(pg_name: str | None) -> None:
     admin.dispose()
 
 
+def _server_now(port: int) -> datetime:
+    """The server's clock (a test may have frozen this process's)."""
+    r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=30)
+    return parsedate_to_datetime(r.headers["date"])
+
+
 def _simultaneous(requests: list[httpx.Request]) -> dict[str, Any]:
     """Send every request at the same instant, each on its own connection."""
     gate = threading.Barrier(len(requests))
@@ -290,9 +296,9 @@ def burst(backend: str, *, n: int = 50, users: int = 10, workers: int = 1) -> di
             reads = _simultaneous(
                 [httpx.Request("GET", f"{base}/api/v1/market/needs") for _ in range(n)]
             )
-            # The server's clock (a test may have frozen this process's): two days ahead.
-            now = parsedate_to_datetime(httpx.get(f"{base}/healthz").headers["date"])
-            start = (now + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+            start = (_server_now(port) + timedelta(days=2)).replace(
+                minute=0, second=0, microsecond=0
+            )
             body = {
                 "instrument_id": ids[0],
                 "starts_at": start.isoformat(),
