@@ -8,6 +8,8 @@ requests for random, heavily colliding slots. Afterwards the database is read di
 
 Usage: python benchmarks/booking_stress.py [--requests N] [--concurrency C]
        [--databases sqlite,postgresql] [--json FILE]
+       python benchmarks/booking_stress.py --burst N   (N reads, then N bookings of one
+       slot, each set fired at the same instant: the burst of issue 14)
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +148,7 @@ async def fire(
     seed_value: int,
 ) -> list[dict[str, Any]]:
     rng = random.Random(seed_value)
-    base = (datetime.now(UTC) + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    base = (_server_now(port) + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
     # Few slots per instrument, so that most requests collide with another.
     jobs = []
     for _ in range(requests):
@@ -222,6 +226,111 @@ def verify(url: str, instruments: list[int], results: list[dict[str, Any]]) -> d
     }
 
 
+def _fresh_database(backend: str, tmp: Path) -> tuple[str, str | None]:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp / 'labline.db'}", None
+    pg_name = f"labline_stress_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{pg_name}"'))
+    admin.dispose()
+    return PG_ADMIN.rsplit("/", 1)[0] + f"/{pg_name}", pg_name
+
+
+def _drop_database(pg_name: str | None) -> None:
+    if not pg_name:
+        return
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": pg_name},
+        )
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}"'))
+    admin.dispose()
+
+
+def _server_now(port: int) -> datetime:
+    """The server's clock (a test may have frozen this process's)."""
+    r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=30)
+    return parsedate_to_datetime(r.headers["date"])
+
+
+def _simultaneous(requests: list[httpx.Request]) -> dict[str, Any]:
+    """Send every request at the same instant, each on its own connection."""
+    gate = threading.Barrier(len(requests))
+    results: list[tuple[str, float]] = [("none", 0.0)] * len(requests)
+
+    def one(i: int) -> None:
+        with httpx.Client(timeout=120) as client:
+            gate.wait()
+            t0 = time.monotonic()
+            try:
+                status = str(client.send(requests[i]).status_code)
+            except httpx.HTTPError as exc:  # no answer at all
+                status = type(exc).__name__
+            results[i] = (status, time.monotonic() - t0)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(requests))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    statuses: dict[str, int] = {}
+    for status, _s in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    return {"statuses": statuses, "slowest_s": round(max(s for _c, s in results), 2)}
+
+
+def burst(backend: str, *, n: int = 50, users: int = 10, workers: int = 1) -> dict[str, Any]:
+    """N simultaneous anonymous reads of the market, then N simultaneous bookings of one
+    slot by different people, against a fresh `labline serve`."""
+    tmp = Path(tempfile.mkdtemp(prefix="labline-burst-"))
+    url, pg_name = _fresh_database(backend, tmp)
+    try:
+        ids, secrets = seed(url, instruments=1, users=users)
+        port = _free_port()
+        server = start_server(url, tmp, port, workers)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            reads = _simultaneous(
+                [httpx.Request("GET", f"{base}/api/v1/market/needs") for _ in range(n)]
+            )
+            start = (_server_now(port) + timedelta(days=2)).replace(
+                minute=0, second=0, microsecond=0
+            )
+            body = {
+                "instrument_id": ids[0],
+                "starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(hours=1)).isoformat(),
+            }
+            bookings = _simultaneous(
+                [
+                    httpx.Request(
+                        "POST",
+                        f"{base}/api/v1/facilities/bookings",
+                        json=body,
+                        headers={"authorization": f"Bearer {secrets[i % len(secrets)]}"},
+                    )
+                    for i in range(n)
+                ]
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        log = (tmp / "server.log").read_text(errors="replace")
+    finally:
+        _drop_database(pg_name)
+    return {
+        "database": backend,
+        "n": n,
+        "reads": reads,
+        "bookings": bookings,
+        "log_database_locked": log.count("database is locked"),
+        "log_unexpected": log.count("unexpected error"),
+    }
+
+
 def run(
     backend: str,
     *,
@@ -233,16 +342,7 @@ def run(
     seed_value: int,
 ) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="labline-stress-"))
-    pg_name = None
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp / 'labline.db'}"
-    else:
-        pg_name = f"labline_stress_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{pg_name}"'))
-        admin.dispose()
-        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{pg_name}"
+    url, pg_name = _fresh_database(backend, tmp)
     try:
         ids, secrets = seed(url, instruments=instruments, users=users)
         port = _free_port()
@@ -269,17 +369,7 @@ def run(
             server.wait(timeout=30)
         checks = verify(url, ids, results)
     finally:
-        if pg_name:
-            admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-                    ),
-                    {"n": pg_name},
-                )
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}"'))
-            admin.dispose()
+        _drop_database(pg_name)
     statuses: dict[str, int] = {}
     for r in results:
         statuses[str(r["status"])] = statuses.get(str(r["status"]), 0) + 1
@@ -318,7 +408,12 @@ def main() -> None:
     ap.add_argument("--databases", default="sqlite,postgresql")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--burst", type=int, help="N simultaneous reads, then N bookings")
     args = ap.parse_args()
+    if args.burst:
+        for db in args.databases.split(","):
+            print(json.dumps(burst(db, n=args.burst, workers=args.workers)))
+        return
     runs = [
         run(
             db,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -15,7 +18,8 @@ from labline.config import Settings, get_settings
 from labline.core import audit_keys
 from labline.db import make_engine, make_sessionmaker
 from labline.schemas import ErrorResponse
-from labline.web import errors
+from labline.web import errors, render
+from labline.web.deps import Admission
 from labline.web.middleware import RequestContext
 
 API_ERRORS = {
@@ -33,13 +37,27 @@ API_ERRORS = {
 }
 
 
+def request_threads(settings: Settings) -> int:
+    """Threads for synchronous routes and dependencies: more than the requests admitted at
+    once (labline.web.deps.Admission), so that an admitted request always finds one."""
+    return max(40, settings.db_pool_size + 8)
+
+
 def create_app(
     settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None
 ) -> FastAPI:
     from labline import registry
+    from labline.core import names
 
     settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = request_threads(settings)
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="labline",
         version=__version__,
         description="From the lab to the production line. Authenticate with a personal API"
@@ -56,10 +74,13 @@ def create_app(
     audit_keys.configure(settings)
     audit_keys.current_key()
     if session_factory is None:
-        session_factory = make_sessionmaker(make_engine(settings.resolved_database_url))
+        engine = make_engine(settings.resolved_database_url, pool_size=settings.db_pool_size)
+        session_factory = make_sessionmaker(engine)
     app.state.sessionmaker = session_factory
     # The indicators compute live figures with the providers the module records declare.
     app.state.live_figures = registry.live_figure_providers()
+    app.state.db_admission = Admission(settings.db_pool_size)
+    render.lend_globals(**names.TEMPLATE_GLOBALS)
 
     errors.install(app)
     app.add_middleware(RequestContext, settings=settings)

@@ -19,6 +19,7 @@ from labline.config import Settings
 from labline.core.access import Actor, command_line_actor
 from labline.core.audit import AuditActor
 from labline.db import make_engine, make_sessionmaker
+from labline.db import unit_of_work as db_unit_of_work
 from labline.errors import LablineError, invalid_input
 
 console = Console(stderr=True, soft_wrap=True)
@@ -51,15 +52,14 @@ def engine_of(ctx: click.Context, *, migrate_fresh: bool = True) -> Engine:
 
 @contextmanager
 def unit_of_work(
-    ctx: click.Context, *, as_email: str | None = None
+    ctx: click.Context, *, as_email: str | None = None, write: bool = True
 ) -> Iterator[tuple[Session, Actor]]:
-    """One transaction for one command, acting as the command line or as a named person."""
+    """One transaction for one command, acting as the command line or as a named person.
+    A command that only reads passes write=False (on SQLite it then takes no write lock)."""
     from labline.core.models import Person
     from labline.core.service.auth import actor_for
 
-    factory = make_sessionmaker(engine_of(ctx))
-    session = factory()
-    try:
+    with db_unit_of_work(make_sessionmaker(engine_of(ctx)), write=write) as session:
         if as_email:
             person_id = session.scalar(select(Person.id).where(Person.email == as_email.lower()))
             if person_id is None:
@@ -69,12 +69,6 @@ def unit_of_work(
             actor = command_line_actor(f"cli:{getpass.getuser()}")
         session.info["audit_actor"] = AuditActor(actor.person_id, actor.audit_label())
         yield session, actor
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def fail(exc: LablineError) -> None:

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # Proposal documents (review): the largest file accepted, stored under data_dir.
     document_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     base_url: str = "http://127.0.0.1:8000"
+    # Requests served at once by one server process, each with one pooled database
+    # connection; more wait their turn (the thread pool is sized from it).
+    db_pool_size: int = Field(default=20, ge=1, le=500)
     # Outgoing mail: without smtp_host messages wait in the outbox (nothing is lost).
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, gt=0, lt=65536)

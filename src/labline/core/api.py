@@ -13,6 +13,7 @@ from labline.core import refdata
 from labline.core.access import Permission, require
 from labline.core.audit_keys import ANCHOR_FILE
 from labline.core.audit_verify import verify
+from labline.core.deps import CurrentActor, Db, Paging
 from labline.core.models import OrganisationKind, Role
 from labline.core.schemas import (
     AuditRecordRead,
@@ -33,7 +34,6 @@ from labline.core.schemas import (
 from labline.core.service import auth, organisations, people, transfer
 from labline.core.service.audit_log import list_records
 from labline.schemas import Output, Page
-from labline.web.deps import CurrentActor, Db, Paging
 
 router = APIRouter(prefix="/api/v1", tags=["core"])
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -44,6 +44,9 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
         workers=workers,
         log_level="warning",
         proxy_headers=True,
+        # A client that waits its turn under load reuses its connection late: uvicorn's 5 s
+        # default closed connections a client was about to send on (no answer at all).
+        timeout_keep_alive=75,
     )
 
 

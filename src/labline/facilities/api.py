@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from labline.core.deps import CurrentActor, Db, Paging
 from labline.errors import FieldError, InvalidInput
 from labline.facilities.models import WaitlistEntry
 from labline.facilities.schemas import (
@@ -35,7 +36,6 @@ from labline.facilities.schemas import (
 )
 from labline.facilities.service import bookings, catalogue, figures, usage
 from labline.schemas import Page
-from labline.web.deps import CurrentActor, Db, Paging
 
 router = APIRouter(prefix="/api/v1/facilities", tags=["facilities"])
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from labline.core.deps import CurrentActor, Db
 from labline.facilities.models import BeamtimeCycle, BeamtimeSlot
 from labline.facilities.schemas import (
     BookingRead,
@@ -22,7 +23,6 @@ from labline.facilities.schemas import (
     SlotRead,
 )
 from labline.facilities.service import beamtime, beamtime_review
-from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1/facilities/cycles", tags=["beamtime"])
 

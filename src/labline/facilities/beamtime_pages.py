@@ -13,13 +13,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from labline import clock
+from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.errors import FieldError, InvalidInput, invalid_input
 from labline.facilities.models import CycleStatus, Facility, Instrument
 from labline.facilities.schemas import CycleCreate, ProposalCreate, ProposalScore
 from labline.facilities.service import beamtime, beamtime_review, catalogue
 from labline.facilities.service.catalogue import can_manage
 from labline.review.service.calls import is_manager as is_programme_manager
-from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

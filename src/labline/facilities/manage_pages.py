@@ -13,13 +13,13 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from labline import clock
+from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.core.models import Person
 from labline.errors import FieldError, InvalidInput, invalid_input
 from labline.facilities.models import Qualification
 from labline.facilities.schemas import ClosureCreate, InstrumentPatch, QualificationGrant
 from labline.facilities.service import catalogue
 from labline.facilities.service.catalogue import require_manager, utc
-from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

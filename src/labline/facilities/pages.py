@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from labline import clock, i18n
 from labline.core.access import Permission, require, require_signed_in
+from labline.core.deps import CsrfChecked, CurrentActor, Db, Paging, SubmittedForm
 from labline.errors import Conflict, FieldError, InvalidInput, NotPermitted, validation_fields
 from labline.facilities.models import Instrument, WaitlistEntry
 from labline.facilities.schemas import BookingCreate, CheckOut
@@ -20,7 +21,6 @@ from labline.facilities.service import bookings, catalogue, figures, usage
 from labline.facilities.service.catalogue import can_manage, utc
 from labline.schemas import Page
 from labline.web.charts import bar_chart
-from labline.web.deps import CsrfChecked, CurrentActor, Db, Paging, SubmittedForm
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

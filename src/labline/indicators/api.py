@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from labline import i18n
 from labline.core.access import Actor, Permission, require
+from labline.core.deps import CurrentActor, Db
 from labline.indicators import labels, regions
 from labline.indicators.schemas import (
     CoverageRead,
@@ -29,7 +30,6 @@ from labline.indicators.schemas import (
 )
 from labline.indicators.service import live, read, store
 from labline.indicators.service.index import build_index
-from labline.web.deps import CurrentActor, Db
 from labline.web.download import EXCEL, FORMATS, table_download
 
 router = APIRouter(prefix="/api/v1/indicators", tags=["indicators"])

@@ -12,13 +12,13 @@ from starlette.concurrency import run_in_threadpool
 
 from labline import clock, i18n
 from labline.core.access import Permission, require
+from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.errors import FieldError, ImportRejected, InvalidInput
 from labline.indicators import labels, regions
 from labline.indicators.api import LiveProviders, import_upload
 from labline.indicators.service import live, read
 from labline.indicators.service.index import build_index
 from labline.web.charts import Series, bar_chart, line_chart, radar_chart
-from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

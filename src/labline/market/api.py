@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from labline.core.access import Permission, require
+from labline.core.deps import CurrentActor, Db, Paging
 from labline.market.models import DealState, Mode, State
 from labline.market.schemas import (
     AccessDecision,
@@ -45,7 +46,6 @@ from labline.market.service import deadlines, deals, figures, matching, records,
 from labline.market.service.records import RecordKind
 from labline.schemas import Page
 from labline.tabular import write_rows
-from labline.web.deps import CurrentActor, Db, Paging
 from labline.web.download import table_download
 
 router = APIRouter(prefix="/api/v1/market", tags=["market"])

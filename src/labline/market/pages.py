@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from labline import clock, i18n
 from labline.core.access import Permission, require, require_signed_in
+from labline.core.deps import CsrfChecked, CurrentActor, Db, Paging, SubmittedForm
 from labline.core.models import Organisation
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
 from labline.market.models import AchievementKind, DealState, Mode, State
@@ -41,7 +42,6 @@ from labline.market.service import (
 from labline.market.service.records import RecordKind
 from labline.schemas import Page, PageParams
 from labline.web.charts import bar_chart
-from labline.web.deps import CsrfChecked, CurrentActor, Db, Paging, SubmittedForm
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

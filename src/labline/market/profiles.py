@@ -8,11 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from labline.core.deps import CurrentActor, Db, Paging
 from labline.market.models import Mode
 from labline.market.schemas import ExpertRead, TeamFull, TeamRead, TeamSuggestionRead
 from labline.market.service import profiles, team_matching
 from labline.schemas import Page
-from labline.web.deps import CurrentActor, Db, Paging
 from labline.web.render import render
 
 router = APIRouter()

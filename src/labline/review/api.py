@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from labline.core.deps import CurrentActor, Db
 from labline.review.committee.service import decisions
 from labline.review.letters import service as letters
 from labline.review.schemas import (
@@ -42,7 +43,6 @@ from labline.review.schemas import (
     TicketRead,
 )
 from labline.review.service import assign, calls, conflicts, reviews
-from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1/review", tags=["review"])
 

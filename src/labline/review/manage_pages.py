@@ -16,12 +16,12 @@ from sqlalchemy import func, select
 
 from labline import clock
 from labline.core.access import Actor, require_signed_in
+from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.core.models import Organisation, Person
 from labline.errors import FieldError, InvalidInput, LablineError, invalid_input
 from labline.review.models import Authorship, InstitutionAlias, Publication
 from labline.review.schemas import AliasCreate, CallCreate, PanelAdd, PublicationCreate
 from labline.review.service import calls, conflicts
-from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

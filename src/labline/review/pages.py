@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from labline import i18n
 from labline.core.access import require_signed_in
+from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.core.models import Membership, Organisation
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
 from labline.review import views
@@ -25,7 +26,6 @@ from labline.review.schemas import (
     ReviewSubmit,
 )
 from labline.review.service import assign, calls, reminders, reviews
-from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

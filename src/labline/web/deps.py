@@ -1,22 +1,29 @@
-"""Request dependencies: the unit of work, the acting person, CSRF, pagination."""
+"""Shared request dependencies: the unit of work, CSRF, pagination, forms.
+
+The acting person is resolved by the core (`labline.core.deps`): this layer knows no domain.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.concurrency import contextmanager_in_threadpool
 from sqlalchemy.orm import Session
 
 from labline.config import Settings
-from labline.core.access import ANONYMOUS, Actor
-from labline.core.audit import AuditActor
-from labline.core.service import auth
+from labline.db import busy, unit_of_work
 from labline.errors import LablineError
 from labline.schemas import MAX_PER_PAGE, PageParams
 from labline.web import csrf
 
-SESSION_COOKIE = "labline_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# How long a request waits for its turn before it is answered 503 busy (with Retry-After).
+ADMISSION_WAIT_S = 15.0
 
 
 def get_settings(request: Request) -> Settings:
@@ -24,44 +31,58 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """The request's transaction: committed before the response is sent, or rolled back."""
-    session: Session = request.app.state.sessionmaker()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+class Admission:
+    """At most `size` requests hold a database session at once, one pooled connection each;
+    the others wait here, without a thread and without a connection. With the pool at least
+    this size and the thread pool larger, no request ever waits for a connection or a thread
+    that a waiting peer holds (the stall of issue 14)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        # One semaphore per event loop (the test client runs a loop per request).
+        self._slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
+        self._slots = weakref.WeakKeyDictionary()
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+        slots = self._slots.get(loop)
+        if slots is None:
+            slots = self._slots[loop] = asyncio.Semaphore(self.size)
+        try:
+            await asyncio.wait_for(slots.acquire(), ADMISSION_WAIT_S)
+        except TimeoutError:
+            raise busy("too many requests at once") from None
+        try:
+            yield
+        finally:
+            slots.release()
+
+
+def admission(app: FastAPI) -> Admission:
+    found = getattr(app.state, "db_admission", None)
+    if found is None:
+        found = app.state.db_admission = Admission(app.state.settings.db_pool_size)
+    return found
+
+
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """The request's transaction, committed before the response is sent, or rolled back.
+    Safe methods only read: on SQLite they take no write lock."""
+    write = request.method not in SAFE_METHODS
+    async with admission(request.app).slot():
+        work = unit_of_work(request.app.state.sessionmaker, write=write)
+        async with contextmanager_in_threadpool(work) as session:
+            yield session
 
 
 Db = Annotated[Session, Depends(get_db, scope="function")]
 
 
-def _bearer(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
-
-
-def get_actor(request: Request, db: Db) -> Actor:
-    token = _bearer(request)
-    is_api = request.url.path.startswith("/api/")
-    if token is not None:
-        actor = auth.actor_from_token(db, token=token)
-    elif is_api and request.method not in ("GET", "HEAD", "OPTIONS"):
-        # Unsafe API calls need a token: a browser's cookie alone cannot make them (CSRF).
-        actor = ANONYMOUS
-    else:
-        actor = auth.actor_from_session(db, secret=request.cookies.get(SESSION_COOKIE))
-    request.state.actor = actor
-    db.info["audit_actor"] = AuditActor(actor.person_id, actor.audit_label())
-    return actor
-
-
-CurrentActor = Annotated[Actor, Depends(get_actor)]
 
 
 class CsrfFailed(LablineError):

@@ -18,6 +18,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from labline import i18n
+from labline.db import is_busy
 from labline.errors import LablineError, validation_fields
 from labline.web.render import render
 
@@ -39,9 +40,6 @@ HTTP_CODES = {
     500: "internal_error",
     503: "busy",
 }
-# PostgreSQL's answers that mean "try the same request again": deadlock detected,
-# serialization failure, too many connections, the server starting up or shutting down.
-RETRYABLE_SQLSTATES = {"40P01", "40001", "53300", "57P01", "57P03"}
 
 
 def _wants_json(request: Request) -> bool:
@@ -123,12 +121,11 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DataError, _out_of_range)
 
     async def _busy(request: Request, exc: Exception) -> Response:
-        # A full connection pool or a transient database refusal is not a bug in the request:
-        # answer 503 with Retry-After so that clients (and the stress test) can tell.
+        # A full connection pool or a transient database refusal (SQLite's "database is
+        # locked", PostgreSQL's deadlock or serialization failure) is not a bug in the
+        # request: answer 503 with Retry-After so that clients (and the stress test) can tell.
         orig = getattr(exc, "orig", None)
-        if isinstance(exc, OperationalError) and (
-            getattr(orig, "sqlstate", None) not in RETRYABLE_SQLSTATES
-        ):
+        if not is_busy(exc):
             return await _unexpected(request, exc)
         log.warning("busy on %s %s: %s", request.method, request.url.path, type(orig or exc))
         body = {

@@ -14,7 +14,6 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, se
 from markupsafe import Markup, escape
 
 from labline import i18n
-from labline.core import refdata
 
 MODULES = ("web", "core", "market", "review", "facilities", "indicators", "intel")
 
@@ -42,17 +41,17 @@ def _query(request: Request, **changes: Any) -> str:
     return "?" + urlencode(params)
 
 
-def _region_name(code: str | None) -> str:
-    region = refdata.region(code) if code else None
-    return i18n.pick(region.name_zh, region.name_en) if region else (code or "—")
+# Helpers that modules lend to every template (e.g. the core's region and industry names):
+# registered by the app, so that this shared layer imports no domain.
+_LENT: dict[str, Any] = {}
 
 
-def _industry_name(code: str | None) -> str:
-    industry = refdata.industry(code) if code else None
-    return i18n.pick(industry.name_zh, industry.name_en) if industry else (code or "—")
+def lend_globals(**helpers: Any) -> None:
+    _LENT.update(helpers)
+    if environment.cache_info().currsize:
+        environment().globals.update(helpers)
 
 
-@cache
 @pass_context
 def _csrf_field(context: Any) -> Markup:
     """The hidden CSRF input every form carries (one definition, not one per template)."""
@@ -60,6 +59,7 @@ def _csrf_field(context: Any) -> Markup:
     return Markup(f'<input type="hidden" name="csrf_token" value="{token}">')
 
 
+@cache  # one environment per process: templates compile once
 def environment() -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(d) for d in _template_dirs()]),
@@ -75,9 +75,8 @@ def environment() -> Environment:
         pick=i18n.pick,
         locales=i18n.LOCALE_NAMES,
         query=_query,
-        region_name=_region_name,
-        industry_name=_industry_name,
         csrf_field=_csrf_field,
+        **_LENT,
     )
     return env
 

@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
+from labline.core.deps import CurrentActor, Db
 from labline.core.directory import service as search
 from labline.core.directory.schemas import SearchHitRead
 from labline.core.models import OrganisationKind
-from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from labline.core.deps import CurrentActor, Db
 from labline.core.directory import service as search
-from labline.web.deps import CurrentActor, Db
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

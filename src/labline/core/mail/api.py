@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from labline.core.deps import CurrentActor, Db
 from labline.core.mail import service as mail
 from labline.core.mail.schemas import OutboxMailRead
-from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1", tags=["core"])
 

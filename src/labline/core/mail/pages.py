@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from labline.core.deps import CurrentActor, Db
 from labline.core.mail import service as mail
-from labline.web.deps import CurrentActor, Db
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

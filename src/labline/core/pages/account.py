@@ -7,6 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from labline.core.deps import (
+    CsrfChecked,
+    CurrentActor,
+    Db,
+    Paging,
+)
 from labline.core.schemas import (
     TokenCreate,
 )
@@ -14,12 +20,6 @@ from labline.core.service import auth, people
 from labline.core.service.audit_log import list_records
 from labline.errors import NotSignedIn
 from labline.schemas import Page
-from labline.web.deps import (
-    CsrfChecked,
-    CurrentActor,
-    Db,
-    Paging,
-)
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

@@ -10,6 +10,13 @@ from pydantic import ValidationError
 
 from labline.core import refdata
 from labline.core.access import Permission, can_manage_org, require, require_org_admin
+from labline.core.deps import (
+    CsrfChecked,
+    CurrentActor,
+    Db,
+    Paging,
+    SubmittedForm,
+)
 from labline.core.models import OrganisationKind, OrganisationSize
 from labline.core.pages.forms import form_values, reject_unknown
 from labline.core.schemas import (
@@ -20,13 +27,6 @@ from labline.core.schemas import (
 from labline.core.service import organisations, people
 from labline.errors import validation_fields
 from labline.schemas import Page, PageParams
-from labline.web.deps import (
-    CsrfChecked,
-    CurrentActor,
-    Db,
-    Paging,
-    SubmittedForm,
-)
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from labline.core.access import Permission
-from labline.core.models import Role
-from labline.core.service import people
-from labline.schemas import Page
-from labline.web.deps import (
+from labline.core.deps import (
     CurrentActor,
     Db,
     Paging,
 )
+from labline.core.models import Role
+from labline.core.service import people
+from labline.schemas import Page
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

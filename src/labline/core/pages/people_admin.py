@@ -8,12 +8,12 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from labline.core.access import Actor, Permission, require_signed_in
+from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.core.models import Membership, Organisation, Role
 from labline.core.pages.forms import form_values, reject_unknown
 from labline.core.schemas import PersonCreate, RoleGrantCreate
 from labline.core.service import people
 from labline.errors import NotPermitted, validation_fields
-from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

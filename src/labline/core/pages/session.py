@@ -9,18 +9,18 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from labline import i18n
-from labline.core.models import Role
-from labline.core.pages.forms import client_address, safe_next
-from labline.core.service import auth
-from labline.errors import FieldError, InvalidInput, LablineError
-from labline.i18n import N_
-from labline.web.deps import (
+from labline.core.deps import (
     SESSION_COOKIE,
     CsrfChecked,
     CurrentActor,
     Db,
     get_settings,
 )
+from labline.core.models import Role
+from labline.core.pages.forms import client_address, safe_next
+from labline.core.service import auth
+from labline.errors import FieldError, InvalidInput, LablineError
+from labline.i18n import N_
 from labline.web.middleware import LANG_COOKIE
 from labline.web.render import render
 

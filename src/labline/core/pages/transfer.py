@@ -9,9 +9,9 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from labline.core.access import Permission, require
+from labline.core.deps import CsrfChecked, CurrentActor, Db
 from labline.core.service import transfer
 from labline.errors import ImportRejected, InvalidInput
-from labline.web.deps import CsrfChecked, CurrentActor, Db
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from labline.config import Settings
@@ -118,7 +118,9 @@ def actor_from_session(session: Session, *, secret: str | None) -> Actor:
     return actor_for(session, row.person_id)
 
 
-def actor_from_token(session: Session, *, token: str) -> Actor:
+def token_owner(session: Session, *, token: str) -> tuple[int, int | None]:
+    """The person a valid API token belongs to, and the token's id when its last use is
+    stale (see touch_token). Reads only."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     now = utcnow()
     if (
@@ -128,9 +130,19 @@ def actor_from_token(session: Session, *, token: str) -> Actor:
     ):
         raise NotSignedIn("This API token is unknown, expired or revoked.")
     # last_used_at at minute resolution: no write per request under load.
-    if row.last_used_at is None or now - _aware(row.last_used_at) > timedelta(minutes=1):
-        row.last_used_at = now
-    return actor_for(session, row.person_id)
+    stale = row.last_used_at is None or now - _aware(row.last_used_at) > timedelta(minutes=1)
+    return row.person_id, row.id if stale else None
+
+
+def touch_token(session: Session, *, token_id: int) -> None:
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
+
+
+def actor_from_token(session: Session, *, token: str) -> Actor:
+    person_id, stale = token_owner(session, token=token)
+    if stale is not None:
+        touch_token(session, token_id=stale)
+    return actor_for(session, person_id)
 
 
 def create_token(session: Session, *, actor: Actor, data: TokenCreate) -> tuple[ApiToken, str]:

@@ -8,9 +8,9 @@ from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from labline.core.deps import CurrentActor
 from labline.indicators.growth.service import PARTS
 from labline.indicators.growth.upload import run_upload
-from labline.web.deps import CurrentActor
 from labline.web.download import EXCEL, FORMATS, table_download
 
 router = APIRouter()

@@ -12,11 +12,11 @@ from starlette.concurrency import run_in_threadpool
 
 from labline import i18n
 from labline.core.access import require_signed_in
+from labline.core.deps import CsrfChecked, CurrentActor
 from labline.errors import FieldError, InvalidInput
 from labline.indicators.growth.service import averages
 from labline.indicators.growth.upload import run_upload
 from labline.web.charts import Series, contribution_chart, line_chart
-from labline.web.deps import CsrfChecked, CurrentActor
 from labline.web.render import render
 
 router = APIRouter()

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from labline.core.deps import CurrentActor, Db
 from labline.errors import FieldError, InvalidInput
 from labline.intel.briefings import service
 from labline.intel.briefings.schemas import BriefingCreate
-from labline.web.deps import CurrentActor, Db
 
 router = APIRouter()
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
 from labline.config import Settings
+from labline.core.deps import CurrentActor, Db, get_settings
 from labline.intel.documents.schemas import (
     CollectionCreate,
     CollectionRead,
@@ -22,7 +23,6 @@ from labline.intel.documents.schemas import (
 )
 from labline.intel.documents.service import feeds, ingest, records
 from labline.schemas import Output
-from labline.web.deps import CurrentActor, Db, get_settings
 
 router = APIRouter(prefix="/api/v1/intel", tags=["intel"])
 AppSettings = Annotated[Settings, Depends(get_settings)]

@@ -9,11 +9,11 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from labline.core.access import require_signed_in
+from labline.core.deps import CsrfChecked, CurrentActor, Db
 from labline.i18n import get_locale
 from labline.intel import access
 from labline.intel.digests import service as digests
 from labline.intel.documents.service import ingest, records
-from labline.web.deps import CsrfChecked, CurrentActor, Db
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

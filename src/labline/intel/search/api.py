@@ -7,12 +7,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
+from labline.core.deps import CurrentActor, Db
 from labline.intel.digests import service as digests
 from labline.intel.digests.schemas import DigestRead, TopicDigestRead
 from labline.intel.search import service
 from labline.intel.search.present import results_of
 from labline.intel.search.schemas import SearchRead
-from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1/intel", tags=["intel"])
 Q = Annotated[str, Query(min_length=1, max_length=2000, description="Chinese, English or both")]

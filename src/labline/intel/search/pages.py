@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from labline.core.access import require_signed_in
+from labline.core.deps import CurrentActor, Db
 from labline.errors import FieldError, InvalidInput
 from labline.i18n import get_locale
 from labline.intel import access
@@ -16,7 +17,6 @@ from labline.intel.digests import service as digests
 from labline.intel.documents.service import records
 from labline.intel.search import service
 from labline.intel.search.present import results_of, segments
-from labline.web.deps import CurrentActor, Db
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from labline.core.deps import CurrentActor, Db
 from labline.intel.watches import service
 from labline.intel.watches.schemas import InboxItemRead, WatchCreate, WatchRead
-from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1/intel", tags=["intel"])
 

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.errors import invalid_input
 from labline.intel.watches import service
 from labline.intel.watches.schemas import WatchCreate
-from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

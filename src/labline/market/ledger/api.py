@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from labline.core.deps import CurrentActor, Db
 from labline.market.ledger import service
 from labline.market.ledger.schemas import (
     Ledger,
@@ -13,7 +14,6 @@ from labline.market.ledger.schemas import (
     ReportRead,
     RoyaltyReportCreate,
 )
-from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1/market", tags=["market"])
 

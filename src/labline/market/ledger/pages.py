@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from labline import clock
+from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.errors import LablineError, validation_fields
 from labline.market.ledger import service
 from labline.market.ledger.schemas import MilestoneAchieved, PaymentCreate, RoyaltyReportCreate
-from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
 router = APIRouter()

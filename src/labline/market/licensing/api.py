@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from labline.core.deps import CurrentActor, Db
 from labline.market.licensing import service
 from labline.market.licensing.schemas import CompareRequest, Comparison, OfferCreate, OfferRead
-from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1/market", tags=["market"])
 

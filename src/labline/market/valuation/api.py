@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from labline.core.deps import CurrentActor
 from labline.market.valuation import service
 from labline.market.valuation.schemas import RnpvRead, RnpvRequest, SuccessRates
-from labline.web.deps import CurrentActor
 
 router = APIRouter(prefix="/api/v1/market/valuation", tags=["market"])
 

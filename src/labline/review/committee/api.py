@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from labline.core.deps import CurrentActor, Db
 from labline.review.committee.schemas import (
     FundingRead,
     MilestonePlan,
@@ -17,7 +18,6 @@ from labline.review.committee.schemas import (
     PostUpdate,
 )
 from labline.review.committee.service import discussion, milestones
-from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1/review/proposals/{proposal_id}", tags=["review"])
 

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from labline.core.access import require_signed_in
+from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.errors import FieldError, LablineError, validation_fields
 from labline.review import views
 from labline.review.committee.schemas import (
@@ -22,7 +23,6 @@ from labline.review.committee.schemas import (
     PostUpdate,
 )
 from labline.review.committee.service import discussion, milestones
-from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse
 
 from labline.config import Settings
+from labline.core.deps import CurrentActor, Db, get_settings
 from labline.review.documents import service as documents
 from labline.review.documents.schemas import DocumentRead
 from labline.review.letters import service as letters
 from labline.review.letters.render import letter_text
 from labline.review.letters.schemas import Letter, LetterIssueRead
-from labline.web.deps import CurrentActor, Db, get_settings
 
 router = APIRouter(prefix="/api/v1/review", tags=["review"])
 AppSettings = Annotated[Settings, Depends(get_settings)]

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from labline.config import Settings
+from labline.core.deps import CsrfChecked, CurrentActor, Db, get_settings
 from labline.errors import LablineError
 from labline.review import views
 from labline.review.documents import service as documents
@@ -17,7 +18,6 @@ from labline.review.letters import service as letters
 from labline.review.letters.render import letter_html
 from labline.review.models import Proposal
 from labline.review.service import calls
-from labline.web.deps import CsrfChecked, CurrentActor, Db, get_settings
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)
