@@ -51,6 +51,8 @@ from labline.web.download import table_download
 router = APIRouter(prefix="/api/v1/market", tags=["market"])
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA = {"csv": "text/csv", "xlsx": EXCEL, "json": "application/json"}
+# OpenAPI: these routes answer a file in the format asked for.
+DOWNLOAD: dict[int | str, dict[str, Any]] = {200: {"content": {m: {} for m in MEDIA.values()}}}
 
 
 def shown(db: Db, actor: Any, record: Any) -> Any:
@@ -120,7 +122,12 @@ def _routes(kind: RecordKind, plural: str, create_model: Any, patch_model: Any) 
             record = records.create_achievement(db, actor=actor, data=data)
         return shown(db, actor, record)
 
-    @router.get(f"/{plural}/export", summary=f"Export published {label} (public fields)")
+    @router.get(
+        f"/{plural}/export",
+        summary=f"Export published {label} (public fields)",
+        response_class=Response,
+        responses=DOWNLOAD,
+    )
     def export(db: Db, actor: CurrentActor, format: Format = "csv") -> Response:
         require(actor, Permission.view_directory)
         rows = transfer.export_rows(db, kind=kind)
@@ -246,7 +253,12 @@ def quality(db: Db, actor: CurrentActor) -> Any:
     return matching.quality(db, actor=actor)
 
 
-@router.get("/quality/labelled", summary="The labelled (need, achievement) set")
+@router.get(
+    "/quality/labelled",
+    summary="The labelled (need, achievement) set",
+    response_class=Response,
+    responses=DOWNLOAD,
+)
 def labelled(db: Db, actor: CurrentActor, format: Format = "json") -> Response:
     rows = matching.labelled_set(db, actor=actor)
     return _file("labelled", format, matching.LABEL_COLUMNS, rows)

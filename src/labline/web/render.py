@@ -69,6 +69,8 @@ def environment() -> Environment:
         query=_query,
         region_name=_region_name,
         industry_name=_industry_name,
+        # A message that is data (a field error), looked up in the catalogue as it is.
+        translated=i18n.gettext,
     )
     return env
 
