@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from types import NoneType
 from typing import Annotated, Generic, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -47,6 +47,31 @@ def _web_address(value: str) -> str:
     return value
 
 
+def _iso(kind: type, value: object) -> object:
+    if isinstance(value, date):  # already parsed (a datetime is a date too)
+        return value
+    pattern = text.ISO_DATE if kind is date else text.ISO_DATETIME
+    if not (isinstance(value, str) and pattern.match(value.strip())):
+        # Pydantic would read 1700000000 (or "1700000000") as Unix seconds.
+        raise _refuse(text.DATE_MESSAGE if kind is date else text.DATETIME_MESSAGE)
+    return value
+
+
+def _in_century(value: datetime) -> datetime:
+    if value.tzinfo is not None and not EARLIEST <= value < LATEST:
+        raise PydanticCustomError(
+            "out_of_range",
+            text.RANGE_MESSAGE,
+            {"ge": EARLIEST.isoformat(), "lt": LATEST.isoformat()},
+        )
+    return value
+
+
+# For query parameters (input models apply the same rules to every date and date-time).
+IsoDateTime = Annotated[
+    datetime, BeforeValidator(lambda v: _iso(datetime, v)), AfterValidator(_in_century)
+]
+IsoDate = Annotated[date, BeforeValidator(lambda v: _iso(date, v))]
 # A name or a title: one line, no control or bidirectional characters.
 Name = Annotated[str, AfterValidator(_one_line)]
 # A web address people will follow: http(s) only (never javascript: or data:); "" clears it.
@@ -61,7 +86,7 @@ def _temporal(model: type[BaseModel], name: str) -> type | None:
     while todo:
         kind = todo.pop()
         if kind in (datetime, date):
-            return kind  # type: ignore[return-value]
+            return kind
         todo.extend(get_args(kind))
     return None
 
@@ -104,25 +129,12 @@ class StrictInput(BaseModel):
         # PostgreSQL cannot store U+0000; control characters break exports and terminals.
         _check_text(value)
         kind = _temporal(cls, info.field_name) if info.field_name else None
-        if kind is None or isinstance(value, (date, NoneType)):
-            return value
-        pattern = text.ISO_DATE if kind is date else text.ISO_DATETIME
-        if not (isinstance(value, str) and pattern.match(value.strip())):
-            # Pydantic would read 1700000000 (or "1700000000") as Unix seconds.
-            raise _refuse(text.DATE_MESSAGE if kind is date else text.DATETIME_MESSAGE)
-        return value
+        return value if kind is None or value is None else _iso(kind, value)
 
     @field_validator("*", mode="after")
     @classmethod
     def _sane_moment(cls, value: object) -> object:
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            if not EARLIEST <= value < LATEST:
-                raise PydanticCustomError(
-                    "out_of_range",
-                    text.RANGE_MESSAGE,
-                    {"ge": EARLIEST.isoformat(), "lt": LATEST.isoformat()},
-                )
-        return value
+        return _in_century(value) if isinstance(value, datetime) else value
 
 
 class Output(BaseModel):

@@ -38,8 +38,7 @@ BIDI_MESSAGE = N_(
 ONE_LINE_MESSAGE = N_("must be a single line: tabs and line breaks are not allowed")
 URL_MESSAGE = N_("must be a web address starting with http:// or https://")
 DATETIME_MESSAGE = N_(
-    "must be an ISO 8601 date and time such as 2027-03-01T09:00:00+08:00;"
-    " a number is not accepted"
+    "must be an ISO 8601 date and time such as 2027-03-01T09:00:00+08:00; a number is not accepted"
 )
 DATE_MESSAGE = N_("must be an ISO 8601 date such as 2027-03-01; a number is not accepted")
 RANGE_MESSAGE = N_("is outside the range of dates accepted here")

@@ -42,7 +42,9 @@ def operator(db):  # type: ignore[no-untyped-def]
         ("website", "//evil.example/", "http:// or https://"),
     ],
 )
-def test_hostile_text_is_refused_at_input_naming_the_field(client, db, operator, field, value, words):
+def test_hostile_text_is_refused_at_input_naming_the_field(
+    client, db, operator, field, value, words
+):
     r = client.post(
         "/api/v1/organisations", json={**ORG, field: value}, headers=bearer(db, operator)
     )
@@ -158,3 +160,17 @@ def test_date_times_lie_in_each_fields_sane_range():
         ClosureCreate(kind="maintenance", starts_at=clock.at(1, 9), ends_at="9999-12-31T00:00:00Z")
     closure = ClosureCreate(kind="maintenance", starts_at=clock.at(1, 9), ends_at=clock.at(2, 9))
     assert closure.ends_at == clock.at(2, 9)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/facilities/figures?start=1700000000&end=2027-01-01T00:00:00Z",
+        "/api/v1/market/figures?start=1700000000&end=2027-01-01",
+        "/api/v1/review/figures?start=0&end=2027-01-01",
+    ],
+)
+def test_query_date_times_are_iso_8601_only(client, db, operator, url):
+    r = client.get(url, headers=bearer(db, operator))
+    assert r.status_code == 422, r.text
+    assert "ISO 8601" in fields(r)["start"] and "end" not in fields(r)

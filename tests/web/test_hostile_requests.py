@@ -89,11 +89,14 @@ def test_a_chunked_body_over_the_limit_answers_413(client, db):
         ("PATCH", "/api/v1/organisations/1", {"website": "javascript:x"}),
         ("POST", "/api/v1/facilities/bookings", {"starts_at": 1}),
         ("POST", "/api/v1/market/needs", "not json"),
+        ("POST", "/api/v1/tokens", b"!\x157\xff"),
     ],
 )
 def test_anonymous_writes_answer_401_before_validation(client, method, url, body):
-    kwargs = {"json": body} if isinstance(body, dict) else {"content": body}
-    r = client.request(method, url, **kwargs)
+    if isinstance(body, dict):
+        r = client.request(method, url, json=body)
+    else:
+        r = client.request(method, url, content=body, headers={"content-type": "application/json"})
     assert r.status_code == 401, r.text
     assert r.json()["error"]["code"] == "not_signed_in"
 

@@ -2,7 +2,6 @@
 deals, contracts, figures, import and export."""
 
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -43,7 +42,7 @@ from labline.market.schemas import (
 )
 from labline.market.service import deadlines, deals, figures, matching, records, transfer
 from labline.market.service.records import RecordKind
-from labline.schemas import Page
+from labline.schemas import IsoDate, Page
 from labline.tabular import write_rows
 from labline.web.deps import CurrentActor, Db, Paging
 from labline.web.download import table_download
@@ -325,8 +324,8 @@ def contract(db: Db, actor: CurrentActor, deal_id: int, data: ContractCreate) ->
 def market_figures(
     db: Db,
     actor: CurrentActor,
-    start: date,
-    end: date,
+    start: IsoDate,
+    end: IsoDate,
     region: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
     industry: Annotated[str | None, Query(pattern=r"^\d{2,4}$")] = None,
     by: Annotated[

@@ -3,7 +3,6 @@ committee, decisions, the lottery and figures."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
@@ -40,6 +39,7 @@ from labline.review.schemas import (
     TicketRead,
 )
 from labline.review.service import assign, calls, committee, letters, reviews
+from labline.schemas import IsoDate
 from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1/review", tags=["review"])
@@ -260,5 +260,5 @@ def add_alias(db: Db, actor: CurrentActor, data: AliasCreate) -> Any:
 
 
 @router.get("/figures", response_model=FiguresRead, summary="Proposals and funding")
-def figures(db: Db, actor: CurrentActor, start: date, end: date) -> Any:
+def figures(db: Db, actor: CurrentActor, start: IsoDate, end: IsoDate) -> Any:
     return committee.review_figures(db, start=start, end=end)

@@ -18,8 +18,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from labline import i18n
-from labline.i18n import N_
 from labline.errors import LablineError, validation_fields
+from labline.i18n import N_
 from labline.web.render import render
 
 log = logging.getLogger("labline.web")
@@ -46,6 +46,13 @@ RETRYABLE_SQLSTATES = {"40P01", "40001", "53300", "57P01", "57P03"}
 
 
 NOT_SIGNED_IN = N_("Sign in to do this: the API needs a personal API token to change anything.")
+# Whoever may not write at all learns that first, not what their request lacks.
+NOT_SIGNED_IN_BODY = {
+    "status": 401,
+    "code": "not_signed_in",
+    "message": NOT_SIGNED_IN,
+    "fields": [],
+}
 
 
 def _anonymous_api_write(request: Request) -> bool:
@@ -113,14 +120,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _request_validation(request: Request, exc: RequestValidationError) -> Response:
         if _anonymous_api_write(request):
-            # Whoever may not write at all learns that first, not what their body lacks.
-            body = {
-                "status": 401,
-                "code": "not_signed_in",
-                "message": NOT_SIGNED_IN,
-                "fields": [],
-            }
-            return error_response(request, body)
+            return error_response(request, NOT_SIGNED_IN_BODY)
         return error_response(request, invalid_input_body(list(exc.errors())))
 
     @app.exception_handler(ValidationError)
@@ -130,6 +130,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         status = exc.status_code
+        if status == 400 and _anonymous_api_write(request):  # a body that cannot be parsed
+            return error_response(request, NOT_SIGNED_IN_BODY)
         message = exc.detail if isinstance(exc.detail, str) else HTTP_CODES.get(status, "error")
         if status == 404:
             message = "There is no page at this address."

@@ -183,7 +183,11 @@ async def _refuse(scope: Scope, send: Send, status: int, code: str, message: str
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", ctype), (b"content-length", str(len(payload)).encode())],
+            "headers": [
+                (b"content-type", ctype),
+                (b"content-length", str(len(payload)).encode()),
+                (b"content-security-policy", CSP.encode()),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": payload})

@@ -60,8 +60,10 @@ def _check_rate(session: Session, *, settings: Settings, email: str, client: str
     passwords sent from one source do not lock the real owner out from another."""
     since = utcnow() - timedelta(seconds=settings.sign_in_window_s)
     recent = (SignInAttempt.succeeded.is_(False), SignInAttempt.at >= since)
-    from_source = select(func.count()).select_from(SignInAttempt).where(
-        *recent, SignInAttempt.client == client[:64]
+    from_source = (
+        select(func.count())
+        .select_from(SignInAttempt)
+        .where(*recent, SignInAttempt.client == client[:64])
     )
     pair = session.scalar(from_source.where(SignInAttempt.email == email)) or 0
     spray = session.scalar(from_source) or 0
