@@ -26,8 +26,9 @@ def _aware(name: str, value: datetime | None) -> datetime | None:
 
 
 def _recent(value: datetime) -> datetime | None:
-    # Usage is recorded after the fact: not in the future, nor from another decade.
-    return within(value, past=timedelta(days=3653), future=timedelta(days=1))
+    # Usage is recorded after the fact, not from another decade; a week of slack ahead
+    # covers entries a manager types in for a booked session (and clocks that differ).
+    return within(value, past=timedelta(days=3653), future=timedelta(days=7))
 
 
 def _planned(value: datetime) -> datetime | None:
