@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from sqlalchemy import select  # noqa: E402
 
+from labline import registry  # noqa: E402
 from labline.core import database  # noqa: E402
 from labline.core.access import command_line_actor  # noqa: E402
 from labline.db import make_engine, make_sessionmaker, transaction  # noqa: E402
@@ -79,7 +80,7 @@ def main() -> None:
         eng = make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
         database.upgrade(eng)
         with transaction(make_sessionmaker(eng)) as s:
-            world.build(s, size=args.size, seed=args.seed)
+            world.build(s, size=args.size, seed=args.seed, steps=registry.demo_steps())
         results = {}
         with transaction(make_sessionmaker(eng)) as s:
             truth = true_matches(s)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from labline import registry
 from labline.core import database, refdata
 from labline.core.models import AuditRecord, Membership, Organisation, Person, RoleGrant, Team
 from labline.db import make_engine, make_sessionmaker, transaction
@@ -17,7 +18,7 @@ def _fingerprint(path: Path, seed: int) -> dict[str, str]:
     eng = make_engine(f"sqlite:///{path}")
     database.upgrade(eng)
     with transaction(make_sessionmaker(eng)) as s:
-        world.build(s, size="small", seed=seed)
+        world.build(s, size="small", seed=seed, steps=registry.demo_steps())
     with transaction(make_sessionmaker(eng)) as s:
         recs = s.scalars(select(AuditRecord).where(AuditRecord.action == "demo.generate")).all()
         out = {
@@ -37,7 +38,7 @@ def test_same_seed_same_world_other_seed_other_world(tmp_path):
 
 
 def test_world_is_believable(db):
-    built = world.build(db, size="small", seed=42)
+    built = world.build(db, size="small", seed=42, steps=registry.demo_steps())
     assert built.counts["organisations"] == world.SIZES["small"]
     orgs = db.scalars(select(Organisation)).all()
     kinds = {o.kind.value for o in orgs}
@@ -70,14 +71,14 @@ def test_world_is_believable(db):
 def test_world_leaves_an_intact_audit_chain(db):
     from labline.core.audit import verify_chain
 
-    world.build(db, size="small", seed=1)
+    world.build(db, size="small", seed=1, steps=registry.demo_steps())
     assert verify_chain(db).ok
 
 
 def test_demo_credit_codes_are_valid(db):
     from labline.core.schemas import CREDIT_RE
 
-    world.build(db, size="small", seed=5)
+    world.build(db, size="small", seed=5, steps=registry.demo_steps())
     codes = db.scalars(
         select(Organisation.credit_code).where(Organisation.credit_code.is_not(None))
     ).all()

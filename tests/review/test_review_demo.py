@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from labline import registry
 from labline.core import database
 from labline.db import make_engine, make_sessionmaker, transaction
 from labline.demo import world
@@ -27,7 +28,7 @@ from labline.search.analysis import has_chinese
 
 
 def test_demo_call_is_believable_and_consistent(db):
-    world.build(db, size="small", seed=42)
+    world.build(db, size="small", seed=42, steps=registry.demo_steps())
     call = db.scalars(select(Call).where(Call.status == CallStatus.decided)).one()
     assert db.scalars(select(Call).where(Call.status == CallStatus.open)).one()
     proposals = db.scalars(select(Proposal).where(Proposal.call_id == call.id)).all()
@@ -91,7 +92,7 @@ def _outcome(path: Path, seed: int) -> tuple[list[tuple[int, int]], list[int], s
     eng = make_engine(f"sqlite:///{path}")
     database.upgrade(eng)
     with transaction(make_sessionmaker(eng)) as s:
-        world.build(s, size="small", seed=seed)
+        world.build(s, size="small", seed=seed, steps=registry.demo_steps())
     with transaction(make_sessionmaker(eng)) as s:
         pairs = [
             tuple(r)

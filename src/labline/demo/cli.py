@@ -8,6 +8,7 @@ import click
 from rich.progress import TaskID
 from sqlalchemy import func, select
 
+from labline import registry
 from labline.clitools import console, engine_of, progress, settings_of, unit_of_work
 from labline.core.models import Organisation
 from labline.demo import world as demo_world
@@ -56,6 +57,7 @@ def demo(
                 seed=seed,
                 progress=report,
                 data_dir=settings_of(ctx).data_dir,
+                steps=registry.demo_steps(),
             )
             if engine.dialect.name == "postgresql":
                 database.reset_sequences(session.connection())

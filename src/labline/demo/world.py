@@ -8,22 +8,18 @@ audit record with the row counts and a digest of what it wrote.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from labline.core import audit, refdata
+from labline.core import refdata
 from labline.core.models import Membership, Organisation, Person, RoleGrant, Team
 from labline.core.service.passwords import hash_password
 from labline.demo import vocab
+from labline.demo.api import EPOCH, Progress, World, person_name
 
 SIZES = {"small": 400, "medium": 10_000, "large": 100_000}
 KIND_SHARES = [  # enterprises dominate a real region's directory
@@ -35,7 +31,6 @@ KIND_SHARES = [  # enterprises dominate a real region's directory
     ("facility_operator", 0.02),
     ("government_office", 0.02),
 ]
-EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 DEMO_PASSWORD = "labline-demo-2026"
 DEMO_ACCOUNTS = [  # e-mail, role, display name, English name
     ("operator@labline.demo", "platform_operator", "周明", "Zhou Ming"),
@@ -46,58 +41,6 @@ DEMO_ACCOUNTS = [  # e-mail, role, display name, English name
     ("facility@labline.demo", "facility_manager", "赵敏", "Zhao Min"),
     ("analyst@labline.demo", "analyst", "孙博", "Sun Bo"),
 ]
-
-Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class World:
-    """What the steps share: the seed, the size, and the ids made so far."""
-
-    seed: int
-    size: str
-    session: Session
-    progress: Progress | None = None
-    orgs_by_kind: dict[str, list[int]] = field(default_factory=dict)
-    org_sector: dict[int, dict[str, Any]] = field(default_factory=dict)
-    org_city: dict[int, str] = field(default_factory=dict)
-    teams: list[int] = field(default_factory=list)
-    people: list[int] = field(default_factory=list)
-    accounts: list[tuple[str, str]] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    # Where steps that make files (review documents) put them; None: no files.
-    data_dir: Path | None = None
-
-    def rng(self, step: str) -> random.Random:
-        return random.Random(f"{self.seed}:{step}")
-
-    def stamp(self, rng: random.Random) -> datetime:
-        return EPOCH + timedelta(minutes=rng.randrange(0, 60 * 24 * 700))
-
-    def bulk(self, step: str, model: Any, rows: list[dict[str, Any]], batch: int = 5000) -> None:
-        digest = hashlib.sha256()
-        for i in range(0, len(rows), batch):
-            chunk = rows[i : i + batch]
-            self.session.execute(insert(model.__table__), chunk)
-            for r in chunk:
-                # Password hashes are salted, so they stay out of the world's fingerprint.
-                stable = {k: v for k, v in r.items() if k != "password_hash"}
-                digest.update(json.dumps(stable, sort_keys=True, default=str).encode())
-            if self.progress:
-                self.progress(step, min(i + batch, len(rows)), len(rows))
-        self.counts[model.__tablename__] = self.counts.get(model.__tablename__, 0) + len(rows)
-        audit.record(
-            self.session,
-            action="demo.generate",
-            entity_type=model.__tablename__,
-            entity_id="*",
-            after={
-                "step": step,
-                "rows": len(rows),
-                "seed": self.seed,
-                "sha256": digest.hexdigest(),
-            },
-        )
 
 
 def _industry(sector: dict[str, Any]) -> str:
@@ -241,14 +184,6 @@ def _description(kind: str, sector: dict[str, Any], city_zh: str) -> str:
     return ""
 
 
-def _person_name(rng: random.Random) -> tuple[str, str]:
-    s = rng.choice(vocab.SURNAMES)
-    g = [rng.choice(vocab.GIVEN) for _ in range(rng.choice([1, 2, 2]))]
-    zh = s[0] + "".join(c[0] for c in g)
-    en = f"{s[1]} {''.join(c[1] for c in g).capitalize()}"
-    return zh, en
-
-
 def step_people_and_teams(world: World) -> None:
     """Staff for every organisation; research teams with leaders in universities and institutes."""
     rng = world.rng("people")
@@ -259,7 +194,7 @@ def step_people_and_teams(world: World) -> None:
             staff = 1 if kind in ("government_office", "investment_fund") else rng.randint(1, 3)
             for i in range(staff):
                 pid += 1
-                zh, en = _person_name(rng)
+                zh, en = person_name(rng)
                 people.append(
                     {
                         "id": pid,
@@ -369,31 +304,12 @@ def step_demo_accounts(world: World) -> None:
 
 
 # Later modules append their steps here (market needs and achievements, calls, facilities...).
-def step_facilities(world: World) -> None:
-    from labline.facilities.demo import step_facilities as build_facilities
-
-    build_facilities(world)
-
-
-def step_review(world: World) -> None:
-    from labline.review.demo import step_review as build_review
-
-    build_review(world)
-
-
-def step_market(world: World) -> None:
-    from labline.market.demo import step_market as build_market
-
-    build_market(world)
-
-
-STEPS: list[Callable[[World], None]] = [
+# The core steps; each domain adds its own through its module record (labline.registry),
+# which the `labline demo` command passes to `build`.
+CORE_STEPS: list[Callable[[World], None]] = [
     step_organisations,
     step_people_and_teams,
     step_demo_accounts,
-    step_facilities,
-    step_review,
-    step_market,
 ]
 
 
@@ -404,10 +320,12 @@ def build(
     seed: int,
     progress: Progress | None = None,
     data_dir: Path | None = None,
+    steps: Sequence[Callable[[World], None]] = (),
 ) -> World:
+    """Run the core steps, then `steps` (the domains' demo steps, in registry order)."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}")
     world = World(seed=seed, size=size, session=session, progress=progress, data_dir=data_dir)
-    for step in STEPS:
+    for step in [*CORE_STEPS, *steps]:
         step(world)
     return world

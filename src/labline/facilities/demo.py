@@ -21,7 +21,7 @@ from labline.facilities.models import (
 )
 
 if TYPE_CHECKING:
-    from labline.demo.world import World
+    from labline.demo.api import World
 
 START = datetime(2025, 12, 1, tzinfo=UTC)
 DAYS = 365

@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from labline.clitools import console, settings_of, unit_of_work
+from labline.market.ledger import cli as ledger_cli
+from labline.market.licensing import cli as licensing_cli
 from labline.market.models import DealState
 from labline.market.schemas import (
     AchievementCreate,
@@ -21,6 +23,7 @@ from labline.market.schemas import (
     Transition,
 )
 from labline.market.service import deadlines, deals, figures, matching, records, transfer
+from labline.market.valuation import cli as valuation_cli
 from labline.schemas import PageParams
 from labline.tabular import write_rows
 
@@ -665,3 +668,8 @@ def watch_sweep(ctx: click.Context) -> None:
         console.print(f"{mailed} e-mails queued; sent {report.sent}, failed {report.failed}")
         if report.error:
             console.print(f"[red]mail[/red]: {report.error}")
+
+
+market.add_command(valuation_cli.rnpv)
+market.add_command(licensing_cli.offer)
+market.add_command(ledger_cli.ledger)

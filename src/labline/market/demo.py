@@ -31,7 +31,7 @@ from labline.market.models import (
 )
 
 if TYPE_CHECKING:
-    from labline.demo.world import World
+    from labline.demo.api import World
 
 START = datetime(2025, 12, 1, tzinfo=UTC)
 DAYS = 365
@@ -287,7 +287,7 @@ def _inventors(world: World, achievements: list[dict[str, Any]]) -> None:
     that works on its field and up to two members. A random stream of its own keeps the
     rest of the world unchanged."""
     from labline.core.models import Membership, Person
-    from labline.demo.world import _person_name
+    from labline.demo.api import person_name as _person_name
 
     rng = world.rng("market-inventors")
     staff: dict[int, list[str]] = {}

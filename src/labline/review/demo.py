@@ -36,7 +36,7 @@ from labline.review.schemas import AssignmentRun, DecideRequest
 from labline.review.service import assign, committee, reviews
 
 if TYPE_CHECKING:
-    from labline.demo.world import World
+    from labline.demo.api import World
 
 # (zh title, en title, keywords) — topics of a provincial key R&D programme.
 TOPICS = [
@@ -269,7 +269,7 @@ def step_review(world: World) -> None:
     # plus the demo reviewer, each with papers and patents.
     person_id = _next_id(world, Person)
     membership_id = _next_id(world, Membership)
-    from labline.demo.world import _person_name
+    from labline.demo.api import person_name as _person_name
 
     homes = [int(o) for o in world.orgs_by_kind.get("research_institute", [])] + [
         int(o) for o in world.orgs_by_kind.get("university", [])

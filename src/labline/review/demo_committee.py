@@ -22,7 +22,7 @@ from labline.review.models import (
 )
 
 if TYPE_CHECKING:
-    from labline.demo.world import World
+    from labline.demo.api import World
 
 # (author: c = committee member, o = programme officer; parent index or None; stance; text)
 THREAD: list[tuple[str, int | None, str | None, str]] = [

@@ -18,7 +18,7 @@ from labline.review.service import letters
 from labline.review.service.documents import PDF, TEXT, store_blob
 
 if TYPE_CHECKING:
-    from labline.demo.world import World
+    from labline.demo.api import World
 
 UPLOADED = datetime(2026, 7, 10, 9, tzinfo=UTC)
 ISSUED = datetime(2026, 9, 16, 10, tzinfo=UTC)

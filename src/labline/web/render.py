@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
+from markupsafe import Markup, escape
 
 from labline import i18n
 from labline.core import refdata
@@ -52,6 +53,13 @@ def _industry_name(code: str | None) -> str:
 
 
 @cache
+@pass_context
+def _csrf_field(context: Any) -> Markup:
+    """The hidden CSRF input every form carries (one definition, not one per template)."""
+    token = escape(context.get("csrf_token") or "")
+    return Markup(f'<input type="hidden" name="csrf_token" value="{token}">')
+
+
 def environment() -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(d) for d in _template_dirs()]),
@@ -71,6 +79,7 @@ def environment() -> Environment:
         industry_name=_industry_name,
         # A message that is data (a field error), looked up in the catalogue as it is.
         translated=i18n.gettext,
+        csrf_field=_csrf_field,
     )
     return env
 
