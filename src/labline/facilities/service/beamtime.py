@@ -162,16 +162,9 @@ def submit_proposal(
         raise InvalidInput("The command line submits for a person: pass --as EMAIL.")
     cycle = get_cycle(session, actor=actor, cycle_id=cycle_id)
     _state(cycle, CycleStatus.open, doing="submitting a proposal")
-    if not (
-        data.organisation_id is None
-        or actor.system
-        or actor.is_operator
-        or data.organisation_id in actor.org_roles
-    ):
-        raise NotPermitted(
-            "You can propose only for an organisation you belong to.",
-            organisation_id=data.organisation_id,
-        )
+    mine = actor.system or actor.is_operator or data.organisation_id in actor.org_roles
+    if data.organisation_id is not None and not mine:
+        raise NotPermitted("You can propose only for an organisation you belong to.")
     problems: list[FieldError] = []
     if data.instrument_id not in instrument_ids(cycle):
         problems.append(
