@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from labline.core import refdata
 from labline.core.access import Actor, require_signed_in
+from labline.core.directory.service import live_encoder
 from labline.core.models import AuditRecord, Role
-from labline.core.service.search import live_encoder
 from labline.errors import FieldError, InvalidInput, NotPermitted
 from labline.i18n import gettext
 from labline.market.models import Achievement, Feedback, FeedbackAction, TechnologyNeed
