@@ -1,29 +1,140 @@
-"""Shared schema pieces: strict input models and paginated output."""
+"""Shared schema pieces: strict input models, the text, address and date-time rules every
+input obeys, and paginated output."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Generic, TypeVar
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from typing import Annotated, Generic, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from labline import clock, text
 
 T = TypeVar("T")
 
 MAX_PER_PAGE = 100
+# Any date-time given to labline lies in this century; a year such as 1970 or 9999 is a
+# mistake (a number read as Unix seconds, a typo) that would poison figures and schedules.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _refuse(message: str) -> PydanticCustomError:
+    return PydanticCustomError("value_error", message)
+
+
+def _one_line(value: str) -> str:
+    why = text.one_line_problem(value)
+    if why:
+        raise _refuse(why)
+    return value
+
+
+def _web_address(value: str) -> str:
+    if value and not text.is_web_address(value):
+        raise _refuse(text.URL_MESSAGE)
+    return value
+
+
+def _iso(kind: type, value: object) -> object:
+    if isinstance(value, date):  # already parsed (a datetime is a date too)
+        return value
+    pattern = text.ISO_DATE if kind is date else text.ISO_DATETIME
+    if not (isinstance(value, str) and pattern.match(value.strip())):
+        # Pydantic would read 1700000000 (or "1700000000") as Unix seconds.
+        raise _refuse(text.DATE_MESSAGE if kind is date else text.DATETIME_MESSAGE)
+    return value
+
+
+def _in_century(value: datetime) -> datetime:
+    if value.tzinfo is not None and not EARLIEST <= value < LATEST:
+        raise PydanticCustomError(
+            "out_of_range",
+            text.RANGE_MESSAGE,
+            {"ge": EARLIEST.isoformat(), "lt": LATEST.isoformat()},
+        )
+    return value
+
+
+# For query parameters (input models apply the same rules to every date and date-time).
+IsoDateTime = Annotated[
+    datetime, BeforeValidator(lambda v: _iso(datetime, v)), AfterValidator(_in_century)
+]
+IsoDate = Annotated[date, BeforeValidator(lambda v: _iso(date, v))]
+# A name or a title: one line, no control or bidirectional characters.
+Name = Annotated[str, AfterValidator(_one_line)]
+# A web address people will follow: http(s) only (never javascript: or data:); "" clears it.
+WebAddress = Annotated[str, AfterValidator(_web_address)]
+
+
+@cache
+def _temporal(model: type[BaseModel], name: str) -> type | None:
+    """datetime or date when the field holds one (possibly optional), else None."""
+    field = model.model_fields.get(name)
+    todo = [field.annotation] if field is not None else []
+    while todo:
+        kind = todo.pop()
+        if kind in (datetime, date):
+            return kind
+        todo.extend(get_args(kind))
+    return None
+
+
+def _check_text(value: object) -> None:
+    items = value if isinstance(value, (list, tuple)) else (value,)
+    for item in items:
+        if isinstance(item, str):
+            why = text.problem(item)
+            if why:
+                raise _refuse(why)
+
+
+def within(
+    value: datetime | None, *, past: timedelta, future: timedelta, now: datetime | None = None
+) -> datetime | None:
+    """A field's own sane range around now (e.g. usage is recorded after the fact)."""
+    if value is None or value.tzinfo is None:  # naive times are refused by the model
+        return value
+    now = now or clock.now()
+    low, high = now - past, now + future
+    if not low <= value <= high:
+        raise PydanticCustomError(
+            "out_of_range",
+            text.RANGE_MESSAGE,
+            {"ge": low.isoformat(timespec="seconds"), "le": high.isoformat(timespec="seconds")},
+        )
+    return value
 
 
 class StrictInput(BaseModel):
-    """Input models reject unknown fields and NUL characters, and trim whitespace."""
+    """Input models reject unknown fields, control and bidirectional characters in text, and
+    date-times that are not ISO 8601 strings; they trim whitespace."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_nul(cls, value: object) -> object:
-        # PostgreSQL cannot store U+0000 in text; no form or record needs it.
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("contains a NUL character (U+0000), which is not allowed")
-        return value
+    def _plain(cls, value: object, info: ValidationInfo) -> object:
+        # PostgreSQL cannot store U+0000; control characters break exports and terminals.
+        _check_text(value)
+        kind = _temporal(cls, info.field_name) if info.field_name else None
+        return value if kind is None or value is None else _iso(kind, value)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _sane_moment(cls, value: object) -> object:
+        return _in_century(value) if isinstance(value, datetime) else value
 
 
 class Output(BaseModel):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from labline.errors import FieldError, InvalidInput
+from labline.text import cell
 
 FORMATS = (".csv", ".xlsx", ".json")
 
@@ -67,6 +68,12 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return cell(value if isinstance(value, str) else str(value))
+
+
 def write_rows(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> int:
     fmt = _format(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +90,7 @@ def write_rows(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]
             writer = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
             writer.writeheader()
             for r in rows:
-                writer.writerow({c: "" if r.get(c) is None else r.get(c) for c in columns})
+                writer.writerow({c: _cell(r.get(c)) for c in columns})
                 n += 1
     else:
         from openpyxl import Workbook
@@ -92,7 +99,9 @@ def write_rows(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]
         ws = wb.create_sheet()
         ws.append(list(columns))
         for r in rows:
-            ws.append([None if r.get(c) is None else str(r.get(c)) for c in columns])
+            # Records stored before input was checked may hold control characters, which
+            # an .xlsx cannot (openpyxl raises IllegalCharacterError): drop them.
+            ws.append([None if r.get(c) is None else _cell(r.get(c)) for c in columns])
             n += 1
         wb.save(tmp)
     tmp.replace(path)

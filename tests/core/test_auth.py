@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from labline.core.models import ApiToken, Role, WebSession
@@ -72,6 +73,48 @@ def test_sign_in_is_rate_limited_per_account(client, db):
         "/sign-in", data={"email": person.email, "password": PASSWORD, "csrf_token": token}
     )
     assert r.status_code == 429 and "Retry-After" in r.headers
+
+
+def test_wrong_passwords_from_one_source_do_not_lock_out_another(app, client, db):
+    person = make_person(db)
+
+    def attempt(c, password):  # type: ignore[no-untyped-def]
+        c.get("/sign-in")
+        data = {"email": person.email, "password": password}
+        return c.post(
+            "/sign-in",
+            data={**data, "csrf_token": c.cookies.get("labline_csrf")},
+            follow_redirects=False,
+        ).status_code
+
+    assert [attempt(client, f"bad{i}") for i in range(6)] == [422] * 5 + [429]
+    # The owner, from another address, still gets in with the right password...
+    with TestClient(app, client=("198.51.100.7", 40000)) as owner:
+        assert attempt(owner, PASSWORD) == 303
+    # ...while the guessing source stays throttled, even with the right one.
+    assert attempt(client, PASSWORD) == 429
+
+
+def test_one_source_guessing_across_many_addresses_is_throttled(db):
+    from labline.config import Settings
+    from labline.core.service import auth
+    from labline.errors import InvalidInput, RateLimited
+
+    settings = Settings(env="test", sign_in_max_failures=2)
+    outcomes = []
+    for i in range(10):
+        try:
+            auth.authenticate(
+                db, settings=settings, email=f"n{i}@x.cn", password="x", client="203.0.113.5"
+            )
+        except (InvalidInput, RateLimited) as exc:
+            outcomes.append(type(exc).__name__)
+    assert outcomes == ["InvalidInput"] * 8 + ["RateLimited"] * 2
+    someone = make_person(db)
+    person = auth.authenticate(
+        db, settings=settings, email=someone.email, password=PASSWORD, client="192.0.2.1"
+    )
+    assert person.id == someone.id
 
 
 def test_redirect_after_sign_in_stays_on_site(client, db):

@@ -64,9 +64,9 @@ CALL = {
 
 
 def _submit_expect() -> dict[str, int]:
-    # Only members of the organisation may apply for it; the others get a field error.
+    # Only members of the organisation may apply for it; applying for another is refused.
     return {
-        a: 401 if a == "anonymous" else 201 if a in ("org_admin", "member") else 422 for a in ACTORS
+        a: 401 if a == "anonymous" else 201 if a in ("org_admin", "member") else 403 for a in ACTORS
     }
 
 

@@ -150,9 +150,10 @@ def test_submission_checks_membership_eligibility_budget_and_duplicates(db):
     person = make_person(db, org=uni)
     db.add_all([])
     actor = actor_for(db, person.id)
-    with pytest.raises(InvalidInput) as err:
-        calls.submit_proposal(db, actor=actor, data=_proposal(call, make_org(db)))
-    assert err.value.fields[0].field == "organisation_id"
+    stranger = make_org(db)
+    with pytest.raises(NotPermitted) as refused:
+        calls.submit_proposal(db, actor=actor, data=_proposal(call, stranger))
+    assert refused.value.extra["organisation_id"] == stranger.id
     with pytest.raises(InvalidInput) as err:
         calls.submit_proposal(db, actor=actor, data=_proposal(call, uni, requested_budget="400000"))
     assert err.value.fields[0].field == "requested_budget"

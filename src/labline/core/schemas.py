@@ -10,7 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from labline.core import refdata
 from labline.core.models import OrganisationKind, OrganisationSize, Role
-from labline.schemas import Output, StrictInput
+from labline.schemas import Name, Output, StrictInput, WebAddress
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 # Unified social credit code (GB 32100-2015): no I, O, S, V, Z.
@@ -71,15 +71,15 @@ class _OrganisationFields(StrictInput):
 
 
 class OrganisationCreate(_OrganisationFields):
-    name_zh: str = Field(default="", max_length=200)
-    name_en: str = Field(default="", max_length=200)
+    name_zh: Name = Field(default="", max_length=200)
+    name_en: Name = Field(default="", max_length=200)
     kind: OrganisationKind
     country: str = Field(default="CN", min_length=2, max_length=2)
     region_code: str | None = Field(default=None, max_length=6)
     industry_code: str | None = Field(default=None, max_length=4)
     size: OrganisationSize | None = None
     credit_code: str | None = None
-    website: str | None = Field(default=None, max_length=300)
+    website: WebAddress | None = Field(default=None, max_length=300)
     description: str = Field(default="", max_length=20_000)
 
     @model_validator(mode="after")
@@ -94,13 +94,13 @@ class OrganisationCreate(_OrganisationFields):
 
 
 class OrganisationUpdate(_OrganisationFields):
-    name_zh: str | None = Field(default=None, max_length=200)
-    name_en: str | None = Field(default=None, max_length=200)
+    name_zh: Name | None = Field(default=None, max_length=200)
+    name_en: Name | None = Field(default=None, max_length=200)
     kind: OrganisationKind | None = None
     region_code: str | None = Field(default=None, max_length=6)
     industry_code: str | None = Field(default=None, max_length=4)
     size: OrganisationSize | None = None
-    website: str | None = Field(default=None, max_length=300)
+    website: WebAddress | None = Field(default=None, max_length=300)
     description: str | None = Field(default=None, max_length=20_000)
 
     _not_null = field_validator("name_zh", "name_en", "kind", "description")(_leave_out_not_null)
@@ -134,13 +134,13 @@ Locale = Literal["en", "zh"]
 
 class PersonCreate(StrictInput):
     email: str = Field(max_length=254)
-    display_name: str = Field(min_length=1, max_length=120)
-    name_en: str = Field(default="", max_length=120)
+    display_name: Name = Field(min_length=1, max_length=120)
+    name_en: Name = Field(default="", max_length=120)
     password: str | None = Field(default=None, min_length=10, max_length=200)
     locale: Locale = "en"
     organisation_id: int | None = None
     membership_role: Literal["org_admin", "member"] = "member"
-    title: str = Field(default="", max_length=120)
+    title: Name = Field(default="", max_length=120)
 
     @field_validator("email")
     @classmethod
@@ -151,8 +151,8 @@ class PersonCreate(StrictInput):
 
 
 class PersonUpdate(StrictInput):
-    display_name: str | None = Field(default=None, min_length=1, max_length=120)
-    name_en: str | None = Field(default=None, max_length=120)
+    display_name: Name | None = Field(default=None, min_length=1, max_length=120)
+    name_en: Name | None = Field(default=None, max_length=120)
     locale: Locale | None = None
     is_active: bool | None = None
 
@@ -191,7 +191,7 @@ class RoleGrantCreate(StrictInput):
 
 
 class TokenCreate(StrictInput):
-    name: str = Field(min_length=1, max_length=80)
+    name: Name = Field(min_length=1, max_length=80)
     expires_in_days: int | None = Field(default=90, ge=1, le=3650)
 
 

@@ -35,7 +35,7 @@ from labline.facilities.schemas import (
     WaitlistRead,
 )
 from labline.facilities.service import bookings, catalogue, figures, usage
-from labline.schemas import Page
+from labline.schemas import IsoDateTime, Page
 
 router = APIRouter(prefix="/api/v1/facilities", tags=["facilities"])
 
@@ -106,7 +106,7 @@ def add_closure(db: Db, actor: CurrentActor, instrument_id: int, data: ClosureCr
 
 @router.get("/instruments/{instrument_id}/calendar", response_model=CalendarRead)
 def instrument_calendar(
-    db: Db, actor: CurrentActor, instrument_id: int, start: datetime, end: datetime
+    db: Db, actor: CurrentActor, instrument_id: int, start: IsoDateTime, end: IsoDateTime
 ) -> Any:
     """Bookings in full for their owner and for managers; others see only busy times."""
     start, end = _aware("start", start), _aware("end", end)
@@ -209,8 +209,8 @@ def get_invoice(db: Db, actor: CurrentActor, invoice_id: int) -> Any:
 def get_figures(
     db: Db,
     actor: CurrentActor,
-    start: datetime,
-    end: datetime,
+    start: IsoDateTime,
+    end: IsoDateTime,
     scope: Annotated[str, Query(pattern="^(instrument|facility|operator|platform)$")] = "platform",
     scope_id: Annotated[int | None, Query(ge=1)] = None,
 ) -> Any:

@@ -19,7 +19,7 @@ from labline.facilities.models import Instrument, WaitlistEntry
 from labline.facilities.schemas import BookingCreate, CheckOut
 from labline.facilities.service import bookings, catalogue, figures, usage
 from labline.facilities.service.catalogue import can_manage, utc
-from labline.schemas import Page
+from labline.schemas import IsoDate, Page
 from labline.web.charts import bar_chart
 from labline.web.render import render
 
@@ -116,7 +116,7 @@ def instrument_page(
     db: Db,
     actor: CurrentActor,
     instrument_id: int,
-    week: date | None = None,
+    week: IsoDate | None = None,
 ) -> Response:
     instrument = catalogue.get_instrument(db, actor=actor, instrument_id=instrument_id)
     return render(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import available_timezones
 
 from pydantic import Field, field_validator, model_validator
 
 from labline.facilities.models import BookingStatus, ClosureKind, CycleStatus, RateUnit
-from labline.schemas import Output, StrictInput
+from labline.schemas import Name, Output, StrictInput, within
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
 _ZONES = available_timezones()
@@ -25,11 +25,22 @@ def _aware(name: str, value: datetime | None) -> datetime | None:
     return value
 
 
+def _recent(value: datetime) -> datetime | None:
+    # Usage is recorded after the fact, not from another decade; a week of slack ahead
+    # covers entries a manager types in for a booked session (and clocks that differ).
+    return within(value, past=timedelta(days=3653), future=timedelta(days=7))
+
+
+def _planned(value: datetime) -> datetime | None:
+    # Closures are planned (or recorded) within a few years of today.
+    return within(value, past=timedelta(days=3653), future=timedelta(days=3653))
+
+
 class FacilityCreate(StrictInput):
     operator_id: int = Field(ge=1)
     code: str = Field(pattern=CODE)
-    name_zh: str = Field(min_length=1, max_length=200)
-    name_en: str = Field(min_length=1, max_length=200)
+    name_zh: Name = Field(min_length=1, max_length=200)
+    name_en: Name = Field(min_length=1, max_length=200)
     kind: str = Field(default="laboratory", max_length=40)
     location: str = Field(default="", max_length=300)
     description: str = Field(default="", max_length=5000)
@@ -56,8 +67,8 @@ class FacilityRead(Output):
 
 
 class InstrumentFields(StrictInput):
-    name_zh: str = Field(min_length=1, max_length=200)
-    name_en: str = Field(min_length=1, max_length=200)
+    name_zh: Name = Field(min_length=1, max_length=200)
+    name_en: Name = Field(min_length=1, max_length=200)
     kind: str = Field(default="", max_length=60)
     capabilities: str = Field(default="", max_length=5000)
     location: str = Field(default="", max_length=300)
@@ -96,8 +107,8 @@ class InstrumentFields(StrictInput):
 class InstrumentPatch(StrictInput):
     """A partial change: the fields sent are merged with the instrument's and re-checked."""
 
-    name_zh: str | None = None
-    name_en: str | None = None
+    name_zh: Name | None = None
+    name_en: Name | None = None
     kind: str | None = None
     capabilities: str | None = None
     location: str | None = None
@@ -156,6 +167,8 @@ class ClosureCreate(StrictInput):
     starts_at: datetime
     ends_at: datetime
     reason: str = Field(default="", max_length=300)
+
+    _range = field_validator("starts_at", "ends_at")(_planned)
 
     @model_validator(mode="after")
     def _order(self) -> ClosureCreate:
@@ -280,6 +293,8 @@ class UsageCreate(StrictInput):
     note: str = Field(default="", max_length=500)
     corrects_id: int | None = Field(default=None, ge=1)
 
+    _range = field_validator("started_at", "ended_at")(_recent)
+
     @model_validator(mode="after")
     def _order(self) -> UsageCreate:
         _aware("started_at", self.started_at)
@@ -364,7 +379,7 @@ class FiguresRead(Output):
 class CycleCreate(StrictInput):
     facility_id: int = Field(ge=1)
     code: str = Field(pattern=CODE)
-    name: str = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1, max_length=200)
     starts_at: datetime
     ends_at: datetime
     shift_hours: int = Field(default=8, ge=1, le=24)
@@ -405,7 +420,7 @@ class SendToReview(StrictInput):
 
 class ProposalCreate(StrictInput):
     instrument_id: int = Field(ge=1)
-    title: str = Field(min_length=3, max_length=300)
+    title: Name = Field(min_length=3, max_length=300)
     abstract: str = Field(default="", max_length=20_000)
     shifts_requested: int = Field(ge=1, le=500)
     setup: str = Field(default="standard", min_length=1, max_length=60)

@@ -2,7 +2,6 @@
 deals, contracts, figures, import and export."""
 
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -44,13 +43,15 @@ from labline.market.schemas import (
 )
 from labline.market.service import deadlines, deals, figures, matching, records, transfer
 from labline.market.service.records import RecordKind
-from labline.schemas import Page
+from labline.schemas import IsoDate, Page
 from labline.tabular import write_rows
 from labline.web.download import table_download
 
 router = APIRouter(prefix="/api/v1/market", tags=["market"])
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA = {"csv": "text/csv", "xlsx": EXCEL, "json": "application/json"}
+# OpenAPI: these routes answer a file in the format asked for.
+DOWNLOAD: dict[int | str, dict[str, Any]] = {200: {"content": {m: {} for m in MEDIA.values()}}}
 
 
 def shown(db: Db, actor: Any, record: Any) -> Any:
@@ -120,7 +121,12 @@ def _routes(kind: RecordKind, plural: str, create_model: Any, patch_model: Any) 
             record = records.create_achievement(db, actor=actor, data=data)
         return shown(db, actor, record)
 
-    @router.get(f"/{plural}/export", summary=f"Export published {label} (public fields)")
+    @router.get(
+        f"/{plural}/export",
+        summary=f"Export published {label} (public fields)",
+        response_class=Response,
+        responses=DOWNLOAD,
+    )
     def export(db: Db, actor: CurrentActor, format: Format = "csv") -> Response:
         require(actor, Permission.view_directory)
         rows = transfer.export_rows(db, kind=kind)
@@ -246,7 +252,12 @@ def quality(db: Db, actor: CurrentActor) -> Any:
     return matching.quality(db, actor=actor)
 
 
-@router.get("/quality/labelled", summary="The labelled (need, achievement) set")
+@router.get(
+    "/quality/labelled",
+    summary="The labelled (need, achievement) set",
+    response_class=Response,
+    responses=DOWNLOAD,
+)
 def labelled(db: Db, actor: CurrentActor, format: Format = "json") -> Response:
     rows = matching.labelled_set(db, actor=actor)
     return _file("labelled", format, matching.LABEL_COLUMNS, rows)
@@ -313,8 +324,8 @@ def contract(db: Db, actor: CurrentActor, deal_id: int, data: ContractCreate) ->
 def market_figures(
     db: Db,
     actor: CurrentActor,
-    start: date,
-    end: date,
+    start: IsoDate,
+    end: IsoDate,
     region: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
     industry: Annotated[str | None, Query(pattern=r"^\d{2,4}$")] = None,
     by: Annotated[

@@ -24,7 +24,7 @@ from labline.market.models import (
     Mode,
     State,
 )
-from labline.schemas import Output, StrictInput
+from labline.schemas import Name, Output, StrictInput
 
 TEXT = 20_000  # characters in a long text field; a 50 MB description is refused
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -73,7 +73,7 @@ def _not_negative(v: Decimal | None) -> Decimal | None:
 
 
 class NeedFields(StrictInput):
-    title: str = Field(min_length=4, max_length=200)
+    title: Name = Field(min_length=4, max_length=200)
     summary: str = Field(default="", max_length=5000)
     problem: str = Field(default="", max_length=TEXT)
     requirements: str = Field(default="", max_length=TEXT)
@@ -136,7 +136,7 @@ class NeedCreate(NeedFields):
 
 
 class NeedPatch(StrictInput):
-    title: str | None = None
+    title: Name | None = None
     summary: str | None = None
     problem: str | None = None
     requirements: str | None = None
@@ -157,7 +157,7 @@ class NeedPatch(StrictInput):
 
 class AchievementFields(StrictInput):
     kind: AchievementKind
-    title: str = Field(min_length=4, max_length=200)
+    title: Name = Field(min_length=4, max_length=200)
     summary: str = Field(default="", max_length=5000)
     details: str = Field(default="", max_length=TEXT)
     field: str = Field(default="", max_length=200)
@@ -165,7 +165,7 @@ class AchievementFields(StrictInput):
     readiness: int = Field(ge=1, le=9)
     ip_status: str = Field(default="", max_length=60)
     ip_numbers: str = Field(default="", max_length=300)
-    owners: str = Field(default="", max_length=300)
+    owners: Name = Field(default="", max_length=300)
     inventors: str = Field(default="", max_length=300)
     price: Decimal | None = Field(default=None, **MONEY)  # type: ignore[call-overload]
     modes: list[Mode] = Field(default_factory=lambda: [Mode.transfer], max_length=6)
@@ -199,7 +199,7 @@ class AchievementCreate(AchievementFields):
 
 class AchievementPatch(StrictInput):
     kind: AchievementKind | None = None
-    title: str | None = None
+    title: Name | None = None
     summary: str | None = None
     details: str | None = None
     field: str | None = None
@@ -207,7 +207,7 @@ class AchievementPatch(StrictInput):
     readiness: int | None = None
     ip_status: str | None = None
     ip_numbers: str | None = None
-    owners: str | None = None
+    owners: Name | None = None
     inventors: str | None = None
     price: Decimal | None = None
     modes: list[Mode] | None = None

@@ -3,7 +3,6 @@ committee, decisions, the lottery and figures."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
@@ -43,6 +42,7 @@ from labline.review.schemas import (
     TicketRead,
 )
 from labline.review.service import assign, calls, conflicts, reviews
+from labline.schemas import IsoDate
 
 router = APIRouter(prefix="/api/v1/review", tags=["review"])
 
@@ -262,5 +262,5 @@ def add_alias(db: Db, actor: CurrentActor, data: AliasCreate) -> Any:
 
 
 @router.get("/figures", response_model=FiguresRead, summary="Proposals and funding")
-def figures(db: Db, actor: CurrentActor, start: date, end: date) -> Any:
+def figures(db: Db, actor: CurrentActor, start: IsoDate, end: IsoDate) -> Any:
     return decisions.review_figures(db, start=start, end=end)

@@ -9,15 +9,15 @@ from decimal import Decimal
 from pydantic import Field, field_validator, model_validator
 
 from labline.review.models import CallStatus, ConflictRule, ProposalStatus, Stance
-from labline.schemas import Output, StrictInput
+from labline.schemas import Name, Output, StrictInput
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
 
 
 class CriterionCreate(StrictInput):
     code: str = Field(pattern=CODE)
-    name_zh: str = Field(min_length=1, max_length=120)
-    name_en: str = Field(min_length=1, max_length=120)
+    name_zh: Name = Field(min_length=1, max_length=120)
+    name_en: Name = Field(min_length=1, max_length=120)
     scale_min: int = Field(default=1, ge=0, le=100)
     scale_max: int = Field(default=9, ge=1, le=100)
     weight: float = Field(default=1.0, gt=0, le=100)
@@ -53,8 +53,8 @@ def _dates(value: str) -> str:
 
 class CallCreate(StrictInput):
     code: str = Field(pattern=CODE)
-    title_zh: str = Field(min_length=1, max_length=300)
-    title_en: str = Field(min_length=1, max_length=300)
+    title_zh: Name = Field(min_length=1, max_length=300)
+    title_en: Name = Field(min_length=1, max_length=300)
     description: str = Field(default="", max_length=10_000)
     budget: Decimal = Field(max_digits=16, decimal_places=2)
     max_request: Decimal | None = Field(default=None, max_digits=16, decimal_places=2)
@@ -168,8 +168,8 @@ class ProposalImport(StrictInput):
 class ProposalCreate(StrictInput):
     call_id: int = Field(ge=1)
     organisation_id: int = Field(ge=1)
-    title_zh: str = Field(default="", max_length=300)
-    title_en: str = Field(default="", max_length=300)
+    title_zh: Name = Field(default="", max_length=300)
+    title_en: Name = Field(default="", max_length=300)
     abstract_zh: str = Field(default="", max_length=20_000)
     abstract_en: str = Field(default="", max_length=20_000)
     keywords: str = Field(default="", max_length=500)
@@ -236,7 +236,7 @@ class PanelAdd(StrictInput):
 
 class PublicationCreate(StrictInput):
     kind: str = Field(default="paper", pattern=r"^(paper|patent)$")
-    title: str = Field(min_length=1, max_length=500)
+    title: Name = Field(min_length=1, max_length=500)
     keywords: str = Field(default="", max_length=500)
     abstract: str = Field(default="", max_length=20_000)
     year: int = Field(ge=1900, le=2100)

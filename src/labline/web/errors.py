@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from labline import i18n
 from labline.db import is_busy
 from labline.errors import LablineError, validation_fields
+from labline.i18n import N_
 from labline.web.render import render
 
 log = logging.getLogger("labline.web")
@@ -42,6 +43,41 @@ HTTP_CODES = {
 }
 
 
+NOT_SIGNED_IN = N_("Sign in to do this: the API needs a personal API token to change anything.")
+# Whoever may not write at all learns that first, not what their request lacks.
+NOT_SIGNED_IN_BODY = {
+    "status": 401,
+    "code": "not_signed_in",
+    "message": NOT_SIGNED_IN,
+    "fields": [],
+}
+
+
+def _anonymous_api_write(request: Request) -> bool:
+    """An unsafe API call without a token: it acts as nobody (see web.deps.get_actor), and
+    no API route lets nobody change anything."""
+    return (
+        request.url.path.startswith("/api/")
+        and request.method not in ("GET", "HEAD", "OPTIONS")
+        and not request.headers.get("authorization", "").lower().startswith("bearer ")
+    )
+
+
+def _allowed_methods(request: Request) -> str:
+    methods: set[str] = set()
+    todo = list(request.app.router.routes)
+    while todo:
+        route = todo.pop()
+        inner = getattr(route, "original_router", None)  # a router included by FastAPI
+        if inner is not None:
+            todo.extend(inner.routes)
+            continue
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(request.url.path):
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 def _wants_json(request: Request) -> bool:
     if request.url.path.startswith("/api/"):
         return True
@@ -49,9 +85,11 @@ def _wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def error_response(request: Request, body: dict[str, Any]) -> Response:
+def error_response(
+    request: Request, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> Response:
     status = int(body["status"])
-    headers = {}
+    headers = dict(headers or {})
     if status in (429, 503) and "retry_after_s" in body:
         headers["Retry-After"] = str(body["retry_after_s"])
     if _wants_json(request):
@@ -79,6 +117,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _request_validation(request: Request, exc: RequestValidationError) -> Response:
+        if _anonymous_api_write(request):
+            return error_response(request, NOT_SIGNED_IN_BODY)
         return error_response(request, invalid_input_body(list(exc.errors())))
 
     @app.exception_handler(ValidationError)
@@ -88,6 +128,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         status = exc.status_code
+        if status == 400 and _anonymous_api_write(request):  # a body that cannot be parsed
+            return error_response(request, NOT_SIGNED_IN_BODY)
         message = exc.detail if isinstance(exc.detail, str) else HTTP_CODES.get(status, "error")
         if status == 404:
             message = "There is no page at this address."
@@ -99,7 +141,10 @@ def install(app: FastAPI) -> None:
             "message": message,
             "fields": [],
         }
-        return error_response(request, body)
+        # 405 names every method the address accepts (Starlette names only the first
+        # route's, and one path may be served by several routes).
+        allow = _allowed_methods(request) if status == 405 else None
+        return error_response(request, body, {"Allow": allow} if allow else None)
 
     async def _out_of_range(request: Request, exc: Exception) -> Response:
         # A number beyond what the database stores (an id such as 9223372036854775808):

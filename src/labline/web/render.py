@@ -75,6 +75,8 @@ def environment() -> Environment:
         pick=i18n.pick,
         locales=i18n.LOCALE_NAMES,
         query=_query,
+        # A message that is data (a field error), looked up in the catalogue as it is.
+        translated=i18n.gettext,
         csrf_field=_csrf_field,
         **_LENT,
     )

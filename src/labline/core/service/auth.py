@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from labline.config import Settings
@@ -51,18 +51,26 @@ def actor_for(session: Session, person_id: int) -> Actor:
     )
 
 
+# A source that fails with many addresses is guessing passwords across accounts.
+SPRAY_FACTOR = 4
+
+
 def _check_rate(session: Session, *, settings: Settings, email: str, client: str) -> None:
+    """Throttle per (address, source) and per source, never per address alone: five wrong
+    passwords sent from one source do not lock the real owner out from another."""
     since = utcnow() - timedelta(seconds=settings.sign_in_window_s)
-    failures = session.scalar(
+    recent = (SignInAttempt.succeeded.is_(False), SignInAttempt.at >= since)
+    from_source = (
         select(func.count())
         .select_from(SignInAttempt)
-        .where(
-            SignInAttempt.succeeded.is_(False),
-            SignInAttempt.at >= since,
-            or_(SignInAttempt.email == email, SignInAttempt.client == client),
-        )
+        .where(*recent, SignInAttempt.client == client[:64])
     )
-    if (failures or 0) >= settings.sign_in_max_failures:
+    pair = session.scalar(from_source.where(SignInAttempt.email == email)) or 0
+    spray = session.scalar(from_source) or 0
+    if (
+        pair >= settings.sign_in_max_failures
+        or spray >= settings.sign_in_max_failures * SPRAY_FACTOR
+    ):
         raise RateLimited(
             "Too many failed sign-ins. Wait a few minutes and try again.",
             retry_after_s=settings.sign_in_window_s,
@@ -72,7 +80,7 @@ def _check_rate(session: Session, *, settings: Settings, email: str, client: str
 def authenticate(
     session: Session, *, settings: Settings, email: str, password: str, client: str
 ) -> Person:
-    """Check a password, with throttling per e-mail and per client address."""
+    """Check a password, with throttling per (e-mail, client address) and per client."""
     email = email.strip().lower()
     _check_rate(session, settings=settings, email=email, client=client)
     person = session.scalar(select(Person).where(Person.email == email))

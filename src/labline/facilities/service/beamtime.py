@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Person
-from labline.errors import Conflict, FieldError, InvalidInput, NotFound
+from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from labline.facilities import cycle as model
 from labline.facilities.models import (
     HOLDING,
@@ -162,6 +162,9 @@ def submit_proposal(
         raise InvalidInput("The command line submits for a person: pass --as EMAIL.")
     cycle = get_cycle(session, actor=actor, cycle_id=cycle_id)
     _state(cycle, CycleStatus.open, doing="submitting a proposal")
+    mine = actor.system or actor.is_operator or data.organisation_id in actor.org_roles
+    if data.organisation_id is not None and not mine:
+        raise NotPermitted("You can propose only for an organisation you belong to.")
     problems: list[FieldError] = []
     if data.instrument_id not in instrument_ids(cycle):
         problems.append(

@@ -208,9 +208,9 @@ def _booking_org(session: Session, actor: Actor, requested: int | None) -> int |
         )
     )
     if member is None:
-        raise InvalidInput(
-            "You can only book for an organisation you belong to.",
-            fields=[FieldError("organisation_id", "not one of your organisations")],
+        # Acting for someone else's organisation is a refusal (403), not a bad field.
+        raise NotPermitted(
+            "You can only book for an organisation you belong to.", organisation_id=requested
         )
     return requested
 

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from labline.schemas import StrictInput
+
 Amount = Field(gt=0, max_digits=16, decimal_places=2)
 
 
-class SalesLine(BaseModel):
+class SalesLine(StrictInput):
     model_config = ConfigDict(extra="forbid")
 
     product: str = Field(min_length=1, max_length=200)
@@ -18,7 +20,7 @@ class SalesLine(BaseModel):
     net_sales: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
 
 
-class RoyaltyReportCreate(BaseModel):
+class RoyaltyReportCreate(StrictInput):
     model_config = ConfigDict(extra="forbid")
 
     period_start: date
@@ -34,14 +36,14 @@ class RoyaltyReportCreate(BaseModel):
         return self
 
 
-class MilestoneAchieved(BaseModel):
+class MilestoneAchieved(StrictInput):
     model_config = ConfigDict(extra="forbid")
 
     milestone_id: int
     achieved_on: date
 
 
-class PaymentCreate(BaseModel):
+class PaymentCreate(StrictInput):
     model_config = ConfigDict(extra="forbid")
 
     amount: Decimal = Amount

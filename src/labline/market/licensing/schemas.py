@@ -10,13 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from labline.market.schemas import CURRENCIES as CNY_RATES
 from labline.market.valuation.schemas import Stage
+from labline.schemas import StrictInput
 
 # The currencies a contract may be written in (amounts are also kept in CNY).
 CURRENCIES = tuple(CNY_RATES)
 Money = Field(default=Decimal(0), ge=0, max_digits=16, decimal_places=2)
 
 
-class TierIn(BaseModel):
+class TierIn(StrictInput):
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
     from_sales: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
@@ -24,7 +25,7 @@ class TierIn(BaseModel):
     rate_percent: Decimal = Field(max_digits=6, decimal_places=3)
 
 
-class MilestoneIn(BaseModel):
+class MilestoneIn(StrictInput):
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
     event: str = Field(min_length=1, max_length=200)
@@ -34,7 +35,7 @@ class MilestoneIn(BaseModel):
     stage: Stage = "market"
 
 
-class OfferCreate(BaseModel):
+class OfferCreate(StrictInput):
     model_config = ConfigDict(extra="forbid")
 
     label: str = Field(min_length=1, max_length=120)
@@ -79,14 +80,14 @@ class OfferRead(BaseModel):
     milestones: list[MilestoneIn]
 
 
-class SalesYear(BaseModel):
+class SalesYear(StrictInput):
     model_config = ConfigDict(extra="forbid")
 
     year: int = Field(ge=0, le=50)
     net_sales: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
 
 
-class CompareRequest(BaseModel):
+class CompareRequest(StrictInput):
     """How to value the offers: a discount rate, the asset's stage today and a sales forecast
     (the same for every offer, so that only the terms differ)."""
 

@@ -7,10 +7,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from labline.schemas import StrictInput
+
 Stage = Literal["preclinical", "phase1", "phase2", "phase3", "filing", "market"]
 
 
-class CashFlowIn(BaseModel):
+class CashFlowIn(StrictInput):
     model_config = ConfigDict(extra="forbid")
 
     year: int = Field(ge=0, le=100, description="Years from today; discounted at the year's end.")
@@ -20,7 +22,7 @@ class CashFlowIn(BaseModel):
     stage: Stage
 
 
-class RnpvRequest(BaseModel):
+class RnpvRequest(StrictInput):
     model_config = ConfigDict(extra="forbid")
 
     rate: Decimal = Field(gt=-1, le=1, description="Annual discount rate, e.g. 0.10.")

@@ -288,9 +288,10 @@ def submit_proposal(session: Session, *, actor: Actor, data: ProposalCreate) -> 
         )
     )
     if not member and not actor.system:
-        raise InvalidInput(
+        # Acting for someone else's organisation is a refusal (403), not a bad field.
+        raise NotPermitted(
             "You can apply only for an organisation you belong to.",
-            fields=[FieldError("organisation_id", "you are not a member of it")],
+            organisation_id=data.organisation_id,
         )
     if actor.person_id is None:
         raise InvalidInput("A proposal needs a signed-in applicant (use --as on the CLI).")
