@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
 from labline.errors import Conflict, InvalidInput, NotFound
+from labline.market.deals.service import deadlines, deals
 from labline.market.schemas import DealCreate, DealDue, DealTransition
-from labline.market.service import deadlines, deals
 from tests.factories import bearer, make_achievement, make_need, make_org, make_person, sign_in
 
 TODAY = date.today()

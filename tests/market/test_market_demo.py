@@ -11,10 +11,10 @@ from labline import registry
 from labline.core import refdata
 from labline.core.access import command_line_actor
 from labline.demo import world
-from labline.market.demo import true_matches
+from labline.market.demo.steps import true_matches
+from labline.market.figures.service import market_figures
 from labline.market.models import Achievement, Contract, Deal, DealState, State, TechnologyNeed
 from labline.market.service import matching
-from labline.market.service.figures import market_figures
 
 
 def test_demo_market_is_believable_and_its_matches_are_findable(db):

@@ -15,9 +15,10 @@ from labline.core.models import Role
 from labline.core.service.auth import actor_for
 from labline.errors import InvalidInput, NotFound
 from labline.market.models import Achievement, Deal, DealState
+from labline.market.profiles.service import teams as profiles
+from labline.market.profiles.service.matching import team_score
 from labline.market.schemas import AccessDecision, AccessRequest
-from labline.market.service import profiles, records
-from labline.market.service.team_matching import team_score
+from labline.market.service import records
 from labline.web.middleware import LANG_COOKIE
 from tests.factories import bearer, make_achievement, make_need, make_org, make_person, sign_in
 

@@ -10,6 +10,8 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from labline.core.access import Permission, require
+from labline.market.deals.service import deadlines, deals
+from labline.market.figures import service as figures
 from labline.market.models import DealState, Mode, State
 from labline.market.schemas import (
     AccessDecision,
@@ -41,7 +43,7 @@ from labline.market.schemas import (
     SuggestionRead,
     Transition,
 )
-from labline.market.service import deadlines, deals, figures, matching, records, transfer
+from labline.market.service import matching, records, transfer
 from labline.market.service.records import RecordKind
 from labline.schemas import Page
 from labline.tabular import write_rows

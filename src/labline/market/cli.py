@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from labline.clitools import console, settings_of, unit_of_work
+from labline.market.deals.service import deadlines, deals
+from labline.market.figures import service as figures
 from labline.market.models import DealState
 from labline.market.schemas import (
     AchievementCreate,
@@ -20,7 +22,7 @@ from labline.market.schemas import (
     NeedCreate,
     Transition,
 )
-from labline.market.service import deadlines, deals, figures, matching, records, transfer
+from labline.market.service import matching, records, transfer
 from labline.schemas import PageParams
 from labline.tabular import write_rows
 
@@ -200,7 +202,8 @@ def teams(
     as_json: bool,
 ) -> None:
     """Research teams (co-inventors of an organisation), or the teams ranked for a need."""
-    from labline.market.service import profiles, team_matching
+    from labline.market.profiles.service import matching as team_matching
+    from labline.market.profiles.service import teams as profiles
 
     with unit_of_work(ctx, as_email=as_email) as (session, actor):
         if need_id is not None:
@@ -252,7 +255,7 @@ def teams(
 @click.pass_context
 def team(ctx: click.Context, team_id: int, as_email: str | None) -> None:
     """One team: members you may see, achievements, fields, readiness, contracts."""
-    from labline.market.service import profiles
+    from labline.market.profiles.service import teams as profiles
 
     with unit_of_work(ctx, as_email=as_email) as (session, actor):
         t = profiles.get_team(session, actor=actor, team_id=team_id)
@@ -594,7 +597,7 @@ def watch(
 ) -> None:
     """Save a search, or follow a need or a field; new records go to the inbox."""
     from labline.market.schemas import WatchCreate
-    from labline.market.service import watches
+    from labline.market.watches import service as watches
 
     data = WatchCreate.model_validate(
         {
@@ -617,7 +620,7 @@ def watch(
 @click.pass_context
 def inbox(ctx: click.Context, as_email: str, as_json: bool) -> None:
     """New records a person's watches found (after running them)."""
-    from labline.market.service import watches
+    from labline.market.watches import service as watches
 
     holder = ctx.find_root().obj
     with unit_of_work(ctx, as_email=as_email) as (session, actor):
@@ -649,7 +652,7 @@ def watch_sweep(ctx: click.Context) -> None:
     """Run every watch and file what is new in the inboxes (run it hourly). With a mail
     server set (LABLINE_SMTP_HOST), each person also gets one e-mail listing theirs."""
     from labline.core.service import mail
-    from labline.market.service import watches
+    from labline.market.watches import service as watches
 
     holder = ctx.find_root().obj
     settings = settings_of(ctx)

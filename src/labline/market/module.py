@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from labline.market import api, cli, demo, models, pages, profiles, watches
-from labline.market.service import figures as service_figures
+from labline.market import api, cli, models, pages
+from labline.market.demo import steps as demo
+from labline.market.figures import service as service_figures
+from labline.market.profiles import api as profiles
+from labline.market.watches import api as watches
 from labline.modules import Module
 
 MODULE = Module(

@@ -15,7 +15,11 @@ from labline import clock, i18n
 from labline.core.access import Permission, require, require_signed_in
 from labline.core.models import Organisation
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
+from labline.market.deals.service import deadlines, deals
+from labline.market.figures import service as figures
 from labline.market.models import AchievementKind, DealState, Mode, State
+from labline.market.profiles.service import matching as team_matching
+from labline.market.profiles.service import teams as profiles
 from labline.market.schemas import (
     AccessDecision,
     AccessRequest,
@@ -29,15 +33,7 @@ from labline.market.schemas import (
     NeedCreate,
     Transition,
 )
-from labline.market.service import (
-    deadlines,
-    deals,
-    figures,
-    matching,
-    profiles,
-    records,
-    team_matching,
-)
+from labline.market.service import matching, records
 from labline.market.service.records import RecordKind
 from labline.schemas import Page, PageParams
 from labline.web.charts import bar_chart

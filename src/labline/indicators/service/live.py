@@ -26,7 +26,7 @@ Provider = Callable[..., list[tuple[str, str, float]]]
 # module -> "package.module:function"; a module not installed is skipped.
 PROVIDERS = {
     "facilities": "labline.facilities.service.figures:by_region",
-    "market": "labline.market.service.figures:by_region",
+    "market": "labline.market.figures.service:by_region",
     "review": "labline.review.service.figures:by_region",
 }
 SOURCE = "labline live records"

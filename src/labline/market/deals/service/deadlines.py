@@ -51,7 +51,7 @@ def overdue_clause(on: date | None = None) -> ColumnElement[bool]:
 def set_due(session: Session, *, actor: Actor, deal_id: int, data: DealDue) -> Deal:
     """A party (or an operator) moves the next step's due day: not in the past, and no
     farther than the stage allows."""
-    from labline.market.service.deals import get_deal, sides
+    from labline.market.deals.service.deals import get_deal, sides
 
     deal = get_deal(session, actor=actor, deal_id=deal_id)
     if not (actor.is_operator or sides(actor, deal)):

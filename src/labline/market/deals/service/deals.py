@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Membership, Organisation
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
+from labline.market.deals.service.deadlines import overdue_clause, restart_clock
 from labline.market.models import (
     AccessGrant,
     AccessStatus,
@@ -43,7 +44,6 @@ from labline.market.schemas import (
     DealTransition,
     MessageCreate,
 )
-from labline.market.service.deadlines import overdue_clause, restart_clock
 from labline.market.service.records import (
     BUYER_KINDS,
     LIVE_STATES,

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from labline.core.access import Actor
 from labline.i18n import gettext
+from labline.market.profiles.service.teams import facts, teams_of, view
 from labline.market.service.matching import suggest_for_need
-from labline.market.service.profiles import facts, teams_of, view
 
 DAMPING = 0.5  # each further matching achievement counts half as much as the one before
 POOL = 50  # achievement suggestions pooled into teams
