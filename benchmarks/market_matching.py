@@ -32,7 +32,7 @@ from labline.db import make_engine, make_sessionmaker, transaction  # noqa: E402
 from labline.demo import world  # noqa: E402
 from labline.market.demo.steps import true_matches  # noqa: E402
 from labline.market.models import Achievement, TechnologyNeed  # noqa: E402
-from labline.market.service import matching  # noqa: E402
+from labline.market.service import market_index, matching  # noqa: E402
 
 
 def evaluate(session, holder, truth, languages) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -86,7 +86,7 @@ def main() -> None:
             truth = true_matches(s)
             languages = dict(s.execute(select(Achievement.id, Achievement.language)).all())
             for name, dense in (("labline_hybrid", True), ("labline_lexical", False)):
-                holder = SimpleNamespace(market_index=matching.build(s, dense=dense))
+                holder = SimpleNamespace(market_index=market_index.build(s, dense=dense))
                 results[name] = evaluate(s, holder, truth, languages)
         eng.dispose()
     out = {"size": args.size, "seed": args.seed, "results": results}

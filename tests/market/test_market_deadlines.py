@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
 from labline.errors import Conflict, InvalidInput, NotFound
+from labline.market.deals.schemas import DealCreate, DealDue, DealTransition
 from labline.market.deals.service import deadlines, deals
-from labline.market.schemas import DealCreate, DealDue, DealTransition
 from tests.factories import bearer, make_achievement, make_need, make_org, make_person, sign_in
 
 TODAY = date.today()
@@ -75,23 +75,23 @@ def test_each_stage_has_a_default_due_day(db, p):
 def test_a_party_moves_the_due_day_within_the_limits(db, p):
     deal = p.deals[0]
     later = TODAY + timedelta(days=60)  # interest: at most 60 days
-    assert deadlines.set_due(db, actor=p.seller, deal_id=deal.id, data=DealDue(due_on=later))
+    assert deals.set_due(db, actor=p.seller, deal_id=deal.id, data=DealDue(due_on=later))
     assert deal.due_on == later
-    deadlines.set_due(db, actor=p.operator, deal_id=deal.id, data=DealDue(due_on=TODAY))
+    deals.set_due(db, actor=p.operator, deal_id=deal.id, data=DealDue(due_on=TODAY))
     assert deal.due_on == TODAY and not deal.overdue
     for bad, says in ((TODAY - timedelta(days=1), "in the past"), (later + timedelta(1), "after")):
         with pytest.raises(InvalidInput) as err:
-            deadlines.set_due(db, actor=p.buyer, deal_id=deal.id, data=DealDue(due_on=bad))
+            deals.set_due(db, actor=p.buyer, deal_id=deal.id, data=DealDue(due_on=bad))
         assert err.value.fields[0].field == "due_on" and says in err.value.fields[0].message
         assert err.value.fields[0].allowed == {"min": TODAY.isoformat(), "max": later.isoformat()}
     assert deal.due_on == TODAY  # nothing changed
     with pytest.raises(NotFound):
-        deadlines.set_due(db, actor=p.stranger, deal_id=deal.id, data=DealDue(due_on=later))
+        deals.set_due(db, actor=p.stranger, deal_id=deal.id, data=DealDue(due_on=later))
     deals.move(
         db, actor=p.buyer, deal_id=deal.id, data=DealTransition(action="abandon", reason="x")
     )
     with pytest.raises(Conflict):
-        deadlines.set_due(db, actor=p.buyer, deal_id=deal.id, data=DealDue(due_on=later))
+        deals.set_due(db, actor=p.buyer, deal_id=deal.id, data=DealDue(due_on=later))
 
 
 def test_the_api_refuses_a_bad_due_day(client, db, p):

@@ -12,17 +12,11 @@ from sqlalchemy import func, select
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
 from labline.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from labline.market.deals.schemas import ContractCreate, DealCreate, DealTransition, MessageCreate
 from labline.market.deals.service import deals
 from labline.market.figures.service import by_region, market_figures
 from labline.market.models import AccessGrant, AccessStatus, Contract, Deal, DealState, State
-from labline.market.schemas import (
-    AccessDecision,
-    AccessRequest,
-    ContractCreate,
-    DealCreate,
-    DealTransition,
-    MessageCreate,
-)
+from labline.market.schemas import AccessDecision, AccessRequest
 from labline.market.service import records
 from tests.factories import bearer, make_achievement, make_need, make_org, make_person
 

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
 from labline.errors import InvalidInput
+from labline.market.deals.schemas import ContractCreate, DealCreate, DealTransition
 from labline.market.deals.service import deals
 from labline.market.figures.service import breakdown_rows, market_figures
 from labline.market.models import Feedback, FeedbackAction
-from labline.market.schemas import ContractCreate, DealCreate, DealTransition
 from tests.factories import make_achievement, make_need, make_org, make_person
 
 START, END = date(2026, 1, 1), date(2027, 1, 1)

@@ -11,7 +11,7 @@ from labline.core.models import Role
 from labline.core.service.auth import actor_for
 from labline.errors import NotPermitted
 from labline.market.schemas import FeedbackCreate, Transition
-from labline.market.service import matching, records
+from labline.market.service import market_index, matching, records
 from tests.factories import make_achievement, make_need, make_org, make_person
 
 
@@ -165,7 +165,7 @@ def test_newly_published_and_closed_records_update_the_index(db, market):
 def test_confidential_text_never_reaches_the_index(db, market):
     market.antibody.details = "ZEOLITE-SECRET"
     db.flush()
-    index = matching.market_for(db, market.holder).achievements
+    index = market_index.market_for(db, market.holder).achievements
     assert len(index) == 3
     assert not any("ZEOLITE" in " ".join(text.values()) for text in index.texts)
     hits = index.search("ZEOLITE-SECRET", k=5, explain=True)

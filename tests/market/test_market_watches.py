@@ -14,9 +14,10 @@ from labline.core.access import command_line_actor
 from labline.core.service.auth import actor_for
 from labline.errors import InvalidInput, NotFound, NotPermitted
 from labline.market.models import InboxItem
-from labline.market.schemas import Transition, WatchCreate
+from labline.market.schemas import Transition
 from labline.market.service import records
 from labline.market.watches import service as watches
+from labline.market.watches.schemas import WatchCreate
 from tests.factories import make_achievement, make_need, make_org, make_person
 
 OPERATOR = command_line_actor("test")

@@ -10,8 +10,20 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from labline.core.access import Permission, require
-from labline.market.deals.service import deadlines, deals
+from labline.market.deals.schemas import (
+    ContractCreate,
+    ContractRead,
+    DealCreate,
+    DealDue,
+    DealFull,
+    DealRead,
+    DealTransition,
+    MessageCreate,
+    MessageRead,
+)
+from labline.market.deals.service import deals
 from labline.market.figures import service as figures
+from labline.market.figures.schemas import FiguresBreakdown, FiguresRead
 from labline.market.models import DealState, Mode, State
 from labline.market.schemas import (
     AccessDecision,
@@ -21,20 +33,9 @@ from labline.market.schemas import (
     AchievementPatch,
     AchievementPublic,
     AchievementRead,
-    ContractCreate,
-    ContractRead,
-    DealCreate,
-    DealDue,
-    DealFull,
-    DealRead,
-    DealTransition,
     FeedbackCreate,
     FeedbackRead,
-    FiguresBreakdown,
-    FiguresRead,
     ImportReport,
-    MessageCreate,
-    MessageRead,
     NeedCreate,
     NeedPatch,
     NeedPublic,
@@ -277,7 +278,7 @@ def get_deal(db: Db, actor: CurrentActor, deal_id: int) -> Any:
 
 @router.patch("/deals/{deal_id}", response_model=DealRead, summary="Set the next step's due day")
 def set_due(db: Db, actor: CurrentActor, deal_id: int, data: DealDue) -> Any:
-    return deadlines.set_due(db, actor=actor, deal_id=deal_id, data=data)
+    return deals.set_due(db, actor=actor, deal_id=deal_id, data=data)
 
 
 @router.post(

@@ -9,19 +9,17 @@ from pathlib import Path
 import click
 
 from labline.clitools import console, settings_of, unit_of_work
-from labline.market.deals.service import deadlines, deals
-from labline.market.figures import service as figures
-from labline.market.models import DealState
-from labline.market.schemas import (
-    AchievementCreate,
+from labline.market.deals.schemas import (
     ContractCreate,
     DealCreate,
     DealDue,
     DealTransition,
     MessageCreate,
-    NeedCreate,
-    Transition,
 )
+from labline.market.deals.service import deals
+from labline.market.figures import service as figures
+from labline.market.models import DealState
+from labline.market.schemas import AchievementCreate, NeedCreate, Transition
 from labline.market.service import matching, records, transfer
 from labline.schemas import PageParams
 from labline.tabular import write_rows
@@ -374,7 +372,7 @@ def due(ctx: click.Context, deal_id: int, as_email: str, due_on: str) -> None:
     """Set the day a deal's next step is due (within the stage's limits)."""
     data = DealDue(due_on=_day(due_on, "--on"))
     with unit_of_work(ctx, as_email=as_email) as (session, actor):
-        deal = deadlines.set_due(session, actor=actor, deal_id=deal_id, data=data)
+        deal = deals.set_due(session, actor=actor, deal_id=deal_id, data=data)
         console.print(f"deal {deal.id}: {deal.state.value}, next step due {deal.due_on}")
 
 
@@ -596,8 +594,8 @@ def watch(
     field_: str,
 ) -> None:
     """Save a search, or follow a need or a field; new records go to the inbox."""
-    from labline.market.schemas import WatchCreate
     from labline.market.watches import service as watches
+    from labline.market.watches.schemas import WatchCreate
 
     data = WatchCreate.model_validate(
         {

@@ -15,6 +15,13 @@ from labline import clock, i18n
 from labline.core.access import Permission, require, require_signed_in
 from labline.core.models import Organisation
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
+from labline.market.deals.schemas import (
+    ContractCreate,
+    DealCreate,
+    DealDue,
+    DealTransition,
+    MessageCreate,
+)
 from labline.market.deals.service import deadlines, deals
 from labline.market.figures import service as figures
 from labline.market.models import AchievementKind, DealState, Mode, State
@@ -24,12 +31,7 @@ from labline.market.schemas import (
     AccessDecision,
     AccessRequest,
     AchievementCreate,
-    ContractCreate,
-    DealCreate,
-    DealDue,
-    DealTransition,
     FeedbackCreate,
-    MessageCreate,
     NeedCreate,
     Transition,
 )
@@ -401,7 +403,7 @@ def deal_action(
                 ),
             )
         elif action == "due":
-            deadlines.set_due(
+            deals.set_due(
                 db, actor=actor, deal_id=deal_id, data=DealDue(due_on=form.get("due_on", ""))
             )
         elif action == "contract":

@@ -30,7 +30,7 @@ from labline.core.models import Organisation
 from labline.core.refdata import province_of, region_prefix
 from labline.errors import FieldError, InvalidInput
 from labline.market.models import Achievement, Contract, Deal, TechnologyNeed
-from labline.market.service.matching import _latest, quality_of
+from labline.market.service.matching import latest_feedback, quality_of
 
 
 def _day(value: date | datetime) -> date:
@@ -152,7 +152,7 @@ def market_figures(
             TechnologyNeed.published_at < _moment(last),
         )
     ).all()
-    latest = list(_latest(session, _moment(first), _moment(last)).values())
+    latest = list(latest_feedback(session, _moment(first), _moment(last)).values())
     if prefix is not None or industry is not None:
         need_codes = {
             nid: (code, ind)

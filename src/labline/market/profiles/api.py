@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from labline.market.models import Mode
+from labline.market.profiles.schemas import ExpertRead, TeamFull, TeamRead, TeamSuggestionRead
 from labline.market.profiles.service import matching as team_matching
 from labline.market.profiles.service import teams as profiles
-from labline.market.schemas import ExpertRead, TeamFull, TeamRead, TeamSuggestionRead
 from labline.schemas import Page
 from labline.web.deps import CurrentActor, Db, Paging
 from labline.web.render import render

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 from labline.core.access import require_signed_in
 from labline.errors import invalid_input
-from labline.market.schemas import InboxItemRead, WatchCreate, WatchRead
 from labline.market.watches import service as watches
+from labline.market.watches.schemas import InboxItemRead, WatchCreate, WatchRead
 from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 

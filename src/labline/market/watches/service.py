@@ -23,16 +23,10 @@ from labline.core.service import mail
 from labline.errors import FieldError, InvalidInput, NotFound, NotPermitted
 from labline.i18n import gettext as _
 from labline.market.models import Achievement, InboxItem, TechnologyNeed, Watch
-from labline.market.schemas import WatchCreate
-from labline.market.service.matching import (
-    _facet_filters,
-    _query,
-    _require_owner_view,
-    _search,
-    market_for,
-    plain_terms,
-)
+from labline.market.service.market_index import facet_filters, market_for, query_text, search
+from labline.market.service.matching import plain_terms, require_owner_view
 from labline.market.service.records import LIVE_STATES, get_need, now
+from labline.market.watches.schemas import WatchCreate
 
 MAX_WATCHES = 50  # per person: a sweep runs every one of them
 HITS = 50  # a search watch looks at this many best matches for new records
@@ -56,7 +50,7 @@ def create_watch(session: Session, *, actor: Actor, data: WatchCreate) -> Watch:
     record_kind = data.record_kind
     if data.kind == "need":
         need = get_need(session, actor=actor, need_id=int(data.need_id or 0))
-        _require_owner_view(actor, need)  # the same people who see its suggestions
+        require_owner_view(actor, need)  # the same people who see its suggestions
         record_kind = "achievement"
     watch = Watch(
         person_id=actor.person_id,
@@ -121,7 +115,7 @@ def _found(session: Session, holder: Any, watch: Watch) -> list[tuple[Any, str]]
         return [(r, f"in {label}") for r in rows]
     market = market_for(session, holder)
     index = market.needs if watch.record_kind == "need" else market.achievements
-    filters = _facet_filters(
+    filters = facet_filters(
         region_code=watch.region_code,
         min_readiness=watch.min_readiness if watch.record_kind == "achievement" else None,
         industry_code=watch.industry_code,
@@ -130,10 +124,10 @@ def _found(session: Session, holder: Any, watch: Watch) -> list[tuple[Any, str]]
         need = session.get(TechnologyNeed, watch.need_id)
         if need is None:
             return []
-        query = _query(need)
+        query = query_text(need)
     else:
         query = watch.query
-    hits = _search(index, query, HITS, filters)
+    hits = search(index, query, HITS, filters)
     ids = [int(h.id.split(":")[1]) for h in hits]
     fresh = {r.id: r for r in session.scalars(_new(model, since).where(model.id.in_(ids)))}
     out = []

@@ -14,9 +14,7 @@ from sqlalchemy.orm import Session
 
 from labline import clock
 from labline.core.access import Actor, require_signed_in
-from labline.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from labline.market.models import Deal, DealState
-from labline.market.schemas import DealDue
 
 # stage -> (default days to the next step, the farthest a party may move it)
 DUE_DAYS: dict[DealState, tuple[int, int]] = {
@@ -46,49 +44,6 @@ def restart_clock(deal: Deal) -> None:
 
 def overdue_clause(on: date | None = None) -> ColumnElement[bool]:
     return and_(Deal.state.in_(DUE_STATES), Deal.due_on < (on or today()))
-
-
-def set_due(session: Session, *, actor: Actor, deal_id: int, data: DealDue) -> Deal:
-    """A party (or an operator) moves the next step's due day: not in the past, and no
-    farther than the stage allows."""
-    from labline.market.deals.service.deals import get_deal, sides
-
-    deal = get_deal(session, actor=actor, deal_id=deal_id)
-    if not (actor.is_operator or sides(actor, deal)):
-        raise NotPermitted("Only the parties or an operator set a deal's due day.")
-    if deal.state not in DUE_DAYS:
-        raise Conflict(
-            f"The deal is {deal.state.value}; it has no next step to be due.",
-            fields=[FieldError("due_on", f"not settable on a {deal.state.value} deal")],
-            state=deal.state.value,
-        )
-    first, farthest = today(), today() + timedelta(days=DUE_DAYS[deal.state][1])
-    if data.due_on < first:
-        raise InvalidInput(
-            "The due day is in the past.",
-            fields=[
-                FieldError(
-                    "due_on",
-                    f"{data.due_on.isoformat()} is in the past",
-                    {"min": first.isoformat(), "max": farthest.isoformat()},
-                )
-            ],
-        )
-    if data.due_on > farthest:
-        raise InvalidInput(
-            f"A deal in {deal.state.value} may be given at most"
-            f" {DUE_DAYS[deal.state][1]} days for its next step.",
-            fields=[
-                FieldError(
-                    "due_on",
-                    f"{data.due_on.isoformat()} is after {farthest.isoformat()}",
-                    {"min": first.isoformat(), "max": farthest.isoformat()},
-                )
-            ],
-        )
-    deal.due_on = data.due_on
-    session.flush()
-    return deal
 
 
 def overdue_count(session: Session, *, actor: Actor) -> int:

@@ -17,6 +17,7 @@ A move out of order is refused naming the current stage and the stages it may go
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -24,7 +25,20 @@ from sqlalchemy.orm import Session, selectinload
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Membership, Organisation
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
-from labline.market.deals.service.deadlines import overdue_clause, restart_clock
+from labline.market.deals.schemas import (
+    CURRENCIES,
+    ContractCreate,
+    DealCreate,
+    DealDue,
+    DealTransition,
+    MessageCreate,
+)
+from labline.market.deals.service.deadlines import (
+    DUE_DAYS,
+    overdue_clause,
+    restart_clock,
+    today,
+)
 from labline.market.models import (
     AccessGrant,
     AccessStatus,
@@ -36,13 +50,6 @@ from labline.market.models import (
     DealState,
     State,
     TechnologyNeed,
-)
-from labline.market.schemas import (
-    CURRENCIES,
-    ContractCreate,
-    DealCreate,
-    DealTransition,
-    MessageCreate,
 )
 from labline.market.service.records import (
     BUYER_KINDS,
@@ -425,3 +432,45 @@ def sign_contract(
         deal.achievement.state = State.published
     session.flush()
     return contract
+
+
+def set_due(session: Session, *, actor: Actor, deal_id: int, data: DealDue) -> Deal:
+    """A party (or an operator) moves the next step's due day: not in the past, and no
+    farther than the stage allows."""
+    deal = get_deal(session, actor=actor, deal_id=deal_id)
+    if not (actor.is_operator or sides(actor, deal)):
+        raise NotPermitted("Only the parties or an operator set a deal's due day.")
+    if deal.state not in DUE_DAYS:
+        raise Conflict(
+            f"The deal is {deal.state.value}; it has no next step to be due.",
+            fields=[FieldError("due_on", f"not settable on a {deal.state.value} deal")],
+            state=deal.state.value,
+        )
+    first = today()
+    farthest = first + timedelta(days=DUE_DAYS[deal.state][1])
+    if data.due_on < first:
+        raise InvalidInput(
+            "The due day is in the past.",
+            fields=[
+                FieldError(
+                    "due_on",
+                    f"{data.due_on.isoformat()} is in the past",
+                    {"min": first.isoformat(), "max": farthest.isoformat()},
+                )
+            ],
+        )
+    if data.due_on > farthest:
+        raise InvalidInput(
+            f"A deal in {deal.state.value} may be given at most"
+            f" {DUE_DAYS[deal.state][1]} days for its next step.",
+            fields=[
+                FieldError(
+                    "due_on",
+                    f"{data.due_on.isoformat()} is after {farthest.isoformat()}",
+                    {"min": first.isoformat(), "max": farthest.isoformat()},
+                )
+            ],
+        )
+    deal.due_on = data.due_on
+    session.flush()
+    return deal
