@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 from labline.market import api, cli, models, pages
+from labline.market.deals import api as deals_api
+from labline.market.deals import pages as deals_pages
 from labline.market.demo import steps as demo
+from labline.market.figures import api as figures_api
+from labline.market.figures import pages as figures_pages
 from labline.market.figures import service as service_figures
-from labline.market.profiles import api as profiles
-from labline.market.watches import api as watches
+from labline.market.profiles import api as profiles_api
+from labline.market.profiles import pages as profiles_pages
+from labline.market.watches import api as watches_api
+from labline.market.watches import pages as watches_pages
 from labline.modules import Module
 
 MODULE = Module(
     name="market",
     routers=(
-        watches.router,
-        profiles.router,
+        watches_api.router,
+        watches_pages.router,
+        profiles_api.router,
+        profiles_pages.router,
         api.router,
+        deals_api.router,
+        figures_api.router,
         pages.router,
+        deals_pages.router,
+        figures_pages.router,
     ),
     commands=(cli.market,),
     models=(models,),
