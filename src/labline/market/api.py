@@ -24,7 +24,6 @@ from labline.market.schemas import (
     NeedPublic,
     NeedRead,
     QualityRead,
-    SuggestionRead,
     Transition,
 )
 from labline.market.service import matching, records, transfer
@@ -156,7 +155,7 @@ def _routes(kind: RecordKind, plural: str, create_model: Any, patch_model: Any) 
 
     @router.get(
         f"/{plural}/{{record_id}}/suggestions",
-        response_model=list[SuggestionRead],
+        response_model=list[matching.Suggestion],
         summary=f"Ranked {other} for this {kind}, with explanations",
     )
     def suggestions(

@@ -169,7 +169,8 @@ def _record_page(
     owner = records.is_owner(actor, record)
     suggestions: list[Any] = []
     team_suggestions: list[Any] = []
-    if owner and record.state in records.LIVE_STATES:
+    live = records.is_live(record)
+    if owner and live:
         holder = request.app.state
         if kind == "need":
             pool = matching.suggest_for_need(
@@ -192,12 +193,8 @@ def _record_page(
         "suggestions": suggestions,
         "team_suggestions": team_suggestions,
         "team": profiles.find_team(db, record.id) if kind == "achievement" else None,
-        "actions": [
-            a
-            for a, (sources, _t, who) in records.TRANSITIONS.items()
-            if record.state in sources
-            and ((who == "operator" and actor.is_operator) or (who == "owner" and owner))
-        ],
+        "actions": records.allowed_actions(actor, record),
+        "live": live,
         "note": note,
         "modes": [m for m in record.modes.split(",") if m],
     }

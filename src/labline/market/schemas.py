@@ -307,24 +307,6 @@ class AchievementRead(AchievementPublic):
     created_by_id: int | None
 
 
-class SuggestionRead(Output):
-    kind: Literal["need", "achievement"]
-    id: int
-    title: str
-    summary: str
-    organisation_id: int
-    organisation_zh: str
-    organisation_en: str
-    region_code: str | None
-    industry_code: str
-    readiness: int | None
-    modes: list[str]
-    rank: int
-    score: float
-    matched_terms: list[str]
-    explanation: str
-
-
 class FeedbackCreate(StrictInput):
     need_id: int = Field(ge=1)
     achievement_id: int = Field(ge=1)

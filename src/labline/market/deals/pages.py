@@ -63,6 +63,7 @@ def _deal_context(db: Db, actor: Any, deal_id: int) -> dict[str, Any]:
     return {
         "deal": deal,
         "sides": deals.sides(actor, deal),
+        "deal_open": deals.is_open(deal),
         "moves": deals.next_moves(db, actor, deal),
         "stages": [s for s in DealState if s != DealState.abandoned],
         "due_max": (today + timedelta(days=limits[1])).isoformat() if limits else None,

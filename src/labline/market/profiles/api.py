@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from labline.market.models import Mode
-from labline.market.profiles.schemas import ExpertRead, TeamFull, TeamRead, TeamSuggestionRead
+from labline.market.profiles.schemas import ExpertRead, TeamFull, TeamRead
 from labline.market.profiles.service import matching as team_matching
 from labline.market.profiles.service import teams as profiles
 from labline.schemas import Page
@@ -93,7 +93,7 @@ def get_expert(db: Db, actor: CurrentActor, expert_id: ExpertId) -> Any:
 
 @router.get(
     "/api/v1/market/needs/{record_id}/teams",
-    response_model=list[TeamSuggestionRead],
+    response_model=list[team_matching.TeamSuggestion],
     tags=["market"],
     summary="Ranked research teams for this need, with explanations",
 )

@@ -66,19 +66,3 @@ class ExpertRead(Output):
     languages: list[str]
     contracts: int
     deals: dict[str, int]
-
-
-class TeamSuggestionRead(Output):
-    rank: int
-    team_id: int
-    name_zh: str
-    name_en: str
-    organisation_id: int
-    organisation_zh: str
-    organisation_en: str
-    score: float
-    achievement_ids: list[int]
-    achievement_titles: list[str]
-    achievement_ranks: list[int]
-    matched_terms: list[str]
-    explanation: str

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -53,7 +53,9 @@ MODE_WORDS = {
 
 @dataclass(frozen=True)
 class Suggestion:
-    kind: str  # what is suggested: achievement | need
+    """A ranked suggestion; also the API's output (declared once, here)."""
+
+    kind: Literal["need", "achievement"]  # what is suggested
     id: int
     title: str
     summary: str

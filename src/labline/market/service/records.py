@@ -113,6 +113,22 @@ def can_see(actor: Actor, record: Record) -> bool:
 # --- reading ------------------------------------------------------------------------------------
 
 
+def is_live(record: Record) -> bool:
+    """Published or negotiating: matched, open to deals and to requests for its details."""
+    return record.state in LIVE_STATES
+
+
+def allowed_actions(actor: Actor, record: Record) -> list[str]:
+    """The transitions the actor may apply to the record in its state (pages offer these)."""
+    owner = is_owner(actor, record)
+    return [
+        action
+        for action, (sources, _target, who) in TRANSITIONS.items()
+        if record.state in sources
+        and ((who == "operator" and actor.is_operator) or (who == "owner" and owner))
+    ]
+
+
 def get_record(session: Session, *, actor: Actor, kind: RecordKind, record_id: int) -> Record:
     require(actor, Permission.view_directory)
     record: Record | None = session.get(MODELS[kind], record_id)  # type: ignore[assignment]

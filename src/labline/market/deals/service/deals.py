@@ -81,6 +81,11 @@ MOVES: dict[str, tuple[DealState, ...]] = {
 }
 
 
+def is_open(deal: Deal) -> bool:
+    """Before a contract or abandonment: the parties still talk (messages, NDA, moves)."""
+    return deal.state in OPEN
+
+
 def sides(actor: Actor, deal: Deal) -> set[str]:
     out = set()
     if deal.buyer_id in actor.org_roles:
@@ -382,7 +387,7 @@ def add_message(
     session: Session, *, actor: Actor, deal_id: int, data: MessageCreate
 ) -> DealMessage:
     deal = get_deal(session, actor=actor, deal_id=deal_id)
-    if deal.state not in OPEN:
+    if not is_open(deal):
         raise Conflict(f"The deal is {deal.state.value}; its conversation is closed.")
     message = DealMessage(deal_id=deal.id, person_id=actor.person_id, **data.model_dump())
     session.add(message)

@@ -20,6 +20,8 @@ POOL = 50  # achievement suggestions pooled into teams
 
 @dataclass
 class TeamSuggestion:
+    """A team ranked for a need; also the API's output (declared once, here)."""
+
     rank: int
     team_id: int
     name_zh: str
