@@ -4,7 +4,7 @@
 
 Builds the demo world into a temporary SQLite database and, for every live need, asks
 labline's market matcher for 10 achievements; an achievement is relevant when it is on
-the need's topic (the demo's ground truth, `labline.market.demo.steps.true_matches`), whichever
+the need's topic (the demo's ground truth, `labline.market.demo.topics.true_matches`), whichever
 language it is written in. Reports P@5, P@10, MRR and the share of relevant suggestions in
 the other language, for the default hybrid engine and for the lexical engine alone.
 """
@@ -30,7 +30,7 @@ from labline.core import database  # noqa: E402
 from labline.core.access import command_line_actor  # noqa: E402
 from labline.db import make_engine, make_sessionmaker, transaction  # noqa: E402
 from labline.demo import world  # noqa: E402
-from labline.market.demo.steps import true_matches  # noqa: E402
+from labline.market.demo.topics import true_matches  # noqa: E402
 from labline.market.models import Achievement, TechnologyNeed  # noqa: E402
 from labline.market.service import market_index, matching  # noqa: E402
 

@@ -11,7 +11,7 @@ from labline import registry
 from labline.core import refdata
 from labline.core.access import command_line_actor
 from labline.demo import world
-from labline.market.demo.steps import true_matches
+from labline.market.demo.topics import true_matches
 from labline.market.figures.service import market_figures
 from labline.market.models import Achievement, Contract, Deal, DealState, State, TechnologyNeed
 from labline.market.service import matching
