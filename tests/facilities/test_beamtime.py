@@ -14,6 +14,9 @@ from sqlalchemy import select
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
 from labline.errors import InvalidInput, NotPermitted
+from labline.facilities.beamtime.schemas import CycleCreate, ProposalCreate, ProposalScore
+from labline.facilities.beamtime.service import cycles, schedule
+from labline.facilities.beamtime.service.cycles import CycleStateError
 from labline.facilities.models import (
     BeamtimeSlot,
     Booking,
@@ -21,15 +24,8 @@ from labline.facilities.models import (
     ClosureKind,
     CycleStatus,
 )
-from labline.facilities.schemas import (
-    BookingCreate,
-    ClosureCreate,
-    CycleCreate,
-    ProposalCreate,
-    ProposalScore,
-)
-from labline.facilities.service import beamtime, bookings, catalogue
-from labline.facilities.service.beamtime import CycleStateError
+from labline.facilities.schemas import BookingCreate, ClosureCreate
+from labline.facilities.service import bookings, catalogue
 from labline.facilities.service.bookings import BookingConflict
 from tests.factories import make_facility, make_instrument, make_org, make_person
 
@@ -51,7 +47,7 @@ def ring(db):
     users = [actor_for(db, make_person(db, org=make_org(db)).id) for _ in range(4)]
     contact = make_person(db, org=operator)
     mgr = actor_for(db, manager.id)
-    cycle = beamtime.create_cycle(
+    cycle = cycles.create_cycle(
         db,
         actor=mgr,
         data=CycleCreate(
@@ -76,7 +72,7 @@ def ring(db):
 
 
 def propose(db, ring, user, beamline, shifts, **extra):
-    return beamtime.submit_proposal(
+    return cycles.submit_proposal(
         db,
         actor=user,
         cycle_id=ring["cycle"].id,
@@ -101,24 +97,24 @@ def test_whole_cycle_from_call_to_calendar(db, ring):
     ]
     mgr = ring["manager"]
     with pytest.raises(CycleStateError, match="needs it to be reviewing or scheduled"):
-        beamtime.solve(db, actor=mgr, cycle_id=ring["cycle"].id)
-    beamtime.close_cycle(db, actor=mgr, cycle_id=ring["cycle"].id)
+        schedule.solve(db, actor=mgr, cycle_id=ring["cycle"].id)
+    cycles.close_cycle(db, actor=mgr, cycle_id=ring["cycle"].id)
     with pytest.raises(CycleStateError):
         propose(db, ring, u[1], b1, 3)
     for score, p in zip([9, 8, 7, 6, 5], props, strict=True):
-        beamtime.score_proposal(
+        cycles.score_proposal(
             db, actor=mgr, proposal_id=p.id, data=ProposalScore(score=Decimal(score))
         )
     assert [p.rank for p in props] == [1, 2, 3, 4, 5]
 
-    result = beamtime.solve(db, actor=mgr, cycle_id=ring["cycle"].id, time_limit_s=5)
-    report = beamtime.solve_report(ring["cycle"])
+    result = schedule.solve(db, actor=mgr, cycle_id=ring["cycle"].id, time_limit_s=5)
+    report = schedule.solve_report(ring["cycle"])
     assert ring["cycle"].status == CycleStatus.scheduled
     assert report["upper_bound"] >= report["awarded"] > 0
     assert 0 <= report["gap"] <= 1
     # 42 shifts on b0 cannot hold 20+15+12 plus changeovers: something is left out, with a reason.
     assert len(result.placements) + len(result.unplaced) == 5
-    slots = beamtime.slots(db, actor=mgr, cycle_id=ring["cycle"].id)
+    slots = schedule.slots(db, actor=mgr, cycle_id=ring["cycle"].id)
     assert len(slots) == len(result.placements)
     # The user who cannot come on 1 March is not scheduled then (shifts 0-2).
     placed = {s.proposal_id: s for s in slots}
@@ -133,17 +129,17 @@ def test_whole_cycle_from_call_to_calendar(db, ring):
     victim = slots[0]
     before = (victim.start_shift, victim.end_shift)
     with pytest.raises(InvalidInput) as err:
-        beamtime.move_slot(
+        schedule.move_slot(
             db, actor=mgr, cycle_id=ring["cycle"].id, proposal_id=victim.proposal_id, start_shift=40
         )
     assert "cycle" in str(err.value) or "shifts" in str(err.value)
     assert (victim.start_shift, victim.end_shift) == before
     # Taking one off and putting it back where it was is valid.
-    beamtime.move_slot(
+    schedule.move_slot(
         db, actor=mgr, cycle_id=ring["cycle"].id, proposal_id=victim.proposal_id, start_shift=None
     )
-    assert len(beamtime.slots(db, actor=mgr, cycle_id=ring["cycle"].id)) == len(slots) - 1
-    beamtime.move_slot(
+    assert len(schedule.slots(db, actor=mgr, cycle_id=ring["cycle"].id)) == len(slots) - 1
+    schedule.move_slot(
         db,
         actor=mgr,
         cycle_id=ring["cycle"].id,
@@ -151,7 +147,7 @@ def test_whole_cycle_from_call_to_calendar(db, ring):
         start_shift=before[0],
     )
 
-    made = beamtime.publish(db, actor=mgr, cycle_id=ring["cycle"].id)
+    made = schedule.publish(db, actor=mgr, cycle_id=ring["cycle"].id)
     assert ring["cycle"].status == CycleStatus.published
     assert len(made) == len(slots)
     assert all(b.status == BookingStatus.confirmed and b.beamtime_slot_id for b in made)
@@ -168,7 +164,7 @@ def test_whole_cycle_from_call_to_calendar(db, ring):
             status=BookingStatus.confirmed,
         )
     # Once published, everyone signed in sees the schedule.
-    assert len(beamtime.slots(db, actor=u[3], cycle_id=ring["cycle"].id)) == len(slots)
+    assert len(schedule.slots(db, actor=u[3], cycle_id=ring["cycle"].id)) == len(slots)
 
 
 def test_scheduler_reads_closures_and_existing_bookings(db, ring):
@@ -193,14 +189,14 @@ def test_scheduler_reads_closures_and_existing_bookings(db, ring):
         now=START - timedelta(days=30),
     )
     p = propose(db, ring, ring["users"][1], b0, 9)
-    beamtime.close_cycle(db, actor=mgr, cycle_id=ring["cycle"].id)
-    beamtime.score_proposal(db, actor=mgr, proposal_id=p.id, data=ProposalScore(score=1))
-    built = beamtime.build(db, ring["cycle"])
+    cycles.close_cycle(db, actor=mgr, cycle_id=ring["cycle"].id)
+    cycles.score_proposal(db, actor=mgr, proposal_id=p.id, data=ProposalScore(score=1))
+    built = schedule.build(db, ring["cycle"])
     open_shifts = built.problem.instruments[0].shifts_available
     assert not open_shifts & set(range(21))  # the week of shutdown
     assert 30 not in open_shifts  # day 10's first shift holds a booking
-    beamtime.solve(db, actor=mgr, cycle_id=ring["cycle"].id, time_limit_s=2)
-    (slot,) = beamtime.slots(db, actor=mgr, cycle_id=ring["cycle"].id)
+    schedule.solve(db, actor=mgr, cycle_id=ring["cycle"].id, time_limit_s=2)
+    (slot,) = schedule.slots(db, actor=mgr, cycle_id=ring["cycle"].id)
     assert slot.start_shift >= 21 and not (slot.start_shift <= 30 < slot.end_shift)
     assert isinstance(booked, Booking)
 
@@ -209,7 +205,7 @@ def test_permissions_and_bad_input(db, ring):
     mgr, user = ring["manager"], ring["users"][0]
     b0 = ring["beamlines"][0]
     with pytest.raises(NotPermitted):
-        beamtime.close_cycle(db, actor=user, cycle_id=ring["cycle"].id)
+        cycles.close_cycle(db, actor=user, cycle_id=ring["cycle"].id)
     with pytest.raises(InvalidInput) as err:
         propose(db, ring, user, b0, 100, unavailable_dates=["2027-05-01"])
     fields = {f.field for f in err.value.fields}
@@ -226,7 +222,7 @@ def test_permissions_and_bad_input(db, ring):
         )
     other = make_instrument(db)
     with pytest.raises(InvalidInput, match="not in facility"):
-        beamtime.create_cycle(
+        cycles.create_cycle(
             db,
             actor=mgr,
             data=CycleCreate(
@@ -241,12 +237,12 @@ def test_permissions_and_bad_input(db, ring):
     p = propose(db, ring, user, b0, 3)
     # A user sees only their own proposals; the manager sees all.
     propose(db, ring, ring["users"][1], b0, 4)
-    assert [x.id for x in beamtime.list_proposals(db, actor=user, cycle_id=ring["cycle"].id)] == [
+    assert [x.id for x in cycles.list_proposals(db, actor=user, cycle_id=ring["cycle"].id)] == [
         p.id
     ]
-    assert len(beamtime.list_proposals(db, actor=mgr, cycle_id=ring["cycle"].id)) == 2
+    assert len(cycles.list_proposals(db, actor=mgr, cycle_id=ring["cycle"].id)) == 2
     with pytest.raises(NotPermitted):
-        beamtime.slots(db, actor=user, cycle_id=ring["cycle"].id)
+        schedule.slots(db, actor=user, cycle_id=ring["cycle"].id)
     assert db.scalars(select(BeamtimeSlot)).all() == []
     assert json.loads(ring["cycle"].solve_report or "{}") == {}
 
@@ -256,7 +252,7 @@ def test_api_names_a_score_out_of_range(client, db, ring):
 
     manager = make_person(db, roles=(Role.platform_operator,))
     p = propose(db, ring, ring["users"][0], ring["beamlines"][0], 3)
-    beamtime.close_cycle(db, actor=ring["manager"], cycle_id=ring["cycle"].id)
+    cycles.close_cycle(db, actor=ring["manager"], cycle_id=ring["cycle"].id)
     r = client.put(
         f"/api/v1/facilities/cycles/{ring['cycle'].id}/proposals/{p.id}/score",
         headers=bearer(db, manager),

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from labline.facilities.scheduling import (
+from labline.facilities.engine.scheduling import (
     Cycle,
     Experiment,
     Instrument,

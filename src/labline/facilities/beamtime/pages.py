@@ -14,9 +14,10 @@ from pydantic import ValidationError
 
 from labline import clock
 from labline.errors import FieldError, InvalidInput, invalid_input
+from labline.facilities.beamtime.schemas import CycleCreate, ProposalCreate, ProposalScore
+from labline.facilities.beamtime.service import cycles, schedule
 from labline.facilities.models import CycleStatus, Facility, Instrument
-from labline.facilities.schemas import CycleCreate, ProposalCreate, ProposalScore
-from labline.facilities.service import beamtime, beamtime_review, catalogue
+from labline.facilities.service import beamtime_review, catalogue
 from labline.facilities.service.catalogue import can_manage
 from labline.review.service.calls import is_manager as is_programme_manager
 from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
@@ -38,10 +39,10 @@ def _int(form: dict[str, str], name: str) -> int:
 
 @router.get("/facilities/cycles", response_class=HTMLResponse)
 def cycles_page(request: Request, db: Db, actor: CurrentActor) -> Response:
-    cycles = beamtime.list_cycles(db, actor=actor)
+    listed = cycles.list_cycles(db, actor=actor)
     facilities = [f for f in catalogue.list_facilities(db, actor=actor) if can_manage(actor, f)]
     ctx = {
-        "cycles": cycles,
+        "cycles": listed,
         "facilities": facilities,
         "names": {f.id: f for f in catalogue.list_facilities(db, actor=actor)},
     }
@@ -74,15 +75,15 @@ def create_cycle(request: Request, db: Db, actor: CurrentActor, form: SubmittedF
         )
     except ValidationError as exc:
         raise invalid_input(exc.errors()) from None
-    cycle = beamtime.create_cycle(db, actor=actor, data=data)
+    cycle = cycles.create_cycle(db, actor=actor, data=data)
     return RedirectResponse(f"/facilities/cycles/{cycle.id}", status_code=303)
 
 
 def _chart(cycle: Any, slots: list[Any], names: dict[int, Instrument]) -> list[dict[str, Any]]:
     """One row per beamline; bars in percent of the cycle."""
-    n = beamtime.n_shifts(cycle)
+    n = cycles.n_shifts(cycle)
     rows = []
-    for iid in beamtime.instrument_ids(cycle):
+    for iid in cycles.instrument_ids(cycle):
         bars = [
             {
                 "left": round(100 * s.start_shift / n, 2),
@@ -105,34 +106,34 @@ def cycle_page(
     cycle_id: int,
     note: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
-    cycle = beamtime.get_cycle(db, actor=actor, cycle_id=cycle_id)
+    cycle = cycles.get_cycle(db, actor=actor, cycle_id=cycle_id)
     facility = db.get(Facility, cycle.facility_id)
     manager = facility is not None and can_manage(actor, facility)
     proposals = (
-        [] if actor.is_anonymous else beamtime.list_proposals(db, actor=actor, cycle_id=cycle.id)
+        [] if actor.is_anonymous else cycles.list_proposals(db, actor=actor, cycle_id=cycle.id)
     )
     instruments = {
         i.id: i
-        for i in db.query(Instrument).filter(Instrument.id.in_(beamtime.instrument_ids(cycle)))
+        for i in db.query(Instrument).filter(Instrument.id.in_(cycles.instrument_ids(cycle)))
     }
     show_schedule = manager or cycle.status == CycleStatus.published
-    slots = list(beamtime.slots(db, actor=actor, cycle_id=cycle.id)) if show_schedule else []
+    slots = list(schedule.slots(db, actor=actor, cycle_id=cycle.id)) if show_schedule else []
     ctx = {
         "cycle": cycle,
         "facility": facility,
         "manager": manager,
         "proposals": proposals,
         "instruments": instruments,
-        "n_shifts": beamtime.n_shifts(cycle),
+        "n_shifts": cycles.n_shifts(cycle),
         "slots": slots,
         "slot_of": {s.proposal_id: s for s in slots},
         "chart": _chart(cycle, slots, instruments),
-        "report": beamtime.solve_report(cycle),
-        "shift_time": lambda i: beamtime.shift_time(cycle, i).astimezone(
+        "report": schedule.solve_report(cycle),
+        "shift_time": lambda i: cycles.shift_time(cycle, i).astimezone(
             ZoneInfo(facility.timezone if facility else "UTC")
         ),
         "note": note,
-        "first_day": beamtime.shift_time(cycle, 0).date(),
+        "first_day": cycles.shift_time(cycle, 0).date(),
         "can_review": is_programme_manager(actor),
         "due_default": (clock.now() + timedelta(days=21)).date(),
     }
@@ -155,7 +156,7 @@ def submit_proposal(
         )
     except ValidationError as exc:
         raise invalid_input(exc.errors()) from None
-    beamtime.submit_proposal(db, actor=actor, cycle_id=cycle_id, data=data)
+    cycles.submit_proposal(db, actor=actor, cycle_id=cycle_id, data=data)
     return RedirectResponse(f"/facilities/cycles/{cycle_id}?note=proposed", status_code=303)
 
 
@@ -168,7 +169,7 @@ def score_proposal(
     proposal_id: int,
     form: SubmittedForm,
 ) -> Response:
-    beamtime.get_cycle(db, actor=actor, cycle_id=cycle_id)
+    cycles.get_cycle(db, actor=actor, cycle_id=cycle_id)
     try:
         score = Decimal(form.get("score", ""))
     except InvalidOperation:
@@ -185,7 +186,7 @@ def score_proposal(
             "Shifts awarded must be a whole number.",
             fields=[FieldError("shifts_awarded", "not a whole number")],
         ) from None
-    beamtime.score_proposal(db, actor=actor, proposal_id=proposal_id, data=data)
+    cycles.score_proposal(db, actor=actor, proposal_id=proposal_id, data=data)
     return RedirectResponse(f"/facilities/cycles/{cycle_id}?note=scored", status_code=303)
 
 
@@ -200,7 +201,7 @@ def move_slot(
 ) -> Response:
     raw = form.get("start_shift", "").strip()
     start = None if raw in ("", "-") else _int(form, "start_shift")
-    beamtime.move_slot(
+    schedule.move_slot(
         db, actor=actor, cycle_id=cycle_id, proposal_id=proposal_id, start_shift=start
     )
     return RedirectResponse(f"/facilities/cycles/{cycle_id}?note=moved", status_code=303)
@@ -217,7 +218,7 @@ def cycle_action(
             fields=[FieldError("action", "unknown", list(CYCLE_ACTIONS))],
         )
     if action == "close":
-        beamtime.close_cycle(db, actor=actor, cycle_id=cycle_id)
+        cycles.close_cycle(db, actor=actor, cycle_id=cycle_id)
     elif action == "review":
         try:
             due = date.fromisoformat(form.get("reviews_due", ""))
@@ -230,7 +231,7 @@ def cycle_action(
     elif action == "review-scores":
         beamtime_review.scores_from_review(db, actor=actor, cycle_id=cycle_id)
     elif action == "solve":
-        beamtime.solve(db, actor=actor, cycle_id=cycle_id, time_limit_s=10)
+        schedule.solve(db, actor=actor, cycle_id=cycle_id, time_limit_s=10)
     else:
-        beamtime.publish(db, actor=actor, cycle_id=cycle_id)
+        schedule.publish(db, actor=actor, cycle_id=cycle_id)
     return RedirectResponse(f"/facilities/cycles/{cycle_id}?note={action}", status_code=303)

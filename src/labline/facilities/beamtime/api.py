@@ -9,9 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from labline.facilities.models import BeamtimeCycle, BeamtimeSlot
-from labline.facilities.schemas import (
-    BookingRead,
+from labline.facilities.beamtime.schemas import (
     CycleCreate,
     CycleRead,
     ProposalCreate,
@@ -21,7 +19,10 @@ from labline.facilities.schemas import (
     SlotEdit,
     SlotRead,
 )
-from labline.facilities.service import beamtime, beamtime_review
+from labline.facilities.beamtime.service import cycles, schedule
+from labline.facilities.models import BeamtimeCycle, BeamtimeSlot
+from labline.facilities.schemas import BookingRead
+from labline.facilities.service import beamtime_review
 from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1/facilities/cycles", tags=["beamtime"])
@@ -40,53 +41,53 @@ def slot_read(cycle: BeamtimeCycle, slot: BeamtimeSlot, title: str = "") -> Slot
         instrument_id=slot.instrument_id,
         start_shift=slot.start_shift,
         end_shift=slot.end_shift,
-        starts_at=beamtime.shift_time(cycle, slot.start_shift),
-        ends_at=beamtime.shift_time(cycle, slot.end_shift),
+        starts_at=cycles.shift_time(cycle, slot.start_shift),
+        ends_at=cycles.shift_time(cycle, slot.end_shift),
         title=title,
     )
 
 
 def schedule_read(db: Db, actor: Any, cycle_id: int) -> ScheduleRead:
-    cycle = beamtime.get_cycle(db, actor=actor, cycle_id=cycle_id)
-    rows = beamtime.slots(db, actor=actor, cycle_id=cycle_id)
-    titles = {p.id: p.title for p in beamtime.list_proposals(db, actor=actor, cycle_id=cycle_id)}
+    cycle = cycles.get_cycle(db, actor=actor, cycle_id=cycle_id)
+    rows = schedule.slots(db, actor=actor, cycle_id=cycle_id)
+    titles = {p.id: p.title for p in cycles.list_proposals(db, actor=actor, cycle_id=cycle_id)}
     return ScheduleRead(
         cycle=CycleRead.model_validate(cycle),
-        report=beamtime.solve_report(cycle),
+        report=schedule.solve_report(cycle),
         slots=[slot_read(cycle, s, titles.get(s.proposal_id, "")) for s in rows],
     )
 
 
 @router.get("", response_model=list[CycleRead], summary="Beamtime cycles (calls for proposals)")
 def list_cycles(db: Db, actor: CurrentActor) -> Any:
-    return beamtime.list_cycles(db, actor=actor)
+    return cycles.list_cycles(db, actor=actor)
 
 
 @router.post("", response_model=CycleRead, status_code=201, summary="Open a beamtime cycle")
 def create_cycle(db: Db, actor: CurrentActor, data: CycleCreate) -> Any:
-    return beamtime.create_cycle(db, actor=actor, data=data)
+    return cycles.create_cycle(db, actor=actor, data=data)
 
 
 @router.get("/{cycle_id}", response_model=CycleRead)
 def get_cycle(db: Db, actor: CurrentActor, cycle_id: int) -> Any:
-    return beamtime.get_cycle(db, actor=actor, cycle_id=cycle_id)
+    return cycles.get_cycle(db, actor=actor, cycle_id=cycle_id)
 
 
 @router.post("/{cycle_id}/close", response_model=CycleRead, summary="Close the call for review")
 def close_cycle(db: Db, actor: CurrentActor, cycle_id: int) -> Any:
-    return beamtime.close_cycle(db, actor=actor, cycle_id=cycle_id)
+    return cycles.close_cycle(db, actor=actor, cycle_id=cycle_id)
 
 
 @router.get("/{cycle_id}/proposals", response_model=list[ProposalRead])
 def list_proposals(db: Db, actor: CurrentActor, cycle_id: int) -> Any:
-    return beamtime.list_proposals(db, actor=actor, cycle_id=cycle_id)
+    return cycles.list_proposals(db, actor=actor, cycle_id=cycle_id)
 
 
 @router.post(
     "/{cycle_id}/proposals", response_model=ProposalRead, status_code=201, summary="Propose"
 )
 def submit_proposal(db: Db, actor: CurrentActor, cycle_id: int, data: ProposalCreate) -> Any:
-    return beamtime.submit_proposal(db, actor=actor, cycle_id=cycle_id, data=data)
+    return cycles.submit_proposal(db, actor=actor, cycle_id=cycle_id, data=data)
 
 
 @router.put(
@@ -97,8 +98,8 @@ def submit_proposal(db: Db, actor: CurrentActor, cycle_id: int, data: ProposalCr
 def score_proposal(
     db: Db, actor: CurrentActor, cycle_id: int, proposal_id: int, data: ProposalScore
 ) -> Any:
-    beamtime.get_cycle(db, actor=actor, cycle_id=cycle_id)
-    return beamtime.score_proposal(db, actor=actor, proposal_id=proposal_id, data=data)
+    cycles.get_cycle(db, actor=actor, cycle_id=cycle_id)
+    return cycles.score_proposal(db, actor=actor, proposal_id=proposal_id, data=data)
 
 
 @router.post("/{cycle_id}/solve", response_model=ScheduleRead, summary="Draft the schedule")
@@ -108,7 +109,7 @@ def solve(
     cycle_id: int,
     time_limit: Annotated[float, Query(gt=0, le=120)] = 10.0,
 ) -> Any:
-    beamtime.solve(db, actor=actor, cycle_id=cycle_id, time_limit_s=time_limit)
+    schedule.solve(db, actor=actor, cycle_id=cycle_id, time_limit_s=time_limit)
     return schedule_read(db, actor, cycle_id)
 
 
@@ -123,7 +124,7 @@ def get_schedule(db: Db, actor: CurrentActor, cycle_id: int) -> Any:
     summary="Move an experiment (start_shift) or take it off the schedule (null)",
 )
 def move_slot(db: Db, actor: CurrentActor, cycle_id: int, proposal_id: int, data: SlotEdit) -> Any:
-    beamtime.move_slot(
+    schedule.move_slot(
         db, actor=actor, cycle_id=cycle_id, proposal_id=proposal_id, start_shift=data.start_shift
     )
     return schedule_read(db, actor, cycle_id)
@@ -143,7 +144,7 @@ def send_to_review(db: Db, actor: CurrentActor, cycle_id: int, data: SendToRevie
         reviewers_per_proposal=data.reviewers_per_proposal,
         max_load=data.max_load,
     )
-    return beamtime.get_cycle(db, actor=actor, cycle_id=cycle_id)
+    return cycles.get_cycle(db, actor=actor, cycle_id=cycle_id)
 
 
 @router.post(
@@ -153,7 +154,7 @@ def send_to_review(db: Db, actor: CurrentActor, cycle_id: int, data: SendToRevie
 )
 def review_scores(db: Db, actor: CurrentActor, cycle_id: int) -> Any:
     beamtime_review.scores_from_review(db, actor=actor, cycle_id=cycle_id)
-    return beamtime.list_proposals(db, actor=actor, cycle_id=cycle_id)
+    return cycles.list_proposals(db, actor=actor, cycle_id=cycle_id)
 
 
 @router.post(
@@ -162,4 +163,4 @@ def review_scores(db: Db, actor: CurrentActor, cycle_id: int) -> Any:
     summary="Publish the schedule as bookings",
 )
 def publish(db: Db, actor: CurrentActor, cycle_id: int) -> Any:
-    return beamtime.publish(db, actor=actor, cycle_id=cycle_id)
+    return schedule.publish(db, actor=actor, cycle_id=cycle_id)

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from labline.facilities.cycle import (
+from labline.facilities.engine.cycle import (
     Cycle,
     Experiment,
     Instrument,
@@ -59,7 +59,7 @@ from labline.facilities.cycle import (
     value_of,
     window_starts,
 )
-from labline.facilities.validation import Violation, validate
+from labline.facilities.engine.validation import Violation, validate
 
 __all__ = [
     "Cycle",

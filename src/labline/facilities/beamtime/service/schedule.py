@@ -1,29 +1,31 @@
-"""Proposal-based beamtime: a cycle takes proposals, they are scored and ranked, the awarded
-shifts are placed on the calendar by the CP-SAT scheduler, a manager edits the draft (every
-edit re-checked by the validator) and publishes it as ordinary bookings.
-
-A cycle is cut into shifts of `shift_hours` from its start. What the scheduler may use is
-read from the database at solve time: the instrument's opening hours, its closures and the
-bookings already holding it; the users' unavailable dates; and the local contact, who can
-attend one experiment at a time.
-"""
+"""The beamtime schedule: the scheduler's view of a cycle read from the database, the CP-SAT
+solve, manual edits (each re-checked by the validator) and publishing as bookings."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from labline.core.access import Actor, require_signed_in
-from labline.core.models import Person
-from labline.errors import Conflict, FieldError, InvalidInput, NotFound
-from labline.facilities import cycle as model
+from labline.core.access import Actor
+from labline.errors import FieldError, InvalidInput
+from labline.facilities.beamtime.service.cycles import (
+    cycle_zone,
+    get_cycle,
+    instrument_ids,
+    managed_cycle,
+    n_shifts,
+    require_state,
+    shift_time,
+)
+from labline.facilities.engine import cycle as model
+from labline.facilities.engine.scheduling import Schedule, schedule, validate
 from labline.facilities.models import (
     HOLDING,
     BeamtimeCycle,
@@ -33,252 +35,16 @@ from labline.facilities.models import (
     BookingStatus,
     Closure,
     CycleStatus,
-    Facility,
     Instrument,
 )
-from labline.facilities.scheduling import Schedule, schedule, validate
-from labline.facilities.schemas import CycleCreate, ProposalCreate, ProposalScore
 from labline.facilities.service.bookings import always_open, place
-from labline.facilities.service.catalogue import can_manage, require_manager, utc
-
-MAX_SHIFTS = 5000  # a cycle of ~4.5 years of 8-hour shifts; larger is a typing mistake
-
-
-class CycleStateError(Conflict):
-    code = "cycle_state"
-
-
-def _state(cycle: BeamtimeCycle, *allowed: CycleStatus, doing: str) -> None:
-    if cycle.status not in allowed:
-        raise CycleStateError(
-            f"Cycle {cycle.code} is {cycle.status}; {doing} needs it to be "
-            + " or ".join(s.value for s in allowed)
-            + ".",
-            cycle_status=str(cycle.status),
-        )
-
-
-def instrument_ids(cycle: BeamtimeCycle) -> list[int]:
-    return [int(x) for x in cycle.instrument_ids.split(",") if x]
-
-
-def n_shifts(cycle: BeamtimeCycle) -> int:
-    return int((utc(cycle.ends_at) - utc(cycle.starts_at)) // timedelta(hours=cycle.shift_hours))
-
-
-def shift_time(cycle: BeamtimeCycle, index: int) -> datetime:
-    return utc(cycle.starts_at) + timedelta(hours=cycle.shift_hours * index)
-
-
-# --- cycles ---------------------------------------------------------------------------------
-
-
-def create_cycle(session: Session, *, actor: Actor, data: CycleCreate) -> BeamtimeCycle:
-    facility = session.get(Facility, data.facility_id)
-    if facility is None:
-        raise InvalidInput(
-            f"There is no facility {data.facility_id}.",
-            fields=[FieldError("facility_id", "no such facility")],
-        )
-    require_manager(actor, facility)
-    ids = sorted(set(data.instrument_ids))
-    found = set(
-        session.scalars(
-            select(Instrument.id).where(
-                Instrument.id.in_(ids), Instrument.facility_id == facility.id
-            )
-        )
-    )
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise InvalidInput(
-            f"Instruments {missing} are not in facility {facility.code}.",
-            fields=[FieldError("instrument_ids", f"not instruments of {facility.code}: {missing}")],
-        )
-    if session.scalar(select(BeamtimeCycle.id).where(BeamtimeCycle.code == data.code)):
-        raise InvalidInput(
-            f"A cycle with code {data.code} exists.",
-            fields=[FieldError("code", "already used; codes are unique")],
-        )
-    cycle = BeamtimeCycle(
-        facility_id=facility.id,
-        code=data.code,
-        name=data.name,
-        starts_at=utc(data.starts_at),
-        ends_at=utc(data.ends_at),
-        shift_hours=data.shift_hours,
-        changeover_shifts=data.changeover_shifts,
-        instrument_ids=",".join(str(i) for i in ids),
-        status=CycleStatus.open,
-        solve_report="",
-    )
-    if n_shifts(cycle) < 1 or n_shifts(cycle) > MAX_SHIFTS:
-        raise InvalidInput(
-            f"The cycle has {n_shifts(cycle)} shifts of {data.shift_hours} h.",
-            fields=[FieldError("ends_at", f"a cycle holds 1 to {MAX_SHIFTS} shifts")],
-        )
-    session.add(cycle)
-    session.flush()
-    return cycle
-
-
-def list_cycles(session: Session, *, actor: Actor) -> Sequence[BeamtimeCycle]:
-    # Calls for proposals are public, like the instrument catalogue.
-    return session.scalars(select(BeamtimeCycle).order_by(BeamtimeCycle.starts_at.desc())).all()
-
-
-def get_cycle(session: Session, *, actor: Actor, cycle_id: int) -> BeamtimeCycle:
-    cycle = session.get(BeamtimeCycle, cycle_id)
-    if cycle is None:
-        raise NotFound(f"There is no beamtime cycle {cycle_id}.", cycle_id=cycle_id)
-    return cycle
-
-
-def _managed(session: Session, actor: Actor, cycle_id: int) -> tuple[BeamtimeCycle, Facility]:
-    cycle = get_cycle(session, actor=actor, cycle_id=cycle_id)
-    facility = session.get(Facility, cycle.facility_id)
-    assert facility is not None  # foreign key
-    require_manager(actor, facility)
-    return cycle, facility
-
-
-def close_cycle(session: Session, *, actor: Actor, cycle_id: int) -> BeamtimeCycle:
-    """Stop taking proposals; review (scores and awards) begins."""
-    cycle, _ = _managed(session, actor, cycle_id)
-    _state(cycle, CycleStatus.open, doing="closing the call")
-    cycle.status = CycleStatus.reviewing
-    session.flush()
-    return cycle
-
-
-# --- proposals ------------------------------------------------------------------------------
-
-
-def submit_proposal(
-    session: Session, *, actor: Actor, cycle_id: int, data: ProposalCreate
-) -> BeamtimeProposal:
-    require_signed_in(actor)
-    if actor.person_id is None:
-        raise InvalidInput("The command line submits for a person: pass --as EMAIL.")
-    cycle = get_cycle(session, actor=actor, cycle_id=cycle_id)
-    _state(cycle, CycleStatus.open, doing="submitting a proposal")
-    problems: list[FieldError] = []
-    if data.instrument_id not in instrument_ids(cycle):
-        problems.append(
-            FieldError("instrument_id", f"this cycle offers instruments {instrument_ids(cycle)}")
-        )
-    if data.shifts_requested > n_shifts(cycle):
-        problems.append(
-            FieldError("shifts_requested", f"the cycle has only {n_shifts(cycle)} shifts")
-        )
-    first, last = _local_dates(session, cycle)
-    outside = [d for d in data.unavailable_dates if not first <= date.fromisoformat(d) <= last]
-    if outside:
-        problems.append(
-            FieldError("unavailable_dates", f"{outside} are outside the cycle ({first}–{last})")
-        )
-    if data.local_contact_id is not None and session.get(Person, data.local_contact_id) is None:
-        problems.append(FieldError("local_contact_id", "no such person"))
-    if problems:
-        raise InvalidInput(
-            "The proposal cannot be accepted: "
-            + "; ".join(f"{p.field} {p.message}" for p in problems),
-            fields=problems,
-        )
-    proposal = BeamtimeProposal(
-        cycle_id=cycle.id,
-        instrument_id=data.instrument_id,
-        person_id=actor.person_id,
-        organisation_id=data.organisation_id or (min(actor.org_roles) if actor.org_roles else None),
-        title=data.title,
-        abstract=data.abstract,
-        shifts_requested=data.shifts_requested,
-        setup=data.setup,
-        unavailable_dates=",".join(data.unavailable_dates),
-        local_contact_id=data.local_contact_id,
-        status="submitted",
-    )
-    session.add(proposal)
-    session.flush()
-    return proposal
-
-
-def list_proposals(session: Session, *, actor: Actor, cycle_id: int) -> Sequence[BeamtimeProposal]:
-    """Managers see every proposal of the cycle; a user sees their own."""
-    require_signed_in(actor)
-    cycle = get_cycle(session, actor=actor, cycle_id=cycle_id)
-    facility = session.get(Facility, cycle.facility_id)
-    query = select(BeamtimeProposal).where(BeamtimeProposal.cycle_id == cycle.id)
-    if facility is None or not can_manage(actor, facility):
-        query = query.where(BeamtimeProposal.person_id == actor.person_id)
-    order = (BeamtimeProposal.rank.is_(None), BeamtimeProposal.rank, BeamtimeProposal.id)
-    return session.scalars(query.order_by(*order)).all()
-
-
-def score_proposal(
-    session: Session, *, actor: Actor, proposal_id: int, data: ProposalScore
-) -> BeamtimeProposal:
-    """Record the review outcome: a score (higher is better) and the shifts awarded
-    (default: those requested; 0 rejects). Ranks are recomputed for the whole cycle."""
-    proposal = session.get(BeamtimeProposal, proposal_id)
-    if proposal is None:
-        raise NotFound(f"There is no beamtime proposal {proposal_id}.", proposal_id=proposal_id)
-    cycle, _ = _managed(session, actor, proposal.cycle_id)
-    _state(cycle, CycleStatus.reviewing, CycleStatus.scheduled, doing="scoring")
-    if cycle.status == CycleStatus.scheduled:  # the draft no longer matches the awards
-        clear_draft(session, cycle)
-    awarded = proposal.shifts_requested if data.shifts_awarded is None else data.shifts_awarded
-    if awarded > n_shifts(cycle):
-        raise InvalidInput(
-            f"{awarded} shifts awarded; the cycle has {n_shifts(cycle)}.",
-            fields=[FieldError("shifts_awarded", f"at most {n_shifts(cycle)}")],
-        )
-    proposal.score = data.score
-    proposal.shifts_awarded = awarded
-    proposal.status = "awarded" if awarded else "rejected"
-    session.flush()
-    _rerank(session, cycle)
-    return proposal
-
-
-def clear_draft(session: Session, cycle: BeamtimeCycle) -> None:
-    """Scores or awards changed: the draft schedule is void, review resumes."""
-    session.execute(delete(BeamtimeSlot).where(BeamtimeSlot.cycle_id == cycle.id))
-    cycle.status = CycleStatus.reviewing
-
-
-def _rerank(session: Session, cycle: BeamtimeCycle) -> None:
-    rows = session.scalars(
-        select(BeamtimeProposal).where(
-            BeamtimeProposal.cycle_id == cycle.id, BeamtimeProposal.score.is_not(None)
-        )
-    ).all()
-    ordered = sorted(rows, key=lambda p: (-(p.score or 0), p.id))
-    for rank, p in enumerate(ordered, start=1):
-        p.rank = rank
-    session.flush()
-
-
-# --- the scheduler's view of the cycle ------------------------------------------------------
+from labline.facilities.service.catalogue import utc
 
 
 @dataclass
 class Built:
     problem: model.Cycle
     proposals: dict[str, BeamtimeProposal]
-
-
-def _local_dates(session: Session, cycle: BeamtimeCycle) -> tuple[date, date]:
-    zone = _zone(session, cycle)
-    return (
-        utc(cycle.starts_at).astimezone(zone).date(),
-        (utc(cycle.ends_at) - timedelta(seconds=1)).astimezone(zone).date(),
-    )
-
-
-def _zone(session: Session, cycle: BeamtimeCycle) -> ZoneInfo:
-    facility = session.get(Facility, cycle.facility_id)
-    return ZoneInfo(facility.timezone if facility else "UTC")
 
 
 def _busy(cycle: BeamtimeCycle, spans: list[tuple[datetime, datetime]], n: int) -> set[int]:
@@ -333,7 +99,7 @@ def _open_shifts(
 def build(session: Session, cycle: BeamtimeCycle) -> Built:
     """The cycle as the scheduler's pure data, from the database as it is now."""
     n = n_shifts(cycle)
-    zone = _zone(session, cycle)
+    zone = cycle_zone(session, cycle)
     instruments = session.scalars(
         select(Instrument).where(Instrument.id.in_(instrument_ids(cycle)))
     ).all()
@@ -391,13 +157,10 @@ def build(session: Session, cycle: BeamtimeCycle) -> Built:
     return Built(problem, {str(p.id): p for p in ranked})
 
 
-# --- solve, edit, publish -------------------------------------------------------------------
-
-
 def solve(session: Session, *, actor: Actor, cycle_id: int, time_limit_s: float = 10.0) -> Schedule:
     """Draft a schedule with CP-SAT; replaces the previous draft."""
-    cycle, _ = _managed(session, actor, cycle_id)
-    _state(cycle, CycleStatus.reviewing, CycleStatus.scheduled, doing="scheduling")
+    cycle, _ = managed_cycle(session, actor, cycle_id)
+    require_state(cycle, CycleStatus.reviewing, CycleStatus.scheduled, doing="scheduling")
     built = build(session, cycle)
     if not built.proposals:
         raise InvalidInput(
@@ -443,7 +206,7 @@ def slots(session: Session, *, actor: Actor, cycle_id: int) -> Sequence[Beamtime
     """The draft is the managers'; once published, the schedule is public."""
     cycle = get_cycle(session, actor=actor, cycle_id=cycle_id)
     if cycle.status != CycleStatus.published:
-        _managed(session, actor, cycle_id)
+        managed_cycle(session, actor, cycle_id)
     return session.scalars(
         select(BeamtimeSlot)
         .where(BeamtimeSlot.cycle_id == cycle.id)
@@ -469,8 +232,8 @@ def move_slot(
 ) -> BeamtimeSlot | None:
     """A manager's edit: move an experiment to start at `start_shift`, or take it off the
     schedule (None). Refused, with every rule it would break, if the result is invalid."""
-    cycle, _ = _managed(session, actor, cycle_id)
-    _state(cycle, CycleStatus.scheduled, doing="editing the schedule")
+    cycle, _ = managed_cycle(session, actor, cycle_id)
+    require_state(cycle, CycleStatus.scheduled, doing="editing the schedule")
     built = build(session, cycle)
     key = str(proposal_id)
     if key not in built.proposals:
@@ -516,8 +279,8 @@ def move_slot(
 def publish(session: Session, *, actor: Actor, cycle_id: int) -> list[Booking]:
     """Put the schedule on the calendar as confirmed bookings, all or none. The database's
     no-overlap guarantee still holds: a booking made since the solve stops the publication."""
-    cycle, _ = _managed(session, actor, cycle_id)
-    _state(cycle, CycleStatus.scheduled, doing="publishing")
+    cycle, _ = managed_cycle(session, actor, cycle_id)
+    require_state(cycle, CycleStatus.scheduled, doing="publishing")
     built = build(session, cycle)
     problems = validate(built.problem, _placements(session, cycle))
     if problems:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from labline.facilities.cycle import (
+from labline.facilities.engine.cycle import (
     Cycle,
     Experiment,
     Placement,
