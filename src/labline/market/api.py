@@ -94,7 +94,7 @@ def _routes(kind: RecordKind, plural: str, create_model: Any, patch_model: Any) 
     def export(db: Db, actor: CurrentActor, format: Format = "csv") -> Response:
         require(actor, Permission.view_directory)
         rows = transfer.export_rows(db, kind=kind)
-        return table_download(label, format, transfer.EXPORT_COLUMNS[kind], rows)
+        return table_download(label, transfer.EXPORT_COLUMNS[kind], rows, format)
 
     @router.post(
         f"/{plural}/import", response_model=ImportReport, status_code=201, summary=f"Import {label}"
@@ -219,4 +219,4 @@ def quality(db: Db, actor: CurrentActor) -> Any:
 @router.get("/quality/labelled", summary="The labelled (need, achievement) set")
 def labelled(db: Db, actor: CurrentActor, format: Format = "json") -> Response:
     rows = matching.labelled_set(db, actor=actor)
-    return table_download("labelled", format, matching.LABEL_COLUMNS, rows)
+    return table_download("labelled", matching.LABEL_COLUMNS, rows, format)
