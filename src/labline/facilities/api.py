@@ -33,7 +33,7 @@ from labline.facilities.schemas import (
     UsageRead,
     WaitlistRead,
 )
-from labline.facilities.service import bookings, catalogue, figures, usage
+from labline.facilities.service import attendance, bookings, catalogue, figures, usage
 from labline.schemas import Page
 from labline.web.deps import CurrentActor, Db, Paging
 
@@ -169,17 +169,17 @@ def cancel(db: Db, actor: CurrentActor, booking_id: int) -> Any:
 
 @router.post("/bookings/{booking_id}/check-in", response_model=BookingRead)
 def check_in(db: Db, actor: CurrentActor, booking_id: int) -> Any:
-    return bookings.check_in(db, actor=actor, booking_id=booking_id)
+    return attendance.check_in(db, actor=actor, booking_id=booking_id)
 
 
 @router.post("/bookings/{booking_id}/check-out", response_model=UsageRead)
 def check_out(db: Db, actor: CurrentActor, booking_id: int, data: CheckOut) -> Any:
-    return usage.check_out(db, actor=actor, booking_id=booking_id, data=data)
+    return attendance.check_out(db, actor=actor, booking_id=booking_id, data=data)
 
 
 @router.post("/bookings/{booking_id}/no-show", response_model=BookingRead)
 def no_show(db: Db, actor: CurrentActor, booking_id: int) -> Any:
-    return bookings.mark_no_show(db, actor=actor, booking_id=booking_id)
+    return attendance.mark_no_show(db, actor=actor, booking_id=booking_id)
 
 
 # --- usage, invoices, figures -------------------------------------------------------------------

@@ -13,7 +13,7 @@ from labline.clitools import console, unit_of_work
 from labline.facilities.beamtime import cli as beamtime_cli
 from labline.facilities.models import WaitlistEntry
 from labline.facilities.schemas import BookingCreate, InvoiceCreate
-from labline.facilities.service import bookings, catalogue, figures, usage
+from labline.facilities.service import attendance, bookings, catalogue, figures, usage
 from labline.schemas import PageParams
 
 
@@ -87,7 +87,7 @@ def book(
 def sweep(ctx: click.Context) -> None:
     """Past bookings: mark no-shows and close forgotten check-outs (run hourly)."""
     with unit_of_work(ctx) as (session, _actor):
-        counts = bookings.sweep(session)
+        counts = attendance.sweep(session)
     console.print(f"{counts['no_show']} no-shows, {counts['closed']} closed at their booked end")
 
 

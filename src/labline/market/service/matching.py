@@ -217,7 +217,7 @@ def _live_hits(
 
 
 def _suggestion(
-    kind: str,
+    kind: Literal["need", "achievement"],
     record: Achievement | TechnologyNeed,
     hit: Hit,
     rank: int,
