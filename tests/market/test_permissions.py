@@ -204,6 +204,39 @@ MATRIX.update(
     }
 )
 
+# Valuation reads no record: anyone signed in may value cash flows; the stage table is public.
+RNPV = {
+    "rate": 0.1,
+    "stage": "phase2",
+    "cashflows": [{"year": 1, "amount": 100, "stage": "market"}],
+}
+MATRIX.update(
+    {
+        ("POST", "/api/v1/market/valuation/rnpv"): Case(signed_in(200), body=RNPV),
+        ("GET", "/api/v1/market/valuation/success-rates"): Case(ALL),
+    }
+)
+
+# Licence offers are confidential deal terms: the deal's own gate (parties and operators).
+OFFER = {
+    "label": "perm",
+    "exclusivity": "exclusive",
+    "term_years": 10,
+    "upfront_cash": "100000",
+    "tiers": [{"from_sales": "0", "rate_percent": "3"}],
+}
+MATRIX.update(
+    {
+        ("GET", "/api/v1/market/deals/{deal_id}/offers"): Case(only(200, PARTIES, others=404)),
+        ("POST", "/api/v1/market/deals/{deal_id}/offers"): Case(
+            only(201, PARTIES, others=404), body=OFFER
+        ),
+        ("POST", "/api/v1/market/deals/{deal_id}/offers/compare"): Case(
+            only(200, PARTIES, others=404), body={"rate": "0.1", "stage": "phase2"}
+        ),
+    }
+)
+
 # Route templates as the app declares them (the matrix names specific records).
 ALIASES = {
     "{need_id}": "{record_id}",

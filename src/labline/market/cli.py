@@ -12,9 +12,11 @@ from labline.clitools import console, unit_of_work
 from labline.market.cliargs import parse_day
 from labline.market.deals import cli as deals_cli
 from labline.market.figures import cli as figures_cli
+from labline.market.licensing import cli as licensing_cli
 from labline.market.profiles import cli as profiles_cli
 from labline.market.schemas import AchievementCreate, NeedCreate, Transition
 from labline.market.service import matching, records, transfer
+from labline.market.valuation import cli as valuation_cli
 from labline.market.watches import cli as watches_cli
 from labline.schemas import PageParams
 from labline.tabular import write_rows
@@ -240,5 +242,7 @@ for _command in (
     *figures_cli.COMMANDS,
     *profiles_cli.COMMANDS,
     *watches_cli.COMMANDS,
+    valuation_cli.rnpv,
+    licensing_cli.offer,
 ):
     market.add_command(_command)

@@ -9,8 +9,11 @@ from labline.market.demo import steps as demo
 from labline.market.figures import api as figures_api
 from labline.market.figures import pages as figures_pages
 from labline.market.figures import service as service_figures
+from labline.market.licensing import api as licensing_api
+from labline.market.licensing import models as licensing_models
 from labline.market.profiles import api as profiles_api
 from labline.market.profiles import pages as profiles_pages
+from labline.market.valuation import api as valuation_api
 from labline.market.watches import api as watches_api
 from labline.market.watches import pages as watches_pages
 from labline.modules import Module
@@ -18,6 +21,8 @@ from labline.modules import Module
 MODULE = Module(
     name="market",
     routers=(
+        valuation_api.router,
+        licensing_api.router,
         watches_api.router,
         watches_pages.router,
         profiles_api.router,
@@ -30,7 +35,7 @@ MODULE = Module(
         figures_pages.router,
     ),
     commands=(cli.market,),
-    models=(models,),
+    models=(models, licensing_models),
     demo_steps=(demo.step_market,),
     live_figures=service_figures.by_region,
 )
