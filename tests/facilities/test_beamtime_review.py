@@ -19,7 +19,7 @@ from labline.facilities.service.beamtime_review import scores_from_review, send_
 from labline.review.models import CallStatus, Proposal, ReviewAssignment
 from labline.review.schemas import AssignmentRun, PanelAdd, PublicationCreate, ReviewSubmit, ScoreIn
 from labline.review.service import assign, calls, reviews
-from tests.facilities.test_beamtime import propose, ring  # noqa: F401  (the fixture)
+from tests.facilities.beamtime.test_beamtime import propose, ring  # noqa: F401  (the fixture)
 from tests.factories import make_org, make_person
 
 SYSTEM = command_line_actor("test")
