@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from labline.errors import FieldError, InvalidInput
 from labline.facilities.models import WaitlistEntry
@@ -16,6 +15,7 @@ from labline.facilities.schemas import (
     BookingDecision,
     BookingRead,
     BusyRead,
+    CalendarRead,
     CheckOut,
     ClosureCreate,
     ClosureRead,
@@ -47,12 +47,6 @@ def _aware(name: str, value: datetime) -> datetime:
             fields=[FieldError(name, "give an offset, e.g. 2026-12-01T00:00:00+08:00")],
         )
     return value
-
-
-class CalendarRead(BaseModel):
-    bookings: list[BookingRead]
-    busy: list[BusyRead]
-    closures: list[ClosureRead]
 
 
 # --- catalogue ----------------------------------------------------------------------------------

@@ -192,6 +192,7 @@ def bookings_page(
     queue = bookings.pending_for(db, actor=actor) if manages else []
     ctx = {
         "mine": mine,
+        "actions": {b.id: attendance.booker_actions(b) for b in mine},
         "queue": queue,
         "manages": manages,
         "note": note,

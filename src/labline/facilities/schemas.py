@@ -356,3 +356,9 @@ class FiguresRead(Output):
     no_show_rate: float | None
     late_cancellation_rate: float | None
     oversubscription: float | None
+
+
+class CalendarRead(Output):
+    bookings: list[BookingRead]
+    busy: list[BusyRead]
+    closures: list[ClosureRead]

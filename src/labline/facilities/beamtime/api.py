@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
 from labline.facilities.beamtime.schemas import (
     CycleCreate,
@@ -15,6 +14,7 @@ from labline.facilities.beamtime.schemas import (
     ProposalCreate,
     ProposalRead,
     ProposalScore,
+    ScheduleRead,
     SendToReview,
     SlotEdit,
     SlotRead,
@@ -26,12 +26,6 @@ from labline.facilities.service import beamtime_review
 from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1/facilities/cycles", tags=["beamtime"])
-
-
-class ScheduleRead(BaseModel):
-    cycle: CycleRead
-    report: dict[str, Any]
-    slots: list[SlotRead]
 
 
 def slot_read(cycle: BeamtimeCycle, slot: BeamtimeSlot, title: str = "") -> SlotRead:

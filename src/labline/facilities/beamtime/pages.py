@@ -122,6 +122,7 @@ def cycle_page(
         "cycle": cycle,
         "facility": facility,
         "manager": manager,
+        "cycle_actions": cycles.allowed_actions(cycle),
         "proposals": proposals,
         "instruments": instruments,
         "n_shifts": cycles.n_shifts(cycle),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
@@ -113,3 +114,9 @@ class SlotRead(Output):
     starts_at: datetime
     ends_at: datetime
     title: str = ""
+
+
+class ScheduleRead(Output):
+    cycle: CycleRead
+    report: dict[str, Any]
+    slots: list[SlotRead]

@@ -12,6 +12,7 @@ from labline import clock
 from labline.core.access import Actor
 from labline.errors import Conflict
 from labline.facilities.models import (
+    HOLDING,
     Booking,
     BookingStatus,
     UsageRecord,
@@ -25,6 +26,17 @@ from labline.facilities.service.catalogue import (
 from labline.facilities.service.usage import record_use
 
 CHECK_IN_EARLY = timedelta(minutes=30)
+
+
+def booker_actions(booking: Booking) -> list[str]:
+    """What the booker may do with the booking now: cancel, check-in, check-out."""
+    holding = booking.status in HOLDING
+    confirmed = booking.status == BookingStatus.confirmed
+    checked_in = booking.checked_in_at is not None
+    actions = ["cancel"] if holding and not checked_in else []
+    if confirmed:
+        actions.append("check-out" if checked_in else "check-in")
+    return actions
 
 
 def check_in(

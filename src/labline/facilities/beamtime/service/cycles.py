@@ -31,6 +31,15 @@ from labline.facilities.models import (
 )
 from labline.facilities.service.catalogue import can_manage, require_manager, utc
 
+# action -> the states a cycle must be in for it; services check it, pages offer from it
+STATES_FOR: dict[str, tuple[CycleStatus, ...]] = {
+    "close": (CycleStatus.open,),
+    "propose": (CycleStatus.open,),
+    "score": (CycleStatus.reviewing, CycleStatus.scheduled),
+    "solve": (CycleStatus.reviewing, CycleStatus.scheduled),
+    "edit": (CycleStatus.scheduled,),
+    "publish": (CycleStatus.scheduled,),
+}
 MAX_SHIFTS = 5000  # a cycle of ~4.5 years of 8-hour shifts; larger is a typing mistake
 
 
@@ -47,6 +56,11 @@ def require_state(cycle: BeamtimeCycle, *allowed: CycleStatus, doing: str) -> No
             + ".",
             cycle_status=str(cycle.status),
         )
+
+
+def allowed_actions(cycle: BeamtimeCycle) -> set[str]:
+    """What the cycle's state allows (close, propose, score, solve, edit, publish)."""
+    return {action for action, states in STATES_FOR.items() if cycle.status in states}
 
 
 def instrument_ids(cycle: BeamtimeCycle) -> list[int]:
@@ -137,7 +151,7 @@ def managed_cycle(session: Session, actor: Actor, cycle_id: int) -> tuple[Beamti
 def close_cycle(session: Session, *, actor: Actor, cycle_id: int) -> BeamtimeCycle:
     """Stop taking proposals; review (scores and awards) begins."""
     cycle, _ = managed_cycle(session, actor, cycle_id)
-    require_state(cycle, CycleStatus.open, doing="closing the call")
+    require_state(cycle, *STATES_FOR["close"], doing="closing the call")
     cycle.status = CycleStatus.reviewing
     session.flush()
     return cycle
@@ -153,7 +167,7 @@ def submit_proposal(
     if actor.person_id is None:
         raise InvalidInput("The command line submits for a person: pass --as EMAIL.")
     cycle = get_cycle(session, actor=actor, cycle_id=cycle_id)
-    require_state(cycle, CycleStatus.open, doing="submitting a proposal")
+    require_state(cycle, *STATES_FOR["propose"], doing="submitting a proposal")
     problems: list[FieldError] = []
     if data.instrument_id not in instrument_ids(cycle):
         problems.append(
@@ -216,7 +230,7 @@ def score_proposal(
     if proposal is None:
         raise NotFound(f"There is no beamtime proposal {proposal_id}.", proposal_id=proposal_id)
     cycle, _ = managed_cycle(session, actor, proposal.cycle_id)
-    require_state(cycle, CycleStatus.reviewing, CycleStatus.scheduled, doing="scoring")
+    require_state(cycle, *STATES_FOR["score"], doing="scoring")
     if cycle.status == CycleStatus.scheduled:  # the draft no longer matches the awards
         clear_draft(session, cycle)
     awarded = proposal.shifts_requested if data.shifts_awarded is None else data.shifts_awarded

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from labline.core.access import Actor
 from labline.errors import FieldError, InvalidInput
 from labline.facilities.beamtime.service.cycles import (
+    STATES_FOR,
     cycle_zone,
     get_cycle,
     instrument_ids,
@@ -160,7 +161,7 @@ def build(session: Session, cycle: BeamtimeCycle) -> Built:
 def solve(session: Session, *, actor: Actor, cycle_id: int, time_limit_s: float = 10.0) -> Schedule:
     """Draft a schedule with CP-SAT; replaces the previous draft."""
     cycle, _ = managed_cycle(session, actor, cycle_id)
-    require_state(cycle, CycleStatus.reviewing, CycleStatus.scheduled, doing="scheduling")
+    require_state(cycle, *STATES_FOR["solve"], doing="scheduling")
     built = build(session, cycle)
     if not built.proposals:
         raise InvalidInput(
@@ -233,7 +234,7 @@ def move_slot(
     """A manager's edit: move an experiment to start at `start_shift`, or take it off the
     schedule (None). Refused, with every rule it would break, if the result is invalid."""
     cycle, _ = managed_cycle(session, actor, cycle_id)
-    require_state(cycle, CycleStatus.scheduled, doing="editing the schedule")
+    require_state(cycle, *STATES_FOR["edit"], doing="editing the schedule")
     built = build(session, cycle)
     key = str(proposal_id)
     if key not in built.proposals:
@@ -280,7 +281,7 @@ def publish(session: Session, *, actor: Actor, cycle_id: int) -> list[Booking]:
     """Put the schedule on the calendar as confirmed bookings, all or none. The database's
     no-overlap guarantee still holds: a booking made since the solve stops the publication."""
     cycle, _ = managed_cycle(session, actor, cycle_id)
-    require_state(cycle, CycleStatus.scheduled, doing="publishing")
+    require_state(cycle, *STATES_FOR["publish"], doing="publishing")
     built = build(session, cycle)
     problems = validate(built.problem, _placements(session, cycle))
     if problems:
