@@ -2,7 +2,9 @@
 limits; deals whose due day has passed are overdue (flagged, filtered, shown to operators).
 
 Each stage starts a new due day (today + the stage's default days); delivered and abandoned
-deals have none. Deals opened before deadlines existed have none until they move.
+deals have none. Deals opened before deadlines existed have none until they move. These are
+the rules and queries; `deals.set_due` applies them to a deal (deals imports this module,
+not the reverse).
 """
 
 from __future__ import annotations
