@@ -1,6 +1,6 @@
 """Beamtime scheduling: place the awarded shifts of ranked proposals on instrument calendars.
 
-Pure functions over the dataclasses of `labline.facilities.cycle` (no database, no web).
+Pure functions over the dataclasses of `labline.facilities.engine.cycle` (no database, no web).
 
 The CP-SAT model (`_solve`, used on any subset of experiments). One optional fixed-size
 interval per experiment. Its start variable's *domain* is the set of starts where the whole

@@ -143,7 +143,7 @@ def make_deals(
     return deals, messages, contracts, feedback
 
 
-# stage -> the default days to its next step (as in service/deadlines.py)
+# stage -> the default days to its next step (as in market/deals/service/deadlines.py)
 DUE = {"interest": 14, "introduction": 21, "nda": 14, "negotiating": 90, "signed": 180}
 
 

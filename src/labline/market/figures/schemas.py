@@ -25,7 +25,7 @@ class FiguresRead(Output):
 
 
 class FiguresRow(Output):
-    """One organisation's, province's or industry's figures (see service/figures.py)."""
+    """One organisation's, province's or industry's figures (see market/figures/service.py)."""
 
     key: str
     name_zh: str
