@@ -29,6 +29,7 @@ from tests.permissions import ACTORS, ALL, Case, only, request_as, signed_in
 PARTIES = ("platform_operator", "org_admin", "member")  # the enterprise's people and operators
 OPERATOR = ("platform_operator",)
 ANALYSTS = ("platform_operator", "analyst")
+TODAY = date.today()
 FUTURE = (date.today() + timedelta(days=60)).isoformat()
 PERIOD = "start=2026-01-01&end=2027-01-01"
 SOON = (date.today() + timedelta(days=30)).isoformat()
@@ -234,8 +235,117 @@ MATRIX.update(
         ("POST", "/api/v1/market/deals/{deal_id}/offers/compare"): Case(
             only(200, PARTIES, others=404), body={"rate": "0.1", "stage": "phase2"}
         ),
+        ("GET", "/market/deals/{deal_id}/offers"): Case(only(200, PARTIES, others=404)),
+        ("POST", "/market/deals/{deal_id}/offers"): Case(
+            only(303, PARTIES, others=404),
+            form={
+                "label": "perm",
+                "exclusivity": "sole",
+                "term_years": "5",
+                "tier_0_from_sales": "0",
+                "tier_0_rate_percent": "2",
+            },
+        ),
+        # The buyer's side accepts the seller's offer; operators may record it.
+        ("POST", "/api/v1/market/offers/{offer_id}/accept"): Case(only(200, PARTIES, others=404)),
     }
 )
+
+# The ledger of a signed licence: the licensor (seller) and operators invoice and record
+# payments; the licensee (buyer; here the enterprise's admin and member) files royalty
+# reports; both read. Nobody else learns that the contract exists.
+SELLER_ONLY = {**only(201, OPERATOR, others=404), "org_admin": 403, "member": 403}
+MATRIX.update(
+    {
+        ("GET", "/api/v1/market/contracts/{contract_id}/ledger"): Case(
+            only(200, PARTIES, others=404)
+        ),
+        ("POST", "/api/v1/market/contracts/{contract_id}/invoices/upfront"): Case(
+            {**SELLER_ONLY, "platform_operator": 409}  # the world's upfront is invoiced already
+        ),
+        ("POST", "/api/v1/market/contracts/{contract_id}/invoices/milestone"): Case(
+            SELLER_ONLY, body={"milestone_id": "{milestone_id}", "achieved_on": TODAY.isoformat()}
+        ),
+        ("POST", "/api/v1/market/contracts/{contract_id}/royalty-reports"): Case(
+            only(201, PARTIES, others=404),
+            body={
+                "period_start": (TODAY - timedelta(days=90)).isoformat(),
+                "period_end": TODAY.isoformat(),
+                "lines": [{"product": "P", "territory": "CN", "net_sales": "1000000"}],
+            },
+        ),
+        ("POST", "/api/v1/market/invoices/{invoice_id}/payments"): Case(
+            SELLER_ONLY,
+            body={"amount": "100000", "currency": "CNY", "received_on": TODAY.isoformat()},
+        ),
+    }
+)
+
+
+def _licence_world(db, deal, need, achievement, buyer, seller) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """An offer by the seller on the open deal; a second, signed licence with its accepted
+    terms (one milestone) and an upfront invoice."""
+    from decimal import Decimal
+
+    from labline.market.ledger.models import LicenceInvoice
+    from labline.market.licensing.models import LicenceMilestone, LicenceOffer, RoyaltyTier
+    from labline.market.models import Contract, ContractKind
+
+    open_offer = LicenceOffer(
+        deal_id=deal.id, label="open", proposed_by_side="seller", exclusivity="sole", term_years=5
+    )
+    signed = Deal(
+        need_id=need.id,
+        achievement_id=achievement.id,
+        buyer_id=buyer.id,
+        seller_id=seller.id,
+        state=DealState.signed,
+    )
+    db.add_all([open_offer, signed])
+    db.flush()
+    contract = Contract(
+        deal_id=signed.id,
+        kind=ContractKind.licence,
+        amount=Decimal(1_000_000),
+        currency="CNY",
+        amount_cny=Decimal(1_000_000),
+        signed_on=TODAY - timedelta(days=400),
+        registration_no="PERM-LEDGER-1",
+        buyer_id=buyer.id,
+        seller_id=seller.id,
+    )
+    terms = LicenceOffer(
+        deal_id=signed.id,
+        label="signed",
+        proposed_by_side="seller",
+        exclusivity="exclusive",
+        term_years=10,
+        upfront_cash=Decimal(500_000),
+        accepted_at=datetime.now(UTC),
+    )
+    terms.tiers = [RoyaltyTier(position=0, from_sales=Decimal(0), rate_percent=Decimal(5))]
+    terms.milestones = [LicenceMilestone(position=0, event="first sale", amount=Decimal(200_000))]
+    db.add_all([contract, terms])
+    db.flush()
+    invoice = LicenceInvoice(
+        contract_id=contract.id,
+        kind="upfront",
+        description="upfront",
+        amount=Decimal(500_000),
+        currency="CNY",
+        amount_cny=Decimal(500_000),
+        issued_on=contract.signed_on,
+        due_on=contract.signed_on + timedelta(days=30),
+    )
+    db.add(invoice)
+    db.flush()
+    return {
+        "{offer_id}": open_offer.id,
+        "{contract_id}": contract.id,
+        "{invoice_id}": invoice.id,
+        "{milestone_id}": terms.milestones[0].id,
+    }
+
 
 # Route templates as the app declares them (the matrix names specific records).
 ALIASES = {
@@ -307,7 +417,9 @@ def shared(engine, tmp_path_factory) -> Iterator[SimpleNamespace]:
     )
     db.add(item)
     db.flush()
+    ledger_ids = _licence_world(db, deal, need, other, enterprise, university)
     ids = {
+        **ledger_ids,
         "{watch_id}": watch.id,
         "{item_id}": item.id,
         "{enterprise_id}": enterprise.id,

@@ -12,6 +12,7 @@ from labline.clitools import console, unit_of_work
 from labline.market.cliargs import parse_day
 from labline.market.deals import cli as deals_cli
 from labline.market.figures import cli as figures_cli
+from labline.market.ledger import cli as ledger_cli
 from labline.market.licensing import cli as licensing_cli
 from labline.market.profiles import cli as profiles_cli
 from labline.market.schemas import AchievementCreate, NeedCreate, Transition
@@ -244,5 +245,6 @@ for _command in (
     *watches_cli.COMMANDS,
     valuation_cli.rnpv,
     licensing_cli.offer,
+    ledger_cli.ledger,
 ):
     market.add_command(_command)

@@ -9,8 +9,12 @@ from labline.market.demo import steps as demo
 from labline.market.figures import api as figures_api
 from labline.market.figures import pages as figures_pages
 from labline.market.figures import service as service_figures
+from labline.market.ledger import api as ledger_api
+from labline.market.ledger import demo as ledger_demo
+from labline.market.ledger import models as ledger_models
 from labline.market.licensing import api as licensing_api
 from labline.market.licensing import models as licensing_models
+from labline.market.licensing import pages as licensing_pages
 from labline.market.profiles import api as profiles_api
 from labline.market.profiles import pages as profiles_pages
 from labline.market.valuation import api as valuation_api
@@ -23,6 +27,8 @@ MODULE = Module(
     routers=(
         valuation_api.router,
         licensing_api.router,
+        licensing_pages.router,
+        ledger_api.router,
         watches_api.router,
         watches_pages.router,
         profiles_api.router,
@@ -35,7 +41,7 @@ MODULE = Module(
         figures_pages.router,
     ),
     commands=(cli.market,),
-    models=(models, licensing_models),
-    demo_steps=(demo.step_market,),
+    models=(models, licensing_models, ledger_models),
+    demo_steps=(demo.step_market, ledger_demo.step_licences),
     live_figures=service_figures.by_region,
 )

@@ -13,6 +13,7 @@ from labline.core.access import command_line_actor
 from labline.demo import world
 from labline.market.demo.topics import true_matches
 from labline.market.figures.service import market_figures
+from labline.market.ledger import service as ledger
 from labline.market.models import Achievement, Contract, Deal, DealState, State, TechnologyNeed
 from labline.market.service import matching
 
@@ -37,6 +38,12 @@ def test_demo_market_is_believable_and_its_matches_are_findable(db):
         assert date(2025, 12, 1) <= c.signed_on < date(2026, 12, 1)
     f = market_figures(db, start=date(2025, 12, 1), end=date(2026, 12, 1))
     assert f["contracts"] == len(contracts) and 0 < f["transformation_rate"] < 1
+    # A drug licence with milestones and royalty reports, read through the ledger service.
+    drug = next(c for c in contracts if c.kind.value == "licence")
+    book = ledger.ledger(db, actor=command_line_actor("test"), contract_id=drug.id)
+    assert {i.kind for i in book.invoices} == {"upfront", "milestone", "royalty"}
+    assert len(book.reports) == 2 and book.offer_id is not None
+    assert book.totals.invoiced == book.totals.paid + book.totals.outstanding > 0
 
     # The known matches are found across languages.
     truth = true_matches(db)

@@ -198,3 +198,51 @@ def test_command_line_validates_the_file(tmp_path: Path):
         cli, ["--data-dir", str(tmp_path), "market", "offer", "add", "1", str(src), "--as", "x@y.z"]
     )
     assert out.exit_code == 2 and "exclusivity" in out.output, out.output
+
+
+def test_the_page_compares_offers_and_its_form_proposes_and_keeps_values_on_error(client, db, deal):
+    from labline.core.service import auth
+
+    for key in ("seller", "buyer"):
+        service.propose(
+            db,
+            actor=deal[key],
+            deal_id=deal["deal"].id,
+            data=OfferCreate.model_validate({**DRUG, "label": f"offer of the {key}"}),
+        )
+    buyer_person = deal["buyer"].person_id
+    from labline.core.models import Person
+
+    secret = auth.open_session(
+        db, settings=client.app.state.settings, person=db.get(Person, buyer_person)
+    )
+    db.flush()
+    client.cookies.set("labline_session", secret)
+    url = f"/market/deals/{deal['deal'].id}/offers"
+    page = client.get(url + "?rate=0.08&stage=phase1&fy_0=8&fs_0=80000000")
+    assert page.status_code == 200
+    main = page.text[page.text.find("<main") :]
+    assert "offer of the seller" in page.text and "offer of the buyer" in page.text, main[:2500]
+    assert 'data-testid="offers-compare"' in page.text and "Clinical Development" in page.text
+    client.get("/sign-in")
+    form = {
+        "csrf_token": client.cookies.get("labline_csrf") or "",
+        "label": "counter-offer",
+        "exclusivity": "non_exclusive",
+        "term_years": "8",
+        "tier_0_from_sales": "0",
+        "tier_0_to_sales": "1000",
+        "tier_0_rate_percent": "3",
+        "tier_1_from_sales": "2000",  # a gap: refused, values kept
+        "tier_1_rate_percent": "5",
+    }
+    refused = client.post(url, data=form)
+    assert refused.status_code == 422
+    alert = refused.text[refused.text.find("offer-errors") :][:600]
+    assert "tiers.1.from_sales" in refused.text and 'value="counter-offer"' in refused.text, alert
+    form["tier_1_from_sales"] = "1000"
+    made = client.post(url, data=form, follow_redirects=False)
+    assert made.status_code == 303
+    assert [o.label for o in service.offers_of(db, actor=deal["buyer"], deal_id=deal["deal"].id)][
+        -1
+    ] == "counter-offer"

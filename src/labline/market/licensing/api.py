@@ -53,3 +53,10 @@ def compare(
         offer_ids=offer or (),
         data_dir=request.app.state.settings.data_dir,
     )
+
+
+@router.post(
+    "/offers/{offer_id}/accept", response_model=OfferRead, summary="Accept a licence offer"
+)
+def accept(db: Db, actor: CurrentActor, offer_id: int) -> OfferRead:
+    return OfferRead.model_validate(service.accept(db, actor=actor, offer_id=offer_id))

@@ -8,11 +8,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from labline.market.deals.schemas import CURRENCIES as CNY_RATES
 from labline.market.valuation.schemas import Stage
 
-# Currencies a contract may be written in (amounts are also kept in CNY).
-CURRENCIES = ("CNY", "USD", "EUR", "GBP", "JPY", "HKD", "CHF", "SGD", "KRW")
-Money = Field(ge=0, max_digits=16, decimal_places=2)
+# The currencies a contract may be written in (amounts are also kept in CNY).
+CURRENCIES = tuple(CNY_RATES)
+Money = Field(default=Decimal(0), ge=0, max_digits=16, decimal_places=2)
 
 
 class TierIn(BaseModel):
@@ -27,7 +28,7 @@ class MilestoneIn(BaseModel):
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
     event: str = Field(min_length=1, max_length=200)
-    amount: Decimal = Money
+    amount: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
     due_on: date | None = None
     trigger: str = Field(default="", max_length=200)
     stage: Stage = "market"

@@ -216,3 +216,31 @@ def compare(
             " royalty applied, and are reached only if the asset reaches the market.",
         ],
     )
+
+
+def accept(session: Session, *, actor: Actor, offer_id: int) -> LicenceOffer:
+    """The other side (or an operator) accepts an offer: these are the deal's terms, carried
+    to its contract. One offer per deal is accepted."""
+    offer = get_offer(session, actor=actor, offer_id=offer_id)
+    deal = deals.get_deal(session, actor=actor, deal_id=offer.deal_id)
+    side = _side(actor, deal)
+    if side == offer.proposed_by_side and side != "operator":
+        raise NotPermitted("The other side accepts an offer, not the side that proposed it.")
+    if deal.state not in OPEN_FOR_OFFERS:
+        raise Conflict(
+            f"Offers are accepted while a deal is open; this one is {deal.state.value}.",
+            fields=[FieldError("offer_id", f"deal is {deal.state.value}")],
+        )
+    taken = session.scalar(
+        select(LicenceOffer.id).where(
+            LicenceOffer.deal_id == deal.id, LicenceOffer.accepted_at.is_not(None)
+        )
+    )
+    if taken is not None:
+        raise Conflict(
+            f"Offer {taken} is already accepted on this deal.",
+            fields=[FieldError("offer_id", f"offer {taken} is accepted")],
+        )
+    offer.accepted_at = clock.now()
+    session.flush()
+    return offer

@@ -1,0 +1,33 @@
+"""`labline market ledger CONTRACT`: a licence's invoices, reports, payments and totals."""
+
+from __future__ import annotations
+
+import click
+
+from labline.clitools import console, unit_of_work
+from labline.market.ledger import service
+
+
+@click.command("ledger")
+@click.argument("contract_id", type=int)
+@click.option("--as", "as_email", required=True, help="Read as this person (e-mail).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def ledger(ctx: click.Context, contract_id: int, as_email: str, as_json: bool) -> None:
+    """What was due, invoiced, paid and outstanding on a licence contract."""
+    with unit_of_work(ctx, as_email=as_email) as (session, actor):
+        result = service.ledger(session, actor=actor, contract_id=contract_id)
+    if as_json:
+        click.echo(result.model_dump_json())
+        return
+    for inv in result.invoices:
+        flag = " OVERDUE" if inv.overdue else ""
+        console.print(
+            f"{inv.id:>5} {inv.kind:<9} {inv.description:<40} {inv.amount:>14,.2f} {inv.currency}"
+            f"  paid {inv.paid:>14,.2f}  due {inv.due_on}{flag}"
+        )
+    t = result.totals
+    console.print(
+        f"invoiced {t.invoiced:,.2f}  paid {t.paid:,.2f}  outstanding {t.outstanding:,.2f}"
+        f" {result.currency} (¥{t.outstanding_cny:,.2f})  overdue {t.overdue:,.2f}"
+    )
