@@ -12,9 +12,9 @@ proposal needs 3 reviews and reviewer loads vary ±40 % around a total capacity 
 the demand.
 
 Each solver runs in its own process, so its peak resident memory is its own (it includes
-the score matrix, reported separately). `labline` is `labline.review.assignment.solve`
+the score matrix, reported separately). `labline` is `labline.review.engine.assignment.solve`
 (candidate pairs + column generation, proved optimal over all pairs, with a certified
-dual bound); `reference` is `labline.review.reference.solve_reference`, OpenReview's
+dual bound); `reference` is `labline.review.engine.reference.solve_reference`, OpenReview's
 min-cost-flow graph with one arc per pair, skipped above --reference-max-pairs.
 """
 
@@ -101,7 +101,7 @@ def run_child(system: str, size: str, args: argparse.Namespace) -> dict:
     reset_peak()
     before = peak_mb()  # what the process holds going in: interpreter + the instance
     if system == "labline":
-        from labline.review.assignment import solve
+        from labline.review.engine.assignment import solve
 
         started = time.perf_counter()
         a = solve(scores=scores, demands=demands, max_loads=loads, min_loads=mins)
@@ -115,7 +115,7 @@ def run_child(system: str, size: str, args: argparse.Namespace) -> dict:
             "status": a.status,
         }
     else:
-        from labline.review.reference import solve_reference
+        from labline.review.engine.reference import solve_reference
 
         started = time.perf_counter()
         r = solve_reference(scores=scores, demands=demands, max_loads=loads, min_loads=mins)

@@ -10,11 +10,12 @@ from typing import Any
 from labline.core.module import MODULE as core
 from labline.facilities.module import MODULE as facilities
 from labline.indicators.module import MODULE as indicators
+from labline.intel.module import MODULE as intel
 from labline.market.module import MODULE as market
 from labline.modules import Module
 from labline.review.module import MODULE as review
 
-MODULES: tuple[Module, ...] = (core, review, market, facilities, indicators)
+MODULES: tuple[Module, ...] = (core, review, market, facilities, indicators, intel)
 
 
 def routers() -> list[Any]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from labline.review.demo_documents import tiny_pdf
+from labline.review.demo.documents import tiny_pdf
 from tests.browser.conftest import Server, shot
 from tests.browser.test_pages import _goto, set_language, sign_in
 

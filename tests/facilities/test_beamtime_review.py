@@ -18,7 +18,7 @@ from labline.facilities.beamtime.service.cycles import CycleStateError
 from labline.facilities.service.beamtime_review import scores_from_review, send_to_review
 from labline.review.models import CallStatus, Proposal, ReviewAssignment
 from labline.review.schemas import AssignmentRun, PanelAdd, PublicationCreate, ReviewSubmit, ScoreIn
-from labline.review.service import assign, calls, reviews
+from labline.review.service import assign, calls, conflicts, reviews
 from tests.facilities.beamtime.test_beamtime import propose, ring  # noqa: F401  (the fixture)
 from tests.factories import make_org, make_person
 
@@ -52,7 +52,7 @@ def test_round_through_review_and_back(db, ring):  # noqa: F811
         person = make_person(
             db, org=make_org(db, kind="research_institute"), roles=(Role.reviewer,)
         )
-        assign.add_publication(
+        conflicts.add_publication(
             db,
             actor=SYSTEM,
             data=PublicationCreate(

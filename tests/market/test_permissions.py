@@ -278,6 +278,18 @@ MATRIX.update(
             SELLER_ONLY,
             body={"amount": "100000", "currency": "CNY", "received_on": TODAY.isoformat()},
         ),
+        ("GET", "/market/contracts/{contract_id}/ledger"): Case(only(200, PARTIES, others=404)),
+        ("POST", "/market/contracts/{contract_id}/ledger"): Case(
+            only(303, PARTIES, others=404),
+            form={
+                "action": "report",
+                "period_start": (TODAY - timedelta(days=30)).isoformat(),
+                "period_end": TODAY.isoformat(),
+                "line_0_product": "P",
+                "line_0_territory": "CN",
+                "line_0_net_sales": "5000",
+            },
+        ),
     }
 )
 

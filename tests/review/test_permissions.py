@@ -23,13 +23,16 @@ from labline.config import Settings
 from labline.core.access import command_line_actor
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
-from labline.review.demo_documents import tiny_pdf
+from labline.review.committee.service import decisions
+from labline.review.demo.documents import tiny_pdf
+from labline.review.documents import service as documents
+from labline.review.letters import service as letters
 from labline.review.models import CallStatus, Proposal, ProposalStatus, ReviewAssignment
 from labline.review.schemas import DecideRequest, PanelAdd
-from labline.review.service import calls, committee, documents, letters
+from labline.review.service import calls
 from tests.factories import make_call, make_org, make_person, make_proposal
 from tests.permissions import ACTORS, ALL, Case, fill, only, request_as, signed_in
-from tests.review.committee_matrix import (
+from tests.review.committee.committee_matrix import (
     COMMITTEE_ALIASES,
     COMMITTEE_MATRIX,
     build_committee_world,
@@ -295,14 +298,14 @@ def _build(db: Session) -> dict[str, Any]:
             requested_budget=Decimal("100000"),
             **mine,
         )
-    report = committee.decide(
+    report = decisions.decide(
         db, actor=system, call_id=decided.id, data=DecideRequest(seed=11, waitlist=1)
     )
     assert report.lottery is not None and decided.status == CallStatus.decided
     letters.issue_letters(db, actor=system, call_id=decided.id)
     decided2 = make_call(db, status="committee")
     make_proposal(db, call=decided2, status=ProposalStatus.under_review, calibrated_score=0.5)
-    committee.decide(db, actor=system, call_id=decided2.id, data=DecideRequest(seed=1))
+    decisions.decide(db, actor=system, call_id=decided2.id, data=DecideRequest(seed=1))
     # A proposal in a second open call, where the applicant adds documents.
     doc_proposal = make_proposal(db, call=make_call(db), applicant=people["member"], org=org)
     db.flush()

@@ -137,8 +137,10 @@ def test_a_whole_call_from_the_command_line(run):
     )
     assert "1 proposals reviewed" in run("review", "analyse", str(call_id)).output
     assert "1 funded" in run("review", "decide", str(call_id), "--seed", "9").output
-    status = _query(run, "SELECT status, decision_reason FROM review_proposals WHERE id = ?", pid)
-    assert status[0][0] == "funded" and "rank 1" in status[0][1]
+    status = _query(run, "SELECT status, decision FROM review_proposals WHERE id = ?", pid)
+    # The reason is stored as a code with its parameters, not as a sentence.
+    assert status[0][0] == "funded"
+    assert json.loads(status[0][1]) == {"code": "funded_rank", "rank": 1}
 
 
 def test_replay_refuses_when_the_inputs_changed(run):

@@ -12,7 +12,7 @@ from labline import registry
 from labline.core import database
 from labline.db import make_engine, make_sessionmaker, transaction
 from labline.demo import world
-from labline.review.document_models import LetterIssue
+from labline.review.documents.models import LetterIssue
 from labline.review.models import (
     Call,
     CallStatus,

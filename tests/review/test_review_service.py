@@ -14,6 +14,7 @@ from labline.core.access import command_line_actor
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
 from labline.errors import Conflict, InvalidInput, NotPermitted
+from labline.review.committee.service import decisions
 from labline.review.models import (
     AssignmentOverride,
     CallStatus,
@@ -36,7 +37,7 @@ from labline.review.schemas import (
     ReviewSubmit,
     ScoreIn,
 )
-from labline.review.service import assign, calls, committee, reviews
+from labline.review.service import assign, calls, conflicts, reviews
 from tests.factories import make_call, make_org, make_person, make_proposal
 
 SYSTEM = command_line_actor("test")
@@ -203,7 +204,7 @@ def _world(db, *, n_proposals=8, n_reviewers=6, per=2, load=4):
         org = make_org(db, kind="research_institute")
         person = make_person(db, org=org, roles=(Role.reviewer,))
         zh, en = TOPICS[i % len(TOPICS)]
-        assign.add_publication(
+        conflicts.add_publication(
             db,
             actor=SYSTEM,
             data=PublicationCreate(
@@ -227,18 +228,18 @@ def test_conflicts_name_the_rule_that_blocks_each_pair(db):
     from labline.core.models import Membership
 
     db.add(Membership(person_id=r0.id, organisation_id=campus.id))
-    assign.add_alias(
+    conflicts.add_alias(
         db, actor=SYSTEM, data=AliasCreate(organisation_id=campus.id, same_as_id=p0.organisation_id)
     )
     # r1 co-authored with p1's applicant last year; r2 with p2's applicant long ago.
-    assign.add_publication(
+    conflicts.add_publication(
         db,
         actor=SYSTEM,
         data=PublicationCreate(
             title="joint", year=date.today().year - 1, author_ids=[r1.id, p1.applicant_id]
         ),
     )
-    assign.add_publication(
+    conflicts.add_publication(
         db,
         actor=SYSTEM,
         data=PublicationCreate(title="old joint", year=2001, author_ids=[r2.id, p2.applicant_id]),
@@ -253,7 +254,7 @@ def test_conflicts_name_the_rule_that_blocks_each_pair(db):
     )
     found = {
         (c.proposal_id, c.reviewer_id): c
-        for c in assign.compute_conflicts(db, actor=SYSTEM, call_id=call.id)
+        for c in conflicts.compute_conflicts(db, actor=SYSTEM, call_id=call.id)
     }
     assert found[(p0.id, r0.id)].rule == ConflictRule.same_organisation
     assert found[(p1.id, r1.id)].rule == ConflictRule.coauthor
@@ -459,22 +460,22 @@ def test_decision_funds_within_budget_with_a_reproducible_lottery(db):
     _review_all(db, call, pattern)
     reviews.analyse(db, actor=SYSTEM, call_id=call.id)
     committee_member = actor_for(db, make_person(db, roles=(Role.committee_member,)).id)
-    committee.add_note(
+    decisions.add_note(
         db,
         actor=committee_member,
         proposal_id=proposals[0].id,
         data=NoteCreate(stance="advocate", text="Could change the field."),
     )
-    assert len(committee.notes(db, actor=committee_member, proposal_id=proposals[0].id)) == 1
+    assert len(decisions.notes(db, actor=committee_member, proposal_id=proposals[0].id)) == 1
     with pytest.raises(InvalidInput):  # proposal 1 is not on the non-consensus track
-        committee.decide(
+        decisions.decide(
             db,
             actor=SYSTEM,
             call_id=call.id,
             data=DecideRequest(fund_non_consensus=[proposals[1].id]),
         )
     # Budget 500k, 100k each: p0 (non-consensus pick), p1, p2, then 2 of the 5 tied by lot.
-    report = committee.decide(
+    report = decisions.decide(
         db,
         actor=SYSTEM,
         call_id=call.id,
@@ -488,21 +489,21 @@ def test_decision_funds_within_budget_with_a_reproducible_lottery(db):
     draw = db.scalars(select(Lottery)).one()
     assert draw.seed == 20261123 and draw.slots == 2
     assert len(eval(draw.candidates)) == 5
-    replay = committee.replay_lottery(db, actor=SYSTEM, call_id=call.id)
+    replay = decisions.replay_lottery(db, actor=SYSTEM, call_id=call.id)
     assert replay["same"] and replay["winners"] == [str(x) for x in eval(draw.winners)]
     # Applicants now see their reviews, without names.
     seen = reviews.reviews_of(
         db, actor=actor_for(db, proposals[0].applicant_id), proposal_id=proposals[0].id
     )
     assert seen and not any(named for _r, named in seen)
-    figures = committee.review_figures(db, start=date.today(), end=date.today() + timedelta(1))
+    figures = decisions.review_figures(db, start=date.today(), end=date.today() + timedelta(1))
     assert figures == {"proposals": 8, "funded": 5, "amount": 500000.0, "non_consensus_funded": 1}
     # Changing a candidate's score makes the replay refuse.
     tied = next(p for p in proposals if p.by_lottery)
     tied.calibrated_score = (tied.calibrated_score or 0) + 0.5
     db.flush()
     with pytest.raises(Conflict) as err:
-        committee.replay_lottery(db, actor=SYSTEM, call_id=call.id)
+        decisions.replay_lottery(db, actor=SYSTEM, call_id=call.id)
     assert "changed" in err.value.message
 
 
@@ -510,9 +511,9 @@ def test_figures_count_only_the_period(db):
     call = make_call(db)
     make_proposal(db, call=call, submitted_at=datetime(2020, 5, 1, tzinfo=UTC))
     assert (
-        committee.review_figures(db, start=date(2020, 1, 1), end=date(2021, 1, 1))["proposals"] == 1
+        decisions.review_figures(db, start=date(2020, 1, 1), end=date(2021, 1, 1))["proposals"] == 1
     )
-    assert committee.review_figures(db, start=date(2021, 1, 1), end=date(2022, 1, 1)) == {
+    assert decisions.review_figures(db, start=date(2021, 1, 1), end=date(2022, 1, 1)) == {
         "proposals": 0,
         "funded": 0,
         "amount": 0.0,
@@ -571,44 +572,44 @@ def test_votes_need_a_committee_member_and_a_reason_and_count_once(db):
     operator = actor_for(db, make_person(db, roles=(Role.platform_operator,)).id)
     pid = proposals[0].id
     with pytest.raises(NotPermitted):
-        committee.add_note(
+        decisions.add_note(
             db,
             actor=operator,
             proposal_id=pid,
             data=NoteCreate(stance="vote_fund", text="a good idea indeed"),
         )
     with pytest.raises(InvalidInput) as err:
-        committee.add_note(
+        decisions.add_note(
             db, actor=member, proposal_id=pid, data=NoteCreate(stance="vote_fund", text="yes")
         )
     assert err.value.fields[0].field == "text"
-    committee.add_note(
+    decisions.add_note(
         db,
         actor=member,
         proposal_id=pid,
         data=NoteCreate(stance="vote_fund", text="original and feasible"),
     )
-    committee.add_note(
+    decisions.add_note(
         db,
         actor=member,
         proposal_id=pid,
         data=NoteCreate(stance="vote_reject", text="on reflection, too early"),
     )
-    committee.add_note(
+    decisions.add_note(
         db,
         actor=other,
         proposal_id=pid,
         data=NoteCreate(stance="vote_fund", text="worth the risk here"),
     )
-    committee.add_note(
+    decisions.add_note(
         db, actor=operator, proposal_id=pid, data=NoteCreate(stance="note", text="budget checked")
     )
-    notes = committee.notes(db, actor=member, proposal_id=pid)
-    assert committee.tally(notes) == {"fund": 1, "reject": 1}
+    notes = decisions.notes(db, actor=member, proposal_id=pid)
+    assert decisions.tally(notes) == {"fund": 1, "reject": 1}
     assert len(notes) == 3
     reviewer = actor_for(db, make_person(db, roles=(Role.reviewer,)).id)
     with pytest.raises(NotPermitted):
-        committee.add_note(
+        decisions.add_note(
             db,
             actor=reviewer,
             proposal_id=pid,

@@ -10,7 +10,7 @@ from labline.core.access import command_line_actor
 from labline.core.models import Role
 from labline.review.models import ProposalStatus, ReviewAssignment
 from labline.review.schemas import AssignmentRun, PanelAdd, PublicationCreate
-from labline.review.service import assign, calls
+from labline.review.service import assign, calls, conflicts
 from tests.factories import bearer, make_call, make_org, make_person, make_proposal, sign_in
 
 SYSTEM = command_line_actor("test")
@@ -31,7 +31,7 @@ def _call_with_reviewers(db):
         person = make_person(
             db, org=make_org(db, kind="research_institute"), roles=(Role.reviewer,)
         )
-        assign.add_publication(
+        conflicts.add_publication(
             db,
             actor=SYSTEM,
             data=PublicationCreate(title=topic, year=2025, author_ids=[person.id]),
@@ -248,7 +248,7 @@ def test_api_errors_name_the_field(client, db):
 
     colleague = make_person(db, org=db.get(Organisation, proposals[0].organisation_id))
     calls.add_to_panel(db, actor=SYSTEM, call_id=call.id, data=PanelAdd(person_ids=[colleague.id]))
-    assign.compute_conflicts(db, actor=SYSTEM, call_id=call.id)
+    conflicts.compute_conflicts(db, actor=SYSTEM, call_id=call.id)
     r = client.post(
         f"/api/v1/review/proposals/{proposals[0].id}/override",
         headers=op,

@@ -12,6 +12,7 @@ from labline.market.figures import service as service_figures
 from labline.market.ledger import api as ledger_api
 from labline.market.ledger import demo as ledger_demo
 from labline.market.ledger import models as ledger_models
+from labline.market.ledger import pages as ledger_pages
 from labline.market.licensing import api as licensing_api
 from labline.market.licensing import models as licensing_models
 from labline.market.licensing import pages as licensing_pages
@@ -29,6 +30,7 @@ MODULE = Module(
         licensing_api.router,
         licensing_pages.router,
         ledger_api.router,
+        ledger_pages.router,
         watches_api.router,
         watches_pages.router,
         profiles_api.router,

@@ -8,6 +8,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from labline.review.committee.service import decisions
+from labline.review.letters import service as letters
 from labline.review.schemas import (
     AliasCreate,
     AliasRead,
@@ -39,7 +41,7 @@ from labline.review.schemas import (
     TicketCreate,
     TicketRead,
 )
-from labline.review.service import assign, calls, committee, letters, reviews
+from labline.review.service import assign, calls, conflicts, reviews
 from labline.web.deps import CurrentActor, Db
 
 router = APIRouter(prefix="/api/v1/review", tags=["review"])
@@ -114,12 +116,12 @@ def list_proposals(db: Db, actor: CurrentActor, call_id: int) -> Any:
 @router.post("/calls/{call_id}/conflicts", response_model=list[ConflictRead])
 def compute_conflicts(db: Db, actor: CurrentActor, call_id: int) -> Any:
     """Recompute every blocked pair, each with the rule that blocks it."""
-    return assign.compute_conflicts(db, actor=actor, call_id=call_id)
+    return conflicts.compute_conflicts(db, actor=actor, call_id=call_id)
 
 
 @router.get("/calls/{call_id}/conflicts", response_model=list[ConflictRead])
 def list_conflicts(db: Db, actor: CurrentActor, call_id: int) -> Any:
-    return assign.list_conflicts(db, actor=actor, call_id=call_id)
+    return conflicts.list_conflicts(db, actor=actor, call_id=call_id)
 
 
 @router.post("/calls/{call_id}/assignment", response_model=AssignmentReport)
@@ -141,18 +143,18 @@ def analyse(db: Db, actor: CurrentActor, call_id: int) -> Any:
 
 @router.get("/calls/{call_id}/ranking", response_model=list[RankedRead])
 def ranking(db: Db, actor: CurrentActor, call_id: int) -> Any:
-    return committee.ranking(db, actor=actor, call_id=call_id)
+    return decisions.ranking(db, actor=actor, call_id=call_id)
 
 
 @router.post("/calls/{call_id}/decision", response_model=DecisionReport)
 def decide(db: Db, actor: CurrentActor, call_id: int, data: DecideRequest) -> Any:
-    return committee.decide(db, actor=actor, call_id=call_id, data=data)
+    return decisions.decide(db, actor=actor, call_id=call_id, data=data)
 
 
 @router.post("/calls/{call_id}/lottery/replay", response_model=ReplayRead)
 def replay_lottery(db: Db, actor: CurrentActor, call_id: int) -> Any:
     """Re-run the recorded draw; refused if any of its inputs changed."""
-    return committee.replay_lottery(db, actor=actor, call_id=call_id)
+    return decisions.replay_lottery(db, actor=actor, call_id=call_id)
 
 
 # --- proposals ----------------------------------------------------------------------------------
@@ -201,7 +203,7 @@ def avoid(db: Db, actor: CurrentActor, proposal_id: int, data: AvoidRequest) -> 
 @router.post("/proposals/{proposal_id}/conflict", response_model=ConflictRead, status_code=201)
 def declare_conflict(db: Db, actor: CurrentActor, proposal_id: int, data: ConflictDeclare) -> Any:
     """A reviewer declares a conflict of interest and leaves the proposal."""
-    row = assign.declare_conflict(db, actor=actor, proposal_id=proposal_id, reason=data.reason)
+    row = conflicts.declare_conflict(db, actor=actor, proposal_id=proposal_id, reason=data.reason)
     return ConflictRead(
         proposal_id=row.proposal_id, reviewer_id=row.reviewer_id, rule=row.rule, detail=row.reason
     )
@@ -235,13 +237,13 @@ def golden_ticket(db: Db, actor: CurrentActor, proposal_id: int, data: TicketCre
 
 @router.get("/proposals/{proposal_id}/notes", response_model=list[NoteRead])
 def list_notes(db: Db, actor: CurrentActor, proposal_id: int) -> Any:
-    return committee.notes(db, actor=actor, proposal_id=proposal_id)
+    return decisions.notes(db, actor=actor, proposal_id=proposal_id)
 
 
 @router.post("/proposals/{proposal_id}/notes", response_model=NoteRead, status_code=201)
 def add_note(db: Db, actor: CurrentActor, proposal_id: int, data: NoteCreate) -> Any:
     """An advocate's or critic's statement, or a note, for the committee."""
-    return committee.add_note(db, actor=actor, proposal_id=proposal_id, data=data)
+    return decisions.add_note(db, actor=actor, proposal_id=proposal_id, data=data)
 
 
 # --- records for conflicts and expertise; figures -----------------------------------------------
@@ -250,15 +252,15 @@ def add_note(db: Db, actor: CurrentActor, proposal_id: int, data: NoteCreate) ->
 @router.post("/publications", response_model=PublicationRead, status_code=201)
 def add_publication(db: Db, actor: CurrentActor, data: PublicationCreate) -> Any:
     """A paper or patent: expertise for assignment, co-authorship for conflicts."""
-    return assign.add_publication(db, actor=actor, data=data)
+    return conflicts.add_publication(db, actor=actor, data=data)
 
 
 @router.post("/aliases", response_model=AliasRead, status_code=201)
 def add_alias(db: Db, actor: CurrentActor, data: AliasCreate) -> Any:
     """Two organisation records that are one institution, for same-organisation conflicts."""
-    return assign.add_alias(db, actor=actor, data=data)
+    return conflicts.add_alias(db, actor=actor, data=data)
 
 
 @router.get("/figures", response_model=FiguresRead, summary="Proposals and funding")
 def figures(db: Db, actor: CurrentActor, start: date, end: date) -> Any:
-    return committee.review_figures(db, start=start, end=end)
+    return decisions.review_figures(db, start=start, end=end)

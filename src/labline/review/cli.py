@@ -12,6 +12,9 @@ from pydantic import ValidationError
 
 from labline.clitools import console, settings_of, unit_of_work
 from labline.errors import invalid_input
+from labline.review.committee import cli as committee_cli
+from labline.review.committee.service import decisions
+from labline.review.documents import cli as documents_cli
 from labline.review.schemas import (
     AssignmentRun,
     CallCreate,
@@ -20,7 +23,7 @@ from labline.review.schemas import (
     ProposalCreate,
     ReviewSubmit,
 )
-from labline.review.service import assign, calls, committee, reviews
+from labline.review.service import assign, calls, conflicts, reviews
 
 
 @click.group("review")
@@ -138,10 +141,10 @@ def run_assignment(
 @review.command("conflicts")
 @click.argument("call_id", type=int)
 @click.pass_context
-def conflicts(ctx: click.Context, call_id: int) -> None:
+def show_conflicts(ctx: click.Context, call_id: int) -> None:
     """Blocked reviewer-proposal pairs and the rule that blocks each."""
     with unit_of_work(ctx) as (session, actor):
-        for c in assign.compute_conflicts(session, actor=actor, call_id=call_id):
+        for c in conflicts.compute_conflicts(session, actor=actor, call_id=call_id):
             click.echo(
                 f"proposal {c.proposal_id:>6}  reviewer {c.reviewer_id:>6}"
                 f"  {c.rule.value:<18} {c.detail}"
@@ -244,7 +247,7 @@ def analyse(ctx: click.Context, call_id: int) -> None:
 def ranking(ctx: click.Context, call_id: int) -> None:
     """Raw and calibrated ranks side by side, with split and non-consensus flags."""
     with unit_of_work(ctx) as (session, actor):
-        for p in committee.ranking(session, actor=actor, call_id=call_id):
+        for p in decisions.ranking(session, actor=actor, call_id=call_id):
             cal = f"{p.calibrated_score:.3f}" if p.calibrated_score is not None else "  —  "
             raw = f"{p.raw_score:.3f}" if p.raw_score is not None else "  —  "
             flags = ("S" if p.split else " ") + ("N" if p.non_consensus else " ")
@@ -277,7 +280,7 @@ def decide(
     except ValidationError as exc:
         raise invalid_input(exc.errors()) from None
     with unit_of_work(ctx) as (session, actor):
-        r = committee.decide(session, actor=actor, call_id=call_id, data=data)
+        r = decisions.decide(session, actor=actor, call_id=call_id, data=data)
     console.print(
         f"{r.funded} funded (¥{r.amount:,.0f}), {r.waitlisted} waitlisted, {r.rejected} rejected"
     )
@@ -294,7 +297,7 @@ def decide(
 def replay_lottery(ctx: click.Context, call_id: int) -> None:
     """Re-run the call's draw from its recorded seed and show that it is the same."""
     with unit_of_work(ctx) as (session, actor):
-        r = committee.replay_lottery(session, actor=actor, call_id=call_id)
+        r = decisions.replay_lottery(session, actor=actor, call_id=call_id)
     click.echo(f"seed {r['seed']}  inputs sha256 {r['inputs_sha256']}")
     click.echo(f"order   {' '.join(r['order'])}")
     click.echo(f"winners {' '.join(r['winners'])}")
@@ -313,12 +316,9 @@ def figures(ctx: click.Context, start: object, end: object) -> None:
     lo: date = start.date()
     hi: date = end.date()
     with unit_of_work(ctx) as (session, _actor):
-        click.echo(json.dumps(committee.review_figures(session, start=lo, end=hi)))
+        click.echo(json.dumps(decisions.review_figures(session, start=lo, end=hi)))
 
 
-from labline.review.committee_cli import discuss, milestones  # noqa: E402
-
-review.add_command(discuss)
-review.add_command(milestones)
-# Documents and decision letters live in their own module; importing it adds its commands.
-from labline.review import documents_cli  # noqa: E402, F401
+# The sub-features' commands, on this one group.
+for _command in (*committee_cli.COMMANDS, *documents_cli.COMMANDS):
+    review.add_command(_command)

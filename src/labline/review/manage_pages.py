@@ -20,7 +20,7 @@ from labline.core.models import Organisation, Person
 from labline.errors import FieldError, InvalidInput, LablineError, invalid_input
 from labline.review.models import Authorship, InstitutionAlias, Publication
 from labline.review.schemas import AliasCreate, CallCreate, PanelAdd, PublicationCreate
-from labline.review.service import assign, calls
+from labline.review.service import calls, conflicts
 from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
@@ -240,7 +240,7 @@ def publication_add(request: Request, db: Db, actor: CurrentActor, form: Submitt
             )
         except ValidationError as exc:
             raise invalid_input(exc.errors()) from None
-        assign.add_publication(db, actor=actor, data=data)
+        conflicts.add_publication(db, actor=actor, data=data)
     except LablineError as exc:
         db.rollback()
         ctx = _publications_context(db, actor)
@@ -273,7 +273,7 @@ def alias_add(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm
             )
         except ValidationError as exc:
             raise invalid_input(exc.errors()) from None
-        assign.add_alias(db, actor=actor, data=data)
+        conflicts.add_alias(db, actor=actor, data=data)
     except LablineError as exc:
         db.rollback()
         ctx = _aliases_context(db, actor)

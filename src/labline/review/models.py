@@ -12,8 +12,10 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -31,6 +33,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labline.core.models import _enum
 from labline.db import Base, Timestamped
+from labline.review import reasons
 
 
 class CallStatus(enum.StrEnum):
@@ -170,15 +173,26 @@ class Proposal(Timestamped, Base):
     score_spread: Mapped[float | None] = mapped_column(Float)
     split: Mapped[bool] = mapped_column(Boolean, default=False)
     non_consensus: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Every reason the proposal entered the non-consensus track, one per line.
-    non_consensus_reasons: Mapped[str] = mapped_column(Text, default="")
-    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    # Every reason the proposal entered the non-consensus track, and the decision's reason:
+    # codes with parameters (labline.review.reasons), rendered there in each reader's language.
+    non_consensus_why: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     awarded: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     by_lottery: Mapped[bool] = mapped_column(Boolean, default=False)
 
     call: Mapped[Call] = relationship()
+
+    @property
+    def decision_reason(self) -> str:
+        """The decision's reason as the API's English line."""
+        return reasons.record(self.decision)
+
+    @property
+    def non_consensus_reasons(self) -> str:
+        """The non-consensus flags as the API's English lines."""
+        return reasons.flags_record(self.non_consensus_why)
 
     __table_args__ = (
         CheckConstraint("requested_budget > 0", name="requested_positive"),

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from labline.modules import Module
-from labline.review import (
-    api,
-    cli,
-    committee_api,
-    committee_pages,
-    demo,
-    document_models,
-    documents_api,
-    documents_pages,
-    manage_pages,
-    models,
-    pages,
-)
+from labline.review import api, cli, manage_pages, models, pages
+from labline.review.committee import api as committee_api
+from labline.review.committee import pages as committee_pages
+from labline.review.demo import review as demo
+from labline.review.documents import api as documents_api
+from labline.review.documents import models as document_models
+from labline.review.documents import pages as documents_pages
 from labline.review.service import figures as service_figures
 
 MODULE = Module(

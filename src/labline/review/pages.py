@@ -4,7 +4,6 @@ manager's steps (close, assign, analyse, decide) as form posts."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,11 +13,10 @@ from sqlalchemy import select
 
 from labline import i18n
 from labline.core.access import require_signed_in
-from labline.core.models import Membership, Organisation, Role
+from labline.core.models import Membership, Organisation
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
-from labline.review.committee_view import dossier_context
-from labline.review.documents_pages import documents_context
-from labline.review.models import VOTES, CallStatus, Stance
+from labline.review import views
+from labline.review.committee.service import decisions
 from labline.review.schemas import (
     AssignmentRun,
     DecideRequest,
@@ -26,8 +24,7 @@ from labline.review.schemas import (
     ProposalCreate,
     ReviewSubmit,
 )
-from labline.review.service import assign, calls, committee, reminders, reviews
-from labline.review.service.letters import issue_of
+from labline.review.service import assign, calls, reminders, reviews
 from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.web.render import render
 
@@ -47,40 +44,9 @@ def calls_page(request: Request, db: Db, actor: CurrentActor) -> Response:
     return render(request, "review/calls.html", ctx)
 
 
-def _call_context(db: Db, actor: Any, call_id: int) -> dict[str, Any]:
-    call = calls.get_call(db, actor=actor, call_id=call_id)
-    ctx: dict[str, Any] = {
-        "call": call,
-        "due": calls.decision_due(call),
-        "left": calls.working_days_left(call),
-        "is_committee": calls.is_committee(actor),
-        "is_manager": calls.is_manager(actor),
-        "report": assign.last_report(call),
-        "ranked": [],
-        "proposals": [],
-        "lottery": None,
-    }
-    if not actor.is_anonymous:
-        ctx["proposals"] = calls.list_proposals(db, actor=actor, call_id=call.id)
-    if ctx["is_manager"]:
-        ctx["letters_issued"] = issue_of(db, call.id)
-    if ctx["is_committee"]:
-        ctx["ranked"] = committee.ranking(db, actor=actor, call_id=call.id)
-        draws = committee.lotteries(db, actor=actor, call_id=call.id)
-        if draws:
-            d = draws[-1]
-            ctx["lottery"] = {
-                "seed": d.seed,
-                "sha": d.inputs_sha256,
-                "candidates": json.loads(d.candidates),
-                "winners": json.loads(d.winners),
-            }
-    return ctx
-
-
 @router.get("/review/calls/{call_id}", response_class=HTMLResponse)
 def call_page(request: Request, db: Db, actor: CurrentActor, call_id: int) -> Response:
-    return render(request, "review/call.html", _call_context(db, actor, call_id))
+    return render(request, "review/call.html", views.call_context(db, actor, call_id))
 
 
 @router.post("/review/calls/{call_id}/step", dependencies=[CsrfChecked])
@@ -110,7 +76,7 @@ def call_step(
                 call_id=call_id,
                 base_url=request.app.state.settings.base_url,
             )
-            ctx = _call_context(db, actor, call_id)
+            ctx = views.call_context(db, actor, call_id)
             ctx["notice"] = (
                 i18n.gettext(
                     "%(queued)s reminders queued in the mail outbox (%(owing)s reviewers owe"
@@ -125,10 +91,10 @@ def call_step(
         else:
             seed = form.get("seed", "").strip()
             data = DecideRequest(seed=int(seed) if seed.isdigit() else None)
-            committee.decide(db, actor=actor, call_id=call_id, data=data)
+            decisions.decide(db, actor=actor, call_id=call_id, data=data)
     except LablineError as exc:
         db.rollback()
-        ctx = _call_context(db, actor, call_id)
+        ctx = views.call_context(db, actor, call_id)
         ctx["message"] = exc.message
         return render(request, "review/call.html", ctx, status=exc.status)
     return RedirectResponse(f"/review/calls/{call_id}?done={step}", status_code=303)
@@ -193,39 +159,10 @@ def apply(
     return RedirectResponse(f"/review/proposals/{proposal.id}?done=submitted", status_code=303)
 
 
-def _proposal_context(db: Db, actor: Any, proposal_id: int) -> dict[str, Any]:
-    proposal = calls.get_proposal(db, actor=actor, proposal_id=proposal_id)
-    call = proposal.call
-    mine = next(
-        (a for a in assign.my_assignments(db, actor=actor) if a.proposal_id == proposal.id), None
-    )
-    is_committee = calls.is_committee(actor)
-    notes = committee.notes(db, actor=actor, proposal_id=proposal.id) if is_committee else []
-    return documents_context(db, actor, proposal) | {
-        "proposal": proposal,
-        "votes": committee.tally(notes),
-        "call": call,
-        "criteria": call.criteria,
-        "by_id": {c.id: c for c in call.criteria},
-        "can_review": mine is not None and call.status == CallStatus.reviewing,
-        "reviews": reviews.reviews_of(db, actor=actor, proposal_id=proposal.id),
-        "is_committee": is_committee,
-        "notes": committee.notes(db, actor=actor, proposal_id=proposal.id) if is_committee else [],
-        "can_ticket": actor.has(Role.committee_member),
-        "can_vote": actor.has(Role.committee_member),
-        "stances": [s.value for s in Stance if s not in VOTES or actor.has(Role.committee_member)],
-        "values": {},
-        "errors": [],
-        "form_values": {},
-        "form_errors": [],
-        **dossier_context(db, actor, proposal),
-    }
-
-
 @router.get("/review/proposals/{proposal_id}", response_class=HTMLResponse)
 def proposal_page(request: Request, db: Db, actor: CurrentActor, proposal_id: int) -> Response:
     require_signed_in(actor)
-    return render(request, "review/proposal.html", _proposal_context(db, actor, proposal_id))
+    return render(request, "review/proposal.html", views.proposal_context(db, actor, proposal_id))
 
 
 @router.post("/review/proposals/{proposal_id}/review", dependencies=[CsrfChecked])
@@ -233,7 +170,7 @@ def review_form(
     request: Request, db: Db, actor: CurrentActor, proposal_id: int, form: SubmittedForm
 ) -> Response:
     require_signed_in(actor)
-    ctx = _proposal_context(db, actor, proposal_id)
+    ctx = views.proposal_context(db, actor, proposal_id)
     ctx["values"] = dict(form)
     scores = []
     errors = []
@@ -286,16 +223,16 @@ def note_form(
             )
         else:
             data = NoteCreate(stance=form.get("stance", ""), text=form.get("text", ""))
-            committee.add_note(db, actor=actor, proposal_id=proposal_id, data=data)
+            decisions.add_note(db, actor=actor, proposal_id=proposal_id, data=data)
     except ValidationError as exc:
-        ctx = _proposal_context(db, actor, proposal_id)
+        ctx = views.proposal_context(db, actor, proposal_id)
         ctx["message"] = "; ".join(
             f"{e.field}: {e.message}" for e in validation_fields(exc.errors())
         )
         return render(request, "review/proposal.html", ctx, status=422)
     except LablineError as exc:
         db.rollback()
-        ctx = _proposal_context(db, actor, proposal_id)
+        ctx = views.proposal_context(db, actor, proposal_id)
         ctx["message"] = exc.message
         return render(request, "review/proposal.html", ctx, status=exc.status)
     return RedirectResponse(f"/review/proposals/{proposal_id}?done=note", status_code=303)

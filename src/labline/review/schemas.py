@@ -149,6 +149,22 @@ class CallClock(Output):
     proposals: int
 
 
+class ProposalImport(StrictInput):
+    """A proposal submitted elsewhere (a beamtime cycle) brought into a review call; `ref`
+    is the source's id, named in errors."""
+
+    ref: str = Field(min_length=1, max_length=40)
+    applicant_id: int = Field(ge=1)
+    organisation_id: int | None = Field(default=None, ge=1)
+    title_zh: str = Field(default="", max_length=300)
+    title_en: str = Field(default="", max_length=300)
+    abstract_zh: str = Field(default="", max_length=20_000)
+    abstract_en: str = Field(default="", max_length=20_000)
+    keywords: str = Field(default="", max_length=500)
+    requested_budget: Decimal = Field(gt=0, max_digits=16, decimal_places=2)
+    submitted_at: datetime | None = None
+
+
 class ProposalCreate(StrictInput):
     call_id: int = Field(ge=1)
     organisation_id: int = Field(ge=1)

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from labline import clock
 from labline.core.access import Actor
-from labline.core.models import Membership
 from labline.errors import FieldError, InvalidInput
 from labline.facilities.beamtime.schemas import ProposalScore
 from labline.facilities.beamtime.service.cycles import (
@@ -31,8 +30,9 @@ from labline.facilities.beamtime.service.cycles import managed_cycle as _managed
 from labline.facilities.beamtime.service.cycles import require_state as _state
 from labline.facilities.beamtime.service.cycles import rerank as _rerank
 from labline.facilities.models import BeamtimeProposal, CycleStatus
-from labline.review.models import Call, CallStatus, Proposal, ProposalStatus
-from labline.review.schemas import CallCreate, CriterionCreate
+from labline.review.models import Call
+from labline.review.schemas import CallCreate, CriterionCreate, ProposalImport
+from labline.review.service import intake
 from labline.review.service.calls import create_call, require_manager
 
 CRITERIA = [
@@ -100,36 +100,29 @@ def send_to_review(
             criteria=CRITERIA,
         ),
     )
-    # Past its application stage: the proposals were submitted to the facility.
-    call.status = CallStatus.reviewing
-    for p in proposals:
-        org = p.organisation_id or session.scalar(
-            select(Membership.organisation_id)
-            .where(Membership.person_id == p.person_id)
-            .order_by(Membership.id)
-            .limit(1)
-        )
-        if org is None:
-            raise InvalidInput(
-                f"Proposal {p.id} has no organisation, which review needs (conflicts of"
-                " interest are decided by organisation).",
-                fields=[FieldError("organisation_id", f"proposal {p.id}: none")],
+    # Past its application stage: the proposals were submitted to the facility; review
+    # takes them in through its own transitions.
+    rows = intake.import_proposals(
+        session,
+        actor=actor,
+        call_id=call.id,
+        proposals=[
+            ProposalImport(
+                ref=str(p.id),
+                applicant_id=p.person_id,
+                organisation_id=p.organisation_id,
+                title_zh=p.title[:300],
+                title_en=p.title[:300],
+                abstract_en=p.abstract,
+                keywords=p.setup[:500],
+                requested_budget=Decimal(p.shifts_requested),
+                submitted_at=p.created_at,
             )
-        review = Proposal(
-            call_id=call.id,
-            applicant_id=p.person_id,
-            organisation_id=org,
-            title_zh=p.title[:300],
-            title_en=p.title[:300],
-            abstract_en=p.abstract,
-            keywords=p.setup,
-            requested_budget=Decimal(p.shifts_requested),
-            status=ProposalStatus.under_review,
-            submitted_at=p.created_at,
-        )
-        session.add(review)
-        session.flush()
-        p.review_proposal_id = review.id
+            for p in proposals
+        ],
+    )
+    for p, row in zip(proposals, rows, strict=True):
+        p.review_proposal_id = row.id
     cycle.review_call_id = call.id
     session.flush()
     return call
@@ -144,12 +137,16 @@ def scores_from_review(session: Session, *, actor: Actor, cycle_id: int) -> int:
         raise CycleStateError(
             f"Cycle {cycle.code} has not been sent to review.", cycle_status=str(cycle.status)
         )
-    pairs = session.execute(
-        select(BeamtimeProposal, Proposal)
-        .join(Proposal, Proposal.id == BeamtimeProposal.review_proposal_id)
-        .where(BeamtimeProposal.cycle_id == cycle.id)
+    linked = session.scalars(
+        select(BeamtimeProposal).where(
+            BeamtimeProposal.cycle_id == cycle.id, BeamtimeProposal.review_proposal_id.is_not(None)
+        )
     ).all()
-    unscored = [bp.id for bp, rp in pairs if rp.calibrated_score is None]
+    scores = intake.calibrated_scores(
+        session, proposal_ids=[bp.review_proposal_id for bp in linked if bp.review_proposal_id]
+    )
+    pairs = [(bp, scores.get(bp.review_proposal_id or 0)) for bp in linked]
+    unscored = [bp.id for bp, score in pairs if score is None]
     if unscored:
         raise InvalidInput(
             f"{len(unscored)} proposals have no calibrated review score yet (e.g. {unscored[:5]});"
@@ -158,9 +155,9 @@ def scores_from_review(session: Session, *, actor: Actor, cycle_id: int) -> int:
         )
     if cycle.status == CycleStatus.scheduled:
         clear_draft(session, cycle)
-    for bp, rp in pairs:
+    for bp, calibrated in pairs:
         # Calibrated scores are on the criteria's scale and may step slightly outside it.
-        raw = float(rp.calibrated_score or 0.0)
+        raw = float(calibrated or 0.0)
         score = ProposalScore(score=Decimal(str(round(min(max(raw, 0.0), 999.0), 3))))
         bp.score = score.score
         if bp.shifts_awarded is None:

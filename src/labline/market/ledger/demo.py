@@ -107,12 +107,14 @@ def step_licences(world: World) -> None:
         world.session.scalars(
             select(Contract)
             .where(Contract.kind == ContractKind.licence)
-            .order_by(Contract.id)
+            .order_by(Contract.signed_on, Contract.id)
             .limit(2)
         )
     )
     if len(contracts) < 2:
         return
+    # The earliest licences, so that their milestones and royalty quarters fall inside the
+    # demo year.
     drug, device = contracts
     offer = _add_terms(world, drug, DRUG, DRUG_TIERS, DRUG_MILESTONES)
     upfront = _invoice(

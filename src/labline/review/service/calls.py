@@ -12,6 +12,7 @@ from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Membership, Organisation, OrganisationKind, Person, Role
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
+from labline.review import reasons
 from labline.review.models import (
     ACTIVE,
     Call,
@@ -117,6 +118,30 @@ def working_days_left(call: Call, *, on: date | None = None) -> int:
     )
 
 
+# What a manager can do next, by the call's status: the call page's buttons ask this.
+NEXT_STEPS: dict[CallStatus, tuple[str, ...]] = {
+    CallStatus.draft: ("open",),
+    CallStatus.open: ("close",),
+    CallStatus.reviewing: ("assign", "analyse", "remind"),
+    CallStatus.committee: ("decide",),
+    CallStatus.decided: (),
+}
+
+
+def allowed_steps(call: Call) -> tuple[str, ...]:
+    """The manager's next steps for this call (empty once it is decided)."""
+    return NEXT_STEPS[call.status]
+
+
+def is_open(call: Call) -> bool:
+    """Whether the call takes proposals (its status; the dates are checked on submission)."""
+    return call.status == CallStatus.open
+
+
+def is_decided(call: Call) -> bool:
+    return call.status == CallStatus.decided
+
+
 # --- calls --------------------------------------------------------------------------------------
 
 
@@ -176,10 +201,10 @@ def close_call(session: Session, *, actor: Actor, call_id: int) -> Call:
             Proposal.call_id == call.id, Proposal.status == ProposalStatus.submitted
         )
     ):
-        problems = eligibility_problems(session, call, proposal)
+        problems = eligibility_codes(session, call, proposal)
         if problems:
             proposal.status = ProposalStatus.ineligible
-            proposal.decision_reason = "; ".join(f"{f.field}: {f.message}" for f in problems)
+            proposal.decision = reasons.ineligible(problems)
         else:
             proposal.status = ProposalStatus.under_review
     session.flush()
@@ -222,19 +247,23 @@ def panel(session: Session, call_id: int) -> Sequence[Panel]:
 # --- proposals ----------------------------------------------------------------------------------
 
 
-def eligibility_problems(session: Session, call: Call, proposal: Proposal) -> list[FieldError]:
-    problems = []
+def eligibility_codes(session: Session, call: Call, proposal: Proposal) -> list[reasons.Reason]:
+    """Why the proposal may not enter this call, as reason codes (empty: eligible)."""
+    found = []
     org = session.get(Organisation, proposal.organisation_id)
     if org is None or org.kind in INELIGIBLE_KINDS:
-        problems.append(FieldError("organisation_id", "funds and government offices cannot apply"))
+        found.append(reasons.organisation_kind())
     if call.max_request is not None and proposal.requested_budget > call.max_request:
-        problems.append(
-            FieldError(
-                "requested_budget",
-                f"more than this call's limit of {call.max_request}",
-                str(call.max_request),
-            )
-        )
+        found.append(reasons.over_limit(str(call.max_request)))
+    return found
+
+
+def eligibility_problems(session: Session, call: Call, proposal: Proposal) -> list[FieldError]:
+    """The same problems as form errors (field, message, what is allowed)."""
+    problems = []
+    for code in eligibility_codes(session, call, proposal):
+        field, message = reasons.problem_record(code).split(": ", 1)
+        problems.append(FieldError(field, message, code.get("limit")))
     return problems
 
 

@@ -21,7 +21,8 @@ from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Person, Role
 from labline.errors import Conflict, FieldError, InvalidInput, NotPermitted
-from labline.review.calibration import calibrate, disagreement
+from labline.review import reasons
+from labline.review.engine.calibration import calibrate, disagreement
 from labline.review.models import (
     ACTIVE,
     Call,
@@ -225,18 +226,19 @@ def analyse(session: Session, *, actor: Actor, call_id: int) -> AnalysisReport:
         p.calibrated_rank = int(cal.calibrated_rank[j]) if reviewed else None
         p.score_spread = _num(spread.std[j]) if reviewed else None
         p.split = bool(spread.split[j])
-        reasons = []
+        flags = []
         if p.split and best_originality.get(p.id, 0.0) >= call.originality_threshold:
-            reasons.append(
-                f"split reviews (scores {spread.min[j]:.2f}–{spread.max[j]:.2f}) with an"
-                f" originality score of {best_originality[p.id]:.2f}"
+            flags.append(
+                reasons.split_originality(
+                    float(spread.min[j]), float(spread.max[j]), best_originality[p.id]
+                )
             )
         if j in uncertain:
-            reasons.append(uncertain[j])
+            flags.append(uncertain[j])
         if p.id in tickets:
-            reasons.append(f"golden ticket from expert {tickets[p.id].expert_id}")
-        p.non_consensus = bool(reasons)
-        p.non_consensus_reasons = "\n".join(reasons)
+            flags.append(reasons.golden_ticket(tickets[p.id].expert_id))
+        p.non_consensus = bool(flags)
+        p.non_consensus_why = flags
         flagged += p.non_consensus
     if call.status == CallStatus.reviewing:
         call.status = CallStatus.committee
@@ -251,7 +253,7 @@ def analyse(session: Session, *, actor: Actor, call_id: int) -> AnalysisReport:
 
 def _uncertain_ranks(
     mean: np.ndarray, std: np.ndarray, count: np.ndarray, call: Call
-) -> dict[int, str]:
+) -> dict[int, reasons.Reason]:
     """Proposals outside the top share whose rank interval reaches into it.
 
     Each reviewed proposal's score interval is its calibrated mean ± 1.96 standard errors
@@ -273,10 +275,7 @@ def _uncertain_ranks(
     out = {}
     for k, j in enumerate(seen):
         if rank[k] > cutoff >= best[k]:
-            out[int(j)] = (
-                f"rank uncertain: between {best[k]} and {worst[k]}, reaching the top"
-                f" {share:.0%} (rank {cutoff} or better)"
-            )
+            out[int(j)] = reasons.rank_uncertain(int(best[k]), int(worst[k]), share, cutoff)
     return out
 
 
@@ -325,11 +324,10 @@ def golden_ticket(session: Session, *, actor: Actor, proposal_id: int, reason: s
     )
     session.add(ticket)
     proposal.non_consensus = True
-    line = f"golden ticket from expert {actor.person_id}"
-    if line not in proposal.non_consensus_reasons:
-        proposal.non_consensus_reasons = "\n".join(
-            x for x in (proposal.non_consensus_reasons, line) if x
-        )
+    flag = reasons.golden_ticket(actor.person_id)
+    if flag not in (proposal.non_consensus_why or []):
+        # A new list: the JSON column sees assignments, not in-place appends.
+        proposal.non_consensus_why = [*(proposal.non_consensus_why or []), flag]
     session.flush()
     return ticket
 

@@ -1,0 +1,431 @@
+"""Reading one file into documents: main text as numbered paragraphs plus what the source
+says about itself (title, issuer, date, URL, 文号). No database here.
+
+Every problem is a `Rejected` naming the file and saying what is wrong, so a bulk import
+can report each rejected file with its reason and go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from labline.errors import InvalidInput
+
+MAX_FILE_BYTES = 64 * 1024 * 1024  # checked before reading: a 1 GB file or a zip bomb stops here
+MAX_PARAGRAPH_CHARS = 100_000
+MAX_PARAGRAPHS = 20_000
+SUFFIXES = {
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".jsonl": "jsonl",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+}
+DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fff]{1,12}[〔\[［（(]\s*(?:19|20)\d{2}\s*[〕\]］）)]\s*\d{1,4}\s*号"
+)
+_INVISIBLE = " \t\u200b\u200c\u200d\u2060\ufeff\u3000"
+_TERMINAL = tuple('。！？；：.!?;:”"’）)」』')
+_CN_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ISO_DATE = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
+
+
+class Rejected(InvalidInput):
+    """A file (or feed) that cannot be imported, with the reason."""
+
+    code = "document_rejected"
+
+    def __init__(self, file: str, reason: str, message: str) -> None:
+        super().__init__(f"{file}: {message}", file=file, reason=reason)
+        self.file = file
+        self.reason = reason
+
+
+@dataclass
+class Parsed:
+    title: str
+    paragraphs: list[str]
+    doc_type: str
+    sha256: str
+    language: str = ""
+    source: str = ""
+    issued_on: date | None = None
+    url: str = ""
+    doc_number: str = ""
+    pages: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def detect_language(text: str) -> str:
+    sample = text[:5000]
+    cjk = sum(1 for ch in sample if "\u3400" <= ch <= "\u9fff")
+    latin = sum(1 for ch in sample if ch.isascii() and ch.isalpha())
+    return "zh" if cjk * 2 >= latin and cjk > 0 else "en"
+
+
+def parse_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    for pattern in (_ISO_DATE, _CN_DATE):
+        m = pattern.search(text)
+        if m:
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return None
+    return None
+
+
+def find_doc_number(paragraphs: list[str]) -> str:
+    # Only the head of the document: later paragraphs cite other documents' numbers.
+    for text in paragraphs[:8]:
+        m = DOC_NUMBER.search(text)
+        if m:
+            return re.sub(r"\s+", "", m.group(0))
+    return ""
+
+
+def paragraphs_of(text: str) -> list[str]:
+    """Paragraphs as the source has them: a line is one, except that hard-wrapped lines
+    (long, not ending a sentence) are joined with the next."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
+        current = ""
+        for line in lines:
+            if current:
+                cjk = "\u3400" <= current[-1] <= "\u9fff" or "\u3400" <= line[0] <= "\u9fff"
+                current += line if cjk else " " + line
+            else:
+                current = line
+            if current.endswith(_TERMINAL) or len(line) < 40:
+                out.append(current)
+                current = ""
+        if current:
+            out.append(current)
+    return out
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8, UTF-16 (with its mark), GB18030 or Big5; anything else is refused by name."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise Rejected(
+                name, "encoding", "not valid UTF-16 despite its byte-order mark"
+            ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(
+        data[:200_000], cp_isolation=["gb18030", "big5", "utf_16_le", "utf_16_be"]
+    ).best()
+    if best is None or best.chaos > 0.2:
+        raise Rejected(
+            name,
+            "encoding",
+            "the text is not in one readable encoding (tried UTF-8, UTF-16, GB18030, Big5);"
+            " save it as UTF-8",
+        )
+    try:
+        return data.decode(best.encoding)
+    except UnicodeDecodeError:
+        raise Rejected(
+            name, "encoding", f"mixed encodings: parts are not valid {best.encoding}"
+        ) from None
+
+
+def _checked(parsed: Parsed, name: str) -> Parsed:
+    paragraphs = [p for p in (x.strip() for x in parsed.paragraphs) if p.strip(_INVISIBLE)]
+    if not paragraphs:
+        raise Rejected(name, "empty", "the document has no text")
+    if len(paragraphs) > MAX_PARAGRAPHS:
+        raise Rejected(
+            name, "too_many_paragraphs", f"{len(paragraphs)} paragraphs; at most {MAX_PARAGRAPHS}"
+        )
+    for n, text in enumerate(paragraphs, 1):
+        if len(text) > MAX_PARAGRAPH_CHARS:
+            raise Rejected(
+                name,
+                "paragraph_too_long",
+                f"paragraph {n} has {len(text):,} characters; at most {MAX_PARAGRAPH_CHARS:,}"
+                " (is it one block without line breaks?)",
+            )
+    parsed.paragraphs = paragraphs
+    parsed.title = (parsed.title or paragraphs[0])[:500].strip()
+    parsed.language = parsed.language or detect_language(" ".join(paragraphs[:50]))
+    parsed.doc_number = parsed.doc_number or find_doc_number([parsed.title, *paragraphs])
+    if parsed.issued_on is None and parsed.language == "zh":
+        # Chinese official documents end with the issuing date (2024年3月5日), or state the
+        # date of adoption under the title: （2021年3月11日…通过）.
+        for text in [*reversed(paragraphs[-6:]), *paragraphs[:5]]:
+            if len(text) <= 40 and (d := parse_date(text)):
+                parsed.issued_on = d
+                break
+    return parsed
+
+
+def read_text(data: bytes, name: str, *, markdown: bool = False) -> Parsed:
+    text = decode_text(data, name)
+    title = ""
+    if markdown:
+        lines = []
+        for line in text.split("\n"):
+            m = re.match(r"^\s{0,3}#{1,6}\s+(.*)$", line)
+            if m and not title:
+                title = m.group(1).strip()
+            lines.append(m.group(1) if m else line)
+        text = "\n".join(lines)
+    kind = "markdown" if markdown else "text"
+    return _checked(Parsed(title, paragraphs_of(text), kind, sha256_of(data)), name)
+
+
+def read_html(data: bytes, name: str, *, url: str = "") -> Parsed:
+    import trafilatura
+
+    found = trafilatura.bare_extraction(
+        data, url=url or None, with_metadata=True, include_comments=False, include_tables=True
+    )
+    text = getattr(found, "text", None) if found is not None else None
+    if not text or not text.strip() or _only_links(data, text):
+        raise Rejected(name, "no_main_text", "the page has no main text (only navigation or none)")
+    parsed = Parsed(
+        getattr(found, "title", "") or "",
+        paragraphs_of(text),
+        "html",
+        sha256_of(data),
+        source=getattr(found, "sitename", "") or "",
+        issued_on=parse_date(getattr(found, "date", None)),
+        url=url or getattr(found, "url", "") or "",
+    )
+    return _checked(parsed, name)
+
+
+def _only_links(data: bytes, text: str) -> bool:
+    """True when every line the extractor kept is the text of a link (a menu, not content)."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(data)
+    except (ValueError, lxml.etree.ParserError):
+        return False
+    anchors = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    lines = [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+    return all(line in anchors for line in lines)
+
+
+def read_pdf(data: bytes, name: str) -> Parsed:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise Rejected(name, "encrypted", "the PDF is encrypted with a password")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata
+    except Rejected:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on broken files
+        if isinstance(exc, PdfReadError) and "decrypt" in str(exc).lower():
+            raise Rejected(name, "encrypted", "the PDF is encrypted") from None
+        raise Rejected(name, "corrupt", f"not a readable PDF ({type(exc).__name__})") from None
+    chars = sum(len(p.strip()) for p in pages)
+    if pages and chars < 20 * len(pages):
+        raise Rejected(
+            name,
+            "no_text_layer",
+            f"{len(pages)} page(s) but almost no text: a scanned PDF without a text layer"
+            " (OCR is not supported)",
+        )
+    title = str(info.get("/Title") or "").strip() if info is not None else ""
+    parsed = Parsed(title, paragraphs_of("\n".join(pages)), "pdf", sha256_of(data))
+    parsed.pages = len(pages)
+    return _checked(parsed, name)
+
+
+def read_docx(data: bytes, name: str) -> Parsed:
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # a zip that is not a Word document, or a broken one
+        raise Rejected(
+            name, "corrupt", f"not a readable DOCX file ({type(exc).__name__})"
+        ) from None
+    paragraphs = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            paragraphs.append(" | ".join(c.text.strip() for c in row.cells))
+    props = document.core_properties
+    parsed = Parsed(
+        (props.title or "").strip(),
+        paragraphs,
+        "docx",
+        sha256_of(data),
+        source=(props.author or "").strip(),
+        issued_on=props.created.date() if props.created else None,
+    )
+    return _checked(parsed, name)
+
+
+def read_jsonl(data: bytes, name: str) -> list[Parsed]:
+    """One document per line with `title`, `text` and optionally `date`, `source` (or
+    `issuer`/`office`), `url`, `doc_number`, `language`. Any bad line rejects the file."""
+    text = decode_text(data, name)
+    out: list[Parsed] = []
+    problems: list[str] = []
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            if not isinstance(entry, dict):
+                raise ValueError("not an object")
+        except ValueError as exc:
+            problems.append(f"line {n}: not a JSON object ({exc})")
+            continue
+        if not str(entry.get("text") or "").strip():
+            problems.append(f"line {n}: no text")
+            continue
+        try:
+            parsed = _checked(
+                Parsed(
+                    str(entry.get("title") or ""),
+                    paragraphs_of(str(entry["text"])),
+                    "jsonl",
+                    sha256_of(line.strip().encode()),
+                    language=str(entry.get("language") or ""),
+                    source=str(
+                        entry.get("source") or entry.get("issuer") or entry.get("office") or ""
+                    ),
+                    issued_on=parse_date(entry.get("date")),
+                    url=str(entry.get("url") or ""),
+                    doc_number=str(entry.get("doc_number") or ""),
+                ),
+                f"{name} line {n}",
+            )
+        except Rejected as exc:
+            problems.append(f"line {n}: {exc.message.split(': ', 1)[-1]}")
+            continue
+        out.append(parsed)
+    if problems:
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
+        raise Rejected(name, "bad_lines", f"{len(problems)} bad line(s), nothing imported: {shown}")
+    if not out:
+        raise Rejected(name, "empty", "the file has no entries")
+    return out
+
+
+# --- RSS and Atom ---------------------------------------------------------------------------
+
+_BLOCK = re.compile(r"(?i)</?(p|div|br|li|h[1-6]|tr|section|article|blockquote)\b[^>]*>")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def html_fragment_text(fragment: str) -> str:
+    """Text of a feed entry's HTML: block elements become line breaks, tags go."""
+    text = _BLOCK.sub("\n", fragment)
+    return html.unescape(_TAG.sub("", text))
+
+
+def read_feed(data: bytes, name: str) -> list[Parsed]:
+    import feedparser
+
+    head = data[:500].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise Rejected(name, "not_a_feed", "the address returned an HTML page, not RSS or Atom")
+    feed = feedparser.parse(data)
+    if not feed.entries:
+        problem = getattr(feed, "bozo_exception", None)
+        why = f" ({type(problem).__name__})" if problem else ""
+        raise Rejected(name, "not_a_feed", f"no RSS or Atom entries could be read{why}")
+    source = str(feed.feed.get("title") or "")
+    out: list[Parsed] = []
+    for entry in feed.entries:
+        body = ""
+        if entry.get("content"):
+            body = "\n".join(str(c.get("value") or "") for c in entry.content)
+        body = body or str(entry.get("summary") or entry.get("description") or "")
+        text = html_fragment_text(body)
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        link = str(entry.get("link") or "")
+        key = f"{link}\n{entry.get('title', '')}\n{text}".encode()
+        parsed = Parsed(
+            html.unescape(str(entry.get("title") or "")),
+            paragraphs_of(text),
+            "feed",
+            sha256_of(key),
+            source=source,
+            issued_on=date(stamp[0], stamp[1], stamp[2]) if stamp else None,
+            url=link,
+        )
+        try:
+            out.append(_checked(parsed, f"{name} entry {link or parsed.title}"))
+        except Rejected:
+            continue  # an entry without text (a bare link) is not a document
+    if not out:
+        raise Rejected(name, "empty", "the feed's entries carry no text")
+    return out
+
+
+def read_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> list[Parsed]:
+    name = str(path)
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        allowed = ", ".join(sorted(SUFFIXES))
+        raise Rejected(name, "unsupported", f"unsupported file type; allowed: {allowed}")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise Rejected(name, "unreadable", f"cannot read the file ({exc.strerror})") from None
+    if size > max_bytes:
+        raise Rejected(
+            name, "too_large", f"{size:,} bytes; the limit is {max_bytes:,} bytes (not read)"
+        )
+    if size == 0:
+        raise Rejected(name, "empty", "the file is empty")
+    data = path.read_bytes()
+    return read_bytes(data, name, kind)
+
+
+def read_bytes(data: bytes, name: str, kind: str) -> list[Parsed]:
+    if kind == "jsonl":
+        return read_jsonl(data, name)
+    if kind == "feed":
+        return read_feed(data, name)
+    readers = {
+        "html": read_html,
+        "pdf": read_pdf,
+        "docx": read_docx,
+        "text": read_text,
+        "markdown": lambda d, n: read_text(d, n, markdown=True),
+    }
+    return [readers[kind](data, name)]

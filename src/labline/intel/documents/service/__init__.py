@@ -1,0 +1,1 @@
+"""Document services: collections and reading, ingest, feeds."""

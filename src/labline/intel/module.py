@@ -1,0 +1,32 @@
+"""The intel module's record: its routers, commands, tables and demo step."""
+
+from __future__ import annotations
+
+from labline.intel import cli, demo
+from labline.intel.briefings import api as briefings_api
+from labline.intel.documents import api as documents_api
+from labline.intel.documents import models as document_models
+from labline.intel.documents import pages as documents_pages
+from labline.intel.search import api as search_api
+from labline.intel.search import pages as search_pages
+from labline.intel.watches import api as watches_api
+from labline.intel.watches import models as watch_models
+from labline.intel.watches import pages as watches_pages
+from labline.modules import Module
+
+MODULE = Module(
+    name="intel",
+    routers=(
+        # fixed paths (/search, /watches, /inbox) before /documents/{id}
+        search_api.router,
+        watches_api.router,
+        briefings_api.router,
+        documents_api.router,
+        search_pages.router,
+        watches_pages.router,
+        documents_pages.router,
+    ),
+    commands=(cli.intel,),
+    models=(document_models, watch_models),
+    demo_steps=(demo.step_intel,),
+)

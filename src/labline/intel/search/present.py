@@ -1,0 +1,43 @@
+"""Search results as the API, the command line and the pages show them."""
+
+from __future__ import annotations
+
+from labline.intel.digests.service import digest_of
+from labline.intel.search.schemas import ResultRead, SearchRead, SnippetRead
+from labline.intel.search.service import Found
+
+
+def result_of(found: Found, *, with_digest: bool = False) -> ResultRead:
+    doc = found.document
+    return ResultRead(
+        id=doc.id,
+        title=doc.title,
+        source=doc.source,
+        date=doc.issued_on,
+        language=doc.language,
+        doc_number=doc.doc_number,
+        doc_type=doc.doc_type,
+        collection_id=doc.collection_id,
+        score=round(found.score, 6),
+        paragraphs=[SnippetRead(n=s.n, text=s.text, highlights=s.spans) for s in found.paragraphs],
+        matched_terms=found.terms,
+        digest=digest_of(doc) if with_digest else None,
+    )
+
+
+def results_of(found: list[Found], *, with_digest: bool = False) -> SearchRead:
+    return SearchRead(results=[result_of(f, with_digest=with_digest) for f in found])
+
+
+def segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """The text cut at the highlights: (piece, is_match) pairs for a template to mark."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in spans:
+        if start > at:
+            out.append((text[at:start], False))
+        out.append((text[start:end], True))
+        at = end
+    if at < len(text):
+        out.append((text[at:], False))
+    return out

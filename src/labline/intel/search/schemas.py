@@ -1,0 +1,35 @@
+"""Search results: documents with their best paragraphs and, on request, their digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel
+
+from labline.intel.digests.schemas import DigestRead
+
+
+class SnippetRead(BaseModel):
+    n: int
+    text: str
+    # [start, end) character offsets of the matched terms in text
+    highlights: list[tuple[int, int]]
+
+
+class ResultRead(BaseModel):
+    id: int
+    title: str
+    source: str
+    date: dt.date | None
+    language: str
+    doc_number: str
+    doc_type: str
+    collection_id: int
+    score: float
+    paragraphs: list[SnippetRead]
+    matched_terms: list[str]
+    digest: DigestRead | None = None
+
+
+class SearchRead(BaseModel):
+    results: list[ResultRead]

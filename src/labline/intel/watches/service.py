@@ -1,0 +1,170 @@
+"""Document watches: a saved search whose new matches go to the owner's inbox, and one
+digest mail a day (in the owner's language) through the mail outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from labline.clock import now
+from labline.core.access import Actor, require_signed_in
+from labline.core.models import Person
+from labline.core.service import mail
+from labline.core.service.auth import actor_for
+from labline.errors import InvalidInput, NotFound
+from labline.i18n import gettext as _
+from labline.intel.search import service as search
+from labline.intel.watches.models import DocumentInboxItem, DocumentWatch
+from labline.intel.watches.schemas import WatchCreate
+
+
+def _person(actor: Actor) -> int:
+    require_signed_in(actor)
+    if actor.person_id is None:
+        raise InvalidInput("Watches belong to a person: pass --as EMAIL on the command line.")
+    return actor.person_id
+
+
+def create_watch(session: Session, *, actor: Actor, data: WatchCreate) -> DocumentWatch:
+    watch = DocumentWatch(person_id=_person(actor), **data.model_dump(), checked_at=now())
+    session.add(watch)
+    session.flush()
+    return watch
+
+
+def my_watches(session: Session, *, actor: Actor) -> Sequence[DocumentWatch]:
+    person_id = _person(actor)
+    return session.scalars(
+        select(DocumentWatch).where(DocumentWatch.person_id == person_id).order_by(DocumentWatch.id)
+    ).all()
+
+
+def delete_watch(session: Session, *, actor: Actor, watch_id: int) -> None:
+    watch = session.get(DocumentWatch, watch_id)
+    if watch is None or watch.person_id != _person(actor):
+        raise NotFound(f"You have no watch {watch_id}.", watch_id=watch_id)
+    session.delete(watch)
+    session.flush()
+
+
+def _aware(moment: datetime) -> datetime:
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def sweep(
+    session: Session, *, holder: Any, person_id: int | None = None, moment: datetime | None = None
+) -> list[DocumentInboxItem]:
+    """Run every watch (or one person's): documents stored since its last run that match
+    its search, and that its owner may read, are filed in the owner's inbox."""
+    moment = moment or now()
+    stmt = select(DocumentWatch).order_by(DocumentWatch.id)
+    if person_id is not None:
+        stmt = stmt.where(DocumentWatch.person_id == person_id)
+    filed: list[DocumentInboxItem] = []
+    for watch in session.scalars(stmt).all():
+        owner = actor_for(session, watch.person_id)
+        found = search.search(
+            session,
+            actor=owner,
+            holder=holder,
+            query=watch.query,
+            limit=50,
+            language=watch.language or None,
+            source=watch.source or None,
+            collection_id=watch.collection_id,
+        )
+        since = _aware(watch.checked_at)
+        for f in found:
+            if _aware(f.document.created_at) <= since:
+                continue
+            item = DocumentInboxItem(
+                person_id=watch.person_id,
+                watch_id=watch.id,
+                document_id=f.document.id,
+                title=f.document.title[:500],
+                score=f.score,
+                created_at=moment,
+            )
+            try:
+                with session.begin_nested():  # filed by an earlier sweep
+                    session.add(item)
+                    session.flush()
+                filed.append(item)
+            except IntegrityError:
+                pass
+        watch.checked_at = moment
+    session.flush()
+    return filed
+
+
+def mail_daily(session: Session, *, base_url: str, moment: datetime | None = None) -> int:
+    """One mail per person and day listing the inbox items not mailed yet."""
+    moment = moment or now()
+    items = session.scalars(
+        select(DocumentInboxItem)
+        .where(DocumentInboxItem.mailed_at.is_(None))
+        .order_by(DocumentInboxItem.id)
+    ).all()
+    by_person: dict[int, list[DocumentInboxItem]] = {}
+    for item in items:
+        by_person.setdefault(item.person_id, []).append(item)
+    queued = 0
+    for person_id, mine in by_person.items():
+        person = session.get(Person, person_id)
+        if person is None or not person.is_active:
+            continue
+        with mail.in_language(person.locale):
+            lines = [f"- {i.title}\n  {base_url}/intel/documents/{i.document_id}" for i in mine]
+            body = "\n".join(
+                [
+                    _("Your document watches found new documents:"),
+                    "",
+                    *lines,
+                    "",
+                    _("Your inbox: %(url)s", url=f"{base_url}/intel/watches"),
+                ]
+            )
+            subject = _("labline: %(num)s new documents for your watches", num=len(mine))
+        _mail, new = mail.queue_mail(
+            session,
+            key=f"intel.watch-digest:{person_id}:{moment.date().isoformat()}",
+            kind="intel.watch",
+            to_address=person.email,
+            subject=subject,
+            body=body,
+            person_id=person_id,
+        )
+        if new:
+            queued += 1
+            for i in mine:
+                i.mailed_at = moment
+    session.flush()
+    return queued
+
+
+def inbox(
+    session: Session, *, actor: Actor, holder: Any, unread_only: bool = False
+) -> Sequence[DocumentInboxItem]:
+    """The actor's inbox, after a sweep of their own watches."""
+    person_id = _person(actor)
+    sweep(session, holder=holder, person_id=person_id)
+    stmt = select(DocumentInboxItem).where(DocumentInboxItem.person_id == person_id)
+    if unread_only:
+        stmt = stmt.where(DocumentInboxItem.read_at.is_(None))
+    return session.scalars(stmt.order_by(DocumentInboxItem.id.desc()).limit(500)).all()
+
+
+def mark_read(session: Session, *, actor: Actor, item_id: int) -> DocumentInboxItem:
+    item = session.get(DocumentInboxItem, item_id)
+    if item is None or item.person_id != _person(actor):
+        raise NotFound(f"There is no item {item_id} in your inbox.", item_id=item_id)
+    item.read_at = item.read_at or now()
+    session.flush()
+    return item

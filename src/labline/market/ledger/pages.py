@@ -1,0 +1,119 @@
+"""The licence ledger as a page: invoices with what is paid and overdue, royalty reports,
+totals, and the forms each side uses (invoice, report sales, record a payment)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from labline import clock
+from labline.errors import LablineError, validation_fields
+from labline.market.ledger import service
+from labline.market.ledger.schemas import MilestoneAchieved, PaymentCreate, RoyaltyReportCreate
+from labline.web.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
+from labline.web.render import render
+
+router = APIRouter()
+LINE_ROWS = 4
+ACTIONS = ("upfront", "milestone", "report", "payment")
+
+
+def _context(db: Db, actor: Any, contract_id: int) -> dict[str, Any]:
+    return {
+        "ledger": service.ledger(db, actor=actor, contract_id=contract_id),
+        "line_rows": LINE_ROWS,
+        "today": clock.today().isoformat(),
+        "values": {},
+    }
+
+
+@router.get("/market/contracts/{contract_id}/ledger", response_class=HTMLResponse)
+def ledger_page(request: Request, db: Db, actor: CurrentActor, contract_id: int) -> Response:
+    ctx = _context(db, actor, contract_id)
+    ctx["note"] = request.query_params.get("note")
+    return render(request, "market/ledger.html", ctx)
+
+
+def _act(db: Db, actor: Any, contract_id: int, form: dict[str, str]) -> None:
+    action = form.get("action", "")
+    if action == "upfront":
+        service.invoice_upfront(db, actor=actor, contract_id=contract_id)
+    elif action == "milestone":
+        service.invoice_milestone(
+            db,
+            actor=actor,
+            contract_id=contract_id,
+            data=MilestoneAchieved.model_validate(
+                {"milestone_id": form.get("milestone_id"), "achieved_on": form.get("achieved_on")}
+            ),
+        )
+    elif action == "report":
+        lines = []
+        for i in range(LINE_ROWS):
+            row = {
+                k: form.get(f"line_{i}_{k}", "").strip()
+                for k in ("product", "territory", "net_sales")
+            }
+            if any(row.values()):
+                lines.append(row)
+        service.file_report(
+            db,
+            actor=actor,
+            contract_id=contract_id,
+            data=RoyaltyReportCreate.model_validate(
+                {
+                    "period_start": form.get("period_start"),
+                    "period_end": form.get("period_end"),
+                    "lines": lines,
+                }
+            ),
+        )
+    elif action == "payment":
+        service.record_payment(
+            db,
+            actor=actor,
+            invoice_id=int(form.get("invoice_id") or 0),
+            data=PaymentCreate.model_validate(
+                {
+                    "amount": form.get("amount"),
+                    "currency": form.get("currency"),
+                    "received_on": form.get("received_on") or date.min.isoformat(),
+                }
+            ),
+        )
+    else:
+        from labline.errors import FieldError, InvalidInput
+
+        raise InvalidInput(
+            f"Unknown action {action!r}.", fields=[FieldError("action", "unknown", list(ACTIONS))]
+        )
+
+
+@router.post("/market/contracts/{contract_id}/ledger", dependencies=[CsrfChecked])
+def ledger_action(
+    request: Request, db: Db, actor: CurrentActor, contract_id: int, form: SubmittedForm
+) -> Response:
+    try:
+        _act(db, actor, contract_id, form)
+    except ValidationError as exc:
+        db.rollback()
+        ctx = _context(db, actor, contract_id)
+        ctx["errors"], ctx["values"], ctx["failed"] = (
+            validation_fields(exc.errors()),
+            form,
+            form.get("action"),
+        )
+        return render(request, "market/ledger.html", ctx, status=422)
+    except LablineError as exc:
+        if exc.status in (401, 404):
+            raise
+        db.rollback()
+        ctx = _context(db, actor, contract_id)
+        ctx["errors"], ctx["message"] = exc.fields, exc.message
+        ctx["values"], ctx["failed"] = form, form.get("action")
+        return render(request, "market/ledger.html", ctx, status=exc.status)
+    return RedirectResponse(f"/market/contracts/{contract_id}/ledger?note=done", status_code=303)

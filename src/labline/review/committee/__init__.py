@@ -1,0 +1,1 @@
+"""Review committee: discussion, decisions and funding milestones."""

@@ -1,0 +1,1 @@
+"""The committee's rules: decisions and lotteries, discussion, milestones."""

@@ -1,0 +1,1 @@
+"""Demo steps for the review module."""

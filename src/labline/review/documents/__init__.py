@@ -1,0 +1,1 @@
+"""Proposal documents: uploads, versions, downloads."""

@@ -1,0 +1,1 @@
+"""Decision letters: drafting, rendering, issuing."""

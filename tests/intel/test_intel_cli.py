@@ -1,0 +1,63 @@
+"""`labline intel import|show|search|brief|poll` on the demo world plus imported files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from labline.cli import cli
+from tests.intel import files
+from tests.intel.files import EN, ZH
+
+
+def test_intel_commands(tmp_path: Path) -> None:
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(cli, ["--data-dir", str(tmp_path), *args])
+        assert result.exit_code == code, result.output
+        return result.output
+
+    run("demo", "--size", "small", "--seed", "9")
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "policy.txt").write_text("\n".join(ZH), encoding="utf-8")
+    files.pdf(src / "remarks.pdf", [EN])
+    (src / "empty.txt").write_text("")
+    out = run("intel", "import", str(src), "--collection", "mine", "--source", "Test office")
+    assert "imported 2, linked as duplicate 0, already imported 0, rejected 1" in out
+    assert "empty.txt" in out and "(empty)" in out
+    assert "already imported 2" in run("intel", "import", str(src), "--collection", "mine")
+
+    found = json.loads(run("intel", "search", "基础研究", "--lang", "zh", "--digest", "--json"))
+    results = found["results"]
+    assert results and all(r["language"] == "zh" for r in results)
+    first = results[0]
+    assert set(first) >= {"id", "title", "source", "date", "language", "digest"}
+    digest = first["digest"]
+    shown = json.loads(run("intel", "show", str(first["id"]), "--json"))
+    numbers = {p["n"] for p in shown["paragraphs"]}
+    assert [p["n"] for p in shown["paragraphs"]] == list(range(1, len(numbers) + 1))
+    points = [digest["core_viewpoint"], *[p for g in digest["groups"] for p in g["points"]]]
+    assert all(p["citations"] and set(p["citations"]) <= numbers for p in points)
+    # An English query finds the Chinese documents too (the dictionary bridge).
+    english = json.loads(run("intel", "search", "basic research", "--json", "--limit", "20"))
+    assert {"zh", "en"} <= {r["language"] for r in english["results"]}
+    assert "digest" in english["results"][0] and english["results"][0]["digest"] is None
+    since = json.loads(run("intel", "search", "research", "--since", "2026-06-01", "--json"))
+    assert all(r["date"] >= "2026-06-01" for r in since["results"])
+    assert "not a date" in run("intel", "search", "x", "--since", "June", code=2)
+
+    # The demo's reposted release was linked to the original, not stored twice.
+    demo = json.loads(run("intel", "collections", "--json"))
+    assert {c["name"] for c in demo} == {"demo-policy", "mine"}
+
+    brief = tmp_path / "b.docx"
+    run("intel", "brief", "--query", "科技成果转化", "--format", "docx", "--out", str(brief))
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(brief)).paragraphs)
+    assert "科技成果转化" in text and "Appendix: cited paragraphs" in text
+    assert "no feeds" in run("intel", "poll")

@@ -1,0 +1,49 @@
+"""Document watches: new matching documents go to the owner's inbox (once), and one digest
+mail a day in the owner's language."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from sqlalchemy import select
+
+from labline.core.access import command_line_actor
+from labline.core.models import OutboxMail
+from labline.core.service.auth import actor_for
+from labline.intel.documents.schemas import TextDocumentCreate
+from labline.intel.documents.service import ingest
+from labline.intel.watches import service
+from labline.intel.watches.schemas import WatchCreate
+from tests.clock import at
+from tests.factories import make_person
+
+CLI = command_line_actor("test")
+
+
+def post(db, tmp_path, title, text):
+    data = TextDocumentCreate(collection="w", title=title, text=text)
+    return ingest.ingest_text(db, actor=CLI, data=data, data_dir=tmp_path).document
+
+
+def test_new_matches_reach_the_inbox_once_and_one_mail_a_day(db, tmp_path):
+    person = make_person(db, password=False)
+    person.locale = "zh"
+    me = actor_for(db, person.id)
+    post(db, tmp_path, "旧文件", "钙钛矿电池研究早已开展。")  # before the watch: not news
+    watch = service.create_watch(db, actor=me, data=WatchCreate(query="钙钛矿"))
+    watch.checked_at = at(0, 8, 0)
+    holder = SimpleNamespace()
+    new = post(db, tmp_path, "新文件", "支持钙钛矿叠层电池中试。")
+    new.created_at = at(0, 9, 0)
+    post(db, tmp_path, "无关", "整治内卷式竞争。").created_at = at(0, 9, 0)
+    db.flush()
+    items = service.inbox(db, actor=me, holder=holder)
+    assert [i.document_id for i in items] == [new.id]
+    assert service.sweep(db, holder=holder) == []  # nothing twice
+    assert service.mail_daily(db, base_url="http://x", moment=at(0, 18, 0)) == 1
+    assert service.mail_daily(db, base_url="http://x", moment=at(0, 19, 0)) == 0
+    mail = db.scalar(select(OutboxMail).where(OutboxMail.kind == "intel.watch"))
+    assert mail.to_address == person.email and "新文件" in mail.body
+    assert mail.subject != "labline: 1 new documents for your watches"  # in Chinese
+    read = service.mark_read(db, actor=me, item_id=items[0].id)
+    assert read.read_at is not None
