@@ -22,6 +22,8 @@ from labline.db import make_engine
 from tests.clock import NOW
 
 _TRAVEL = time_machine.travel(NOW, tick=True)
+# One audit key for the whole run (settings made in tests read it from the environment).
+os.environ.setdefault("LABLINE_AUDIT_KEY", "labline-test-audit-key-0123456789abcdef")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from labline import __version__
 from labline.config import Settings, get_settings
+from labline.core import audit_keys
 from labline.db import make_engine, make_sessionmaker
 from labline.schemas import ErrorResponse
 from labline.web import errors
@@ -50,6 +51,10 @@ def create_app(
         responses=API_ERRORS,  # type: ignore[arg-type]
     )
     app.state.settings = settings
+    # The audit chain's key, kept outside the database: a missing or unreadable key stops
+    # the app here, not at its first write.
+    audit_keys.configure(settings)
+    audit_keys.current_key()
     if session_factory is None:
         session_factory = make_sessionmaker(make_engine(settings.resolved_database_url))
     app.state.sessionmaker = session_factory

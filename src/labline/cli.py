@@ -12,6 +12,7 @@ import click
 
 from labline.clitools import DomainErrors
 from labline.config import Settings
+from labline.core import audit_keys
 
 
 class Context:
@@ -35,6 +36,7 @@ def cli(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> 
     if database_url is not None:
         overrides["database_url"] = database_url
     ctx.obj = Context(Settings(**overrides))  # type: ignore[arg-type]
+    audit_keys.configure(ctx.obj.settings)  # the audit chain's key, read at first use
 
 
 def _register() -> None:

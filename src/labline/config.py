@@ -50,6 +50,10 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default: SQLite file labline.db in data_dir"
     )
     secret_key: str = DEV_SECRET
+    # Keys the audit chain's hashes (HMAC); kept outside the database, so that whoever can
+    # write the database cannot recompute the chain. Unset outside production: a random key
+    # in data_dir/audit.key (mode 0600), made at first use.
+    audit_key: str | None = None
     config_file: str | None = None
     default_locale: Literal["en", "zh"] = "en"
     session_max_age_s: int = Field(default=14 * 24 * 3600, gt=0)
@@ -99,6 +103,11 @@ class Settings(BaseSettings):
                 raise UnsafeSettings(
                     "LABLINE_SECRET_KEY must be set to a random value of at least 32 characters"
                     " when LABLINE_ENV=production"
+                )
+            if not self.audit_key or len(self.audit_key) < 32 or self.audit_key == self.secret_key:
+                raise UnsafeSettings(
+                    "LABLINE_AUDIT_KEY must be set to a random value of at least 32 characters,"
+                    " other than LABLINE_SECRET_KEY, when LABLINE_ENV=production"
                 )
             if self.smtp_host and self.smtp_password and self.smtp_security == "none":
                 raise UnsafeSettings(

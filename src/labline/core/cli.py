@@ -10,7 +10,8 @@ import click
 from sqlalchemy import select
 
 from labline.clitools import console, engine_of, progress, settings_of, unit_of_work
-from labline.core import audit, database
+from labline.core import audit_keys, database
+from labline.core import audit_verify as audit_verify_
 from labline.core.models import Person, Role
 from labline.core.schemas import PersonCreate, TokenCreate
 from labline.core.service import auth, people
@@ -82,11 +83,15 @@ def db_backup(ctx: click.Context, target: Path) -> None:
     """Write a verified, portable backup (zip) of every table to TARGET."""
     engine = engine_of(ctx)
     manifest = database.backup(
-        engine, target, progress=lambda name, n: console.print(f"  {name}: {n} rows")
+        engine,
+        target,
+        data_dir=settings_of(ctx).data_dir,
+        progress=lambda name, n: console.print(f"  {name}: {n}"),
     )
     total = sum(t["rows"] for t in manifest["tables"].values())
     console.print(
-        f"backup written: {target} ({total} rows, revision {manifest['schema_revision']})"
+        f"backup written: {target} ({total} rows, {len(manifest['files'])} files,"
+        f" revision {manifest['schema_revision']})"
     )
 
 
@@ -95,13 +100,23 @@ def db_backup(ctx: click.Context, target: Path) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_context
 def db_restore(ctx: click.Context, source: Path, yes: bool) -> None:
-    """Replace the database's contents with a labline backup (all or nothing)."""
+    """Replace the database's contents and uploaded files with a labline backup, all or
+    nothing, once the backup is verified: readable, signed with this installation's audit
+    key, its audit trail intact and every audited row as the trail recorded it."""
     engine = engine_of(ctx)
     manifest = database.read_manifest(source)
     if not yes:
         click.confirm(f"Replace every record in the database with {source}?", abort=True)
-    database.restore(engine, source, progress=lambda name, n: console.print(f"  {name}: {n} rows"))
-    console.print(f"restored {source} (revision {manifest['schema_revision']})")
+    database.restore(
+        engine,
+        source,
+        data_dir=settings_of(ctx).data_dir,
+        progress=lambda name, n: console.print(f"  {name}: {n} rows"),
+    )
+    console.print(
+        f"restored {source} (revision {manifest['schema_revision']},"
+        f" {len(manifest['files'])} files)"
+    )
 
 
 # --- users -------------------------------------------------------------------------------------
@@ -262,18 +277,44 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option(
+    "--no-anchor",
+    is_flag=True,
+    help="Neither check nor move the anchor file (data_dir/audit-anchor.json).",
+)
+@click.option("--limit", default=200, show_default=True, help="Problems listed at most.")
 @click.pass_context
-def audit_verify(ctx: click.Context) -> None:
-    """Recompute the hash chain; name the first broken record."""
+def audit_verify(ctx: click.Context, no_anchor: bool, limit: int) -> None:
+    """Verify the keyed hash chain, its signed head and anchor, and every audited table's
+    rows against the state the trail recorded; name every record and row that differs.
+    A clean run moves the anchor (kept outside the database) to the chain's head."""
+    anchor = None if no_anchor else settings_of(ctx).data_dir / audit_keys.ANCHOR_FILE
     with unit_of_work(ctx) as (session, _actor):
-        report = audit.verify_chain(session)
-    if report.ok:
-        click.echo(f"audit trail intact: {report.checked} records verified")
-        return
-    click.echo(
-        f"audit trail BROKEN at record {report.first_broken_seq}: {report.reason}"
-        f" ({report.checked} records before it are intact)"
+        report = audit_verify_.verify(session, anchor=anchor)
+    legacy = (
+        f"; {report.legacy_records} records and {report.unverifiable} rows from before keyed"
+        " chains (not comparable)"
+        if report.legacy_records
+        else ""
     )
+    if report.ok:
+        click.echo(
+            f"audit trail intact: {report.chain.checked} records verified,"
+            f" {report.rows_checked} rows match the trail{legacy}"
+        )
+        return
+    if not report.chain.ok:
+        click.echo(
+            f"audit trail BROKEN at record {report.chain.first_broken_seq}: {report.chain.reason}"
+            f" ({report.chain.checked} records before it are intact; tables not compared)"
+        )
+        sys.exit(1)
+    problems = report.problems()
+    click.echo(f"audit trail BROKEN: {len(problems)} problem(s){legacy}")
+    for line in problems[:limit]:
+        click.echo(f"  {line}")
+    if len(problems) > limit:
+        click.echo(f"  ... and {len(problems) - limit} more (--limit)")
     sys.exit(1)
 
 

@@ -1,8 +1,11 @@
 """Database administration: migrate, check, back up and restore.
 
 A backup is a zip file with a manifest (magic, format version, schema revision, row
-counts and a SHA-256 per table) and one JSON-lines file per table. Restore verifies
-everything before touching the database, then replaces all rows in one transaction.
+counts and a SHA-256 per table and per file, signed with the audit key), one JSON-lines
+file per table (read in one snapshot) and the uploaded files of FILE_TREES. Restore checks
+everything before touching the database (every member readable, checksums, the signature,
+the audit chain in the backup and every audited row against it: backup_check.py), then
+replaces all rows in one transaction and the files beside them.
 """
 
 from __future__ import annotations
@@ -21,16 +24,20 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, delete, insert, select, text
+from sqlalchemy import Connection, Engine, delete, insert, select, text
 from sqlalchemy.types import Date, DateTime, Numeric
 
 from labline import __version__, clock
-from labline.core import guards
+from labline.core import backup_check, guards
+from labline.core.audit_keys import ANCHOR_FILE
+from labline.core.audit_verify import write_anchor
 from labline.db import Base
 from labline.errors import InvalidInput
 
-MAGIC = "labline-backup"
-FORMAT = 1
+MAGIC, FORMAT = backup_check.MAGIC, backup_check.FORMAT  # format 2: signed, files carried
+# Folders under the data folder whose files belong with the database (uploaded review
+# documents, stored by content hash).
+FILE_TREES = ("review/documents",)
 
 Progress = Callable[[str, int], None]
 
@@ -89,16 +96,31 @@ def _decode(column: Any, value: Any) -> Any:
     return value
 
 
-def _rows(engine: Engine, table: Any) -> Iterator[dict[str, Any]]:
-    with engine.connect() as conn:
-        pk = list(table.primary_key.columns)
-        result = conn.execution_options(yield_per=5000).execute(select(table).order_by(*pk))
-        for row in result.mappings():
-            yield {k: _encode(v) for k, v in row.items()}
+def _rows(conn: Connection, table: Any) -> Iterator[dict[str, Any]]:
+    pk = list(table.primary_key.columns)
+    result = conn.execution_options(yield_per=5000).execute(select(table).order_by(*pk))
+    for row in result.mappings():
+        yield {k: _encode(v) for k, v in row.items()}
 
 
-def backup(engine: Engine, target: Path, *, progress: Progress | None = None) -> dict[str, Any]:
-    """Write every table to a zip; the file appears only when complete (temp + rename)."""
+def _snapshot(engine: Engine) -> Connection:
+    # Every table from one snapshot, so that the rows fit the audit trail beside them.
+    conn = engine.connect()
+    if conn.dialect.name == "postgresql":
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn
+
+
+def backup(
+    engine: Engine,
+    target: Path,
+    *,
+    data_dir: Path | None = None,
+    key: bytes | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Write every table (and the files of FILE_TREES under data_dir) to a zip; the file
+    appears only when complete (temp + rename)."""
     revision = current_revision(engine)
     manifest: dict[str, Any] = {
         "magic": MAGIC,
@@ -107,14 +129,19 @@ def backup(engine: Engine, target: Path, *, progress: Progress | None = None) ->
         "schema_revision": revision,
         "created_at": clock.now().isoformat(),
         "tables": {},
+        "files": {},
     }
     tmp = target.with_suffix(target.suffix + ".partial")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    with (
+        zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf,
+        _snapshot(engine) as conn,
+        conn.begin(),
+    ):
         for table in _tables():
             digest, count = hashlib.sha256(), 0
             with zf.open(f"tables/{table.name}.jsonl", "w") as fh:
-                for row in _rows(engine, table):
+                for row in _rows(conn, table):
                     line = (json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n").encode()
                     digest.update(line)
                     fh.write(line)
@@ -122,45 +149,49 @@ def backup(engine: Engine, target: Path, *, progress: Progress | None = None) ->
             manifest["tables"][table.name] = {"rows": count, "sha256": digest.hexdigest()}
             if progress:
                 progress(table.name, count)
+        for rel, path in _files(data_dir):
+            digest = hashlib.sha256()
+            with path.open("rb") as src, zf.open(f"files/{rel}", "w") as dst:
+                while chunk := src.read(1 << 20):
+                    digest.update(chunk)
+                    dst.write(chunk)
+            manifest["files"][rel] = {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+        if progress and manifest["files"]:
+            progress("files", len(manifest["files"]))
+        manifest["mac"] = backup_check.sign(manifest, key=key)
         zf.writestr("manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
     tmp.replace(target)
     return manifest
 
 
-def read_manifest(source: Path) -> dict[str, Any]:
-    def refuse(why: str) -> InvalidInput:
-        return InvalidInput(f"{source} is not a labline backup: {why}.")
-
-    if not source.is_file():
-        raise InvalidInput(f"No such file: {source}.")
-    if not zipfile.is_zipfile(source):
-        raise refuse("it is not a zip archive")
-    with zipfile.ZipFile(source) as zf:
-        try:
-            manifest = json.loads(zf.read("manifest.json"))
-        except (KeyError, ValueError) as exc:
-            raise refuse("it has no readable manifest.json") from exc
-        if not isinstance(manifest, dict) or manifest.get("magic") != MAGIC:
-            raise refuse("its manifest does not say labline-backup")
-        if manifest.get("format") != FORMAT:
-            raise refuse(f"its format {manifest.get('format')} is not {FORMAT}")
-        names = set(zf.namelist())
-        for name, meta in manifest["tables"].items():
-            member = f"tables/{name}.jsonl"
-            if member not in names:
-                raise refuse(f"table {name} is missing")
-            digest = hashlib.sha256()
-            with zf.open(member) as fh:
-                while chunk := fh.read(1 << 20):
-                    digest.update(chunk)
-            if digest.hexdigest() != meta["sha256"]:
-                raise refuse(f"table {name} is damaged (checksum mismatch)")
-    return manifest
+def _files(data_dir: Path | None) -> Iterator[tuple[str, Path]]:
+    if data_dir is None:
+        return
+    for tree in FILE_TREES:
+        root = data_dir / tree
+        if root.is_dir():
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                if not path.name.endswith(".partial"):
+                    yield path.relative_to(data_dir).as_posix(), path
 
 
-def restore(engine: Engine, source: Path, *, progress: Progress | None = None) -> dict[str, Any]:
-    """Replace the database's contents with a verified backup, all or nothing."""
-    manifest = read_manifest(source)
+def read_manifest(source: Path, *, key: bytes | None = None) -> dict[str, Any]:
+    """The backup's manifest, once every member has been read and checked (checksums and
+    the signature); any damage ends in InvalidInput naming what is wrong."""
+    return backup_check.read_manifest(source, key=key)
+
+
+def restore(
+    engine: Engine,
+    source: Path,
+    *,
+    data_dir: Path | None = None,
+    key: bytes | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Replace the database's contents (and the files of FILE_TREES under data_dir) with a
+    verified backup, all or nothing."""
+    manifest = read_manifest(source, key=key)
     known = {t.name for t in _tables()}
     unknown = set(manifest["tables"]) - known
     if unknown:
@@ -171,33 +202,34 @@ def restore(engine: Engine, source: Path, *, progress: Progress | None = None) -
             f" is at {current_revision(engine)}; run `labline db upgrade` on a database at the"
             " backup's revision first."
         )
-    with zipfile.ZipFile(source) as zf, engine.begin() as conn:
-        _lift_guards(conn)
-        for table in reversed(_tables()):
-            conn.execute(delete(table))
-        for table in _tables():
-            if table.name not in manifest["tables"]:
-                continue
-            batch: list[dict[str, Any]] = []
-            count = 0
-            with zf.open(f"tables/{table.name}.jsonl") as fh:
-                for line in fh:
-                    raw = json.loads(line)
-                    batch.append({c.name: _decode(c, raw.get(c.name)) for c in table.columns})
-                    if len(batch) >= 2000:
-                        conn.execute(insert(table), batch)
-                        count += len(batch)
-                        batch = []
-            if batch:
-                conn.execute(insert(table), batch)
-                count += len(batch)
-            if count != manifest["tables"][table.name]["rows"]:
-                raise InvalidInput(f"Table {table.name}: read {count} rows, manifest says more.")
-            if progress:
-                progress(table.name, count)
-        _restore_guards(conn)
-        if conn.dialect.name == "postgresql":
-            reset_sequences(conn)
+    tables = [t for t in _tables() if t.name in manifest["tables"]]
+    chain = backup_check.check_against_trail(source, manifest, tables, _decode, key=key)
+    staged = backup_check.stage_files(source, manifest, data_dir) if data_dir else None
+    try:
+        with zipfile.ZipFile(source) as zf, engine.begin() as conn:
+            _lift_guards(conn)
+            for table in reversed(_tables()):
+                conn.execute(delete(table))
+            for table in tables:
+                count = 0
+                for batch in backup_check.batches(zf, table, _decode):
+                    conn.execute(insert(table), batch)
+                    count += len(batch)
+                if progress:
+                    progress(table.name, count)
+            _restore_guards(conn)
+            if conn.dialect.name == "postgresql":
+                reset_sequences(conn)
+    except BaseException:
+        if staged:
+            backup_check.discard(staged)
+        raise
+    if data_dir is not None:
+        if staged:
+            backup_check.swap_files(staged, data_dir, FILE_TREES)
+        # The restored chain is the trail now: the anchor follows it (a restore is the one
+        # sanctioned way back to an earlier head).
+        write_anchor(data_dir / ANCHOR_FILE, chain)
     return manifest
 
 
@@ -224,10 +256,13 @@ def reset_sequences(conn: Any) -> None:
             )
 
 
-def wipe(engine: Engine) -> None:
-    """Delete every record (the schema stays), in one transaction."""
+def wipe(engine: Engine, *, data_dir: Path | None = None) -> None:
+    """Delete every record (the schema stays), in one transaction; the audit anchor in
+    data_dir goes with the chain it described."""
     with engine.begin() as conn:
         _lift_guards(conn)
         for table in reversed(_tables()):
             conn.execute(delete(table))
         _restore_guards(conn)
+    if data_dir is not None:
+        (data_dir / ANCHOR_FILE).unlink(missing_ok=True)

@@ -229,11 +229,30 @@ class AuditRecord(Base):
     after: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # 0: a record hashed with plain SHA-256 (before keyed chains); 1: HMAC with the audit key.
+    v: Mapped[int] = mapped_column(Integer, default=1, server_default="0")
+    # Version 1: the keyed digest of each row the change left, by primary key (null: deleted),
+    # so that verification can compare the tables with the trail.
+    state: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         Index("ix_audit_records_entity", "entity_type", "entity_id"),
         {"info": {"append_only": ("labline_audit_append_only", "audit records are append-only")}},
     )
+
+
+class AuditHead(Base):
+    """The chain's head (last record, count, first keyed record), signed with the audit key.
+    One row, rewritten with every append; outside the chain, so that a trimmed tail shows."""
+
+    __tablename__ = "audit_head"
+    __audited__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    keyed_from: Mapped[int | None] = mapped_column(Integer)
+    mac: Mapped[str] = mapped_column(String(64))
 
 
 class OutboxMail(Base):

@@ -226,11 +226,27 @@ class AuditRecordRead(Output):
     hash: str
 
 
+class RowDifferenceRead(Output):
+    table: str
+    key: str
+    problem: str  # edited, deleted, inserted, undeleted, duplicate
+
+
 class ChainReportRead(Output):
+    """The chain (checked, first_broken_seq, reason), its signed head, the anchor file and
+    the audited tables against the trail; ok only when all of them hold."""
+
     checked: int
     ok: bool
     first_broken_seq: int | None
     reason: str
+    head: str = ""
+    anchor: str = ""
+    rows_checked: int = 0
+    unverifiable_rows: int = 0
+    legacy_records: int = 0
+    problems: list[str] = Field(default_factory=list)
+    differences: list[RowDifferenceRead] = Field(default_factory=list)
 
 
 class OutboxMailRead(Output):

@@ -34,7 +34,7 @@ def demo(
     with engine.connect() as conn:
         existing = conn.scalar(select(func.count()).select_from(Organisation)) or 0
     if existing and reset:
-        database.wipe(engine)
+        database.wipe(engine, data_dir=settings_of(ctx).data_dir)
         existing = 0
     if existing:
         console.print(

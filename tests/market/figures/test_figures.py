@@ -18,7 +18,7 @@ from labline.market.deals.schemas import ContractCreate, DealCreate, DealTransit
 from labline.market.deals.service import deals
 from labline.market.figures.service import breakdown_rows, market_figures
 from labline.market.models import Feedback, FeedbackAction
-from tests.factories import make_achievement, make_need, make_org, make_person
+from tests.factories import bearer, make_achievement, make_need, make_org, make_person, sign_in
 
 START, END = date(2026, 1, 1), date(2027, 1, 1)
 PERIOD = "start=2026-01-01&end=2027-01-01"
@@ -65,7 +65,8 @@ def world(db):
     days, not for the 2026 cohort.
     Shenzhen institute C: 1 pharmaceutical achievement (2710) published in 2026, unsold.
     A 2025 contract of A's is outside the period."""
-    operator = actor_for(db, make_person(db, roles=(Role.platform_operator,)).id)
+    operator_person = make_person(db, roles=(Role.platform_operator,))
+    operator = actor_for(db, operator_person.id)
     a = make_org(db, kind="university", region_code="320500", name_zh="甲大学", name_en="Uni A")
     b = make_org(db, kind="university", region_code="110108", name_zh="乙大学", name_en="Uni B")
     c = make_org(
@@ -85,7 +86,9 @@ def world(db):
     _sign(db, operator, b1, e1, "50000", "2026-06-30", "FIG-B1")
     _sign(db, operator, b2, e2, "300000", "2026-02-15", "FIG-B2")
     _sign(db, operator, old, e1, "999999", "2025-06-01", "FIG-OLD")
-    return SimpleNamespace(a=a, b=b, c=c, e1=e1, operator=operator)
+    return SimpleNamespace(
+        a=a, b=b, c=c, e1=e1, operator=operator, operator_person=operator_person, a1=a1
+    )
 
 
 def test_figures_by_organisation_match_the_hand_count(db, world):
@@ -155,11 +158,12 @@ def test_the_acceptance_rate_follows_the_industry_filter(db, world):
 
 
 def test_the_api_gives_the_table_as_json_csv_and_excel(client, db, world):
-    r = client.get(f"/api/v1/market/figures?{PERIOD}&by=organisation")
+    operator = bearer(db, world.operator_person)
+    r = client.get(f"/api/v1/market/figures?{PERIOD}&by=organisation", headers=operator)
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["by"] == "organisation" and body["rows"][0]["turnover_cny"] == 1_271_000.0
-    r = client.get(f"/api/v1/market/figures?{PERIOD}&by=organisation&format=csv")
+    r = client.get(f"/api/v1/market/figures?{PERIOD}&by=organisation&format=csv", headers=operator)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert [row["name_en"] for row in rows] == ["Uni A", "Uni B", "Inst C"]
@@ -186,6 +190,7 @@ def test_bad_figure_requests_say_which_field(client, db, world, query, field):
 
 
 def test_the_figures_page_shows_the_organisation_table(client, db, world):
+    sign_in(client, world.operator_person.email)
     r = client.get("/market/figures?year=2026")
     assert r.status_code == 200
     html = r.text
@@ -199,3 +204,28 @@ def test_the_figures_page_shows_the_organisation_table(client, db, world):
     assert "Inst C" in r.text and "Uni A" not in r.text.split('data-testid="by-organisation"')[1]
     assert client.get("/market/figures?year=2026&industry=abc").status_code == 422
     assert db.scalar(select(Feedback.id)) is None  # reading figures writes nothing
+
+
+def test_turnover_follows_one_rule_on_team_profiles_and_figures(client, db, world):
+    """Uni A has one team: whoever may not see its turnover on the team's profile does not
+    see it in the figures by organisation either (nor can tell it from the row order)."""
+    member = make_person(db, org=world.a)
+    stranger = make_person(db, org=world.e1)
+    seen = {}
+    for name, who in (("anonymous", None), ("stranger", stranger), ("member", member)):
+        headers = bearer(db, who) if who else {}
+        team = client.get(f"/api/v1/market/teams/{world.a1.id}", headers=headers)
+        assert team.status_code == 200, team.text
+        table = client.get(f"/api/v1/market/figures?{PERIOD}&by=organisation", headers=headers)
+        assert table.status_code == 200, table.text
+        row = next(r for r in table.json()["rows"] if r["key"] == str(world.a.id))
+        seen[name] = (team.json()["turnover_cny"], row["turnover_cny"])
+        # The same rule on both: hidden on one is hidden on the other.
+        assert (seen[name][0] is None) == (seen[name][1] is None), (name, seen[name])
+        hidden = [r for r in table.json()["rows"] if r["turnover_cny"] is None]
+        assert hidden == sorted(hidden, key=lambda r: (-r["contracts"], r["key"]))
+    assert seen["anonymous"] == (None, None) and seen["stranger"] == (None, None)
+    assert seen["member"][1] == 1_271_000.0 and seen["member"][0] is not None
+    page = client.get("/market/figures?year=2026").text
+    table = page[page.index('data-testid="by-organisation"') :]
+    assert "Uni A" in table and "1,271,000" not in table[: table.index("</table>")]

@@ -101,8 +101,9 @@ def _report_table(table: dict[str, object], output: Path | None, as_json: bool) 
     for r in rows:
         rate, days = r["transformation_rate"], r["median_days_to_contract"]
         name = str(r["name_zh"] or r["key"])[:32]
+        turnover = "—" if r["turnover_cny"] is None else f"{r['turnover_cny']:,.2f}"
         click.echo(
-            f"{name:<34} {r['contracts']:>9} {r['turnover_cny']:>18,.2f}"
+            f"{name:<34} {r['contracts']:>9} {turnover:>18}"
             f" {'—' if rate is None else f'{rate:.1%}':>8} {'—' if days is None else days:>11}"
         )
     console.print(f"{len(rows)} rows")

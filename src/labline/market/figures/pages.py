@@ -46,7 +46,7 @@ def figures_page(
         [(m["month"], m["turnover_cny"] / 10_000) for m in total["by_month"]],
         title=i18n.gettext("Contract turnover per month (10,000 yuan)"),
     )
-    top = [r for r in tables["organisation"] if r["contracts"]][:10]
+    top = [r for r in tables["organisation"] if r["contracts"] and r["turnover_cny"]][:10]
     org_chart = bar_chart(
         [(i18n.pick(r["name_zh"], r["name_en"]), r["turnover_cny"] / 10_000) for r in top],
         title=i18n.gettext("Contract turnover of the ten leading sellers (10,000 yuan)"),

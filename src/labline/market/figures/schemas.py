@@ -31,7 +31,7 @@ class FiguresRow(Output):
     name_zh: str
     name_en: str
     contracts: int
-    turnover_cny: float
+    turnover_cny: float | None  # an organisation's: to its members and operators only
     published_achievements: int
     achievements_with_contract: int
     transformation_rate: float | None

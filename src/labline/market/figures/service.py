@@ -31,6 +31,7 @@ from labline.core.refdata import province_of, region_prefix
 from labline.errors import FieldError, InvalidInput
 from labline.market.models import Achievement, Contract, Deal, TechnologyNeed
 from labline.market.service.matching import latest_feedback, quality_of
+from labline.market.service.visibility import turnover_visible
 
 
 def _day(value: date | datetime) -> date:
@@ -303,6 +304,23 @@ def _names(session: Session, by: str, keys: set[str]) -> dict[str, tuple[str, st
     return out
 
 
+def _hide_turnover(actor: Actor, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # The team profile's rule applies here too. Hidden rows go last, ordered by what is
+    # public, so that their place does not betray the amount.
+    for r in rows:
+        if not turnover_visible(actor, organisation_id=int(r["key"])):
+            r["turnover_cny"] = None
+    return sorted(
+        rows,
+        key=lambda r: (
+            r["turnover_cny"] is None,
+            -(r["turnover_cny"] or 0),
+            -r["contracts"],
+            r["key"],
+        ),
+    )
+
+
 def breakdown(
     session: Session,
     *,
@@ -317,6 +335,8 @@ def breakdown(
     organisation shows its own totals, never one contract's amount or party)."""
     require(actor, Permission.view_directory)
     rows = breakdown_rows(session, start=start, end=end, by=by, region=region, industry=industry)
+    if by == "organisation":
+        rows = _hide_turnover(actor, rows)
     return {
         "start": _day(start).isoformat(),
         "end": _day(end).isoformat(),

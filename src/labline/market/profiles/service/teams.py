@@ -44,6 +44,7 @@ from labline.market.models import (
     Deal,
 )
 from labline.market.service.records import PUBLIC_STATES
+from labline.market.service.visibility import turnover_visible
 
 SEPARATORS = re.compile(r"\s*(?:[,，;；、/|]|\band\b)\s*")
 EXPERT_ID = re.compile(r"^(\d{1,12})-(\d{1,3})$")
@@ -281,7 +282,7 @@ def view(session: Session, actor: Actor, team: Team, known: Facts | None = None)
         name_zh = f"{org.name_zh}团队" + (f"（{main}）" if main else "")
         name_en = f"{org.name_en} team" + (f" ({main})" if main else "")
     deals, contracts, turnover = _deal_figures(f, [a.id for a in team.achievements])
-    insider = actor.is_operator or org.id in actor.org_roles
+    insider = turnover_visible(actor, organisation_id=org.id)
     return TeamView(
         id=team.id,
         organisation=org,

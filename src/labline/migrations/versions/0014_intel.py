@@ -1,6 +1,6 @@
 """Document intelligence: collections, documents, paragraphs, copies, feeds, watches, inbox.
 
-Revision ID: 0013_intel
+Revision ID: 0014_intel
 Revises: 0001_core
 Create Date: 2026-12-06 04:10:00
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_intel"
+revision = "0014_intel"
 down_revision = "0001_core"
 branch_labels = None
 depends_on = None
