@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from labline.indicators.methods.composite import Node, node_from_dict
-from labline.indicators.methods.uncertainty import compile_tree, draw_weights, simulate_ranks
+from labline.indicators.engine.composite import Node, node_from_dict
+from labline.indicators.engine.uncertainty import compile_tree, draw_weights, simulate_ranks
 
 REGIONS, YEARS, PILLARS, SUBS, PER_SUB = 31, 14, 5, 2, 3
 NORMALISATIONS = ("minmax", "zscore", "rank")

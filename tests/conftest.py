@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from labline import registry
 from labline.app import create_app
 from labline.config import Settings
 from labline.core import database
@@ -150,6 +151,7 @@ def app(settings: Settings, session_factory: sessionmaker[Session]):  # type: ig
     app.state._state.clear()
     app.state.settings = settings
     app.state.sessionmaker = session_factory
+    app.state.live_figures = registry.live_figure_providers()  # as create_app sets it
     return app
 
 

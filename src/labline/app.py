@@ -58,6 +58,8 @@ def create_app(
     if session_factory is None:
         session_factory = make_sessionmaker(make_engine(settings.resolved_database_url))
     app.state.sessionmaker = session_factory
+    # The indicators compute live figures with the providers the module records declare.
+    app.state.live_figures = registry.live_figure_providers()
 
     errors.install(app)
     app.add_middleware(RequestContext, settings=settings)

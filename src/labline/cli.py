@@ -16,11 +16,15 @@ from labline.core import audit_keys
 
 
 class Context:
-    """What every command receives: settings built once from the root options."""
+    """What every command receives: settings built once from the root options, and what
+    the module records declare for the commands (the indicators' live-figure providers)."""
 
     def __init__(self, settings: Settings) -> None:
+        from labline import registry
+
         self.settings = settings
         self.engine: object | None = None
+        self.live_figures = registry.live_figure_providers()
 
 
 @click.group(cls=DomainErrors, context_settings={"help_option_names": ["-h", "--help"]})

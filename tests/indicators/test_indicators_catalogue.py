@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from labline.indicators.catalogue import catalogue, get, parse
+from labline.indicators.engine.units import UNITS
 from labline.indicators.errors import IndicatorError
-from labline.indicators.units import UNITS
 
 STANDARD = {
     "rd_intensity",

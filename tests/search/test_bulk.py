@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from labline.search import Record, SearchIndex
+from labline.search import Record, SearchIndex, save
 from labline.search.bulk import match_all
 
 
@@ -26,7 +26,7 @@ def saved(tmp_path_factory):
         ]
     )
     path = tmp_path_factory.mktemp("bulk") / "index"
-    ix.save(path)
+    save(ix, path)
     return path
 
 

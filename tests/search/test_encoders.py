@@ -9,7 +9,7 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from labline.search import CorruptIndex, Record, SearchIndex
+from labline.search import CorruptIndex, Record, SearchIndex, load, save
 from labline.search.dense import (
     CombinedEncoder,
     E5Encoder,
@@ -79,7 +79,7 @@ def test_combined_cosine_is_the_weighted_mean_of_the_parts():
 def test_an_index_from_another_encoder_is_refused(tmp_path):
     ix = SearchIndex(encoder=UniversalSentenceEncoder())
     ix.add([Record("a", {"title": "perovskite"})])
-    ix.save(tmp_path / "ix")
+    save(ix, tmp_path / "ix")
     with pytest.raises(CorruptIndex, match="encoder use-multilingual-v3"):
-        SearchIndex.load(tmp_path / "ix")  # the default encoder is another one
-    assert len(SearchIndex.load(tmp_path / "ix", encoder=UniversalSentenceEncoder())) == 1
+        load(tmp_path / "ix")  # the default encoder is another one
+    assert len(load(tmp_path / "ix", encoder=UniversalSentenceEncoder())) == 1

@@ -8,7 +8,15 @@ import shutil
 import numpy as np
 import pytest
 
-from labline.search import CorruptIndex, Record, SearchIndex, UnknownFilterField
+from labline.search import (
+    CorruptIndex,
+    Record,
+    SearchIndex,
+    UnknownFilterField,
+    load,
+    near_duplicates,
+    save,
+)
 from labline.search.errors import BadFilterValue
 
 FACETS = {
@@ -132,8 +140,8 @@ def test_incremental_add_update_delete(index):
 
 def test_save_load_and_corruption(tmp_path, index):
     path = tmp_path / "idx"
-    index.save(path)
-    loaded = SearchIndex.load(path)
+    save(index, path)
+    loaded = load(path)
     assert [h.id for h in loaded.search("perovskite tandem", k=2)] == [
         h.id for h in index.search("perovskite tandem", k=2)
     ]
@@ -141,7 +149,7 @@ def test_save_load_and_corruption(tmp_path, index):
     # A crash while writing a new version leaves the previous one whole.
     (tmp_path / "idx.writing").mkdir()
     (tmp_path / "idx.writing" / "counts.npz").write_bytes(b"half")
-    assert len(SearchIndex.load(path)) == 4
+    assert len(load(path)) == 4
     # Damage is found, named, and refused.
     damaged = tmp_path / "damaged"
     shutil.copytree(path, damaged)
@@ -149,9 +157,9 @@ def test_save_load_and_corruption(tmp_path, index):
         fh.seek(200)
         fh.write(b"\x00\x01\x02")
     with pytest.raises(CorruptIndex, match=r"vectors\.npy"):
-        SearchIndex.load(damaged)
+        load(damaged)
     with pytest.raises(CorruptIndex, match="manifest"):
-        SearchIndex.load(tmp_path / "nowhere")
+        load(tmp_path / "nowhere")
 
 
 def test_near_duplicates(index):
@@ -163,7 +171,7 @@ def test_near_duplicates(index):
             Record("c", {"title": "Hydrogen ironmaking"}),
         ]
     )
-    pairs = ix.near_duplicates(threshold=0.9)
+    pairs = near_duplicates(ix, threshold=0.9)
     assert [(a, b) for a, b, _ in pairs] == [("a", "b")]
 
 

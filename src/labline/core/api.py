@@ -21,7 +21,6 @@ from labline.core.schemas import (
     OrganisationFilter,
     OrganisationRead,
     OrganisationUpdate,
-    OutboxMailRead,
     PersonCreate,
     PersonRead,
     PersonUpdate,
@@ -31,7 +30,7 @@ from labline.core.schemas import (
     TokenCreated,
     TokenRead,
 )
-from labline.core.service import auth, mail, organisations, people, transfer
+from labline.core.service import auth, organisations, people, transfer
 from labline.core.service.audit_log import list_records
 from labline.schemas import Output, Page
 from labline.web.deps import CurrentActor, Db, Paging
@@ -205,17 +204,6 @@ def create_token(db: Db, actor: CurrentActor, data: TokenCreate) -> TokenCreated
 @router.delete("/tokens/{token_id}", response_model=TokenRead)
 def revoke_token(db: Db, actor: CurrentActor, token_id: int) -> TokenRead:
     return TokenRead.model_validate(auth.revoke_token(db, actor=actor, token_id=token_id))
-
-
-@router.get("/mail/outbox", response_model=list[OutboxMailRead], summary="The mail outbox")
-def mail_outbox(
-    db: Db,
-    actor: CurrentActor,
-    pending: bool = False,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-) -> list[OutboxMailRead]:
-    rows = mail.outbox(db, actor=actor, pending_only=pending, limit=limit)
-    return [OutboxMailRead.model_validate(m) for m in rows]
 
 
 @router.get("/audit", response_model=Page[AuditRecordRead])

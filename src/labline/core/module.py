@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from labline.core import api, cli, mail_cli, models, search_api, search_cli
+from labline.core import api, cli, models
+from labline.core.directory import api as directory_api
+from labline.core.directory import cli as directory_cli
+from labline.core.directory import pages as directory_pages
+from labline.core.mail import api as mail_api
+from labline.core.mail import cli as mail_cli
+from labline.core.mail import pages as mail_pages
 from labline.core.pages import account as pages_account
 from labline.core.pages import organisations as pages_organisations
 from labline.core.pages import people as pages_people
@@ -15,15 +21,17 @@ MODULE = Module(
     name="core",
     routers=(
         api.router,
+        mail_api.router,
         api.refdata_router,
-        search_api.router,
-        search_api.pages,
+        directory_api.router,
+        directory_pages.router,
         pages_session.router,
         pages_transfer.router,
         pages_organisations.router,
         pages_people_admin.router,
         pages_people.router,
         pages_account.router,
+        mail_pages.router,
     ),
     commands=(
         cli.serve,
@@ -32,8 +40,8 @@ MODULE = Module(
         cli.audit_group,
         cli.orgs,
         mail_cli.mail_group,
-        search_cli.search_cmd,
-        search_cli.search_index_cmd,
+        directory_cli.search_cmd,
+        directory_cli.search_index_cmd,
     ),
     models=(models,),
 )

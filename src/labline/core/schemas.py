@@ -247,17 +247,3 @@ class ChainReportRead(Output):
     legacy_records: int = 0
     problems: list[str] = Field(default_factory=list)
     differences: list[RowDifferenceRead] = Field(default_factory=list)
-
-
-class OutboxMailRead(Output):
-    id: int
-    key: str
-    kind: str
-    person_id: int | None
-    to_address: str
-    subject: str
-    body: str
-    created_at: datetime
-    sent_at: datetime | None
-    attempts: int
-    last_error: str

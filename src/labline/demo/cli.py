@@ -64,7 +64,7 @@ def demo(
         counts = ", ".join(f"{n} {t}" for t, n in built.counts.items())
         took = time.perf_counter() - started
         console.print(f"demo world '{size}' (seed {seed}) built in {took:.1f} s: {counts}")
-        from labline.core.search_cli import search_index_cmd
+        from labline.core.directory.cli import search_index_cmd
 
         ctx.invoke(search_index_cmd)
     _print_accounts()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -32,6 +33,15 @@ from labline.web.deps import CurrentActor, Db
 from labline.web.download import EXCEL, FORMATS, table_download
 
 router = APIRouter(prefix="/api/v1/indicators", tags=["indicators"])
+
+
+def live_providers(request: Request) -> Mapping[str, live.Provider]:
+    """The modules' live-figure providers, which the app took from the module records."""
+    providers: Mapping[str, live.Provider] = request.app.state.live_figures
+    return providers
+
+
+LiveProviders = Annotated[Mapping[str, live.Provider], Depends(live_providers)]
 Code = Annotated[str, Query(min_length=1, max_length=64)]
 
 
@@ -45,11 +55,14 @@ def list_indicators(db: Db, actor: CurrentActor) -> list[CoverageRead]:
 
 @router.get("/live", response_model=list[LiveRead], summary="Indicators from labline's records")
 def live_figures(
-    db: Db, actor: CurrentActor, year: Annotated[int, Query(ge=2000, le=2100)]
+    db: Db,
+    actor: CurrentActor,
+    providers: LiveProviders,
+    year: Annotated[int, Query(ge=2000, le=2100)],
 ) -> list[LiveRead]:
     return [
         LiveRead(**f.__dict__, name=labels.name(f.indicator))
-        for f in live.live_figures(db, actor=actor, year=year)
+        for f in live.live_figures(db, actor=actor, year=year, providers=providers)
     ]
 
 
@@ -62,6 +75,7 @@ def live_figures(
 def export_live(
     db: Db,
     actor: CurrentActor,
+    providers: LiveProviders,
     year: Annotated[int, Query(ge=2000, le=2100)],
     format: Annotated[str, Query(pattern=FORMATS)] = "csv",
 ) -> Response:
@@ -72,7 +86,7 @@ def export_live(
             "region_zh": regions.label(f.region, "zh"),
             "region_en": regions.label(f.region, "en"),
         }
-        for f in live.live_figures(db, actor=actor, year=year)
+        for f in live.live_figures(db, actor=actor, year=year, providers=providers)
     ]
     columns = ("indicator", "region", "region_zh", "region_en", "year", "value", "unit")
     return table_download(f"labline-live-{year}", (*columns, "module"), rows, format)
@@ -85,9 +99,13 @@ def export_live(
     summary="File a year of live indicators in the stored panel",
 )
 def store_live(
-    db: Db, actor: CurrentActor, year: Annotated[int, Query(ge=2000, le=2100)]
+    db: Db,
+    actor: CurrentActor,
+    providers: LiveProviders,
+    year: Annotated[int, Query(ge=2000, le=2100)],
 ) -> ImportRead:
-    return ImportRead(**live.store_live(db, actor=actor, year=year).__dict__)
+    stored = live.store_live(db, actor=actor, year=year, providers=providers)
+    return stored
 
 
 @router.get("/index", response_model=IndexRead, summary="A composite index with rank intervals")
@@ -219,7 +237,8 @@ def indicator_ranking(
     )
 
 
-def _import_upload(db: Db, actor: Actor, upload: UploadFile, source: str) -> store.StoredPanel:
+def import_upload(db: Db, actor: Actor, upload: UploadFile, source: str) -> ImportRead:
+    """Store an uploaded panel file (the API's and the import page's shared step)."""
     require(actor, Permission.import_export)
     suffix = Path(upload.filename or "upload.csv").suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
@@ -240,5 +259,5 @@ async def import_panel(
 ) -> ImportRead:
     """All or nothing: any bad row (unknown region, mixed units, duplicate region-year…)
     refuses the file and lists every bad row."""
-    stored = await run_in_threadpool(_import_upload, db, actor, file, source)
-    return ImportRead(**stored.__dict__)
+    stored = await run_in_threadpool(import_upload, db, actor, file, source)
+    return stored

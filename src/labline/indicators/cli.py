@@ -41,13 +41,18 @@ def tfp(
     """Törnqvist TFP (base year = 1) per country and year from a PWT-style CSV."""
     import pandas as pd
 
-    from labline.indicators.methods.growth import complete_rows, tornqvist_tfp
+    from labline.indicators.engine.tfp import complete_rows, tornqvist_tfp, united_states
 
     frame = pd.read_csv(input_path)
     try:
         # PWT files carry empty leading years per country; only complete rows enter the chain.
         data = complete_rows(frame=frame, columns=["country", "year", *PWT_COLUMNS])
-        result = tornqvist_tfp(frame=data, region="country", base_year=base_year)
+        result = tornqvist_tfp(
+            frame=data,
+            region="country",
+            base_year=base_year,
+            hours_reference=united_states(data, region="country"),
+        )
     except IndicatorError as exc:
         raise click.ClickException(str(exc)) from exc
     result[["country", "year", "tfp"]].to_csv(output_path, index=False, float_format="%.12g")
@@ -71,7 +76,7 @@ def _fail(exc: IndicatorError) -> click.ClickException:
 @click.option("--output", "output_path", type=click.Path(path_type=Path), required=True)
 def import_(input_path: Path, layout: str, output_path: Path) -> None:
     """Check and convert a panel; print the import report, write the long panel."""
-    from labline.indicators.pipeline import load_panel
+    from labline.indicators.engine.pipeline import load_panel
 
     try:
         panel, report = load_panel(path=input_path, layout=layout)
@@ -97,7 +102,7 @@ def entropy_topsis_cmd(
     output_path: Path,
 ) -> None:
     """Entropy weights + TOPSIS closeness (min–max normalised, shifted by --shift)."""
-    from labline.indicators.pipeline import entropy_topsis_table, load_panel
+    from labline.indicators.engine.pipeline import entropy_topsis_table, load_panel
 
     try:
         panel, _ = load_panel(path=input_path, layout=layout)
@@ -139,7 +144,7 @@ def index_cmd(
     """Composite index over a hierarchy (JSON), with coverage gaps and rank intervals."""
     from rich.progress import Progress
 
-    from labline.indicators.pipeline import build_index, load_panel
+    from labline.indicators.engine.pipeline import build_index, load_panel
 
     try:
         panel, _ = load_panel(path=input_path, layout=layout)

@@ -124,9 +124,15 @@ def live(ctx: click.Context, year: int | None, store_them: bool, as_json: bool) 
     from labline.indicators.service import live as live_service
 
     year = year or clock.now().year
+    # The module records' providers, handed in by the root command (labline.cli.Context).
+    providers = ctx.find_root().obj.live_figures
     with unit_of_work(ctx) as (session, actor):
-        figures = live_service.live_figures(session, actor=actor, year=year)
-        stored = live_service.store_live(session, actor=actor, year=year) if store_them else None
+        figures = live_service.live_figures(session, actor=actor, year=year, providers=providers)
+        stored = (
+            live_service.store_live(session, actor=actor, year=year, providers=providers)
+            if store_them
+            else None
+        )
     if as_json:
         click.echo(json.dumps([f.__dict__ for f in figures], ensure_ascii=False, indent=1))
     else:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from labline.indicators import api, cli, growth, models, pages
+from labline.indicators import api, cli, models, pages
+from labline.indicators.growth import api as growth_api
+from labline.indicators.growth import pages as growth_pages
 from labline.modules import Module
 
 MODULE = Module(
     name="indicators",
     routers=(
         api.router,
-        growth.router,
+        growth_api.router,
+        growth_pages.router,
         pages.router,
     ),
     commands=(cli.indicators,),

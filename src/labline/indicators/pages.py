@@ -14,7 +14,7 @@ from labline import clock, i18n
 from labline.core.access import Permission, require
 from labline.errors import FieldError, ImportRejected, InvalidInput
 from labline.indicators import labels, regions
-from labline.indicators.api import _import_upload
+from labline.indicators.api import LiveProviders, import_upload
 from labline.indicators.service import live, read
 from labline.indicators.service.index import build_index
 from labline.web.charts import Series, bar_chart, line_chart, radar_chart
@@ -48,7 +48,7 @@ async def import_post(
 ) -> Response:
     ctx: dict[str, Any] = {"filename": file.filename}
     try:
-        ctx["stored"] = await run_in_threadpool(_import_upload, db, actor, file, "")
+        ctx["stored"] = await run_in_threadpool(import_upload, db, actor, file, "")
         status = 201
     except ImportRejected as exc:
         db.rollback()
@@ -132,12 +132,13 @@ def live_page(
     request: Request,
     db: Db,
     actor: CurrentActor,
+    providers: LiveProviders,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     note: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
 
     year = year or clock.now().year
-    figures = live.live_figures(db, actor=actor, year=year)
+    figures = live.live_figures(db, actor=actor, year=year, providers=providers)
     codes = sorted({f.indicator for f in figures})
     table: dict[str, dict[str, float]] = {}
     for f in figures:
@@ -162,14 +163,16 @@ def live_page(
 
 
 @router.post("/indicators/live", dependencies=[CsrfChecked])
-def store_live_post(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm) -> Response:
+def store_live_post(
+    request: Request, db: Db, actor: CurrentActor, providers: LiveProviders, form: SubmittedForm
+) -> Response:
     try:
         year = int(form.get("year", ""))
     except ValueError:
         raise InvalidInput(
             "Choose a year.", fields=[FieldError("year", "a year such as 2026")]
         ) from None
-    stored = live.store_live(db, actor=actor, year=year)
+    stored = live.store_live(db, actor=actor, year=year, providers=providers)
     return RedirectResponse(
         f"/indicators/live?year={year}&note=stored-{stored.rows_stored}", status_code=303
     )

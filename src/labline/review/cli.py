@@ -208,7 +208,7 @@ def reminders(ctx: click.Context, call_id: int, send: bool, days: int) -> None:
 
 
 def _mail_reminders(ctx: click.Context, call_id: int, days: int) -> None:
-    from labline.core.service import mail
+    from labline.core.mail import service as mail
     from labline.review.service import reminders as reminding
 
     settings = settings_of(ctx)

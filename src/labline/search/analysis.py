@@ -208,12 +208,14 @@ CHINESE_STOP = frozenset(
 
 
 @cache
-def _stemmer() -> Stemmer.Stemmer:
+def stemmer() -> Stemmer.Stemmer:
+    """The English Snowball stemmer, built once per process."""
     return Stemmer.Stemmer("english")
 
 
 @cache
-def _jieba() -> Any:
+def jieba_segmenter() -> Any:
+    """jieba with its dictionary loaded (once per process, quietly)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -255,7 +257,7 @@ def _english(run: str) -> tuple[str, ...]:
     words = [
         w for w in run.lower().split() if (w not in ENGLISH_STOP and len(w) > 1) or w.isdigit()
     ]
-    return tuple(_stemmer().stemWords(words)) if words else ()
+    return tuple(stemmer().stemWords(words)) if words else ()
 
 
 @lru_cache(maxsize=1 << 18)
@@ -263,7 +265,11 @@ def _chinese(run: str, words: bool) -> tuple[str, ...]:
     out = [run[i : i + 2] for i in range(len(run) - 1)] if len(run) > 1 else [run]
     if words and len(run) > 2:
         # HMM off: unknown words are covered by the bigrams, and it is three times faster.
-        out += [w for w in _jieba().lcut(run, HMM=False) if len(w) > 2 and w not in CHINESE_STOP]
+        out += [
+            w
+            for w in jieba_segmenter().lcut(run, HMM=False)
+            if len(w) > 2 and w not in CHINESE_STOP
+        ]
     return tuple(t for t in out if t not in CHINESE_STOP)
 
 
@@ -305,7 +311,7 @@ def _pool(workers: int) -> Any:
 
     global _POOL
     if _POOL is None or _POOL[0] != os.getpid() or _POOL[1]._processes != workers:
-        _jieba()  # load the dictionary once, before the workers fork
+        jieba_segmenter()  # load the dictionary once, before the workers fork
         pool = multiprocessing.get_context("fork").Pool(workers)
         atexit.register(pool.terminate)
         _POOL = (os.getpid(), pool)

@@ -14,7 +14,13 @@ from collections import defaultdict
 from functools import cache
 from importlib import resources
 
-from labline.search.analysis import ENGLISH_STOP, _jieba, _stemmer, chinese_tokens, english_tokens
+from labline.search.analysis import (
+    ENGLISH_STOP,
+    chinese_tokens,
+    english_tokens,
+    jieba_segmenter,
+    stemmer,
+)
 
 _LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/$")
 _NOTE = re.compile(
@@ -54,7 +60,7 @@ def _dictionary() -> tuple[dict[str, list[list[str]]], dict[str, dict[str, float
 
 
 def english_tokens_of(words: list[str]) -> list[str]:
-    return [t for t in _stemmer().stemWords(words) if t]
+    return [t for t in stemmer().stemWords(words) if t]
 
 
 def zh_to_en(text: str) -> dict[str, float]:
@@ -72,7 +78,7 @@ def zh_to_en(text: str) -> dict[str, float]:
 
 def _segment(run: str, zh_en: dict[str, list[list[str]]]) -> list[str]:
     words = []
-    for word in _jieba().lcut(run):
+    for word in jieba_segmenter().lcut(run):
         if word in zh_en:
             words.append(word)
         else:  # unknown to the dictionary: fall back to its characters

@@ -57,10 +57,10 @@ _CACHE: dict[str, Any] = {}
 
 def _load_cached(path: str) -> Any:
     # A worker loads the index once and keeps it for every partition it is given.
-    from labline.search.index import SearchIndex
+    from labline.search.persistence import load
 
     if path not in _CACHE:
-        _CACHE[path] = SearchIndex.load(path)
+        _CACHE[path] = load(path)
     return _CACHE[path]
 
 

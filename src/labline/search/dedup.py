@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from labline.search.analysis import analyze
-
-if TYPE_CHECKING:
-    from labline.search.index import SearchIndex
+from labline.search.index import SearchIndex
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -17,8 +13,9 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 def near_duplicates(
-    index: SearchIndex, *, threshold: float, limit: int
+    index: SearchIndex, *, threshold: float = 0.9, limit: int = 1000
 ) -> list[tuple[str, str, float]]:
+    """Pairs of live records that say nearly the same thing (same meaning and words)."""
     rows = np.asarray(sorted(index.row_of.values()), dtype=np.int64)
     if rows.size < 2:
         return []

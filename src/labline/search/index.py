@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -240,28 +239,3 @@ class SearchIndex:
             matched_terms=dict(sorted(terms.items(), key=lambda kv: -kv[1])[:12]),
             matched_fields=fields,
         )
-
-    # -- persistence ----------------------------------------------------------------------
-
-    def save(self, path: str | Path) -> None:
-        """Write atomically: a crash mid-write leaves the previous saved index usable."""
-        from labline.search.persistence import save
-
-        save(self, Path(path))
-
-    @classmethod
-    def load(cls, path: str | Path, **options: Any) -> SearchIndex:
-        """Load (vectors memory-mapped) after checking every part; CorruptIndex if damaged."""
-        from labline.search.persistence import load
-
-        return load(Path(path), **options)
-
-    # -- near duplicates ------------------------------------------------------------------
-
-    def near_duplicates(
-        self, *, threshold: float = 0.9, limit: int = 1000
-    ) -> list[tuple[str, str, float]]:
-        """Pairs of live records that say nearly the same thing (same meaning and words)."""
-        from labline.search.dedup import near_duplicates
-
-        return near_duplicates(self, threshold=threshold, limit=limit)

@@ -12,15 +12,14 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 
 from labline.search.errors import CorruptIndex
-
-if TYPE_CHECKING:
-    from labline.search.index import SearchIndex
+from labline.search.filters import FacetColumns
+from labline.search.index import SearchIndex
 
 FORMAT = "labline-search/1"
 
@@ -33,7 +32,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save(index: SearchIndex, target: Path) -> None:
+def save(index: SearchIndex, target: str | Path) -> None:
+    """Write atomically: a crash mid-write leaves the previous saved index usable."""
     target = Path(target)
     staging = target.with_name(target.name + ".writing")
     shutil.rmtree(staging, ignore_errors=True)
@@ -69,10 +69,8 @@ def save(index: SearchIndex, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def load(source: Path, **options: Any) -> SearchIndex:
-    from labline.search.filters import FacetColumns
-    from labline.search.index import SearchIndex
-
+def load(source: str | Path, **options: Any) -> SearchIndex:
+    """Load (vectors memory-mapped) after checking every part; CorruptIndex if damaged."""
     source = Path(source)
     manifest_path = source / "manifest.json"
     if not manifest_path.is_file():

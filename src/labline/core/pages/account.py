@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from labline.core.schemas import (
     TokenCreate,
 )
-from labline.core.service import auth, mail, people
+from labline.core.service import auth, people
 from labline.core.service.audit_log import list_records
 from labline.errors import NotSignedIn
 from labline.schemas import Page
@@ -89,14 +89,3 @@ def audit_page(
     rows, total = list_records(db, actor=actor, page=paging, entity_type=entity_type)
     page: Page[Any] = Page(items=rows, total=total, page=paging.page, per_page=paging.per_page)
     return render(request, "core/audit.html", {"page": page, "entity_type": entity_type or ""})
-
-
-@router.get("/mail", response_class=HTMLResponse)
-def mail_page(
-    request: Request,
-    db: Db,
-    actor: CurrentActor,
-    pending: bool = False,
-) -> Response:
-    rows = mail.outbox(db, actor=actor, pending_only=pending)
-    return render(request, "core/mail.html", {"rows": rows, "pending": pending})

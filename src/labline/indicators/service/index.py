@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from labline.errors import FieldError, InvalidInput
 from labline.indicators import labels
+from labline.indicators.engine import mcda
+from labline.indicators.engine.composite import Node
+from labline.indicators.engine.normalise import normalise
+from labline.indicators.engine.uncertainty import simulate_ranks
 from labline.indicators.errors import InsufficientCoverage
-from labline.indicators.methods import mcda
-from labline.indicators.methods.composite import Node
-from labline.indicators.methods.normalise import normalise
-from labline.indicators.methods.uncertainty import simulate_ranks
 from labline.indicators.models import IndicatorObservation as Obs
 from labline.indicators.regions import NATIONAL
 

@@ -6,7 +6,6 @@ import hashlib
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from labline.core.access import Actor, Permission, require
 from labline.errors import FieldError, ImportRejected, InvalidInput, RowError
 from labline.indicators import regions
 from labline.indicators.models import IndicatorImport, IndicatorObservation
+from labline.indicators.schemas import ImportRead
 from labline.tabular import read_rows
 
 # Column names accepted for each field, in the order they are tried.
@@ -30,16 +30,6 @@ ALIASES = {
     "source": ("source",),
 }
 MAX_ROWS = 500_000
-
-
-@dataclass
-class StoredPanel:
-    import_id: int
-    rows_read: int
-    rows_stored: int
-    indicators: list[str] = field(default_factory=list)
-    regions: list[str] = field(default_factory=list)
-    years: tuple[int, int] | None = None
 
 
 def _pick(raw: dict[str, Any], name: str) -> Any:
@@ -129,7 +119,7 @@ def store_rows(
     filename: str,
     source: str = "",
     first_row: int = 2,
-) -> StoredPanel:
+) -> ImportRead:
     require(actor, Permission.import_export)
     if len(rows) > MAX_ROWS:
         raise InvalidInput(f"{filename} has {len(rows)} rows; the limit is {MAX_ROWS}.")
@@ -175,7 +165,7 @@ def store_rows(
         after={"rows": len(good), "sha256": digest, "filename": filename},
     )
     years = [r["year"] for r in good]
-    return StoredPanel(
+    return ImportRead(
         import_id=batch.id,
         rows_read=len(rows),
         rows_stored=len(good),
@@ -185,7 +175,7 @@ def store_rows(
     )
 
 
-def import_file(session: Session, *, actor: Actor, path: Path, source: str = "") -> StoredPanel:
+def import_file(session: Session, *, actor: Actor, path: Path, source: str = "") -> ImportRead:
     require(actor, Permission.import_export)
     rows = read_rows(path)
     first_row = 1 if path.suffix.lower() == ".json" else 2

@@ -16,7 +16,13 @@ from collections.abc import Sequence
 from functools import cache, lru_cache, partial
 from typing import Any
 
-from labline.search.analysis import CHINESE_STOP, ENGLISH_STOP, _jieba, analyze, english_tokens
+from labline.search.analysis import (
+    CHINESE_STOP,
+    ENGLISH_STOP,
+    analyze,
+    english_tokens,
+    jieba_segmenter,
+)
 
 _EN_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9\-]*(?:['’](?![sS]\b)[A-Za-z]+)?|[0-9]+(?:\.[0-9]+)?")
 _EN_BREAK = re.compile(r"--|['’][sS]\b|[^\w\s\-'’]+")  # a possessive ends a phrase
@@ -103,7 +109,7 @@ def _chunk_candidates(chunk: str) -> tuple[Phrase, ...]:
 
 @cache
 def _posseg() -> Any:
-    _jieba()  # its dictionary and log level first
+    jieba_segmenter()  # its dictionary and log level first
     import jieba.posseg
 
     return jieba.posseg

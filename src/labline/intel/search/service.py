@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor
-from labline.core.service.search import live_encoder
+from labline.core.directory.service import live_encoder
 from labline.errors import FieldError, InvalidInput
 from labline.intel import access
 from labline.intel.documents.models import Collection, Document, Paragraph
@@ -30,6 +30,8 @@ from labline.search import Hit, Record, SearchIndex
 from labline.search.bridge import en_to_zh, zh_to_en
 from labline.search.errors import SearchError
 from labline.search.filters import Kind
+from labline.search.persistence import load as load_index
+from labline.search.persistence import save as save_index
 
 FACETS: dict[str, Kind] = {
     "collection": "keyword",
@@ -140,7 +142,7 @@ def catch_up(session: Session, found: DocumentIndex) -> int:
 
 
 def save(found: DocumentIndex, folder: Path) -> None:
-    found.index.save(folder)
+    save_index(found.index, folder)
     meta = {
         "last_document_id": found.last_document_id,
         "documents": found.documents,
@@ -153,7 +155,7 @@ def load(folder: Path) -> DocumentIndex | None:
     try:
         meta = json.loads((folder / "intel.json").read_text(encoding="utf-8"))
         options = {"encoder": live_encoder()} if meta["dense"] else {}
-        index = SearchIndex.load(folder, **options)
+        index = load_index(folder, **options)
         return DocumentIndex(index, int(meta["last_document_id"]), int(meta["documents"]))
     except (OSError, ValueError, KeyError, SearchError):
         return None

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from labline.clock import now
 from labline.core.access import Actor, require_signed_in
+from labline.core.mail import service as mail
 from labline.core.models import Person
-from labline.core.service import mail
 from labline.core.service.auth import actor_for
 from labline.errors import InvalidInput, NotFound
 from labline.i18n import gettext as _

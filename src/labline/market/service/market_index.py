@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labline.core import refdata
+from labline.core.directory.service import live_encoder
 from labline.core.models import AuditRecord
-from labline.core.service.search import live_encoder
 from labline.errors import FieldError, InvalidInput
 from labline.market.models import Achievement, TechnologyNeed
 from labline.market.service.records import LIVE_STATES

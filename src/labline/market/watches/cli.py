@@ -86,7 +86,7 @@ def inbox(ctx: click.Context, as_email: str, as_json: bool) -> None:
 def watch_sweep(ctx: click.Context) -> None:
     """Run every watch and file what is new in the inboxes (run it hourly). With a mail
     server set (LABLINE_SMTP_HOST), each person also gets one e-mail listing theirs."""
-    from labline.core.service import mail
+    from labline.core.mail import service as mail
     from labline.market.watches import service as watches
 
     holder = ctx.find_root().obj

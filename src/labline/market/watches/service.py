@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor, require_signed_in
+from labline.core.mail import service as mail
 from labline.core.models import Person
 from labline.core.refdata import is_industry_code
-from labline.core.service import mail
 from labline.errors import FieldError, InvalidInput, NotFound, NotPermitted
 from labline.i18n import gettext as _
 from labline.market.models import Achievement, InboxItem, TechnologyNeed, Watch

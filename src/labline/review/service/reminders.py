@@ -14,8 +14,8 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor
+from labline.core.mail import service as mail
 from labline.core.models import Person
-from labline.core.service import mail
 from labline.errors import FieldError, InvalidInput
 from labline.i18n import gettext as _
 from labline.i18n import pick

@@ -1,0 +1,1 @@
+"""Searching the directory: organisations and research teams."""

@@ -1,0 +1,1 @@
+"""Growth accounting: TFP levels and the sources of growth from a PWT-style table."""

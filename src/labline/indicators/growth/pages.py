@@ -1,0 +1,80 @@
+"""Growth accounting pages: upload a PWT-style table, see TFP levels and the decomposition
+of growth, drawn. Registered before the indicator pages (their /indicators/{indicator} would
+otherwise take /indicators/growth)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from labline import i18n
+from labline.core.access import require_signed_in
+from labline.errors import FieldError, InvalidInput
+from labline.indicators.growth.service import averages
+from labline.indicators.growth.upload import run_upload
+from labline.web.charts import Series, contribution_chart, line_chart
+from labline.web.deps import CsrfChecked, CurrentActor
+from labline.web.render import render
+
+router = APIRouter()
+
+
+@router.get("/indicators/growth", response_class=HTMLResponse, include_in_schema=False)
+def growth_page(request: Request, actor: CurrentActor) -> Response:
+    require_signed_in(actor)
+    return render(request, "indicators/growth.html", {"base_year": 2017})
+
+
+@router.post(
+    "/indicators/growth",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    dependencies=[CsrfChecked],
+)
+async def growth_post(
+    request: Request,
+    actor: CurrentActor,
+    file: Annotated[UploadFile, File()],
+    base_year: Annotated[str, Form()] = "2017",
+    countries: Annotated[str, Form()] = "",
+    first_year: Annotated[str, Form()] = "",
+    last_year: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        years = [int(v) if v.strip() else None for v in (base_year, first_year, last_year)]
+    except ValueError:
+        raise InvalidInput(
+            "Years must be whole numbers.",
+            fields=[FieldError("base_year", "a year such as 2017")],
+        ) from None
+    rows = await run_in_threadpool(run_upload, actor, file, years[0] or 2017)
+    spans = averages(rows, first_year=years[1], last_year=years[2])
+    wanted = [c.strip() for c in countries.replace(",", " ").split() if c.strip()]
+    shown = [c for c in wanted if any(r.country == c for r in rows)] or [
+        a.country for a in spans[:6]
+    ]
+    parts = [i18n.gettext(p) for p in ("Capital", "Labour", "Human capital", "TFP")]
+    ctx: dict[str, Any] = {
+        "filename": file.filename,
+        "base_year": years[0] or 2017,
+        "spans": spans,
+        "countries": sorted({r.country for r in rows}),
+        "contributions": contribution_chart(
+            [(a.country, (a.capital, a.labour, a.human_capital, a.tfp), a.output) for a in spans][
+                :30
+            ],
+            parts,
+            # The message is also a template's (where %% is a literal %).
+            title=i18n.gettext("Average annual growth and its sources, per cent").replace(
+                "%%", "%"
+            ),
+        ),
+        "levels": line_chart(
+            [Series(c, [(float(r.year), r.tfp) for r in rows if r.country == c]) for c in shown],
+            title=i18n.gettext("TFP level (base year = 1)"),
+        ),
+    }
+    return render(request, "indicators/growth.html", ctx)

@@ -1,1 +1,0 @@
-"""Computational methods: normalisation, outliers, composites, MCDA, uncertainty, growth."""
