@@ -4,7 +4,7 @@
 
 Builds the demo world into a temporary SQLite database and, for every live need, asks
 labline's market matcher for 10 achievements; an achievement is relevant when it is on
-the need's topic (the demo's ground truth, `labline.market.demo.true_matches`), whichever
+the need's topic (the demo's ground truth, `labline.market.demo.topics.true_matches`), whichever
 language it is written in. Reports P@5, P@10, MRR and the share of relevant suggestions in
 the other language, for the default hybrid engine and for the lexical engine alone.
 """
@@ -30,9 +30,9 @@ from labline.core import database  # noqa: E402
 from labline.core.access import command_line_actor  # noqa: E402
 from labline.db import make_engine, make_sessionmaker, transaction  # noqa: E402
 from labline.demo import world  # noqa: E402
-from labline.market.demo import true_matches  # noqa: E402
+from labline.market.demo.topics import true_matches  # noqa: E402
 from labline.market.models import Achievement, TechnologyNeed  # noqa: E402
-from labline.market.service import matching  # noqa: E402
+from labline.market.service import market_index, matching  # noqa: E402
 
 
 def evaluate(session, holder, truth, languages) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -86,7 +86,7 @@ def main() -> None:
             truth = true_matches(s)
             languages = dict(s.execute(select(Achievement.id, Achievement.language)).all())
             for name, dense in (("labline_hybrid", True), ("labline_lexical", False)):
-                holder = SimpleNamespace(market_index=matching.build(s, dense=dense))
+                holder = SimpleNamespace(market_index=market_index.build(s, dense=dense))
                 results[name] = evaluate(s, holder, truth, languages)
         eng.dispose()
     out = {"size": args.size, "seed": args.seed, "results": results}

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import ortools
 
-from labline.facilities.scheduling import (
+from labline.facilities.engine.scheduling import (
     Cycle,
     Experiment,
     Instrument,

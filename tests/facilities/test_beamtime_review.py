@@ -13,13 +13,13 @@ from labline.core.access import command_line_actor
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
 from labline.errors import InvalidInput, NotPermitted
-from labline.facilities.service import beamtime
-from labline.facilities.service.beamtime import CycleStateError
+from labline.facilities.beamtime.service import cycles, schedule
+from labline.facilities.beamtime.service.cycles import CycleStateError
 from labline.facilities.service.beamtime_review import scores_from_review, send_to_review
 from labline.review.models import CallStatus, Proposal, ReviewAssignment
 from labline.review.schemas import AssignmentRun, PanelAdd, PublicationCreate, ReviewSubmit, ScoreIn
 from labline.review.service import assign, calls, conflicts, reviews
-from tests.facilities.test_beamtime import propose, ring  # noqa: F401  (the fixture)
+from tests.facilities.beamtime.test_beamtime import propose, ring  # noqa: F401  (the fixture)
 from tests.factories import make_org, make_person
 
 SYSTEM = command_line_actor("test")
@@ -32,7 +32,7 @@ def test_round_through_review_and_back(db, ring):  # noqa: F811
         propose(db, ring, ring["users"][i % 4], (b0, b1)[i % 2], 6 + i, abstract=TOPICS[i % 3])
         for i in range(6)
     ]
-    beamtime.close_cycle(db, actor=ring["manager"], cycle_id=ring["cycle"].id)
+    cycles.close_cycle(db, actor=ring["manager"], cycle_id=ring["cycle"].id)
     due = datetime.now(UTC).date() + timedelta(days=20)
     # The facility manager alone is not a programme manager of the review module.
     with pytest.raises(NotPermitted):
@@ -93,5 +93,5 @@ def test_round_through_review_and_back(db, ring):  # noqa: F811
     assert scores_from_review(db, actor=ring["manager"], cycle_id=ring["cycle"].id) == 6
     assert [p.rank for p in props] == [6, 5, 4, 3, 2, 1]
     assert all(p.shifts_awarded == p.shifts_requested for p in props)
-    result = beamtime.solve(db, actor=ring["manager"], cycle_id=ring["cycle"].id, time_limit_s=3)
+    result = schedule.solve(db, actor=ring["manager"], cycle_id=ring["cycle"].id, time_limit_s=3)
     assert len(result.placements) == 6

@@ -15,7 +15,7 @@ from labline.core.service.auth import actor_for
 from labline.errors import Conflict, InvalidInput, NotPermitted
 from labline.facilities.models import Booking, BookingStatus, ClosureKind, WaitlistEntry
 from labline.facilities.schemas import BookingCreate, ClosureCreate, QualificationGrant
-from labline.facilities.service import bookings, catalogue
+from labline.facilities.service import attendance, bookings, catalogue
 from labline.facilities.service.bookings import BookingConflict, NotQualified
 from tests import clock
 from tests.factories import make_facility, make_instrument, make_org, make_person
@@ -227,9 +227,9 @@ def test_check_in_window_and_no_show_sweep(db, lab):
     b1 = book(db, lab["user"], inst, at(2, 9), at(2, 10))
     b2 = book(db, lab["user"], inst, at(2, 13), at(2, 14))
     with pytest.raises(Conflict, match="opens 30 minutes before"):
-        bookings.check_in(db, actor=lab["user"], booking_id=b1.id, now=at(2, 8))
-    bookings.check_in(db, actor=lab["user"], booking_id=b1.id, now=at(2, 8, 50))
-    counts = bookings.sweep(db, now=at(3, 0))
+        attendance.check_in(db, actor=lab["user"], booking_id=b1.id, now=at(2, 8))
+    attendance.check_in(db, actor=lab["user"], booking_id=b1.id, now=at(2, 8, 50))
+    counts = attendance.sweep(db, now=at(3, 0))
     assert counts == {"no_show": 1, "closed": 1}
     assert b1.status == BookingStatus.completed and b2.status == BookingStatus.no_show
 

@@ -9,6 +9,8 @@ import pytest
 
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
+from labline.facilities.beamtime.schemas import CycleCreate
+from labline.facilities.beamtime.service import cycles
 from labline.facilities.models import (
     BeamtimeProposal,
     BeamtimeSlot,
@@ -16,8 +18,8 @@ from labline.facilities.models import (
     BookingStatus,
     CycleStatus,
 )
-from labline.facilities.schemas import CycleCreate, InvoiceCreate, UsageCreate
-from labline.facilities.service import beamtime, usage
+from labline.facilities.schemas import InvoiceCreate, UsageCreate
+from labline.facilities.service import usage
 from tests.factories import make_facility, make_instrument, make_org, make_person
 from tests.permissions import ACTORS, ALL, Case, fill, only, request_as, signed_in
 
@@ -310,7 +312,7 @@ def _cycles(db: Any, system: Any, facility: Any, instrument: Any, member: Any) -
     """Three beamtime cycles: open, in review with a scored proposal, and with a draft."""
     ids: dict[str, int] = {}
     for name in ("cycle", "review", "sched"):
-        cycle = beamtime.create_cycle(
+        cycle = cycles.create_cycle(
             db,
             actor=system,
             data=CycleCreate(

@@ -20,7 +20,7 @@ from labline.facilities.schemas import (
     InvoiceCreate,
     UsageCreate,
 )
-from labline.facilities.service import bookings, catalogue, figures, usage
+from labline.facilities.service import attendance, bookings, catalogue, figures, usage
 from labline.facilities.service.figures import open_hours
 from tests.factories import make_facility, make_instrument, make_org, make_person
 
@@ -59,8 +59,8 @@ def lab(db):
 def use(db, actor, instrument, start, end, *, out_at, samples=None):
     data = BookingCreate(instrument_id=instrument.id, starts_at=start, ends_at=end)
     b = bookings.create_booking(db, actor=actor, data=data, now=NOW)
-    bookings.check_in(db, actor=actor, booking_id=b.id, now=start)
-    return usage.check_out(
+    attendance.check_in(db, actor=actor, booking_id=b.id, now=start)
+    return attendance.check_out(
         db, actor=actor, booking_id=b.id, data=CheckOut(samples=samples), now=out_at
     )
 
@@ -157,7 +157,7 @@ def test_figures(db, lab):
         data=BookingCreate(instrument_id=lab["hourly"].id, starts_at=at(4, 9), ends_at=at(4, 10)),
         now=NOW,
     )
-    bookings.sweep(db, now=at(5, 0))
+    attendance.sweep(db, now=at(5, 0))
     assert no_show.status.value == "no_show"
     f = figures.figures(
         db,

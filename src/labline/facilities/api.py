@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from labline.core.deps import CurrentActor, Db, Paging
 from labline.errors import FieldError, InvalidInput
@@ -17,6 +16,7 @@ from labline.facilities.schemas import (
     BookingDecision,
     BookingRead,
     BusyRead,
+    CalendarRead,
     CheckOut,
     ClosureCreate,
     ClosureRead,
@@ -34,7 +34,7 @@ from labline.facilities.schemas import (
     UsageRead,
     WaitlistRead,
 )
-from labline.facilities.service import bookings, catalogue, figures, usage
+from labline.facilities.service import attendance, bookings, catalogue, figures, usage
 from labline.schemas import IsoDateTime, Page
 
 router = APIRouter(prefix="/api/v1/facilities", tags=["facilities"])
@@ -47,12 +47,6 @@ def _aware(name: str, value: datetime) -> datetime:
             fields=[FieldError(name, "give an offset, e.g. 2026-12-01T00:00:00+08:00")],
         )
     return value
-
-
-class CalendarRead(BaseModel):
-    bookings: list[BookingRead]
-    busy: list[BusyRead]
-    closures: list[ClosureRead]
 
 
 # --- catalogue ----------------------------------------------------------------------------------
@@ -169,17 +163,17 @@ def cancel(db: Db, actor: CurrentActor, booking_id: int) -> Any:
 
 @router.post("/bookings/{booking_id}/check-in", response_model=BookingRead)
 def check_in(db: Db, actor: CurrentActor, booking_id: int) -> Any:
-    return bookings.check_in(db, actor=actor, booking_id=booking_id)
+    return attendance.check_in(db, actor=actor, booking_id=booking_id)
 
 
 @router.post("/bookings/{booking_id}/check-out", response_model=UsageRead)
 def check_out(db: Db, actor: CurrentActor, booking_id: int, data: CheckOut) -> Any:
-    return usage.check_out(db, actor=actor, booking_id=booking_id, data=data)
+    return attendance.check_out(db, actor=actor, booking_id=booking_id, data=data)
 
 
 @router.post("/bookings/{booking_id}/no-show", response_model=BookingRead)
 def no_show(db: Db, actor: CurrentActor, booking_id: int) -> Any:
-    return bookings.mark_no_show(db, actor=actor, booking_id=booking_id)
+    return attendance.mark_no_show(db, actor=actor, booking_id=booking_id)
 
 
 # --- usage, invoices, figures -------------------------------------------------------------------

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from labline.facilities import (
-    api,
-    beamtime_api,
-    beamtime_pages,
-    cli,
-    demo,
-    manage_pages,
-    models,
-    pages,
-)
+from labline.facilities import api, cli, models, pages
+from labline.facilities.beamtime import api as beamtime_api
+from labline.facilities.beamtime import pages as beamtime_pages
+from labline.facilities.demo import steps as demo
+from labline.facilities.manage import pages as manage_pages
 from labline.facilities.service import figures as service_figures
 from labline.modules import Module
 

@@ -17,7 +17,7 @@ from labline.core.deps import CsrfChecked, CurrentActor, Db, Paging, SubmittedFo
 from labline.errors import Conflict, FieldError, InvalidInput, NotPermitted, validation_fields
 from labline.facilities.models import Instrument, WaitlistEntry
 from labline.facilities.schemas import BookingCreate, CheckOut
-from labline.facilities.service import bookings, catalogue, figures, usage
+from labline.facilities.service import attendance, bookings, catalogue, figures, usage
 from labline.facilities.service.catalogue import can_manage, utc
 from labline.schemas import IsoDate, Page
 from labline.web.charts import bar_chart
@@ -192,6 +192,7 @@ def bookings_page(
     queue = bookings.pending_for(db, actor=actor) if manages else []
     ctx = {
         "mine": mine,
+        "actions": {b.id: attendance.booker_actions(b) for b in mine},
         "queue": queue,
         "manages": manages,
         "note": note,
@@ -214,11 +215,11 @@ def booking_action(
     if action == "cancel":
         bookings.cancel(db, actor=actor, booking_id=booking_id)
     elif action == "check-in":
-        bookings.check_in(db, actor=actor, booking_id=booking_id)
+        attendance.check_in(db, actor=actor, booking_id=booking_id)
     elif action == "check-out":
-        usage.check_out(db, actor=actor, booking_id=booking_id, data=CheckOut())
+        attendance.check_out(db, actor=actor, booking_id=booking_id, data=CheckOut())
     elif action == "no-show":
-        bookings.mark_no_show(db, actor=actor, booking_id=booking_id)
+        attendance.mark_no_show(db, actor=actor, booking_id=booking_id)
     else:
         bookings.decide(
             db,

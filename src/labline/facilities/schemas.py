@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import available_timezones
 
 from pydantic import Field, field_validator, model_validator
 
-from labline.facilities.models import BookingStatus, ClosureKind, CycleStatus, RateUnit
+from labline.facilities.models import BookingStatus, ClosureKind, RateUnit
 from labline.schemas import Name, Output, StrictInput, within
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
 _ZONES = available_timezones()
 
 
-def _aware(name: str, value: datetime | None) -> datetime | None:
-    # A time without an offset is ambiguous across facilities in different zones.
+def require_aware(name: str, value: datetime | None) -> datetime | None:
+    """The time, if it has an offset: one without is ambiguous across facilities' zones."""
     if value is not None and value.tzinfo is None:
         raise ValueError(
             f"{name}: give a time zone offset, e.g. 2026-12-01T09:00:00+08:00; "
@@ -172,8 +172,8 @@ class ClosureCreate(StrictInput):
 
     @model_validator(mode="after")
     def _order(self) -> ClosureCreate:
-        _aware("starts_at", self.starts_at)
-        _aware("ends_at", self.ends_at)
+        require_aware("starts_at", self.starts_at)
+        require_aware("ends_at", self.ends_at)
         if self.ends_at <= self.starts_at:
             raise ValueError("ends_at: must be after starts_at")
         return self
@@ -196,7 +196,7 @@ class QualificationGrant(StrictInput):
     @field_validator("expires_at")
     @classmethod
     def _tz(cls, v: datetime | None) -> datetime | None:
-        return _aware("expires_at", v)
+        return require_aware("expires_at", v)
 
 
 class QualificationRead(Output):
@@ -219,8 +219,8 @@ class BookingCreate(StrictInput):
 
     @model_validator(mode="after")
     def _times(self) -> BookingCreate:
-        _aware("starts_at", self.starts_at)
-        _aware("ends_at", self.ends_at)
+        require_aware("starts_at", self.starts_at)
+        require_aware("ends_at", self.ends_at)
         if self.starts_at.utcoffset() != self.ends_at.utcoffset():
             raise ValueError(
                 "ends_at: give both times in the same time zone offset "
@@ -297,8 +297,8 @@ class UsageCreate(StrictInput):
 
     @model_validator(mode="after")
     def _order(self) -> UsageCreate:
-        _aware("started_at", self.started_at)
-        _aware("ended_at", self.ended_at)
+        require_aware("started_at", self.started_at)
+        require_aware("ended_at", self.ended_at)
         if self.ended_at <= self.started_at:
             raise ValueError("ended_at: must be after started_at")
         return self
@@ -328,8 +328,8 @@ class InvoiceCreate(StrictInput):
 
     @model_validator(mode="after")
     def _order(self) -> InvoiceCreate:
-        _aware("period_start", self.period_start)
-        _aware("period_end", self.period_end)
+        require_aware("period_start", self.period_start)
+        require_aware("period_end", self.period_end)
         if self.period_end <= self.period_start:
             raise ValueError("period_end: must be after period_start")
         return self
@@ -373,107 +373,7 @@ class FiguresRead(Output):
     oversubscription: float | None
 
 
-# --- beamtime ---------------------------------------------------------------------------------
-
-
-class CycleCreate(StrictInput):
-    facility_id: int = Field(ge=1)
-    code: str = Field(pattern=CODE)
-    name: Name = Field(min_length=1, max_length=200)
-    starts_at: datetime
-    ends_at: datetime
-    shift_hours: int = Field(default=8, ge=1, le=24)
-    changeover_shifts: int = Field(default=0, ge=0, le=30)
-    instrument_ids: list[int] = Field(min_length=1, max_length=100)
-
-    @model_validator(mode="after")
-    def _order(self) -> CycleCreate:
-        _aware("starts_at", self.starts_at)
-        _aware("ends_at", self.ends_at)
-        if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at: the cycle must end after it starts")
-        if 24 % self.shift_hours:
-            raise ValueError("shift_hours: must divide a day (1, 2, 3, 4, 6, 8, 12 or 24)")
-        return self
-
-
-class CycleRead(Output):
-    id: int
-    facility_id: int
-    code: str
-    name: str
-    starts_at: datetime
-    ends_at: datetime
-    shift_hours: int
-    changeover_shifts: int
-    status: CycleStatus
-    instrument_ids: str
-    solve_report: str
-    review_call_id: int | None = None
-
-
-class SendToReview(StrictInput):
-    reviews_due: date
-    reviewers_per_proposal: int = Field(default=2, ge=1, le=10)
-    max_load: int = Field(default=8, ge=1, le=200)
-
-
-class ProposalCreate(StrictInput):
-    instrument_id: int = Field(ge=1)
-    title: Name = Field(min_length=3, max_length=300)
-    abstract: str = Field(default="", max_length=20_000)
-    shifts_requested: int = Field(ge=1, le=500)
-    setup: str = Field(default="standard", min_length=1, max_length=60)
-    unavailable_dates: list[str] = Field(default_factory=list, max_length=400)
-    local_contact_id: int | None = Field(default=None, ge=1)
-    organisation_id: int | None = Field(default=None, ge=1)
-
-    @field_validator("unavailable_dates")
-    @classmethod
-    def _dates(cls, v: list[str]) -> list[str]:
-        from datetime import date
-
-        for item in v:
-            try:
-                date.fromisoformat(item)
-            except ValueError:
-                raise ValueError(f"{item!r} is not a date; use YYYY-MM-DD") from None
-        return sorted(set(v))
-
-
-class ProposalScore(StrictInput):
-    score: Decimal = Field(ge=0, le=1000, max_digits=8, decimal_places=3)
-    shifts_awarded: int | None = Field(default=None, ge=0, le=500)
-
-
-class ProposalRead(Output):
-    id: int
-    cycle_id: int
-    instrument_id: int
-    person_id: int
-    title: str
-    shifts_requested: int
-    setup: str
-    unavailable_dates: str
-    local_contact_id: int | None
-    score: Decimal | None
-    rank: int | None
-    shifts_awarded: int | None
-    status: str
-    review_proposal_id: int | None = None
-
-
-class SlotEdit(StrictInput):
-    # None takes the experiment off the schedule.
-    start_shift: int | None = Field(ge=0, le=100_000)
-
-
-class SlotRead(Output):
-    id: int
-    proposal_id: int
-    instrument_id: int
-    start_shift: int
-    end_shift: int
-    starts_at: datetime
-    ends_at: datetime
-    title: str = ""
+class CalendarRead(Output):
+    bookings: list[BookingRead]
+    busy: list[BusyRead]
+    closures: list[ClosureRead]

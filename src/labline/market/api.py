@@ -1,8 +1,6 @@
-"""JSON API for the market: needs, achievements, access, suggestions, feedback, quality,
-deals, contracts, figures, import and export."""
+"""JSON API for the market's records: needs, achievements, access, suggestions, feedback,
+quality, import and export (deals/, figures/, profiles/ and watches/ have their own)."""
 
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
@@ -10,7 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from labline.core.access import Permission, require
 from labline.core.deps import CurrentActor, Db, Paging
-from labline.market.models import DealState, Mode, State
+from labline.market.models import Mode, State
 from labline.market.schemas import (
     AccessDecision,
     AccessRead,
@@ -19,39 +17,25 @@ from labline.market.schemas import (
     AchievementPatch,
     AchievementPublic,
     AchievementRead,
-    ContractCreate,
-    ContractRead,
-    DealCreate,
-    DealDue,
-    DealFull,
-    DealRead,
-    DealTransition,
     FeedbackCreate,
     FeedbackRead,
-    FiguresBreakdown,
-    FiguresRead,
     ImportReport,
-    MessageCreate,
-    MessageRead,
     NeedCreate,
     NeedPatch,
     NeedPublic,
     NeedRead,
     QualityRead,
-    SuggestionRead,
     Transition,
 )
-from labline.market.service import deadlines, deals, figures, matching, records, transfer
+from labline.market.service import matching, records, transfer
 from labline.market.service.records import RecordKind
-from labline.schemas import IsoDate, Page
-from labline.tabular import write_rows
-from labline.web.download import table_download
+from labline.schemas import Page
+from labline.web.download import MEDIA, table_download
 
-router = APIRouter(prefix="/api/v1/market", tags=["market"])
-EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MEDIA = {"csv": "text/csv", "xlsx": EXCEL, "json": "application/json"}
 # OpenAPI: these routes answer a file in the format asked for.
 DOWNLOAD: dict[int | str, dict[str, Any]] = {200: {"content": {m: {} for m in MEDIA.values()}}}
+
+router = APIRouter(prefix="/api/v1/market", tags=["market"])
 
 
 def shown(db: Db, actor: Any, record: Any) -> Any:
@@ -63,18 +47,6 @@ def shown(db: Db, actor: Any, record: Any) -> Any:
         out = (AchievementRead if full else AchievementPublic).model_validate(record)
     out.details_visible = full
     return out
-
-
-def _file(name: str, format: str, columns: list[str], rows: list[dict[str, Any]]) -> Response:
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / f"{name}.{format}"
-        write_rows(target, columns, rows)
-        content = target.read_bytes()
-    return Response(
-        content,
-        media_type=MEDIA[format],
-        headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'},
-    )
 
 
 # --- needs and achievements: the same routes for both -----------------------------------------
@@ -130,7 +102,7 @@ def _routes(kind: RecordKind, plural: str, create_model: Any, patch_model: Any) 
     def export(db: Db, actor: CurrentActor, format: Format = "csv") -> Response:
         require(actor, Permission.view_directory)
         rows = transfer.export_rows(db, kind=kind)
-        return _file(label, format, transfer.EXPORT_COLUMNS[kind], rows)
+        return table_download(label, transfer.EXPORT_COLUMNS[kind], rows, format)
 
     @router.post(
         f"/{plural}/import", response_model=ImportReport, status_code=201, summary=f"Import {label}"
@@ -191,7 +163,7 @@ def _routes(kind: RecordKind, plural: str, create_model: Any, patch_model: Any) 
 
     @router.get(
         f"/{plural}/{{record_id}}/suggestions",
-        response_model=list[SuggestionRead],
+        response_model=list[matching.Suggestion],
         summary=f"Ranked {other} for this {kind}, with explanations",
     )
     def suggestions(
@@ -260,92 +232,4 @@ def quality(db: Db, actor: CurrentActor) -> Any:
 )
 def labelled(db: Db, actor: CurrentActor, format: Format = "json") -> Response:
     rows = matching.labelled_set(db, actor=actor)
-    return _file("labelled", format, matching.LABEL_COLUMNS, rows)
-
-
-# --- deals and contracts -------------------------------------------------------------------------
-
-
-@router.get("/deals", response_model=list[DealRead], summary="My organisations' deals")
-def list_deals(
-    db: Db, actor: CurrentActor, state: DealState | None = None, overdue: bool = False
-) -> Any:
-    """With `overdue=1`, only the deals whose next step is past its due day."""
-    return deals.list_deals(db, actor=actor, state=state, overdue=overdue)
-
-
-@router.post("/deals", response_model=DealRead, status_code=201, summary="Express interest")
-def open_deal(db: Db, actor: CurrentActor, data: DealCreate) -> Any:
-    return deals.open_deal(db, actor=actor, data=data)
-
-
-@router.get("/deals/{deal_id}", response_model=DealFull, summary="A deal with its messages")
-def get_deal(db: Db, actor: CurrentActor, deal_id: int) -> Any:
-    return deals.get_deal(db, actor=actor, deal_id=deal_id)
-
-
-@router.patch("/deals/{deal_id}", response_model=DealRead, summary="Set the next step's due day")
-def set_due(db: Db, actor: CurrentActor, deal_id: int, data: DealDue) -> Any:
-    return deadlines.set_due(db, actor=actor, deal_id=deal_id, data=data)
-
-
-@router.post(
-    "/deals/{deal_id}/transition",
-    response_model=DealRead,
-    summary="Introduce, accept the NDA, negotiate, deliver, abandon",
-)
-def move_deal(db: Db, actor: CurrentActor, deal_id: int, data: DealTransition) -> Any:
-    return deals.move(db, actor=actor, deal_id=deal_id, data=data)
-
-
-@router.post(
-    "/deals/{deal_id}/messages", response_model=MessageRead, status_code=201, summary="Write"
-)
-def message(db: Db, actor: CurrentActor, deal_id: int, data: MessageCreate) -> Any:
-    return deals.add_message(db, actor=actor, deal_id=deal_id, data=data)
-
-
-@router.post(
-    "/deals/{deal_id}/contract",
-    response_model=ContractRead,
-    status_code=201,
-    summary="Register the signed technology contract",
-)
-def contract(db: Db, actor: CurrentActor, deal_id: int, data: ContractCreate) -> Any:
-    return deals.sign_contract(db, actor=actor, deal_id=deal_id, data=data)
-
-
-@router.get(
-    "/figures",
-    response_model=FiguresRead | FiguresBreakdown,
-    summary="Contracts, turnover, transformation (in total, or by organisation, region...)",
-    responses={200: {"content": {"text/csv": {}, EXCEL: {}}}},
-)
-def market_figures(
-    db: Db,
-    actor: CurrentActor,
-    start: IsoDate,
-    end: IsoDate,
-    region: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
-    industry: Annotated[str | None, Query(pattern=r"^\d{2,4}$")] = None,
-    by: Annotated[
-        Literal["organisation", "region", "industry"] | None,
-        Query(description="One row per selling organisation, province or industry division"),
-    ] = None,
-    format: Format = "json",
-) -> Any:
-    """The period's figures; with `by`, one row per organisation (the seller), province or
-    industry division, as JSON or as a CSV or Excel table."""
-    if by is None:
-        if format != "json":
-            raise figures.needs_breakdown()
-        return figures.figures(
-            db, actor=actor, start=start, end=end, region=region, industry=industry
-        )
-    table = figures.breakdown(
-        db, actor=actor, start=start, end=end, by=by, region=region, industry=industry
-    )
-    if format == "json":
-        return table
-    name = f"market-figures-by-{by}-{start.isoformat()}"
-    return table_download(name, figures.BREAKDOWN_COLUMNS, table["rows"], format)
+    return table_download("labelled", matching.LABEL_COLUMNS, rows, format)

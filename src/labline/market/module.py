@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from labline.market import api, cli, demo, models, pages, profiles, watches
+from labline.market import api, cli, models, pages
+from labline.market.deals import api as deals_api
+from labline.market.deals import pages as deals_pages
+from labline.market.demo import steps as demo
+from labline.market.figures import api as figures_api
+from labline.market.figures import pages as figures_pages
+from labline.market.figures import service as service_figures
 from labline.market.ledger import api as ledger_api
 from labline.market.ledger import demo as ledger_demo
 from labline.market.ledger import models as ledger_models
@@ -10,8 +16,11 @@ from labline.market.ledger import pages as ledger_pages
 from labline.market.licensing import api as licensing_api
 from labline.market.licensing import models as licensing_models
 from labline.market.licensing import pages as licensing_pages
-from labline.market.service import figures as service_figures
+from labline.market.profiles import api as profiles_api
+from labline.market.profiles import pages as profiles_pages
 from labline.market.valuation import api as valuation_api
+from labline.market.watches import api as watches_api
+from labline.market.watches import pages as watches_pages
 from labline.modules import Module
 
 MODULE = Module(
@@ -22,10 +31,16 @@ MODULE = Module(
         licensing_pages.router,
         ledger_api.router,
         ledger_pages.router,
-        watches.router,
-        profiles.router,
+        watches_api.router,
+        watches_pages.router,
+        profiles_api.router,
+        profiles_pages.router,
         api.router,
+        deals_api.router,
+        figures_api.router,
         pages.router,
+        deals_pages.router,
+        figures_pages.router,
     ),
     commands=(cli.market,),
     models=(models, licensing_models, ledger_models),

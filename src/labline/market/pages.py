@@ -4,44 +4,34 @@ matching quality."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from labline import clock, i18n
-from labline.core.access import Permission, require, require_signed_in
+from labline.core.access import require_signed_in
 from labline.core.deps import CsrfChecked, CurrentActor, Db, Paging, SubmittedForm
 from labline.core.models import Organisation
-from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
-from labline.market.models import AchievementKind, DealState, Mode, State
+from labline.errors import FieldError, InvalidInput, validation_fields
+from labline.market.deals.schemas import (
+    DealCreate,
+)
+from labline.market.deals.service import deadlines, deals
+from labline.market.models import AchievementKind, Mode, State
+from labline.market.profiles.service import matching as team_matching
+from labline.market.profiles.service import teams as profiles
 from labline.market.schemas import (
     AccessDecision,
     AccessRequest,
     AchievementCreate,
-    ContractCreate,
-    DealCreate,
-    DealDue,
-    DealTransition,
     FeedbackCreate,
-    MessageCreate,
     NeedCreate,
     Transition,
 )
-from labline.market.service import (
-    deadlines,
-    deals,
-    figures,
-    matching,
-    profiles,
-    records,
-    team_matching,
-)
+from labline.market.service import matching, records
 from labline.market.service.records import RecordKind
 from labline.schemas import Page, PageParams
-from labline.web.charts import bar_chart
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -58,16 +48,6 @@ RECORD_ACTIONS = (
     "refuse",
     "feedback",
     "open-deal",
-)
-DEAL_ACTIONS = (
-    "message",
-    "introduce",
-    "accept_nda",
-    "negotiate",
-    "abandon",
-    "deliver",
-    "contract",
-    "due",
 )
 
 
@@ -189,7 +169,8 @@ def _record_page(
     owner = records.is_owner(actor, record)
     suggestions: list[Any] = []
     team_suggestions: list[Any] = []
-    if owner and record.state in records.LIVE_STATES:
+    live = records.is_live(record)
+    if owner and live:
         holder = request.app.state
         if kind == "need":
             pool = matching.suggest_for_need(
@@ -212,12 +193,8 @@ def _record_page(
         "suggestions": suggestions,
         "team_suggestions": team_suggestions,
         "team": profiles.find_team(db, record.id) if kind == "achievement" else None,
-        "actions": [
-            a
-            for a, (sources, _t, who) in records.TRANSITIONS.items()
-            if record.state in sources
-            and ((who == "operator" and actor.is_operator) or (who == "owner" and owner))
-        ],
+        "actions": records.allowed_actions(actor, record),
+        "live": live,
         "note": note,
         "modes": [m for m in record.modes.split(",") if m],
     }
@@ -331,171 +308,6 @@ def achievement_action(
     return RedirectResponse(
         _record_action(db, actor, "achievement", record_id, form), status_code=303
     )
-
-
-@router.get("/market/deals", response_class=HTMLResponse)
-def deals_page(
-    request: Request,
-    db: Db,
-    actor: CurrentActor,
-    state: DealState | None = None,
-    overdue: bool = False,
-) -> Response:
-    rows = deals.list_deals(db, actor=actor, state=state, overdue=overdue)
-    ctx = {
-        "deals": rows,
-        "state": state,
-        "states": list(DealState),
-        "overdue": overdue,
-        "overdue_count": deadlines.overdue_count(db, actor=actor),
-    }
-    return render(request, "market/deals.html", ctx)
-
-
-def _deal_context(db: Db, actor: Any, deal_id: int) -> dict[str, Any]:
-    deal = deals.get_deal(db, actor=actor, deal_id=deal_id)
-    limits = deadlines.DUE_DAYS.get(deal.state)
-    today = deadlines.today()
-    return {
-        "deal": deal,
-        "sides": deals.sides(actor, deal),
-        "moves": deals.next_moves(db, actor, deal),
-        "stages": [s for s in DealState if s != DealState.abandoned],
-        "due_max": (today + timedelta(days=limits[1])).isoformat() if limits else None,
-        "today": today.isoformat(),
-        "values": {"signed_on": clock.today().isoformat(), "currency": "CNY"},
-        "errors": [],
-        "contract_kinds": ["development", "transfer", "licence", "consulting", "service"],
-    }
-
-
-@router.get("/market/deals/{deal_id}", response_class=HTMLResponse)
-def deal_page(
-    request: Request,
-    db: Db,
-    actor: CurrentActor,
-    deal_id: int,
-    note: Annotated[str | None, Query(max_length=40)] = None,
-) -> Response:
-    ctx = _deal_context(db, actor, deal_id)
-    ctx["note"] = note
-    return render(request, "market/deal.html", ctx)
-
-
-@router.post("/market/deals/{deal_id}", dependencies=[CsrfChecked])
-def deal_action(
-    request: Request, db: Db, actor: CurrentActor, deal_id: int, form: SubmittedForm
-) -> Response:
-    action = form.get("action", "")
-    if action not in DEAL_ACTIONS:
-        raise InvalidInput(
-            f"Unknown action {action!r}.",
-            fields=[FieldError("action", "unknown", list(DEAL_ACTIONS))],
-        )
-    try:
-        if action == "message":
-            deals.add_message(
-                db,
-                actor=actor,
-                deal_id=deal_id,
-                data=MessageCreate(
-                    body=form.get("body", ""),
-                    proposed_amount=form.get("proposed_amount") or None,
-                    proposed_terms=form.get("proposed_terms", ""),
-                ),
-            )
-        elif action == "due":
-            deadlines.set_due(
-                db, actor=actor, deal_id=deal_id, data=DealDue(due_on=form.get("due_on", ""))
-            )
-        elif action == "contract":
-            deals.sign_contract(
-                db,
-                actor=actor,
-                deal_id=deal_id,
-                data=ContractCreate(
-                    kind=form.get("kind", ""),
-                    amount=form.get("amount", ""),
-                    currency=form.get("currency", "CNY"),
-                    signed_on=form.get("signed_on", ""),
-                    registration_no=form.get("registration_no", ""),
-                ),
-            )
-        else:
-            deals.move(
-                db,
-                actor=actor,
-                deal_id=deal_id,
-                data=DealTransition(
-                    action=action,
-                    reason=form.get("reason", ""),
-                    side=form.get("side") or None,
-                ),
-            )
-    except (ValidationError, LablineError) as exc:
-        db.rollback()
-        ctx = _deal_context(db, actor, deal_id)
-        ctx["values"] = {k: v for k, v in form.items() if k != "csrf_token"}
-        if isinstance(exc, ValidationError):
-            ctx["errors"] = validation_fields(exc.errors())
-            status = 422
-        else:
-            ctx["errors"], ctx["message"], status = exc.fields, exc.message, exc.status
-        ctx["failed"] = action
-        return render(request, "market/deal.html", ctx, status=status)
-    return RedirectResponse(f"/market/deals/{deal_id}?note={action}", status_code=303)
-
-
-@router.get("/market/figures", response_class=HTMLResponse)
-def figures_page(
-    request: Request,
-    db: Db,
-    actor: CurrentActor,
-    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    region: Annotated[str | None, Query(pattern=r"^(\d{6})?$")] = None,
-    industry: Annotated[str | None, Query(pattern=r"^(\d{2,4})?$")] = None,
-) -> Response:
-    require(actor, Permission.view_directory)
-    year = year or clock.today().year
-    region, industry = region or None, industry or None
-    start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    total = figures.figures(db, actor=actor, start=start, end=end, region=region, industry=industry)
-    # Every province for comparison (the industry filter applies, the region filter does not).
-    regions = figures.breakdown(
-        db, actor=actor, start=start, end=end, by="region", industry=industry
-    )["rows"]
-    tables = {
-        by: figures.breakdown(
-            db, actor=actor, start=start, end=end, by=by, region=region, industry=industry
-        )["rows"]
-        for by in ("organisation", "industry")
-    }
-    chart = bar_chart(
-        [(m["month"], m["turnover_cny"] / 10_000) for m in total["by_month"]],
-        title=i18n.gettext("Contract turnover per month (10,000 yuan)"),
-    )
-    top = [r for r in tables["organisation"] if r["contracts"] and r["turnover_cny"]][:10]
-    org_chart = bar_chart(
-        [(i18n.pick(r["name_zh"], r["name_en"]), r["turnover_cny"] / 10_000) for r in top],
-        title=i18n.gettext("Contract turnover of the ten leading sellers (10,000 yuan)"),
-    )
-    period = f"start={start.isoformat()}&end={end.isoformat()}"
-    period += f"&industry={industry}" if industry else ""
-    query = period + (f"&region={region}" if region else "")
-    ctx = {
-        "year": year,
-        "region": region or "",
-        "industry": industry or "",
-        "f": total,
-        "regions": regions,
-        "organisations": tables["organisation"],
-        "industries": tables["industry"],
-        "chart": chart,
-        "org_chart": org_chart,
-        "download": f"/api/v1/market/figures?{query}",
-        "download_regions": f"/api/v1/market/figures?{period}",
-    }
-    return render(request, "market/figures.html", ctx)
 
 
 @router.get("/market/quality", response_class=HTMLResponse)

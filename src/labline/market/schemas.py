@@ -1,4 +1,5 @@
-"""Validated input and output for needs, achievements, access, feedback, deals and contracts.
+"""Validated input and output for needs, achievements, access, suggestions and feedback
+(the sub-features keep theirs: deals/, figures/, profiles/, watches/).
 
 Every rule names its field, says what is wrong and what is allowed; the services re-check
 what needs the database (the organisation exists, the state allows the change).
@@ -18,8 +19,6 @@ from labline.market.models import (
     AccessStatus,
     AchievementKind,
     CloseReason,
-    ContractKind,
-    DealState,
     FeedbackAction,
     Mode,
     State,
@@ -28,19 +27,7 @@ from labline.schemas import Name, Output, StrictInput
 
 TEXT = 20_000  # characters in a long text field; a 50 MB description is refused
 MONEY = {"max_digits": 14, "decimal_places": 2}
-# Reference rates to yuan for contracts signed in another currency (registry practice: the
-# contract is registered at the rate of its signing month; these are 2026 averages).
-CURRENCIES: dict[str, Decimal] = {
-    "CNY": Decimal("1"),
-    "USD": Decimal("7.10"),
-    "EUR": Decimal("7.75"),
-    "HKD": Decimal("0.91"),
-    "JPY": Decimal("0.047"),
-    "GBP": Decimal("9.05"),
-}
-REGISTRATION = r"^[0-9A-Za-z][0-9A-Za-z-]{5,39}$"
 RECORD_ACTIONS = ("submit", "publish", "return", "negotiate", "reopen", "close")
-DEAL_ACTIONS = ("introduce", "accept_nda", "negotiate", "deliver", "abandon")
 
 
 def _industry(value: str) -> str:
@@ -66,7 +53,8 @@ def _modes_in(value: object) -> object:
     return value
 
 
-def _not_negative(v: Decimal | None) -> Decimal | None:
+def not_negative(v: Decimal | None) -> Decimal | None:
+    """A money amount's check: none, or zero and more."""
     if v is not None and v < 0:
         raise ValueError("cannot be negative")
     return v
@@ -104,7 +92,7 @@ class NeedFields(StrictInput):
     @field_validator("budget_min", "budget_max")
     @classmethod
     def _budget(cls, v: Decimal | None) -> Decimal | None:
-        return _not_negative(v)
+        return not_negative(v)
 
     @model_validator(mode="after")
     def _rules(self) -> NeedFields:
@@ -175,7 +163,7 @@ class AchievementFields(StrictInput):
     @field_validator("price")
     @classmethod
     def _price(cls, v: Decimal | None) -> Decimal | None:
-        return _not_negative(v)
+        return not_negative(v)
 
     @field_validator("industry_code")
     @classmethod
@@ -319,103 +307,6 @@ class AchievementRead(AchievementPublic):
     created_by_id: int | None
 
 
-class SuggestionRead(Output):
-    kind: Literal["need", "achievement"]
-    id: int
-    title: str
-    summary: str
-    organisation_id: int
-    organisation_zh: str
-    organisation_en: str
-    region_code: str | None
-    industry_code: str
-    readiness: int | None
-    modes: list[str]
-    rank: int
-    score: float
-    matched_terms: list[str]
-    explanation: str
-
-
-# --- team and expert profiles (market.service.profiles) ---------------------------------------
-
-
-class AchievementBrief(Output):
-    """An achievement on a team or expert profile: its public face only."""
-
-    id: int
-    title: str
-    field: str
-    readiness: int
-    language: str
-    state: State
-
-
-class MemberRead(Output):
-    expert_id: str
-    name: str
-    achievements: int
-    person_id: int | None
-
-
-class TeamRead(Output):
-    id: int
-    organisation_id: int
-    organisation_zh: str
-    organisation_en: str
-    name_zh: str
-    name_en: str
-    achievement_count: int
-    inventor_count: int
-    members: list[MemberRead]
-    hidden_members: int
-    fields: list[tuple[str, int]]
-    readiness: dict[int, int]
-    languages: list[str]
-    contracts: int
-    turnover_cny: Decimal | None
-    deals: dict[str, int]
-
-
-class TeamFull(TeamRead):
-    achievements: list[AchievementBrief]
-
-
-class ExpertRead(Output):
-    id: str
-    name: str
-    organisation_id: int
-    organisation_zh: str
-    organisation_en: str
-    person_id: int | None
-    team_id: int
-    team_name_zh: str
-    team_name_en: str
-    achievements: list[AchievementBrief]
-    co_inventors: list[MemberRead]
-    fields: list[tuple[str, int]]
-    readiness: dict[int, int]
-    languages: list[str]
-    contracts: int
-    deals: dict[str, int]
-
-
-class TeamSuggestionRead(Output):
-    rank: int
-    team_id: int
-    name_zh: str
-    name_en: str
-    organisation_id: int
-    organisation_zh: str
-    organisation_en: str
-    score: float
-    achievement_ids: list[int]
-    achievement_titles: list[str]
-    achievement_ranks: list[int]
-    matched_terms: list[str]
-    explanation: str
-
-
 class FeedbackCreate(StrictInput):
     need_id: int = Field(ge=1)
     achievement_id: int = Field(ge=1)
@@ -453,221 +344,7 @@ class QualityRead(Output):
     dismiss_reasons: dict[str, int]
 
 
-# --- deals and contracts ------------------------------------------------------------------
-
-
-class DealCreate(StrictInput):
-    achievement_id: int = Field(ge=1)
-    need_id: int | None = Field(default=None, ge=1)
-    buyer_id: int | None = Field(
-        default=None, ge=1, description="The buying organisation when there is no need"
-    )
-    note: str = Field(default="", max_length=5000)
-
-
-class DealTransition(StrictInput):
-    """introduce (interest → introduction), accept_nda (each side once; both → nda),
-    negotiate (nda → negotiating), deliver (signed → delivered), abandon (with a reason).
-    The contract itself (negotiating → signed) is registered through ContractCreate."""
-
-    action: Literal["introduce", "accept_nda", "negotiate", "deliver", "abandon"]
-    reason: str = Field(default="", max_length=500)
-    side: Literal["buyer", "seller"] | None = Field(
-        default=None,
-        description="accept_nda: the side whose acceptance an operator records",
-    )
-
-    @model_validator(mode="after")
-    def _reason(self) -> DealTransition:
-        if self.action == "abandon" and not self.reason:
-            raise ValueError("reason: say why the deal is abandoned")
-        return self
-
-
-class DealDue(StrictInput):
-    """When the deal's next step is due; the service checks the stage's limits."""
-
-    due_on: date
-
-
-class MessageCreate(StrictInput):
-    body: str = Field(min_length=1, max_length=5000)
-    proposed_amount: Decimal | None = Field(default=None, **MONEY)  # type: ignore[call-overload]
-    proposed_terms: str = Field(default="", max_length=5000)
-
-    @field_validator("proposed_amount")
-    @classmethod
-    def _amount(cls, v: Decimal | None) -> Decimal | None:
-        return _not_negative(v)
-
-
-class MessageRead(Output):
-    id: int
-    person_id: int | None
-    body: str
-    proposed_amount: Decimal | None
-    proposed_terms: str
-    created_at: datetime
-
-
-class ContractCreate(StrictInput):
-    kind: ContractKind
-    amount: Decimal = Field(**MONEY)  # type: ignore[call-overload]
-    currency: str = Field(default="CNY", min_length=3, max_length=3)
-    signed_on: date
-    registration_no: str = Field(pattern=REGISTRATION)
-
-    @field_validator("amount")
-    @classmethod
-    def _amount(cls, v: Decimal) -> Decimal:
-        if v < 0:
-            raise ValueError("a contract amount cannot be negative")
-        return v
-
-    @field_validator("currency")
-    @classmethod
-    def _currency(cls, v: str) -> str:
-        if v.upper() not in CURRENCIES:
-            raise ValueError(f"unknown currency; one of {', '.join(CURRENCIES)}")
-        return v.upper()
-
-    @field_validator("signed_on")
-    @classmethod
-    def _signed(cls, v: date) -> date:
-        if v > clock.now().date() + timedelta(days=1):
-            raise ValueError("a contract cannot be signed in the future")
-        return v
-
-
-class ContractRead(Output):
-    id: int
-    deal_id: int
-    kind: ContractKind
-    amount: Decimal
-    currency: str
-    amount_cny: Decimal
-    signed_on: date
-    registration_no: str
-    buyer_id: int
-    seller_id: int
-    region_code: str | None
-
-
-class DealRead(Output):
-    id: int
-    need_id: int | None
-    achievement_id: int
-    buyer_id: int
-    seller_id: int
-    opened_by_id: int | None
-    state: DealState
-    note: str
-    abandon_reason: str
-    introduced_by_id: int | None
-    introduced_at: datetime | None
-    buyer_nda_at: datetime | None
-    seller_nda_at: datetime | None
-    due_on: date | None
-    overdue: bool
-    created_at: datetime
-    updated_at: datetime
-
-
-class DealFull(DealRead):
-    messages: list[MessageRead]
-    contract: ContractRead | None
-
-
-class FiguresRead(Output):
-    start: date
-    end: date
-    region: str | None
-    industry: str | None
-    contracts: int
-    turnover_cny: float
-    by_kind: dict[str, dict[str, float]]
-    published_achievements: int
-    achievements_with_contract: int
-    transformation_rate: float | None
-    median_days_to_contract: float | None
-    published_needs: int
-    suggestion_acceptance_rate: float | None
-    by_month: list[dict[str, object]]
-
-
-class FiguresRow(Output):
-    """One organisation's, province's or industry's figures (see service/figures.py)."""
-
-    key: str
-    name_zh: str
-    name_en: str
-    contracts: int
-    turnover_cny: float | None  # an organisation's: to its members and operators only
-    published_achievements: int
-    achievements_with_contract: int
-    transformation_rate: float | None
-    median_days_to_contract: float | None
-
-
-class FiguresBreakdown(Output):
-    start: date
-    end: date
-    region: str | None
-    industry: str | None
-    by: str
-    rows: list[FiguresRow]
-
-
 class ImportReport(Output):
     kind: str
     imported: int
     ids: list[int]
-
-
-class WatchCreate(StrictInput):
-    """search: `query` (and filters) over new needs or achievements; need: new achievements
-    that could meet `need_id`; field: new records in `industry_code` or whose field names
-    `field`."""
-
-    kind: Literal["search", "need", "field"]
-    record_kind: Literal["need", "achievement"] = "achievement"
-    query: str = Field(default="", max_length=500)
-    need_id: int | None = Field(default=None, ge=1)
-    industry_code: str | None = Field(default=None, pattern=r"^\d{2,4}$")
-    field: str = Field(default="", max_length=200)
-    region_code: str | None = Field(default=None, pattern=r"^\d{6}$")
-    min_readiness: int | None = Field(default=None, ge=1, le=9)
-
-    @model_validator(mode="after")
-    def _what(self) -> WatchCreate:
-        if self.kind == "search" and not self.query.strip():
-            raise ValueError("query: a saved search needs words to search for")
-        if self.kind == "need" and self.need_id is None:
-            raise ValueError("need_id: say which need to follow")
-        if self.kind == "field" and not (self.industry_code or self.field.strip()):
-            raise ValueError("industry_code: give an industry code or a field to follow")
-        return self
-
-
-class WatchRead(Output):
-    id: int
-    kind: str
-    record_kind: str
-    query: str
-    need_id: int | None
-    industry_code: str | None
-    field: str
-    region_code: str | None
-    min_readiness: int | None
-    checked_at: datetime
-
-
-class InboxItemRead(Output):
-    id: int
-    watch_id: int
-    record_kind: str
-    record_id: int
-    title: str
-    reason: str
-    created_at: datetime
-    read_at: datetime | None

@@ -20,16 +20,16 @@ from sqlalchemy.orm import Session
 from labline import clock
 from labline.core.access import Actor
 from labline.errors import FieldError, InvalidInput
-from labline.facilities.models import BeamtimeProposal, CycleStatus
-from labline.facilities.schemas import ProposalScore
-from labline.facilities.service.beamtime import (
+from labline.facilities.beamtime.schemas import ProposalScore
+from labline.facilities.beamtime.service.cycles import (
     CycleStateError,
-    _managed,
-    _rerank,
-    _state,
     clear_draft,
     n_shifts,
 )
+from labline.facilities.beamtime.service.cycles import managed_cycle as _managed
+from labline.facilities.beamtime.service.cycles import require_state as _state
+from labline.facilities.beamtime.service.cycles import rerank as _rerank
+from labline.facilities.models import BeamtimeProposal, CycleStatus
 from labline.review.models import Call
 from labline.review.schemas import CallCreate, CriterionCreate, ProposalImport
 from labline.review.service import intake

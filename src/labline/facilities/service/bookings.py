@@ -39,8 +39,6 @@ from labline.facilities.service.catalogue import (
     utc,
 )
 
-CHECK_IN_EARLY = timedelta(minutes=30)
-
 
 class BookingConflict(Conflict):
     code = "booking_conflict"
@@ -50,7 +48,8 @@ class NotQualified(NotPermitted):
     code = "not_qualified"
 
 
-def _now(now: datetime | None) -> datetime:
+def now_or(now: datetime | None) -> datetime:
+    """The given moment (in UTC), or the clock's now."""
     return utc(now) if now is not None else clock.now()
 
 
@@ -275,7 +274,7 @@ def create_booking(
             f"{instrument.name_en} is not taking bookings.",
             fields=[FieldError("instrument_id", "the instrument is retired")],
         )
-    start, end, moment = utc(data.starts_at), utc(data.ends_at), _now(now)
+    start, end, moment = utc(data.starts_at), utc(data.ends_at), now_or(now)
     problems = rule_problems(session, instrument, start, end, moment)
     if problems:
         raise InvalidInput(
@@ -348,7 +347,7 @@ def cancel(
     session: Session, *, actor: Actor, booking_id: int, now: datetime | None = None
 ) -> Booking:
     booking = get_booking(session, actor=actor, booking_id=booking_id)
-    moment = _now(now)
+    moment = now_or(now)
     if booking.status not in HOLDING:
         raise Conflict(f"Booking {booking.id} is {booking.status.value}; it cannot be cancelled.")
     manager = can_manage(actor, booking.instrument.facility)
@@ -404,63 +403,13 @@ def offer_freed_slot(session: Session, *, instrument: Instrument, now: datetime)
     return placed
 
 
-def check_in(
-    session: Session, *, actor: Actor, booking_id: int, now: datetime | None = None
-) -> Booking:
-    booking = get_booking(session, actor=actor, booking_id=booking_id)
-    moment = _now(now)
-    if booking.status != BookingStatus.confirmed:
-        raise Conflict(f"Booking {booking.id} is {booking.status.value}; it cannot be checked in.")
-    if booking.checked_in_at is not None:
-        raise Conflict(f"Booking {booking.id} is already checked in.")
-    if not (utc(booking.starts_at) - CHECK_IN_EARLY <= moment < utc(booking.ends_at)):
-        raise Conflict(
-            f"Check-in for booking {booking.id} opens 30 minutes before it starts and closes"
-            " when it ends."
-        )
-    booking.checked_in_at = moment
-    session.flush()
-    return booking
-
-
-def mark_no_show(session: Session, *, actor: Actor, booking_id: int) -> Booking:
-    booking = get_booking(session, actor=actor, booking_id=booking_id)
-    require_manager(actor, booking.instrument.facility)
-    if booking.status != BookingStatus.confirmed or booking.checked_in_at is not None:
-        raise Conflict(f"Booking {booking.id} is not a confirmed booking without a check-in.")
-    booking.status = BookingStatus.no_show
-    session.flush()
-    return booking
-
-
-def sweep(session: Session, *, now: datetime | None = None) -> dict[str, int]:
-    """Past bookings: never checked in become no-shows; checked in but never checked out
-    are closed at their booked end (a job, run by `labline facilities sweep`)."""
-    from labline.facilities.service.usage import record_use
-
-    moment = _now(now)
-    past = session.scalars(
-        select(Booking).where(Booking.status == BookingStatus.confirmed, Booking.ends_at <= moment)
-    ).all()
-    counts = {"no_show": 0, "closed": 0}
-    for booking in past:
-        if booking.checked_in_at is None:
-            booking.status = BookingStatus.no_show
-            counts["no_show"] += 1
-        else:
-            record_use(session, booking=booking, ended_at=utc(booking.ends_at), source="check_out")
-            counts["closed"] += 1
-    session.flush()
-    return counts
-
-
 def my_bookings(
     session: Session, *, actor: Actor, upcoming_only: bool = False, now: datetime | None = None
 ) -> Sequence[Booking]:
     require_signed_in(actor)
     stmt = select(Booking).where(Booking.person_id == actor.person_id)
     if upcoming_only:
-        stmt = stmt.where(Booking.ends_at > _now(now), Booking.status.in_(HOLDING))
+        stmt = stmt.where(Booking.ends_at > now_or(now), Booking.status.in_(HOLDING))
     return session.scalars(stmt.order_by(Booking.starts_at.desc()).limit(200)).all()
 
 

@@ -9,10 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Organisation, Person, Role
-from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
+from labline.errors import FieldError, InvalidInput, NotFound, NotPermitted
 from labline.facilities.models import (
     Booking,
     BookingStatus,
@@ -23,8 +22,7 @@ from labline.facilities.models import (
     RateUnit,
     UsageRecord,
 )
-from labline.facilities.schemas import CheckOut, InvoiceCreate, UsageCreate
-from labline.facilities.service.bookings import get_booking
+from labline.facilities.schemas import InvoiceCreate, UsageCreate
 from labline.facilities.service.catalogue import (
     get_facility,
     get_instrument,
@@ -73,29 +71,6 @@ def record_use(
     booking.status = BookingStatus.completed
     session.flush()
     return record
-
-
-def check_out(
-    session: Session,
-    *,
-    actor: Actor,
-    booking_id: int,
-    data: CheckOut,
-    now: datetime | None = None,
-) -> UsageRecord:
-    booking = get_booking(session, actor=actor, booking_id=booking_id)
-    if booking.status != BookingStatus.confirmed or booking.checked_in_at is None:
-        raise Conflict(f"Booking {booking.id} is not checked in; check in first.")
-    moment = utc(now) if now else clock.now()
-    return record_use(
-        session,
-        booking=booking,
-        ended_at=moment,
-        source="check_out",
-        samples=data.samples,
-        note=data.note,
-        recorded_by=actor.person_id,
-    )
 
 
 def add_usage(session: Session, *, actor: Actor, data: UsageCreate) -> UsageRecord:

@@ -10,11 +10,11 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from labline.demo.api import World
+from labline.market.deals.schemas import CURRENCIES as CNY_RATES
 from labline.market.engine import royalties
 from labline.market.ledger.models import LicenceInvoice, LicencePayment, RoyaltyReport
 from labline.market.licensing.models import LicenceMilestone, LicenceOffer, RoyaltyTier
 from labline.market.models import Contract, ContractKind
-from labline.market.schemas import CURRENCIES as CNY_RATES
 
 DRUG = {
     "label": "独占许可：中国大陆，肿瘤适应症",

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from labline import clock
 from labline.core.access import Actor
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
+from labline.market.deals.schemas import CURRENCIES as CNY_RATES
+from labline.market.deals.service import deals
 from labline.market.engine import royalties
 from labline.market.ledger.models import LicenceInvoice, LicencePayment, RoyaltyReport
 from labline.market.ledger.schemas import (
@@ -31,8 +33,6 @@ from labline.market.ledger.schemas import (
 )
 from labline.market.licensing.models import LicenceMilestone, LicenceOffer
 from labline.market.models import Contract
-from labline.market.schemas import CURRENCIES as CNY_RATES
-from labline.market.service import deals
 
 PAYMENT_DAYS = 30  # an invoice is due this many days after it is issued
 

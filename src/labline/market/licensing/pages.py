@@ -11,10 +11,10 @@ from pydantic import ValidationError
 
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.errors import InvalidInput, validation_fields
+from labline.market.deals.service import deals
 from labline.market.engine.valuation import STAGES
 from labline.market.licensing import service
 from labline.market.licensing.schemas import CURRENCIES, CompareRequest, OfferCreate
-from labline.market.service import deals
 from labline.web.render import render
 
 router = APIRouter()

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from labline.market.schemas import CURRENCIES as CNY_RATES
+from labline.market.deals.schemas import CURRENCIES as CNY_RATES
 from labline.market.valuation.schemas import Stage
 from labline.schemas import StrictInput
 

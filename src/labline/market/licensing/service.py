@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from labline import clock
 from labline.core.access import Actor
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
+from labline.market.deals.service import deals
 from labline.market.engine import royalties as tiers_engine
 from labline.market.engine import valuation as value_engine
 from labline.market.licensing.models import LicenceMilestone, LicenceOffer, RoyaltyTier
@@ -29,7 +30,6 @@ from labline.market.licensing.schemas import (
     OfferValue,
 )
 from labline.market.models import Deal, DealState
-from labline.market.service import deals
 from labline.market.valuation import service as valuation
 
 OPEN_FOR_OFFERS = (DealState.introduction, DealState.nda, DealState.negotiating)

@@ -13,45 +13,31 @@ labelled set are computed from it.
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from labline.core import refdata
 from labline.core.access import Actor, require_signed_in
-from labline.core.directory.service import live_encoder
-from labline.core.models import AuditRecord, Role
+from labline.core.models import Role
 from labline.errors import FieldError, InvalidInput, NotPermitted
 from labline.i18n import gettext
 from labline.market.models import Achievement, Feedback, FeedbackAction, TechnologyNeed
 from labline.market.schemas import FeedbackCreate
+from labline.market.service.market_index import (
+    facet_filters,
+    market_for,
+    query_text,
+    search,
+    split_modes,
+)
 from labline.market.service.records import LIVE_STATES, get_achievement, get_need, is_owner
-from labline.search import Record, SearchError, SearchIndex
-from labline.search.filters import Kind
 from labline.search.index import Hit
 
-ACHIEVEMENT_FACETS: dict[str, Kind] = {
-    "industry": "keyword",
-    "region": "keyword",
-    "readiness": "int",
-    "modes": "keywords",
-    "type": "keyword",
-    "language": "keyword",
-}
-NEED_FACETS: dict[str, Kind] = {
-    "industry": "keyword",
-    "region": "keyword",
-    "modes": "keywords",
-    "language": "keyword",
-}
-DENSE_LIMIT = 20_000
-TABLES = ("market_needs", "market_achievements")
 MODE_WORDS = {
     "transfer": "transfer",
     "exclusive_licence": "exclusive licence",
@@ -60,128 +46,6 @@ MODE_WORDS = {
     "commissioned_development": "commissioned development",
     "equity": "equity investment",
 }
-_lock = threading.Lock()
-
-
-@dataclass
-class MarketIndex:
-    needs: SearchIndex
-    achievements: SearchIndex
-    audit_seq: int
-
-
-def _names(code: str | None, lookup: Any) -> str:
-    item = lookup(code) if code else None
-    return f"{item.name_zh} {item.name_en}" if item else ""
-
-
-def _split(modes: str) -> list[str]:
-    return [m for m in modes.split(",") if m]
-
-
-def achievement_record(a: Achievement) -> Record:
-    return Record(
-        f"achievement:{a.id}",
-        {
-            "title": a.title,
-            "keywords": f"{a.field} {_names(a.industry_code, refdata.industry)}",
-            "summary": a.summary,
-        },
-        {
-            "industry": a.industry_code,
-            "region": a.region_code,
-            "readiness": a.readiness,
-            "modes": _split(a.modes),
-            "type": str(a.kind),
-            "language": a.language,
-        },
-    )
-
-
-def need_record(n: TechnologyNeed) -> Record:
-    return Record(
-        f"need:{n.id}",
-        {
-            "title": n.title,
-            "keywords": f"{n.field} {_names(n.industry_code, refdata.industry)}",
-            "summary": n.summary,
-        },
-        {
-            "industry": n.industry_code,
-            "region": n.region_code,
-            "modes": _split(n.modes),
-            "language": n.language,
-        },
-    )
-
-
-def _last_seq(session: Session) -> int:
-    return int(
-        session.scalar(select(AuditRecord.seq).order_by(AuditRecord.seq.desc()).limit(1)) or 0
-    )
-
-
-def build(session: Session, *, dense: bool | None = None) -> MarketIndex:
-    needs = session.scalars(
-        select(TechnologyNeed)
-        .where(TechnologyNeed.state.in_(LIVE_STATES))
-        .order_by(TechnologyNeed.id)
-    ).all()
-    achievements = session.scalars(
-        select(Achievement).where(Achievement.state.in_(LIVE_STATES)).order_by(Achievement.id)
-    ).all()
-    use_dense = len(needs) + len(achievements) <= DENSE_LIMIT if dense is None else dense
-    encoder = live_encoder() if use_dense else None
-    n_index = SearchIndex(facets=NEED_FACETS, use_dense=use_dense, encoder=encoder)
-    a_index = SearchIndex(facets=ACHIEVEMENT_FACETS, use_dense=use_dense, encoder=encoder)
-    if needs:
-        n_index.add([need_record(n) for n in needs])
-    if achievements:
-        a_index.add([achievement_record(a) for a in achievements])
-    return MarketIndex(n_index, a_index, _last_seq(session))
-
-
-def catch_up(session: Session, market: MarketIndex) -> int:
-    """Apply every need and achievement change the audit trail recorded since the last use."""
-    rows = session.execute(
-        select(AuditRecord.seq, AuditRecord.entity_type, AuditRecord.entity_id)
-        .where(AuditRecord.seq > market.audit_seq)
-        .where(AuditRecord.entity_type.in_(TABLES))
-        .order_by(AuditRecord.seq)
-    ).all()
-    if any(not eid.isdigit() for _s, _t, eid in rows):  # a bulk load: rebuild
-        fresh = build(session, dense=market.needs.encoder is not None)
-        market.needs, market.achievements = fresh.needs, fresh.achievements
-        market.audit_seq = fresh.audit_seq
-        return len(rows)
-    changed = {(etype, int(eid)) for _s, etype, eid in rows}
-    for etype, eid in changed:
-        if etype == "market_needs":
-            need = session.get(TechnologyNeed, eid)
-            if need is not None and need.state in LIVE_STATES:
-                market.needs.add([need_record(need)])
-            else:
-                market.needs.delete([f"need:{eid}"])
-        else:
-            ach = session.get(Achievement, eid)
-            if ach is not None and ach.state in LIVE_STATES:
-                market.achievements.add([achievement_record(ach)])
-            else:
-                market.achievements.delete([f"achievement:{eid}"])
-    market.audit_seq = max([market.audit_seq, *[r[0] for r in rows]])
-    return len(changed)
-
-
-def market_for(session: Session, holder: Any) -> MarketIndex:
-    """The holder's (an app's state, a command's context) indexes, caught up before use."""
-    with _lock:
-        market: MarketIndex | None = getattr(holder, "market_index", None)
-        if market is None or market.audit_seq > _last_seq(session):
-            market = build(session)
-            holder.market_index = market
-        else:
-            catch_up(session, market)
-        return market
 
 
 # --- suggestions ---------------------------------------------------------------------------------
@@ -189,7 +53,9 @@ def market_for(session: Session, holder: Any) -> MarketIndex:
 
 @dataclass(frozen=True)
 class Suggestion:
-    kind: str  # what is suggested: achievement | need
+    """A ranked suggestion; also the API's output (declared once, here)."""
+
+    kind: Literal["need", "achievement"]  # what is suggested
     id: int
     title: str
     summary: str
@@ -204,10 +70,6 @@ class Suggestion:
     score: float
     matched_terms: list[str]
     explanation: str
-
-
-def _query(record: TechnologyNeed | Achievement) -> str:
-    return f"{record.title} {record.field} {record.summary}"[:2000]
 
 
 def plain_terms(terms: dict[str, float], text: str, limit: int = 5) -> list[str]:
@@ -263,50 +125,13 @@ def explain(
                 else "readiness %(level)s is below the required %(required)s+"
             )
             parts.append(gettext(key, level=achievement.readiness, required=need.min_readiness))
-        common = [m for m in _split(achievement.modes) if m in _split(need.modes)]
+        common = [m for m in split_modes(achievement.modes) if m in split_modes(need.modes)]
         if common:
             modes = ", ".join(gettext(MODE_WORDS[m]) for m in common)
             parts.append(gettext("offers %(modes)s", modes=modes))
         else:
             parts.append(gettext("no wanted cooperation mode offered"))
     return "; ".join(parts)
-
-
-def _facet_filters(
-    *,
-    industry_code: str | None = None,
-    region_code: str | None = None,
-    min_readiness: int | None = None,
-    modes: list[str] | None = None,
-    type: str | None = None,
-) -> dict[str, Any]:
-
-    filters: dict[str, Any] = {}
-    if industry_code:
-        filters["industry"] = industry_code
-    if region_code:
-        filters["region"] = refdata.region_prefix(region_code)
-    if min_readiness is not None:
-        if not 1 <= min_readiness <= 9:
-            raise InvalidInput(
-                "The readiness filter is out of range.",
-                fields=[FieldError("min_readiness", "must be 1 to 9", {"ge": 1, "le": 9})],
-            )
-        filters["readiness"] = {"gte": min_readiness}
-    if modes:
-        filters["modes"] = modes
-    if type:
-        filters["type"] = type
-    return filters
-
-
-def _search(index: SearchIndex, query: str, k: int, filters: dict[str, Any]) -> list[Hit]:
-    try:
-        return index.search(query, k=k, filters=filters, explain=True)
-    except SearchError as exc:
-        raise InvalidInput(
-            str(exc), fields=[FieldError(getattr(exc, "field", "q"), str(exc))]
-        ) from exc
 
 
 def suggest_for_need(
@@ -324,8 +149,8 @@ def suggest_for_need(
 ) -> list[Suggestion]:
     """Ranked achievements for a need; for the need's organisation and operators."""
     need = get_need(session, actor=actor, need_id=need_id)
-    _require_owner_view(actor, need)
-    filters = _facet_filters(
+    require_owner_view(actor, need)
+    filters = facet_filters(
         industry_code=industry_code,
         region_code=region_code,
         min_readiness=min_readiness,
@@ -333,7 +158,7 @@ def suggest_for_need(
         type=type,
     )
     market = market_for(session, holder)
-    hits = _search(market.achievements, _query(need), k * 2 + 5, filters)
+    hits = search(market.achievements, query_text(need), k * 2 + 5, filters)
     out: list[Suggestion] = []
     for hit, a in _live_hits(session, hits, Achievement):
         if a.organisation_id == need.organisation_id:
@@ -358,10 +183,10 @@ def suggest_for_achievement(
     """The needs an achievement could meet (push); a need asking for more readiness than the
     achievement has is left out."""
     achievement = get_achievement(session, actor=actor, achievement_id=achievement_id)
-    _require_owner_view(actor, achievement)
-    filters = _facet_filters(industry_code=industry_code, region_code=region_code, modes=modes)
+    require_owner_view(actor, achievement)
+    filters = facet_filters(industry_code=industry_code, region_code=region_code, modes=modes)
     market = market_for(session, holder)
-    hits = _search(market.needs, _query(achievement), k * 3 + 5, filters)
+    hits = search(market.needs, query_text(achievement), k * 3 + 5, filters)
     out: list[Suggestion] = []
     for hit, n in _live_hits(session, hits, TechnologyNeed):
         if n.organisation_id == achievement.organisation_id:
@@ -392,7 +217,7 @@ def _live_hits(
 
 
 def _suggestion(
-    kind: str,
+    kind: Literal["need", "achievement"],
     record: Achievement | TechnologyNeed,
     hit: Hit,
     rank: int,
@@ -417,7 +242,7 @@ def _suggestion(
         region_code=record.region_code,
         industry_code=record.industry_code,
         readiness=readiness,
-        modes=_split(record.modes),
+        modes=split_modes(record.modes),
         rank=rank,
         score=round(hit.score, 4),
         matched_terms=terms,
@@ -425,7 +250,8 @@ def _suggestion(
     )
 
 
-def _require_owner_view(actor: Actor, record: TechnologyNeed | Achievement) -> None:
+def require_owner_view(actor: Actor, record: TechnologyNeed | Achievement) -> None:
+    """Suggestions for a record (and watches on it) are its organisation's and operators'."""
     if is_owner(actor, record):
         return
     require_signed_in(actor)
@@ -467,9 +293,10 @@ def require_analyst(actor: Actor) -> None:
     raise NotPermitted("Only operators and analysts read the matching quality.")
 
 
-def _latest(
+def latest_feedback(
     session: Session, start: datetime | None, end: datetime | None
 ) -> dict[tuple[int, int], Feedback]:
+    """The last judgement of each (need, achievement) pair given in [start, end)."""
     stmt = select(Feedback).order_by(Feedback.id)
     if start is not None:
         stmt = stmt.where(Feedback.created_at >= start)
@@ -491,7 +318,7 @@ def quality(
     """Precision (suggestions accepted or contacted ÷ suggestions judged) and acceptance rate
     (accepted ÷ judged), over each pair's latest judgement."""
     require_analyst(actor)
-    return quality_of(list(_latest(session, start, end).values()))
+    return quality_of(list(latest_feedback(session, start, end).values()))
 
 
 def quality_of(feedback: list[Feedback]) -> dict[str, Any]:
@@ -519,7 +346,7 @@ def labelled_set(session: Session, *, actor: Actor) -> list[dict[str, Any]]:
     """(need, achievement, 1 = a good match / 0 = not) from each pair's latest judgement; public
     titles only."""
     require_analyst(actor)
-    latest = _latest(session, None, None)
+    latest = latest_feedback(session, None, None)
     need_ids = {n for n, _a in latest}
     ach_ids = {a for _n, a in latest}
     needs = {

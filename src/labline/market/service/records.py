@@ -113,6 +113,22 @@ def can_see(actor: Actor, record: Record) -> bool:
 # --- reading ------------------------------------------------------------------------------------
 
 
+def is_live(record: Record) -> bool:
+    """Published or negotiating: matched, open to deals and to requests for its details."""
+    return record.state in LIVE_STATES
+
+
+def allowed_actions(actor: Actor, record: Record) -> list[str]:
+    """The transitions the actor may apply to the record in its state (pages offer these)."""
+    owner = is_owner(actor, record)
+    return [
+        action
+        for action, (sources, _target, who) in TRANSITIONS.items()
+        if record.state in sources
+        and ((who == "operator" and actor.is_operator) or (who == "owner" and owner))
+    ]
+
+
 def get_record(session: Session, *, actor: Actor, kind: RecordKind, record_id: int) -> Record:
     require(actor, Permission.view_directory)
     record: Record | None = session.get(MODELS[kind], record_id)  # type: ignore[assignment]
@@ -218,14 +234,15 @@ def _organisation(
     return org
 
 
-def _modes_text(values: Any) -> str:
+def modes_text(values: Any) -> str:
+    """Cooperation modes as stored: "transfer,equity"."""
     return ",".join(m.value if hasattr(m, "value") else str(m) for m in values)
 
 
 def create_need(session: Session, *, actor: Actor, data: NeedCreate) -> TechnologyNeed:
     org = _organisation(session, actor, data.organisation_id, BUYER_KINDS)
     values = data.model_dump()
-    values["modes"] = _modes_text(data.modes)
+    values["modes"] = modes_text(data.modes)
     need = TechnologyNeed(
         **values,
         region_code=org.region_code,
@@ -241,7 +258,7 @@ def create_achievement(session: Session, *, actor: Actor, data: AchievementCreat
     org = _organisation(session, actor, data.organisation_id, SELLER_KINDS)
     _check_team(session, data.team_id, org.id)
     values = data.model_dump()
-    values["modes"] = _modes_text(data.modes)
+    values["modes"] = modes_text(data.modes)
     achievement = Achievement(
         **values,
         region_code=org.region_code,
@@ -305,7 +322,7 @@ def update_record(
         _check_team(session, changes["team_id"], record.organisation_id)
     for key in changes:
         value = getattr(merged, key)
-        setattr(record, key, _modes_text(value) if key == "modes" else value)
+        setattr(record, key, modes_text(value) if key == "modes" else value)
     public = {"title", "summary", "field", "industry_code"}
     if record.state in LIVE_STATES and public & set(changes) and not actor.is_operator:
         record.state = State.screening

@@ -34,7 +34,7 @@ from labline.market.service.records import (
     PUBLIC_STATES,
     SELLER_KINDS,
     RecordKind,
-    _modes_text,
+    modes_text,
     now,
 )
 from labline.tabular import read_rows, write_rows
@@ -132,7 +132,7 @@ def import_records(
     stamp = now()
     for item in good:
         values = item.model_dump()
-        values["modes"] = _modes_text(item.modes)
+        values["modes"] = modes_text(item.modes)
         record = model(
             **values,
             region_code=regions.get(item.organisation_id),

@@ -1,0 +1,1 @@
+"""Proposal-based beamtime: cycles, proposals and scores, the CP-SAT schedule, publishing."""

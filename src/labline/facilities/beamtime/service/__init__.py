@@ -1,0 +1,1 @@
+"""The beamtime services: cycles and proposals (cycles.py), the schedule (schedule.py)."""

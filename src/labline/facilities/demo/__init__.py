@@ -1,0 +1,1 @@
+"""The facilities demo: facilities, instruments, a year of bookings and use, beamtime."""

@@ -1,0 +1,1 @@
+"""Facility managers' pages: an instrument's rules, closures and qualified users."""

@@ -1,0 +1,151 @@
+"""Deal pages: my deals, one deal with its messages, and the moves a party may make."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from labline import clock
+from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
+from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
+from labline.market.deals.schemas import (
+    ContractCreate,
+    DealDue,
+    DealTransition,
+    MessageCreate,
+)
+from labline.market.deals.service import deadlines, deals
+from labline.market.models import DealState
+from labline.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+DEAL_ACTIONS = (
+    "message",
+    "introduce",
+    "accept_nda",
+    "negotiate",
+    "abandon",
+    "deliver",
+    "contract",
+    "due",
+)
+
+
+@router.get("/market/deals", response_class=HTMLResponse)
+def deals_page(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    state: DealState | None = None,
+    overdue: bool = False,
+) -> Response:
+    rows = deals.list_deals(db, actor=actor, state=state, overdue=overdue)
+    ctx = {
+        "deals": rows,
+        "state": state,
+        "states": list(DealState),
+        "overdue": overdue,
+        "overdue_count": deadlines.overdue_count(db, actor=actor),
+    }
+    return render(request, "market/deals.html", ctx)
+
+
+def _deal_context(db: Db, actor: Any, deal_id: int) -> dict[str, Any]:
+    deal = deals.get_deal(db, actor=actor, deal_id=deal_id)
+    limits = deadlines.DUE_DAYS.get(deal.state)
+    today = deadlines.today()
+    return {
+        "deal": deal,
+        "sides": deals.sides(actor, deal),
+        "deal_open": deals.is_open(deal),
+        "moves": deals.next_moves(db, actor, deal),
+        "stages": [s for s in DealState if s != DealState.abandoned],
+        "due_max": (today + timedelta(days=limits[1])).isoformat() if limits else None,
+        "today": today.isoformat(),
+        "values": {"signed_on": clock.today().isoformat(), "currency": "CNY"},
+        "errors": [],
+        "contract_kinds": ["development", "transfer", "licence", "consulting", "service"],
+    }
+
+
+@router.get("/market/deals/{deal_id}", response_class=HTMLResponse)
+def deal_page(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    deal_id: int,
+    note: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response:
+    ctx = _deal_context(db, actor, deal_id)
+    ctx["note"] = note
+    return render(request, "market/deal.html", ctx)
+
+
+@router.post("/market/deals/{deal_id}", dependencies=[CsrfChecked])
+def deal_action(
+    request: Request, db: Db, actor: CurrentActor, deal_id: int, form: SubmittedForm
+) -> Response:
+    action = form.get("action", "")
+    if action not in DEAL_ACTIONS:
+        raise InvalidInput(
+            f"Unknown action {action!r}.",
+            fields=[FieldError("action", "unknown", list(DEAL_ACTIONS))],
+        )
+    try:
+        if action == "message":
+            deals.add_message(
+                db,
+                actor=actor,
+                deal_id=deal_id,
+                data=MessageCreate(
+                    body=form.get("body", ""),
+                    proposed_amount=form.get("proposed_amount") or None,
+                    proposed_terms=form.get("proposed_terms", ""),
+                ),
+            )
+        elif action == "due":
+            deals.set_due(
+                db, actor=actor, deal_id=deal_id, data=DealDue(due_on=form.get("due_on", ""))
+            )
+        elif action == "contract":
+            deals.sign_contract(
+                db,
+                actor=actor,
+                deal_id=deal_id,
+                data=ContractCreate(
+                    kind=form.get("kind", ""),
+                    amount=form.get("amount", ""),
+                    currency=form.get("currency", "CNY"),
+                    signed_on=form.get("signed_on", ""),
+                    registration_no=form.get("registration_no", ""),
+                ),
+            )
+        else:
+            deals.move(
+                db,
+                actor=actor,
+                deal_id=deal_id,
+                data=DealTransition(
+                    action=action,
+                    reason=form.get("reason", ""),
+                    side=form.get("side") or None,
+                ),
+            )
+    except (ValidationError, LablineError) as exc:
+        db.rollback()
+        ctx = _deal_context(db, actor, deal_id)
+        ctx["values"] = {k: v for k, v in form.items() if k != "csrf_token"}
+        if isinstance(exc, ValidationError):
+            ctx["errors"] = validation_fields(exc.errors())
+            status = 422
+        else:
+            ctx["errors"], ctx["message"], status = exc.fields, exc.message, exc.status
+        ctx["failed"] = action
+        return render(request, "market/deal.html", ctx, status=status)
+    return RedirectResponse(f"/market/deals/{deal_id}?note={action}", status_code=303)

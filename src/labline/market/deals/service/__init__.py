@@ -1,0 +1,1 @@
+"""The deals services: the deal state machine and its due days."""

@@ -1,0 +1,1 @@
+"""Market figures: activity, contracts and breakdowns by region and industry."""

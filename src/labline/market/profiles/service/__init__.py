@@ -1,0 +1,1 @@
+"""The profiles services: teams and experts, and team suggestions for a need."""
