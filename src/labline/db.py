@@ -170,8 +170,8 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 20) -> Engine:
     requests at once, one connection each; see labline.web.deps) plus room for commands."""
     pool = {"pool_size": pool_size, "max_overflow": pool_size // 2 + 2, "pool_timeout": LOCK_WAIT_S}
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and ":memory:" not in path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         else:
             pool = {}  # in memory: SQLAlchemy's single-connection pool

@@ -17,8 +17,10 @@ from labline.config import Settings
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
 from labline.errors import NotPermitted
-from labline.facilities.schemas import BookingCreate, CycleCreate, ProposalCreate
-from labline.facilities.service import beamtime, bookings
+from labline.facilities.beamtime.schemas import CycleCreate, ProposalCreate
+from labline.facilities.beamtime.service import cycles as beamtime
+from labline.facilities.schemas import BookingCreate
+from labline.facilities.service import bookings
 from labline.review.schemas import ProposalCreate as ReviewProposal
 from labline.review.service import calls
 from tests import clock

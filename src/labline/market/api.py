@@ -33,7 +33,9 @@ from labline.schemas import Page
 from labline.web.download import MEDIA, table_download
 
 # OpenAPI: these routes answer a file in the format asked for.
-DOWNLOAD: dict[int | str, dict[str, Any]] = {200: {"content": {m: {} for m in MEDIA.values()}}}
+DOWNLOAD: dict[int | str, dict[str, Any]] = {
+    200: {"content": {m.split(";")[0]: {} for m in MEDIA.values()}}
+}
 
 router = APIRouter(prefix="/api/v1/market", tags=["market"])
 
