@@ -38,9 +38,10 @@ def crowd(db):
 # Budgets include sign-in/token lookup, the actor's roles and the page's own queries.
 @pytest.mark.parametrize(
     ("path", "budget"),
-    # +6: a token's "last used" stamp is written in its own short, audited transaction
-    # (read the token id, update it, read and move the audit head, append the record).
-    [("/api/v1/organisations?per_page=25", 13), ("/api/v1/people?per_page=25", 15)],
+    # +7: a token's "last used" stamp is written in its own short, audited transaction
+    # (read the token id, update it, lock (PostgreSQL), read and move the audit head,
+    # append the record).
+    [("/api/v1/organisations?per_page=25", 14), ("/api/v1/people?per_page=25", 16)],
 )
 def test_api_list_budgets(client, db, connection, crowd, path, budget):
     h = bearer(db, make_person(db, roles=(Role.analyst,)))
