@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.clock import NOW
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -72,9 +74,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = _free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = ARTIFACTS / "browser-server.log"
-    labline = str(Path(sys.executable).with_name("labline"))
-    cmd = [labline, "--data-dir", str(data_dir), "demo", "--size", "small", "--seed", "42"]
-    cmd += ["--serve", "--port", str(port)]
+    # The server lives at the suite's frozen "now" too (tests/clock.py), so that a date the
+    # test computes is the same day for the page it drives.
+    start = (
+        "import sys, time_machine; from datetime import datetime;"
+        f" time_machine.travel(datetime.fromisoformat({NOW.isoformat()!r}), tick=True).start();"
+        " from labline.cli import main; sys.argv[0] = 'labline'; main()"
+    )
+    cmd = [sys.executable, "-c", start, "--data-dir", str(data_dir), "demo", "--size", "small"]
+    cmd += ["--seed", "42", "--serve", "--port", str(port)]
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
