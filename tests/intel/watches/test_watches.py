@@ -47,3 +47,19 @@ def test_new_matches_reach_the_inbox_once_and_one_mail_a_day(db, tmp_path):
     assert mail.subject != "labline: 1 new documents for your watches"  # in Chinese
     read = service.mark_read(db, actor=me, item_id=items[0].id)
     assert read.read_at is not None
+
+
+def test_a_watch_on_a_collection_that_does_not_exist_is_refused_by_field(db):
+    from labline.core.service.auth import actor_for
+    from labline.errors import InvalidInput
+    from labline.intel.watches import service
+    from labline.intel.watches.schemas import WatchCreate
+    from tests.factories import make_person
+
+    actor = actor_for(db, make_person(db).id)
+    try:
+        service.create_watch(db, actor=actor, data=WatchCreate(query="0", collection_id=0))
+    except InvalidInput as exc:
+        assert exc.fields[0].field == "collection_id"
+    else:
+        raise AssertionError("a watch on collection 0 was accepted")

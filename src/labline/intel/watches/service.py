@@ -16,8 +16,9 @@ from labline.core.access import Actor, require_signed_in
 from labline.core.mail import service as mail
 from labline.core.models import Person
 from labline.core.service.auth import actor_for
-from labline.errors import InvalidInput, NotFound
+from labline.errors import FieldError, InvalidInput, NotFound
 from labline.i18n import gettext as _
+from labline.intel.documents.service import records
 from labline.intel.search import service as search
 from labline.intel.watches.models import DocumentInboxItem, DocumentWatch
 from labline.intel.watches.schemas import WatchCreate
@@ -31,6 +32,13 @@ def _person(actor: Actor) -> int:
 
 
 def create_watch(session: Session, *, actor: Actor, data: WatchCreate) -> DocumentWatch:
+    if data.collection_id is not None:
+        readable = [c.id for c, _n in records.list_collections(session, actor=actor)]
+        if data.collection_id not in readable:
+            raise InvalidInput(
+                f"There is no collection {data.collection_id} you may read.",
+                fields=[FieldError("collection_id", "no such collection", readable)],
+            )
     watch = DocumentWatch(person_id=_person(actor), **data.model_dump(), checked_at=now())
     session.add(watch)
     session.flush()
