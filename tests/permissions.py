@@ -129,3 +129,43 @@ def request_as(
     return client.request(
         method, url, json=body(case.body, world, actor), headers=headers, follow_redirects=False
     )
+
+
+def fill_ids(value: Any, ids: dict[str, int], actor: str) -> Any:
+    """Fill {placeholders} named in a shared world's `ids` (and {actor}) in a URL or body."""
+    if isinstance(value, dict):
+        return {k: fill_ids(v, ids, actor) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill_ids(v, ids, actor) for v in value]
+    if not isinstance(value, str):
+        return value
+    if value in ids:
+        return ids[value]
+    for key, number in ids.items():
+        value = value.replace(key, str(number))
+    return value.replace("{actor}", actor.replace("_", "-"))
+
+
+def request_in_shared_world(shared: Any, route: tuple[str, str], case: Case, actor: str) -> Any:
+    """Send one matrix row as `actor` against a world built once (`shared`: conn, db, client,
+    settings, world, ids), inside a savepoint rolled back afterwards. Returns (url, response)."""
+    method, template = route
+    url = fill_ids(template, shared.ids, actor)
+    filled = Case(
+        case.expect,
+        body=fill_ids(case.body, shared.ids, actor),
+        form={k: str(v) for k, v in fill_ids(case.form, shared.ids, actor).items()}
+        if case.form is not None
+        else None,
+        upload=fill_ids(case.upload, shared.ids, actor),
+    )
+    shared.client.cookies.clear()
+    savepoint = shared.conn.begin_nested()
+    try:
+        r = request_as(
+            shared.client, shared.db, shared.settings, shared.world, actor, method, url, filled
+        )
+    finally:
+        savepoint.rollback()
+        shared.db.expire_all()
+    return url, r

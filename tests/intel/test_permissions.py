@@ -24,7 +24,7 @@ from labline.intel.documents.readers import read_text
 from labline.intel.documents.service.ingest import store
 from labline.intel.watches.models import DocumentInboxItem, DocumentWatch
 from tests.factories import make_org, make_person
-from tests.permissions import ACTORS, Case, only, request_as, signed_in
+from tests.permissions import ACTORS, Case, only, request_in_shared_world, signed_in
 
 ANALYSTS = ("platform_operator", "analyst")
 ENTERPRISE = ("platform_operator", "org_admin", "member")
@@ -158,41 +158,10 @@ def shared(engine, tmp_path_factory) -> Iterator[SimpleNamespace]:
     conn.close()
 
 
-def _fill(value: Any, ids: dict[str, int], actor: str) -> Any:
-    if isinstance(value, dict):
-        return {k: _fill(v, ids, actor) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_fill(v, ids, actor) for v in value]
-    if not isinstance(value, str):
-        return value
-    if value in ids:
-        return ids[value]
-    for key, number in ids.items():
-        value = value.replace(key, str(number))
-    return value.replace("{actor}", actor.replace("_", "-"))
-
-
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
 def test_route_permission(shared, route, actor):
-    method, template = route
+    method = route[0]
     case = MATRIX[route]
-    url = _fill(template, shared.ids, actor)
-    filled = Case(
-        case.expect,
-        body=_fill(case.body, shared.ids, actor),
-        form={k: str(v) for k, v in _fill(case.form, shared.ids, actor).items()}
-        if case.form is not None
-        else None,
-        upload=case.upload,
-    )
-    shared.client.cookies.clear()
-    savepoint = shared.conn.begin_nested()
-    try:
-        r = request_as(
-            shared.client, shared.db, shared.settings, shared.world, actor, method, url, filled
-        )
-    finally:
-        savepoint.rollback()
-        shared.db.expire_all()
+    url, r = request_in_shared_world(shared, route, case, actor)
     assert r.status_code == case.expect[actor], f"{method} {url} as {actor}: {r.text[:300]}"

@@ -24,7 +24,14 @@ from labline.market.models import Deal, DealState, InboxItem, Watch
 from labline.market.schemas import AccessRequest
 from labline.market.service import records
 from tests.factories import make_achievement, make_need, make_org, make_person
-from tests.permissions import ACTORS, ALL, Case, only, request_as, signed_in
+from tests.permissions import (
+    ACTORS,
+    ALL,
+    Case,
+    only,
+    request_in_shared_world,
+    signed_in,
+)
 
 PARTIES = ("platform_operator", "org_admin", "member")  # the enterprise's people and operators
 OPERATOR = ("platform_operator",)
@@ -461,41 +468,10 @@ def shared(engine, tmp_path_factory) -> Iterator[SimpleNamespace]:
     conn.close()
 
 
-def _fill(value: Any, ids: dict[str, int], actor: str) -> Any:
-    if isinstance(value, dict):
-        return {k: _fill(v, ids, actor) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_fill(v, ids, actor) for v in value]
-    if not isinstance(value, str):
-        return value
-    if value in ids:
-        return ids[value]
-    for key, number in ids.items():
-        value = value.replace(key, str(number))
-    return value.replace("{actor}", actor.replace("_", "-"))
-
-
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
 def test_route_permission(shared, route, actor):
-    method, template = route
+    method = route[0]
     case = MATRIX[route]
-    url = _fill(template, shared.ids, actor)
-    filled = Case(
-        case.expect,
-        body=_fill(case.body, shared.ids, actor),
-        form={k: str(v) for k, v in _fill(case.form, shared.ids, actor).items()}
-        if case.form
-        else None,
-        upload=_fill(case.upload, shared.ids, actor),
-    )
-    shared.client.cookies.clear()
-    savepoint = shared.conn.begin_nested()
-    try:
-        r = request_as(
-            shared.client, shared.db, shared.settings, shared.world, actor, method, url, filled
-        )
-    finally:
-        savepoint.rollback()
-        shared.db.expire_all()
+    url, r = request_in_shared_world(shared, route, case, actor)
     assert r.status_code == case.expect[actor], f"{method} {url} as {actor}: {r.text[:300]}"

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,10 +23,11 @@ from sqlalchemy.orm import Session
 from labline import i18n
 from labline.config import Settings
 from labline.core.access import Actor, Permission, require
-from labline.core.models import OutboxMail
+from labline.core.models import OutboxMail, Person
 from labline.db import utcnow
 from labline.errors import FieldError, InvalidInput
 
+T = TypeVar("T")
 MAX_ATTEMPTS = 5  # after that a message stays in the outbox, marked failed, for a person to see
 SMTP_TIMEOUT_S = 20
 
@@ -71,6 +73,42 @@ def queue_mail(
         assert again is not None
         return again, False
     return mail, True
+
+
+def queue_digests(
+    session: Session,
+    *,
+    items: Sequence[T],
+    person_of: Callable[[T], int],
+    compose: Callable[[list[T]], tuple[str, str]],
+    key: Callable[[int, list[T]], str],
+    kind: str,
+) -> dict[int, list[T]]:
+    """One digest per active person listing their items: `compose(items)` -> (subject, body)
+    runs in the person's language. Returns, by person, the items whose digest was queued now
+    (an occasion `key` already queued is not mailed again)."""
+    by_person: dict[int, list[T]] = {}
+    for item in items:
+        by_person.setdefault(person_of(item), []).append(item)
+    queued: dict[int, list[T]] = {}
+    for person_id, mine in by_person.items():
+        person = session.get(Person, person_id)
+        if person is None or not person.is_active:
+            continue
+        with in_language(person.locale):
+            subject, body = compose(mine)
+        _mail, new = queue_mail(
+            session,
+            key=key(person_id, mine),
+            kind=kind,
+            to_address=person.email,
+            subject=subject,
+            body=body,
+            person_id=person_id,
+        )
+        if new:
+            queued[person_id] = mine
+    return queued
 
 
 @contextmanager

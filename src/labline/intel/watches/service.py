@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from labline.clock import now
 from labline.core.access import Actor, require_signed_in
 from labline.core.mail import service as mail
-from labline.core.models import Person
 from labline.core.service.auth import actor_for
 from labline.errors import FieldError, InvalidInput, NotFound
 from labline.i18n import gettext as _
@@ -120,41 +119,33 @@ def mail_daily(session: Session, *, base_url: str, moment: datetime | None = Non
         .where(DocumentInboxItem.mailed_at.is_(None))
         .order_by(DocumentInboxItem.id)
     ).all()
-    by_person: dict[int, list[DocumentInboxItem]] = {}
-    for item in items:
-        by_person.setdefault(item.person_id, []).append(item)
-    queued = 0
-    for person_id, mine in by_person.items():
-        person = session.get(Person, person_id)
-        if person is None or not person.is_active:
-            continue
-        with mail.in_language(person.locale):
-            lines = [f"- {i.title}\n  {base_url}/intel/documents/{i.document_id}" for i in mine]
-            body = "\n".join(
-                [
-                    _("Your document watches found new documents:"),
-                    "",
-                    *lines,
-                    "",
-                    _("Your inbox: %(url)s", url=f"{base_url}/intel/watches"),
-                ]
-            )
-            subject = _("labline: %(num)s new documents for your watches", num=len(mine))
-        _mail, new = mail.queue_mail(
-            session,
-            key=f"intel.watch-digest:{person_id}:{moment.date().isoformat()}",
-            kind="intel.watch",
-            to_address=person.email,
-            subject=subject,
-            body=body,
-            person_id=person_id,
+
+    def compose(mine: list[DocumentInboxItem]) -> tuple[str, str]:
+        lines = [f"- {i.title}\n  {base_url}/intel/documents/{i.document_id}" for i in mine]
+        body = "\n".join(
+            [
+                _("Your document watches found new documents:"),
+                "",
+                *lines,
+                "",
+                _("Your inbox: %(url)s", url=f"{base_url}/intel/watches"),
+            ]
         )
-        if new:
-            queued += 1
-            for i in mine:
-                i.mailed_at = moment
+        return _("labline: %(num)s new documents for your watches", num=len(mine)), body
+
+    sent = mail.queue_digests(
+        session,
+        items=items,
+        person_of=lambda i: i.person_id,
+        compose=compose,
+        key=lambda person_id, _mine: f"intel.watch-digest:{person_id}:{moment.date().isoformat()}",
+        kind="intel.watch",
+    )
+    for mine in sent.values():
+        for i in mine:
+            i.mailed_at = moment
     session.flush()
-    return queued
+    return len(sent)
 
 
 def inbox(

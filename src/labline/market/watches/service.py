@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from labline.core.access import Actor, require_signed_in
 from labline.core.mail import service as mail
-from labline.core.models import Person
 from labline.core.refdata import is_industry_code
 from labline.errors import FieldError, InvalidInput, NotFound, NotPermitted
 from labline.i18n import gettext as _
@@ -190,40 +189,33 @@ def sweep(
 def mail_digests(session: Session, *, items: Sequence[InboxItem], base_url: str) -> int:
     """Queue one e-mail per person listing their new inbox items, in their language.
     The key names the newest item, so a digest is queued once however often this runs."""
-    by_person: dict[int, list[InboxItem]] = {}
-    for item in items:
-        by_person.setdefault(item.person_id, []).append(item)
-    queued = 0
-    for person_id, mine in by_person.items():
-        person = session.get(Person, person_id)
-        if person is None or not person.is_active:
-            continue
-        with mail.in_language(person.locale):
-            lines = [
-                f"- {i.title}\n  {i.reason}\n  {base_url}/market/{i.record_kind}s/{i.record_id}"
-                for i in mine
+
+    def compose(mine: list[InboxItem]) -> tuple[str, str]:
+        lines = [
+            f"- {i.title}\n  {i.reason}\n  {base_url}/market/{i.record_kind}s/{i.record_id}"
+            for i in mine
+        ]
+        body = "\n".join(
+            [
+                _("Your watches found new records on labline:"),
+                "",
+                *lines,
+                "",
+                _("Your inbox: %(url)s", url=f"{base_url}/market/watches"),
             ]
-            body = "\n".join(
-                [
-                    _("Your watches found new records on labline:"),
-                    "",
-                    *lines,
-                    "",
-                    _("Your inbox: %(url)s", url=f"{base_url}/market/watches"),
-                ]
-            )
-            subject = _("labline: %(num)s new records for your watches", num=len(mine))
-        _mail, new = mail.queue_mail(
-            session,
-            key=f"market.watch-digest:{person_id}:{mine[-1].id}",
-            kind="market.watch",
-            to_address=person.email,
-            subject=subject,
-            body=body,
-            person_id=person_id,
         )
-        queued += int(new)
-    return queued
+        return _("labline: %(num)s new records for your watches", num=len(mine)), body
+
+    return len(
+        mail.queue_digests(
+            session,
+            items=items,
+            person_of=lambda i: i.person_id,
+            compose=compose,
+            key=lambda person_id, mine: f"market.watch-digest:{person_id}:{mine[-1].id}",
+            kind="market.watch",
+        )
+    )
 
 
 def inbox(
