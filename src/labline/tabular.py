@@ -7,9 +7,9 @@ import io
 import json
 import math
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from labline.errors import FieldError, InvalidInput
@@ -90,7 +90,7 @@ def _cell(value: Any) -> str:
     spreadsheets do themselves (`read_rows` removes it again)."""
     if value is None:
         return ""
-    if isinstance(value, bool) or isinstance(value, (int, float, Decimal)):
+    if isinstance(value, (int, float, Decimal)):  # bool is an int
         return str(value)
     text = _text(value)
     return "'" + text if text.startswith(FORMULA_START) else text

@@ -14,7 +14,7 @@ from labline.tabular import read_rows, write_rows
 from tests.indicators.test_exports import _panel
 
 ROW = {
-    "name": "=HYPERLINK(\"http://evil\",\"click\")",
+    "name": '=HYPERLINK("http://evil","click")',
     "count": 3,
     "amount": Decimal("12.50"),
     "share": 0.25,
