@@ -149,7 +149,7 @@ def npgettext(
 
 
 def ngettext(singular: str, plural: str, n: float, **variables: object) -> str:
-    """"1 deal" / "3 deals": the form the count takes in the reader's language."""
+    """The form ("1 deal", "3 deals") the count takes in the reader's language."""
     return npgettext(None, singular, plural, n, **variables)
 
 
