@@ -15,6 +15,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, se
 from markupsafe import Markup, escape
 
 from labline import i18n
+from labline.fields import field_label
 
 MODULES = ("web", "core", "market", "review", "facilities", "indicators", "intel")
 
@@ -92,6 +93,7 @@ def environment() -> Environment:
         # A message that is data (a field error), looked up in the catalogue as it is.
         translated=i18n.gettext,
         csrf_field=_csrf_field,
+        field_label=field_label,
         **_LENT,
     )
     return env
