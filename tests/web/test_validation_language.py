@@ -36,10 +36,15 @@ def _schema_messages() -> set[str]:
             if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
                 continue
             func, args = node.exc.func, node.exc.args
-            if isinstance(func, ast.Name) and func.id == "ValueError" and args:
-                if isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
-                    named = FIELD_PREFIX.match(args[0].value)
-                    found.add(named.group(2) if named else args[0].value)
+            first = args[0] if args else None
+            if (
+                isinstance(func, ast.Name)
+                and func.id == "ValueError"
+                and isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+            ):
+                named = FIELD_PREFIX.match(first.value)
+                found.add(named.group(2) if named else first.value)
     return found
 
 
