@@ -17,7 +17,6 @@ from labline.search.analysis import (
     MAX_QUERY_CHARS,
     PendingAnalysis,
     analyze,
-    has_chinese,
 )
 from labline.search.dense import Encoder, VectorIndex, default_encoder, encode_queries
 from labline.search.filters import FacetColumns, Kind
@@ -147,7 +146,7 @@ class SearchIndex:
         tokens = analyze(query)
         direct = self.lexical.scores(tokens)
         coverage = (sum(t in self.lexical.vocab for t in tokens) / len(tokens)) if tokens else 0.0
-        bridged = self._bridge_terms(query) if coverage < 1.0 else {}
+        bridged, other = bridge.bridge_query(query, self.chinese_share)
         bridge_scores = self.lexical.weighted_scores(bridged) if bridged else None
         dense, dense_rows = None, None
         if self.encoder is not None and len(self.vectors):
@@ -161,6 +160,7 @@ class SearchIndex:
             dense_rows=dense_rows,
             bridge=bridge_scores,
             coverage=coverage,
+            other_share=other,
             allowed=allowed,
             k=k,
             config=self.config,
@@ -226,13 +226,10 @@ class SearchIndex:
         moved = qv / (np.linalg.norm(qv) or 1.0) + coverage * c.prf_weight * centre
         return (moved / (np.linalg.norm(moved) or 1.0)).astype(np.float32)
 
-    def _bridge_terms(self, query: str) -> dict[str, float]:
-        corpus_is_chinese = self.chinese_rows > len(self.ids) / 2
-        if has_chinese(query) and not corpus_is_chinese:
-            return bridge.zh_to_en(query)
-        if not has_chinese(query) and (corpus_is_chinese or self.chinese_rows):
-            return bridge.en_to_zh(query)
-        return {}
+    @property
+    def chinese_share(self) -> float:
+        """The share of the records (ever added) that are mostly Chinese."""
+        return self.chinese_rows / len(self.ids) if self.ids else 0.0
 
     def _dense_scores(
         self, qv: NDArray[np.float32], allowed: NDArray[np.bool_]
