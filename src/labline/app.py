@@ -20,6 +20,7 @@ from labline.schemas import ErrorResponse
 from labline.web import errors, render
 from labline.web.deps import Admission
 from labline.web.middleware import RequestContext
+from labline.web.routing import guard
 
 API_ERRORS = {
     code: {"model": ErrorResponse, "description": desc}
@@ -109,6 +110,7 @@ def create_app(
         return JSONResponse({"status": "ok", "version": __version__})
 
     for router in registry.routers():
+        guard(router)  # refuses foreign paths before trying its routes
         app.include_router(router)
     _declare_token_auth(app)
     return app

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from labline.clitools import console, unit_of_work
+from labline.market.captable import cli as captable_cli
 from labline.market.cliargs import parse_day
 from labline.market.deals import cli as deals_cli
 from labline.market.figures import cli as figures_cli
@@ -282,6 +283,7 @@ def expire(ctx: click.Context, today: str | None) -> None:
 
 for _command in (
     *deals_cli.COMMANDS,
+    *captable_cli.COMMANDS,
     *figures_cli.COMMANDS,
     *profiles_cli.COMMANDS,
     *watches_cli.COMMANDS,

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from labline.market import api, cli, models, pages
+from labline.market.captable import api as captable_api
+from labline.market.captable import demo as captable_demo
+from labline.market.captable import models as captable_models
+from labline.market.captable import pages as captable_pages
 from labline.market.deals import api as deals_api
 from labline.market.deals import pages as deals_pages
 from labline.market.demo import steps as demo
@@ -31,6 +35,8 @@ MODULE = Module(
         licensing_pages.router,
         ledger_api.router,
         ledger_pages.router,
+        captable_api.router,
+        captable_pages.router,
         watches_api.router,
         watches_pages.router,
         profiles_api.router,
@@ -43,7 +49,7 @@ MODULE = Module(
         figures_pages.router,
     ),
     commands=(cli.market,),
-    models=(models, licensing_models, ledger_models),
-    demo_steps=(demo.step_market, ledger_demo.step_licences),
+    models=(models, licensing_models, ledger_models, captable_models),
+    demo_steps=(demo.step_market, ledger_demo.step_licences, captable_demo.step_captable),
     live_figures=service_figures.by_region,
 )

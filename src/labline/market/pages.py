@@ -4,16 +4,19 @@ matching quality."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from labline import clock
 from labline.core.access import require_signed_in
 from labline.core.deps import CsrfChecked, CurrentActor, Db, Paging, SubmittedForm
 from labline.core.models import Organisation
 from labline.errors import FieldError, InvalidInput, validation_fields
+from labline.i18n import gettext
 from labline.market.deals.schemas import (
     DealCreate,
 )
@@ -116,7 +119,10 @@ def _form_context(db: Db, actor: Any, kind: RecordKind) -> dict[str, Any]:
     return {
         "kind": kind,
         "orgs": _my_orgs(db, actor, kinds),
-        "modes": list(Mode),
+        "modes": [(m.value, gettext(m.value.replace("_", " "))) for m in Mode],
+        "chosen_modes": [Mode.transfer.value],
+        "submit_now": True,
+        "tomorrow": (clock.now().date() + timedelta(days=1)).isoformat(),
         "achievement_kinds": list(AchievementKind),
         "values": {},
         "errors": [],
@@ -139,6 +145,10 @@ def create(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm) -
     values = {k: v for k, v in form.items() if k != "csrf_token" and v != ""}
     values.pop("kind", None)
     values.pop("submit_now", None)
+    # Check boxes: none ticked posts nothing, which must not fall back to the default.
+    values["modes"] = form.get("modes", "")
+    ctx["chosen_modes"] = [m.strip() for m in values["modes"].split(",") if m.strip()]
+    ctx["submit_now"] = form.get("submit_now") == "on"
     if kind == "achievement" and "achievement_kind" in values:
         values["kind"] = values.pop("achievement_kind")
     ctx["values"] = values
