@@ -12,7 +12,7 @@ from labline.facilities.module import MODULE as facilities
 from labline.indicators.module import MODULE as indicators
 from labline.intel.module import MODULE as intel
 from labline.market.module import MODULE as market
-from labline.modules import Module
+from labline.modules import Module, Panel
 from labline.review.module import MODULE as review
 
 MODULES: tuple[Module, ...] = (core, review, market, facilities, indicators, intel)
@@ -36,3 +36,12 @@ def live_figure_providers() -> dict[str, Callable[..., Any]]:
 
 def work_providers() -> tuple[Callable[..., Any], ...]:
     return tuple(m.work for m in MODULES if m.work is not None)
+
+
+def panels() -> dict[str, list[Panel]]:
+    """The panels each page slot shows, in module order."""
+    out: dict[str, list[Panel]] = {}
+    for m in MODULES:
+        for panel in m.panels:
+            out.setdefault(panel.slot, []).append(panel)
+    return out

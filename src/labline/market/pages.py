@@ -172,6 +172,16 @@ def create(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm) -
     return RedirectResponse(f"/market/{plural}/{record.id}?note=created", status_code=303)
 
 
+def _panels(request: Request, db: Db, actor: Any, kind: RecordKind, record: Any) -> list[Any]:
+    """What other modules show on this record's page (app.state.panels; no import of them)."""
+    out = []
+    for panel in getattr(request.app.state, "panels", {}).get(f"market.{kind}", ()):
+        found = panel.context(db, actor=actor, holder=request.app.state, record=record)
+        if found is not None:
+            out.append((panel.template, found))
+    return out
+
+
 def _record_page(
     request: Request, db: Db, actor: Any, kind: RecordKind, record_id: int, note: str | None
 ) -> Response:
@@ -196,6 +206,7 @@ def _record_page(
         "kind": kind,
         "plural": "needs" if kind == "need" else "achievements",
         "record": record,
+        "panels": _panels(request, db, actor, kind, record),
         "full": records.can_read_details(db, actor, record),
         "owner": owner,
         "my_access": records.my_access(db, actor=actor, record=record),
