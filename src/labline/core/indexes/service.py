@@ -198,10 +198,11 @@ def _add(
     records: list[Record],
     encoder: Encoder | None,
     inline: bool,
+    keep: bool = False,
 ) -> None:
     """Add records to a part with their stored vectors; the others are encoded here (and
-    stored) when `inline`, else added with a zero vector (lexical only) until the worker
-    has encoded them."""
+    stored, if `keep`) when `inline`, else added with a zero vector (lexical only) until
+    the worker has encoded them."""
     index = live.parts[part]
     if encoder is None or not records:
         index.add(records)
@@ -213,7 +214,8 @@ def _add(
         missing = [r for r in batch if r.id not in found]
         if inline and missing:
             made = encoder.encode([SearchIndex.document_text(r.fields) for r in missing])
-            store_vectors(session, encoder, missing, made)
+            if keep:
+                store_vectors(session, encoder, missing, made)
             found.update(zip((r.id for r in missing), made, strict=True))
         vectors = np.zeros((len(batch), encoder.dim), dtype=np.float32)
         for j, r in enumerate(batch):
@@ -238,19 +240,21 @@ def record_vector(index: SearchIndex, record_id: str) -> np.ndarray | None:
 # --- building and opening ---------------------------------------------------------------
 
 
-def build(session: Session, spec: Spec, *, inline: bool) -> Live:
-    """Every live record, from the database: encoded here (inline) or with stored vectors."""
+def build(session: Session, spec: Spec, *, inline: bool, keep: bool = False) -> Live:
+    """Every live record, from the database, with the stored vectors; the others encoded
+    here (`inline`; stored too if `keep`) or waiting for the worker."""
     encoder = live_encoder()
     seq = last_seq(session)
     live = Live({p: spec.new_part(p, encoder) for p in spec.parts}, seq)
     for part, records in spec.live_records(session).items():
-        _add(session, live, part, records, encoder, inline)
+        _add(session, live, part, records, encoder, inline, keep)
     return live
 
 
-def rebuild(session: Session, spec: Spec, directory: Path) -> Live:
-    """Build with every record encoded, write it beside the live snapshot and swap it in."""
-    live = build(session, spec, inline=True)
+def rebuild(session: Session, spec: Spec, directory: Path, *, keep: bool = True) -> Live:
+    """Build with every record's vector (stored, or encoded and stored if `keep`), write it
+    beside the live snapshot and swap it in."""
+    live = build(session, spec, inline=True, keep=keep)
     encoder = live_encoder()
     meta = {**anchors(session, live.audit_seq), "encoder": encoder.name, "name": spec.name}
     live.generation = store.write(directory, live.parts, meta)
@@ -288,7 +292,7 @@ def _open(session: Session, spec: Spec, directory: Path | None, inline: bool) ->
         return live
     log.warning("index %s: the snapshot cannot be used (%s)", spec.name, why)
     if inline:  # the job runs here: rebuild beside the live one, swap it in
-        live = rebuild(session, spec, directory)
+        live = rebuild(session, spec, directory, keep=False)
         live.note = f"rebuilt: {why}"
         return live
     _enqueue[0](spec.name)
