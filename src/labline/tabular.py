@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,7 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
         reader = csv.DictReader(io.StringIO(text))
         rows = []
         for row in reader:
+            row = {k: _unquote(v) if isinstance(v, str) else v for k, v in row.items()}
             if None in row:
                 row["__extra__"] = row.pop(None)
             rows.append(
@@ -68,10 +72,69 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
     return out
 
 
+# A spreadsheet reads a cell starting with one of these as a formula ("=HYPERLINK(...)",
+# "+cmd|...", "@SUM(...)"): stored text must never run as one when a user opens the file.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value)
+    if hasattr(value, "value") and not isinstance(value, (str, int, float, Decimal)):
+        value = value.value  # an enum
+    return cell(value if isinstance(value, str) else str(value))
+
+
 def _cell(value: Any) -> str:
+    """A CSV cell: text that could start a formula is quoted with an apostrophe, as
+    spreadsheets do themselves (`read_rows` removes it again)."""
     if value is None:
         return ""
-    return cell(value if isinstance(value, str) else str(value))
+    if isinstance(value, (int, float, Decimal)):  # bool is an int
+        return str(value)
+    text = _text(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _unquote(value: str) -> str:
+    quoted = value[:1] == "'" and len(value) > 1 and value[1] in FORMULA_START
+    return value[1:] if quoted else value
+
+
+def _xlsx_cell(ws: Any, value: Any) -> Any:
+    """A typed Excel cell: numbers as numbers, dates as dates, date-times (in UTC) as
+    date-times, everything else as text that never runs as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return WriteOnlyCell(ws, value=value)
+    if isinstance(value, (int, float, Decimal)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return _xlsx_text(ws, str(value))
+        return WriteOnlyCell(ws, value=value)
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:  # Excel has no time zones: write UTC and say so
+            c = WriteOnlyCell(ws, value=value.astimezone(UTC).replace(tzinfo=None))
+            c.number_format = 'yyyy-mm-dd hh:mm:ss "UTC"'
+            return c
+        c = WriteOnlyCell(ws, value=value)
+        c.number_format = "yyyy-mm-dd hh:mm:ss"
+        return c
+    if isinstance(value, date):
+        c = WriteOnlyCell(ws, value=value)
+        c.number_format = "yyyy-mm-dd"
+        return c
+    return _xlsx_text(ws, _text(value))
+
+
+def _xlsx_text(ws: Any, text: str) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    c = WriteOnlyCell(ws, value=text)
+    c.data_type = "s"  # openpyxl would store "=..." as a formula
+    return c
 
 
 def write_rows(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> int:
@@ -101,7 +164,7 @@ def write_rows(path: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]
         for r in rows:
             # Records stored before input was checked may hold control characters, which
             # an .xlsx cannot (openpyxl raises IllegalCharacterError): drop them.
-            ws.append([None if r.get(c) is None else _cell(r.get(c)) for c in columns])
+            ws.append([_xlsx_cell(ws, r.get(c)) for c in columns])
             n += 1
         wb.save(tmp)
     tmp.replace(path)

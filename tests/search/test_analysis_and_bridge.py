@@ -30,3 +30,32 @@ def test_bridge_translates_both_ways():
     assert max(zh, key=zh.get) == "电池"
     assert bridge.zh_to_en("电池") == {"batteri": 1.0}
     assert bridge.zh_to_en("") == {} and bridge.en_to_zh("the of") == {}
+
+
+def test_a_query_is_bridged_as_far_as_the_other_language_is_present():
+    terms, share = bridge.bridge_query("电池", 0.5)
+    assert terms == {"batteri": 1.0} and share == 0.5
+    assert bridge.bridge_query("电池", 1.0) == ({}, 0.0)  # all Chinese: nothing to reach
+    terms, share = bridge.bridge_query("battery", 0.25)
+    assert max(terms, key=terms.get) == "电池" and share == 0.25
+    assert bridge.bridge_query("battery", 0.0) == ({}, 0.0)
+
+
+def test_a_balanced_bilingual_corpus_bridges_a_chinese_query_to_the_english_half():
+    from labline.search import Record, SearchIndex
+
+    ix = SearchIndex(use_dense=False)
+    ix.add(
+        [
+            Record("zh1", {"title": "电池 回收 工艺"}),
+            Record("zh2", {"title": "电池 隔膜 材料"}),
+            Record("en1", {"title": "battery recycling process"}),
+            Record("en2", {"title": "wind turbine blade coating"}),
+        ]
+    )
+    assert ix.chinese_share == 0.5
+    hits = ix.search("电池", k=4, explain=True)
+    ids = [h.id for h in hits]
+    assert ids.index("en1") < ids.index("en2")  # reached through the bridge, weighted by 0.5
+    en1 = next(h for h in hits if h.id == "en1")
+    assert en1.explanation is not None and en1.explanation.bridge > 0

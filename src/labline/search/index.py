@@ -17,7 +17,6 @@ from labline.search.analysis import (
     MAX_QUERY_CHARS,
     PendingAnalysis,
     analyze,
-    has_chinese,
 )
 from labline.search.dense import Encoder, VectorIndex, default_encoder, encode_queries
 from labline.search.filters import FacetColumns, Kind
@@ -147,7 +146,7 @@ class SearchIndex:
         tokens = analyze(query)
         direct = self.lexical.scores(tokens)
         coverage = (sum(t in self.lexical.vocab for t in tokens) / len(tokens)) if tokens else 0.0
-        bridged = self._bridge_terms(query) if coverage < 1.0 else {}
+        bridged, other = bridge.bridge_query(query, self.chinese_share)
         bridge_scores = self.lexical.weighted_scores(bridged) if bridged else None
         dense, dense_rows = None, None
         if self.encoder is not None and len(self.vectors):
@@ -161,18 +160,57 @@ class SearchIndex:
             dense_rows=dense_rows,
             bridge=bridge_scores,
             coverage=coverage,
+            other_share=other,
             allowed=allowed,
             k=k,
             config=self.config,
         )
+        rows = fused.rows.tolist()
+        if not explain:
+            return [
+                Hit(self.ids[row], float(score))
+                for row, score in zip(rows, fused.scores.tolist(), strict=True)
+            ]
+        terms = self._matched_terms(rows, tokens, bridged)
+        fields = self._matched_fields(rows, terms)
         hits = []
-        for row, score in zip(fused.rows.tolist(), fused.scores.tolist(), strict=True):
-            exp = None
-            if explain:
-                sim = _dense_of(row, dense, dense_rows) if dense is not None else None
-                exp = self._explain(row, tokens, bridged, direct, bridge_scores, sim, fused)
+        for i, (row, score) in enumerate(zip(rows, fused.scores.tolist(), strict=True)):
+            sim = _dense_of(row, dense, dense_rows) if dense is not None else None
+            exp = self._explain(row, terms[i], fields[i], direct, bridge_scores, sim, fused)
             hits.append(Hit(self.ids[row], float(score), exp))
         return hits
+
+    def _matched_terms(
+        self, rows: Sequence[int], tokens: Sequence[str], bridged: Mapping[str, float]
+    ) -> list[dict[str, float]]:
+        """Each row's query terms and what they added, own words and bridged, all rows in
+        one pass over the query's columns."""
+        terms = self.lexical.term_contributions_many(tokens, rows)
+        if bridged:
+            more = self.lexical.term_contributions_many(list(bridged), rows, weights=bridged)
+            for own, extra in zip(terms, more, strict=True):
+                for t, v in extra.items():
+                    own[t] = own.get(t, 0.0) + v
+        return terms
+
+    def _matched_fields(
+        self, rows: Sequence[int], terms: Sequence[Mapping[str, float]]
+    ) -> list[list[str]]:
+        """Fields in which a matched term occurs; a text shared by several rows (a title
+        repeated on every paragraph) is analysed once."""
+        analysed: dict[str, set[str]] = {}
+        out = []
+        for row, matched in zip(rows, terms, strict=True):
+            fields = []
+            if matched:
+                for f, text in self.texts[row].items():
+                    found = analysed.get(text)
+                    if found is None:
+                        found = analysed[text] = set(analyze(text))
+                    if not found.isdisjoint(matched):
+                        fields.append(f)
+            out.append(fields)
+        return out
 
     def _feedback(
         self, qv: NDArray[np.float32], direct: NDArray[np.float32], coverage: float
@@ -188,13 +226,10 @@ class SearchIndex:
         moved = qv / (np.linalg.norm(qv) or 1.0) + coverage * c.prf_weight * centre
         return (moved / (np.linalg.norm(moved) or 1.0)).astype(np.float32)
 
-    def _bridge_terms(self, query: str) -> dict[str, float]:
-        corpus_is_chinese = self.chinese_rows > len(self.ids) / 2
-        if has_chinese(query) and not corpus_is_chinese:
-            return bridge.zh_to_en(query)
-        if not has_chinese(query) and (corpus_is_chinese or self.chinese_rows):
-            return bridge.en_to_zh(query)
-        return {}
+    @property
+    def chinese_share(self) -> float:
+        """The share of the records (ever added) that are mostly Chinese."""
+        return self.chinese_rows / len(self.ids) if self.ids else 0.0
 
     def _dense_scores(
         self, qv: NDArray[np.float32], allowed: NDArray[np.bool_]
@@ -209,23 +244,14 @@ class SearchIndex:
     def _explain(
         self,
         row: int,
-        tokens: Sequence[str],
-        bridged: Mapping[str, float],
+        terms: Mapping[str, float],
+        fields: list[str],
         direct: NDArray[np.float32],
         bridge_scores: NDArray[np.float32] | None,
         similarity: float | None,
         fused: fusion.Fused,
     ) -> Explanation:
         w = fused.weights
-        terms = self.lexical.term_contributions(tokens, row)
-        if bridged:
-            for t, v in self.lexical.term_contributions(
-                list(bridged), row, weights=bridged
-            ).items():
-                terms[t] = terms.get(t, 0.0) + v
-        fields = [
-            f for f, text in self.texts[row].items() if terms and set(analyze(text)) & set(terms)
-        ]
         bridge_part = 0.0
         if bridge_scores is not None and fused.bridge is not None:
             bridge_part = w.bridge * fused.bridge.one(float(bridge_scores[row]))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
@@ -59,6 +60,13 @@ def _csrf_field(context: Any) -> Markup:
     return Markup(f'<input type="hidden" name="csrf_token" value="{token}">')
 
 
+def _number(value: Any) -> str:
+    """A quantity as the reader writes it: no trailing zeros ("3", not "3.00"), grouped."""
+    if value is None:
+        return "—"
+    return format_decimal(value, locale=i18n.get_locale(), decimal_quantization=False)
+
+
 @cache  # one environment per process: templates compile once
 def environment() -> Environment:
     env = Environment(
@@ -69,8 +77,14 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+        gettext=i18n.gettext,
+        # Jinja fills in %(num)s and the other variables itself.
+        ngettext=lambda s, p, n: i18n.plural_text(None, s, p, n),
+        pgettext=i18n.pgettext,
+        npgettext=i18n.plural_text,
+        newstyle=True,
     )
+    env.filters["number"] = _number
     env.globals.update(
         pick=i18n.pick,
         locales=i18n.LOCALE_NAMES,

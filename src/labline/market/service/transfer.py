@@ -63,7 +63,7 @@ IMPORT_COLUMNS: dict[str, list[str]] = {
 }
 
 
-def _validate(
+def validate_rows(
     session: Session, actor: Actor, kind: RecordKind, rows: list[dict[str, Any]], first: int
 ) -> tuple[list[NeedCreate | AchievementCreate], list[RowError]]:
     schema = NeedCreate if kind == "need" else AchievementCreate
@@ -118,9 +118,21 @@ def import_records(
     if len(rows) > MAX_ROWS:
         raise InvalidInput(f"{source.name} has {len(rows)} rows; the limit is {MAX_ROWS}.")
     first = 1 if source.suffix.lower() == ".json" else 2
-    good, bad = _validate(session, actor, kind, rows, first)
+    good, bad = validate_rows(session, actor, kind, rows, first)
     if bad:
         raise ImportRejected(sorted(bad, key=lambda r: r.row), total=len(rows))
+    return create_records(session, actor, kind, good, publish=publish)
+
+
+def create_records(
+    session: Session,
+    actor: Actor,
+    kind: RecordKind,
+    good: list[NeedCreate | AchievementCreate],
+    *,
+    publish: bool,
+) -> list[int]:
+    """Validated rows as drafts (or published, by an operator), each in its owner's region."""
     regions = {
         o.id: o.region_code
         for o in session.scalars(
