@@ -20,6 +20,7 @@ from labline.schemas import ErrorResponse
 from labline.web import errors, render
 from labline.web.deps import Admission
 from labline.web.middleware import RequestContext
+from labline.web.routing import guard
 
 API_ERRORS = {
     code: {"model": ErrorResponse, "description": desc}
@@ -89,6 +90,7 @@ def create_app(
     app.state.sessionmaker = session_factory
     # The indicators compute live figures with the providers the module records declare.
     app.state.live_figures = registry.live_figure_providers()
+    app.state.panels = registry.panels()
     app.state.db_admission = Admission(settings.db_pool_size)
     render.lend_globals(**names.TEMPLATE_GLOBALS)
 
@@ -109,6 +111,7 @@ def create_app(
         return JSONResponse({"status": "ok", "version": __version__})
 
     for router in registry.routers():
+        guard(router)  # refuses foreign paths before trying its routes
         app.include_router(router)
     _declare_token_auth(app)
     return app

@@ -64,6 +64,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 # before the caller is told "busy, try again" (503 with Retry-After on the web).
 LOCK_WAIT_S = 10.0
 WRITE = "labline_write"  # connection execution option: this transaction will write
+NOWAIT = "labline_nowait"  # ... and gives up at once (busy) when another writer holds the lock
 
 
 class DatabaseBusy(LablineError):
@@ -102,10 +103,10 @@ class _WriteGate:
     def __init__(self) -> None:
         self._lock = threading.Lock()
 
-    def enter(self, info: dict[Any, Any]) -> None:
+    def enter(self, info: dict[Any, Any], *, wait: bool = True) -> None:
         if info.get("write_gate"):
             return
-        if not self._lock.acquire(timeout=LOCK_WAIT_S):
+        if not self._lock.acquire(timeout=LOCK_WAIT_S if wait else 0):
             raise busy("waiting for the write lock")
         info["write_gate"] = True
 
@@ -129,7 +130,8 @@ def _sqlite_transactions(engine: Engine) -> None:
         if not conn.get_execution_options().get(WRITE):
             conn.exec_driver_sql("BEGIN")
             return
-        gate.enter(conn.info)
+        nowait = conn.get_execution_options().get(NOWAIT, False)
+        gate.enter(conn.info, wait=not nowait)
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
@@ -225,12 +227,14 @@ def transaction(factory: sessionmaker[Session]) -> AbstractContextManager[Sessio
     return unit_of_work(factory, write=True)
 
 
-def write_apart(session: Session, work: Callable[[Session], None]) -> bool:
+def write_apart(session: Session, work: Callable[[Session], None], *, wait: bool = True) -> bool:
     """Do a small, optional write from a unit of work that only reads, in a short write
     transaction of its own (same session, one connection at a time); give it up when the
-    database is busy. Ends the current read transaction first: nothing may be pending."""
+    database is busy (at once with `wait=False`: SQLite's write lock is taken). Ends the
+    current read transaction first: nothing may be pending."""
     session.commit()
-    set_writing(session, True)
+    options = session.execution_options
+    session.execution_options = options.union({WRITE: True, NOWAIT: not wait})
     try:
         work(session)
         session.commit()
@@ -241,4 +245,4 @@ def write_apart(session: Session, work: Callable[[Session], None]) -> bool:
             raise
         return False
     finally:
-        set_writing(session, False)
+        session.execution_options = options

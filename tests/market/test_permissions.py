@@ -24,6 +24,7 @@ from labline.market.models import Deal, DealState, InboxItem, Watch
 from labline.market.schemas import AccessRequest
 from labline.market.service import records
 from tests.factories import make_achievement, make_need, make_org, make_person
+from tests.market.captable import matrix as captable_matrix
 from tests.permissions import (
     ACTORS,
     ALL,
@@ -366,8 +367,11 @@ def _licence_world(db, deal, need, achievement, buyer, seller) -> dict[str, int]
     }
 
 
+MATRIX.update(captable_matrix.ROWS)
+
 # Route templates as the app declares them (the matrix names specific records).
 ALIASES = {
+    **captable_matrix.ALIASES,
     "{need_id}": "{record_id}",
     "{achievement_id}": "{record_id}",
     "{requester_id}": "{person_id}",
@@ -437,6 +441,7 @@ def shared(engine, tmp_path_factory) -> Iterator[SimpleNamespace]:
     db.add(item)
     db.flush()
     ledger_ids = _licence_world(db, deal, need, other, enterprise, university)
+    captable_matrix.world(db, enterprise.id)
     ids = {
         **ledger_ids,
         "{watch_id}": watch.id,

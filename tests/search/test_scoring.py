@@ -63,3 +63,21 @@ def test_deleted_documents_score_zero_and_leave_statistics():
     lex.delete([0])
     after = lex.scores(analyze("perovskite"))
     assert after[0] == 0 and before[0] > 0 and after[5] > 0
+
+
+@pytest.mark.parametrize("query", [*QUERIES, "perovskite perovskite cells nothing"])
+def test_contributions_of_many_rows_match_the_per_row_reference(query):
+    lex = LexicalIndex()
+    lex.add(({"title": analyze(t[:20]), "body": analyze(t)} for t in CORPUS), {"title": 2.0})
+    lex.delete([5])  # a deleted row contributes nothing
+    tokens = analyze(query)
+    rows = [4, 0, 5, 3, 0, 1, 2]  # any order, repeats allowed
+    bridged = {t: 0.5 + i / 10 for i, t in enumerate(tokens)}
+    for weights in (None, bridged):
+        many = lex.term_contributions_many(tokens, rows, weights=weights)
+        one = [lex.term_contributions(tokens, r, weights=weights) for r in rows]
+        assert many == one
+        assert [list(m) for m in many] == [list(o) for o in one]  # same order of terms
+    assert any(many)
+    assert lex.term_contributions_many(tokens, []) == []
+    assert lex.term_contributions_many(["unknownword"], [0, 1]) == [{}, {}]

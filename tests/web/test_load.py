@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from benchmarks import booking_stress
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from labline import db as dbmod
 from labline.app import create_app
@@ -154,3 +154,35 @@ def test_a_real_server_holds_a_burst(database):
     assert report["reads"]["statuses"] == {"200": 50}
     assert report["bookings"]["statuses"].get("201") == 1, report
     assert report["bookings"]["statuses"].get("409") == 49, report
+
+
+def test_a_read_gives_the_token_stamp_up_rather_than_wait_for_the_write_lock(
+    fresh_sqlite, tmp_path
+):
+    """The "last used" stamp of a read is advisory: with the write lock held by another unit
+    of work of the same server, the read answers at once and leaves the stamp for later."""
+    from labline.db import make_engine, make_sessionmaker, transaction
+    from tests.core.test_token_stamp import stamp
+    from tests.factories import bearer, make_person
+
+    engine = make_engine(fresh_sqlite)
+    with transaction(make_sessionmaker(engine)) as s:
+        person = make_person(s)
+        h = bearer(s, person)
+        person_id = person.id
+    client = TestClient(_app(fresh_sqlite, tmp_path))
+    with client:
+        # Another unit of work of the same server holds SQLite's write lock.
+        with transaction(client.app.state.sessionmaker) as writer:
+            writer.execute(text("SELECT 1"))
+            t0 = time.monotonic()
+            r = client.get("/api/v1/me", headers=h)
+            waited = time.monotonic() - t0
+        assert r.status_code == 200, r.text
+        assert waited < 3  # not the write lock's 10 s wait
+        with make_sessionmaker(engine)() as s:
+            assert stamp(s, person_id) is None  # given up, not queued
+        assert client.get("/api/v1/me", headers=h).status_code == 200
+        with make_sessionmaker(engine)() as s:
+            assert stamp(s, person_id) is not None  # the next read stamps it
+    engine.dispose()

@@ -43,15 +43,15 @@ SESSION_COOKIE = "labline_session"
 
 
 def _token_actor(db: Db, token: str) -> Actor:
-    person_id, stale = auth.token_owner(db, token=token)
+    actor, stale = auth.token_actor(db, token=token)
     if stale is not None:
         if is_writing(db):
             auth.touch_token(db, token_id=stale)
         else:
-            # A read must not take the write lock for this advisory stamp: it gets a short
-            # write of its own, skipped when the database is busy.
-            write_apart(db, lambda s: auth.touch_token(s, token_id=stale))
-    return auth.actor_for(db, person_id)
+            # A read must not take (or wait for) the write lock for this advisory stamp: it
+            # gets a short write of its own, given up at once when the database is busy.
+            write_apart(db, lambda s: auth.touch_token(s, token_id=stale), wait=False)
+    return actor
 
 
 def get_actor(request: Request, db: Db) -> Actor:

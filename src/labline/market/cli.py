@@ -9,11 +9,13 @@ from pathlib import Path
 import click
 
 from labline.clitools import console, unit_of_work
+from labline.market.captable import cli as captable_cli
 from labline.market.cliargs import parse_day
 from labline.market.deals import cli as deals_cli
 from labline.market.figures import cli as figures_cli
 from labline.market.ledger import cli as ledger_cli
 from labline.market.licensing import cli as licensing_cli
+from labline.market.listing import cli as listing_cli
 from labline.market.profiles import cli as profiles_cli
 from labline.market.schemas import AchievementCreate, NeedCreate, Transition
 from labline.market.service import matching, records, texts, transfer
@@ -282,11 +284,13 @@ def expire(ctx: click.Context, today: str | None) -> None:
 
 for _command in (
     *deals_cli.COMMANDS,
+    *captable_cli.COMMANDS,
     *figures_cli.COMMANDS,
     *profiles_cli.COMMANDS,
     *watches_cli.COMMANDS,
     valuation_cli.rnpv,
     licensing_cli.offer,
     ledger_cli.ledger,
+    listing_cli.listing,
 ):
     market.add_command(_command)

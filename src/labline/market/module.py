@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from labline.market import api, cli, models, pages
+from labline.market.captable import api as captable_api
+from labline.market.captable import demo as captable_demo
+from labline.market.captable import models as captable_models
+from labline.market.captable import pages as captable_pages
 from labline.market.deals import api as deals_api
 from labline.market.deals import pages as deals_pages
 from labline.market.demo import steps as demo
@@ -16,6 +20,8 @@ from labline.market.ledger import pages as ledger_pages
 from labline.market.licensing import api as licensing_api
 from labline.market.licensing import models as licensing_models
 from labline.market.licensing import pages as licensing_pages
+from labline.market.listing import api as listing_api
+from labline.market.listing import pages as listing_pages
 from labline.market.profiles import api as profiles_api
 from labline.market.profiles import pages as profiles_pages
 from labline.market.valuation import api as valuation_api
@@ -31,6 +37,10 @@ MODULE = Module(
         licensing_pages.router,
         ledger_api.router,
         ledger_pages.router,
+        captable_api.router,
+        captable_pages.router,
+        listing_api.router,
+        listing_pages.router,
         watches_api.router,
         watches_pages.router,
         profiles_api.router,
@@ -43,7 +53,7 @@ MODULE = Module(
         figures_pages.router,
     ),
     commands=(cli.market,),
-    models=(models, licensing_models, ledger_models),
-    demo_steps=(demo.step_market, ledger_demo.step_licences),
+    models=(models, licensing_models, ledger_models, captable_models),
+    demo_steps=(demo.step_market, ledger_demo.step_licences, captable_demo.step_captable),
     live_figures=service_figures.by_region,
 )

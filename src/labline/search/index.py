@@ -165,14 +165,52 @@ class SearchIndex:
             k=k,
             config=self.config,
         )
+        rows = fused.rows.tolist()
+        if not explain:
+            return [
+                Hit(self.ids[row], float(score))
+                for row, score in zip(rows, fused.scores.tolist(), strict=True)
+            ]
+        terms = self._matched_terms(rows, tokens, bridged)
+        fields = self._matched_fields(rows, terms)
         hits = []
-        for row, score in zip(fused.rows.tolist(), fused.scores.tolist(), strict=True):
-            exp = None
-            if explain:
-                sim = _dense_of(row, dense, dense_rows) if dense is not None else None
-                exp = self._explain(row, tokens, bridged, direct, bridge_scores, sim, fused)
+        for i, (row, score) in enumerate(zip(rows, fused.scores.tolist(), strict=True)):
+            sim = _dense_of(row, dense, dense_rows) if dense is not None else None
+            exp = self._explain(row, terms[i], fields[i], direct, bridge_scores, sim, fused)
             hits.append(Hit(self.ids[row], float(score), exp))
         return hits
+
+    def _matched_terms(
+        self, rows: Sequence[int], tokens: Sequence[str], bridged: Mapping[str, float]
+    ) -> list[dict[str, float]]:
+        """Each row's query terms and what they added, own words and bridged, all rows in
+        one pass over the query's columns."""
+        terms = self.lexical.term_contributions_many(tokens, rows)
+        if bridged:
+            more = self.lexical.term_contributions_many(list(bridged), rows, weights=bridged)
+            for own, extra in zip(terms, more, strict=True):
+                for t, v in extra.items():
+                    own[t] = own.get(t, 0.0) + v
+        return terms
+
+    def _matched_fields(
+        self, rows: Sequence[int], terms: Sequence[Mapping[str, float]]
+    ) -> list[list[str]]:
+        """Fields in which a matched term occurs; a text shared by several rows (a title
+        repeated on every paragraph) is analysed once."""
+        analysed: dict[str, set[str]] = {}
+        out = []
+        for row, matched in zip(rows, terms, strict=True):
+            fields = []
+            if matched:
+                for f, text in self.texts[row].items():
+                    found = analysed.get(text)
+                    if found is None:
+                        found = analysed[text] = set(analyze(text))
+                    if not found.isdisjoint(matched):
+                        fields.append(f)
+            out.append(fields)
+        return out
 
     def _feedback(
         self, qv: NDArray[np.float32], direct: NDArray[np.float32], coverage: float
@@ -206,23 +244,14 @@ class SearchIndex:
     def _explain(
         self,
         row: int,
-        tokens: Sequence[str],
-        bridged: Mapping[str, float],
+        terms: Mapping[str, float],
+        fields: list[str],
         direct: NDArray[np.float32],
         bridge_scores: NDArray[np.float32] | None,
         similarity: float | None,
         fused: fusion.Fused,
     ) -> Explanation:
         w = fused.weights
-        terms = self.lexical.term_contributions(tokens, row)
-        if bridged:
-            for t, v in self.lexical.term_contributions(
-                list(bridged), row, weights=bridged
-            ).items():
-                terms[t] = terms.get(t, 0.0) + v
-        fields = [
-            f for f, text in self.texts[row].items() if terms and set(analyze(text)) & set(terms)
-        ]
         bridge_part = 0.0
         if bridge_scores is not None and fused.bridge is not None:
             bridge_part = w.bridge * fused.bridge.one(float(bridge_scores[row]))

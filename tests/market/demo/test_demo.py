@@ -11,6 +11,7 @@ from labline import registry
 from labline.core import refdata
 from labline.core.access import command_line_actor
 from labline.demo import world
+from labline.market.captable import service as captable
 from labline.market.demo.topics import topic_of, topics, true_matches
 from labline.market.figures.service import market_figures
 from labline.market.ledger import service as ledger
@@ -52,6 +53,13 @@ def test_demo_market_is_believable_and_its_matches_are_findable(db):
     assert {i.kind for i in book.invoices} == {"upfront", "milestone", "royalty"}
     assert len(book.reports) == 2 and book.offer_id is not None
     assert book.totals.invoiced == book.totals.paid + book.totals.outstanding > 0
+    # A spin-off with a cap table: founders, the university's shares, an angel, a Series A.
+    spin_off = built.orgs_by_kind["enterprise"][0]
+    table = captable.cap_table(db, actor=command_line_actor("test"), issuer_id=spin_off)
+    assert len(table.holders) >= 4 and {c.class_type for c in table.classes} == {
+        "COMMON",
+        "PREFERRED",
+    }
 
     # The known matches are found across languages.
     truth = true_matches(db)

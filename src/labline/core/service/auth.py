@@ -5,13 +5,23 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import delete, func, literal, select, union_all, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import CompoundSelect
 
 from labline.config import Settings
 from labline.core.access import ANONYMOUS, Actor, require_signed_in
-from labline.core.models import ApiToken, Person, Role, SignInAttempt, WebSession
+from labline.core.models import (
+    ApiToken,
+    Membership,
+    Person,
+    Role,
+    RoleGrant,
+    SignInAttempt,
+    WebSession,
+)
 from labline.core.schemas import TokenCreate
 from labline.core.service.passwords import hash_password, needs_rehash, verify_password
 from labline.db import utcnow
@@ -30,23 +40,43 @@ def _aware(value: datetime) -> datetime:
 
 
 def actor_for(session: Session, person_id: int) -> Actor:
-    person = session.scalar(
-        select(Person)
-        .where(Person.id == person_id)
-        .options(selectinload(Person.roles), selectinload(Person.memberships))
-    )
+    person = session.execute(select(*_PERSON).where(Person.id == person_id)).first()
+    return _actor(session, person)
+
+
+# The person's columns an Actor needs, read beside the token or web session in one query.
+_PERSON = (Person.id, Person.email, Person.display_name, Person.name_en, Person.is_active)
+
+
+def _actor(session: Session, person: Any) -> Actor:
+    """The Actor of a person row (`_PERSON`): its grants and memberships in one query."""
     if person is None or not person.is_active:
         return ANONYMOUS
+    grants: CompoundSelect[Any] = union_all(
+        select(literal(True).label("granted"), RoleGrant.role, RoleGrant.organisation_id).where(
+            RoleGrant.person_id == person.id
+        ),
+        select(literal(False), Membership.role, Membership.organisation_id).where(
+            Membership.person_id == person.id
+        ),
+    )
+    platform: set[Role] = set()
+    org_roles: dict[int, Role] = {}
     scoped: dict[Role, set[int | None]] = {}
-    for grant in person.roles:
-        scoped.setdefault(grant.role, set()).add(grant.organisation_id)
+    for granted, role, org in session.execute(grants):
+        role = Role(role)
+        if granted:
+            platform.add(role)
+            scoped.setdefault(role, set()).add(org)
+        else:
+            org_roles[org] = role
     return Actor(
         person_id=person.id,
         email=person.email,
         display_name=person.display_name,
         name_en=person.name_en,
-        platform_roles=frozenset(g.role for g in person.roles),
-        org_roles={m.organisation_id: m.role for m in person.memberships},
+        platform_roles=frozenset(platform),
+        org_roles=org_roles,
         scoped={k: frozenset(v) for k, v in scoped.items()},
     )
 
@@ -120,16 +150,30 @@ def close_session(session: Session, *, secret: str) -> None:
 def actor_from_session(session: Session, *, secret: str | None) -> Actor:
     if not secret:
         return ANONYMOUS
-    row = session.scalar(select(WebSession).where(WebSession.token_hash == _digest(secret)))
+    row = session.execute(
+        select(WebSession.expires_at, *_PERSON)
+        .join(Person, Person.id == WebSession.person_id)
+        .where(WebSession.token_hash == _digest(secret))
+    ).first()
     if row is None or _aware(row.expires_at) < utcnow():
         return ANONYMOUS
-    return actor_for(session, row.person_id)
+    return _actor(session, row)
 
 
-def token_owner(session: Session, *, token: str) -> tuple[int, int | None]:
-    """The person a valid API token belongs to, and the token's id when its last use is
-    stale (see touch_token). Reads only."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+def token_actor(session: Session, *, token: str) -> tuple[Actor, int | None]:
+    """The Actor a valid API token acts for (two queries), and the token's id when its last
+    use is stale (see touch_token). Reads only."""
+    row = session.execute(
+        select(
+            ApiToken.id.label("token_id"),
+            ApiToken.revoked_at,
+            ApiToken.expires_at,
+            ApiToken.last_used_at,
+            *_PERSON,
+        )
+        .join(Person, Person.id == ApiToken.person_id)
+        .where(ApiToken.token_hash == _digest(token))
+    ).first()
     now = utcnow()
     if (
         row is None
@@ -138,19 +182,30 @@ def token_owner(session: Session, *, token: str) -> tuple[int, int | None]:
     ):
         raise NotSignedIn("This API token is unknown, expired or revoked.")
     # last_used_at at minute resolution: no write per request under load.
-    stale = row.last_used_at is None or now - _aware(row.last_used_at) > timedelta(minutes=1)
-    return row.person_id, row.id if stale else None
+    stale = row.last_used_at is None or now - _aware(row.last_used_at) > TOKEN_STAMP_EVERY
+    return _actor(session, row), row.token_id if stale else None
+
+
+TOKEN_STAMP_EVERY = timedelta(minutes=1)
 
 
 def touch_token(session: Session, *, token_id: int) -> None:
-    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
+    """Stamp the token's last use: bookkeeping, not audited (the column is left out of the
+    trail's digests), and never a wait: on PostgreSQL a row another request is stamping is
+    skipped (SKIP LOCKED), on SQLite the caller gives the stamp up when the lock is taken."""
+    row = ApiToken.__table__.alias("stamped")
+    free = select(row.c.id).where(row.c.id == token_id).with_for_update(skip_locked=True)
+    # Through the connection: a Core statement, not an audited ORM bulk update.
+    session.connection().execute(
+        update(ApiToken).where(ApiToken.id == free.scalar_subquery()).values(last_used_at=utcnow())
+    )
 
 
 def actor_from_token(session: Session, *, token: str) -> Actor:
-    person_id, stale = token_owner(session, token=token)
+    actor, stale = token_actor(session, token=token)
     if stale is not None:
         touch_token(session, token_id=stale)
-    return actor_for(session, person_id)
+    return actor
 
 
 def create_token(session: Session, *, actor: Actor, data: TokenCreate) -> tuple[ApiToken, str]:

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -187,6 +188,7 @@ def _terms(query: str, matched: dict[str, float]) -> list[str]:
     return sorted(words, key=len, reverse=True)
 
 
+@lru_cache(maxsize=1024)
 def bridged(query: str, *, terms: int = 8) -> str:
     """The query's words in the other language (CC-CEDICT), as a query string."""
     weights: dict[str, float] = {}

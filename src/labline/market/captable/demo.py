@@ -1,0 +1,120 @@
+"""Demo step: the demo enterprise as a university spin-off with a cap table — founders'
+common stock, the university's shares for the patents it contributed, an angel, and a
+Series A preferred round from an investment fund — imported as an OCF package through the
+same service a user's import goes through."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from labline.core.access import command_line_actor
+from labline.core.models import Organisation
+from labline.demo.api import EPOCH, World, person_name
+from labline.market.captable import service
+from labline.market.captable.models import CapStakeholder
+
+
+def _holder(sid: str, name: str, kind: str, relationship: str) -> dict[str, Any]:
+    return {
+        "object_type": "STAKEHOLDER",
+        "id": sid,
+        "name": {"legal_name": name},
+        "stakeholder_type": kind,
+        "current_relationship": relationship,
+    }
+
+
+def _issue(n: int, holder: str, cls: str, quantity: int, price: str, days: int) -> dict[str, Any]:
+    return {
+        "object_type": "TX_STOCK_ISSUANCE",
+        "id": f"tx-{n}",
+        "date": (EPOCH.date() + timedelta(days=days)).isoformat(),
+        "security_id": f"sec-{n}",
+        "custom_id": f"{'PA' if cls == 'series-a' else 'CS'}-{n}",
+        "stakeholder_id": holder,
+        "stock_class_id": cls,
+        "quantity": str(quantity),
+        "share_price": {"amount": price, "currency": "CNY"},
+        "security_law_exemptions": [],
+    }
+
+
+def step_captable(world: World) -> None:
+    enterprises = world.orgs_by_kind.get("enterprise") or []
+    if not enterprises:
+        return
+    issuer = world.session.get(Organisation, enterprises[0])
+    university = world.session.get(Organisation, (world.orgs_by_kind.get("university") or [0])[0])
+    fund = world.session.get(Organisation, (world.orgs_by_kind.get("investment_fund") or [0])[0])
+    assert issuer is not None
+    rng = world.rng("captable")
+    founders = [person_name(rng) for _ in range(2)]
+    holders = [
+        _holder("founder-1", founders[0][0], "INDIVIDUAL", "FOUNDER"),
+        _holder("founder-2", founders[1][0], "INDIVIDUAL", "FOUNDER"),
+        _holder("angel-1", "天使投资人 (angel investor)", "INDIVIDUAL", "INVESTOR"),
+    ]
+    if university is not None:
+        holders.append(_holder("university", university.name_zh, "INSTITUTION", "OTHER"))
+    if fund is not None:
+        holders.append(_holder("fund-a", fund.name_zh, "INSTITUTION", "INVESTOR"))
+    classes = [
+        {
+            "object_type": "STOCK_CLASS",
+            "id": "common",
+            "name": "普通股 (common)",
+            "class_type": "COMMON",
+            "default_id_prefix": "CS-",
+            "initial_shares_authorized": "20000000",
+            "votes_per_share": "1",
+            "seniority": "1",
+            "price_per_share": {"amount": "0.01", "currency": "CNY"},
+        },
+        {
+            "object_type": "STOCK_CLASS",
+            "id": "series-a",
+            "name": "A 轮优先股 (Series A preferred)",
+            "class_type": "PREFERRED",
+            "default_id_prefix": "PA-",
+            "initial_shares_authorized": "5000000",
+            "votes_per_share": "1",
+            "seniority": "2",
+            "price_per_share": {"amount": "8.00", "currency": "CNY"},
+            "liquidation_preference_multiple": "1",
+        },
+    ]
+    issuances = [
+        _issue(1, "founder-1", "common", 4_000_000, "0.01", 30),
+        _issue(2, "founder-2", "common", 2_000_000, "0.01", 30),
+        _issue(3, "angel-1", "common", 500_000, "2.00", 200),
+    ]
+    if university is not None:
+        # Shares for the patents the university contributed (作价入股), at no cash price.
+        issuances.append(_issue(4, "university", "common", 1_500_000, "0", 30))
+    if fund is not None:
+        issuances.append(_issue(5, "fund-a", "series-a", 2_500_000, "8.00", 520))
+    package = {
+        "Manifest.ocf.json": {
+            "file_type": "OCF_MANIFEST_FILE",
+            "ocf_version": "1.2.0",
+            "issuer": {"object_type": "ISSUER", "id": "demo", "legal_name": issuer.name_zh},
+            "as_of": (EPOCH.date() + timedelta(days=600)).isoformat(),
+        },
+        "Stakeholders.ocf.json": {"file_type": "OCF_STAKEHOLDERS_FILE", "items": holders},
+        "StockClasses.ocf.json": {"file_type": "OCF_STOCK_CLASSES_FILE", "items": classes},
+        "Transactions.ocf.json": {"file_type": "OCF_TRANSACTIONS_FILE", "items": issuances},
+    }
+    actor = command_line_actor("demo")
+    done = service.import_ocf(world.session, actor=actor, issuer_id=issuer.id, package=package)
+    links = {"university": university, "fund-a": fund}
+    for holder in world.session.scalars(
+        select(CapStakeholder).where(CapStakeholder.issuer_id == issuer.id)
+    ):
+        org = links.get(holder.ocf_id)
+        if org is not None:
+            holder.organisation_id = org.id
+    world.session.flush()
+    world.counts["market_cap_issuances"] = done.issuances
