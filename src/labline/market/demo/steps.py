@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from labline.market.demo.deals import make_deals, move_to_stages, nda_grants
+from labline.market.demo.real import real_achievements
 from labline.market.demo.topics import (
     DAYS,
     START,
@@ -169,6 +170,9 @@ def step_market(world: World) -> None:
     move_to_stages(world.rng("market-deal-stages"), deals, needs, achievements)
     world.bulk("market", TechnologyNeed, needs)
     world.bulk("market", Achievement, achievements)
+    real = real_achievements(world, len(achievements) + 1, region)
+    if real:
+        world.bulk("market-real-texts", Achievement, real)
     world.bulk("market", Deal, deals)
     world.bulk("market", AccessGrant, nda_grants(session, deals))
     world.bulk("market", DealMessage, messages)
