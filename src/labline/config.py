@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     llm_model: str = "default"
     llm_api_key: str | None = None
     llm_timeout_s: float = Field(default=120.0, gt=0)
+    # Background jobs (encoding records for the indexes): "sqlite" (Huey with its queue in
+    # data_dir/jobs.db, the default), a redis:// URL (Huey on Redis, for several hosts), or
+    # "inline" (run in the calling process: tests and one-off commands).
+    jobs: str = Field(default="sqlite", pattern=r"^(sqlite|inline|rediss?://\S+)$")
 
     @classmethod
     def settings_customise_sources(
