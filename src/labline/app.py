@@ -90,7 +90,7 @@ def create_app(
     app.state.sessionmaker = session_factory
     # The indicators compute live figures with the providers the module records declare.
     app.state.live_figures = registry.live_figure_providers()
-    app.state.db_admission = Admission(settings.db_pool_size)
+    app.state.db_admission = Admission(settings.admitted_requests)
     render.lend_globals(**names.TEMPLATE_GLOBALS)
 
     errors.install(app)
