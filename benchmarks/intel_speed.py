@@ -11,6 +11,11 @@
   DENSE_LIMIT paragraphs no sentence vectors), then `service.search` — both languages,
   grouping into documents, highlights — for Chinese and English queries: p50/p95 ms.
 - digest: `digests.service.digest_of` on documents of about 20 paragraphs (ms/doc).
+- bulk: a folder of N files (`--bulk`, default 10,000: every real text there is, policy
+  documents, laws, remarks, paper abstracts, NASA and patent abstracts, one .txt each, ten
+  of them empty) imported by `labline intel import` in a child process, as a user would:
+  interrupted (SIGINT) part-way, run again to finish (it must import exactly the rest),
+  then once more (everything already imported); wall time of each, counts, peak memory.
 
 Without the shared texts, generated sentences stand in (the result says which).
 """
@@ -20,7 +25,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -74,6 +82,139 @@ def real_documents(limit: int) -> tuple[list[dict[str, str]], str]:
     return made, "generated sentences (shared texts absent)"
 
 
+BULK_SOURCES = (
+    "zh_gov_policy_docs/zh_gov_policy_docs.jsonl",
+    "zh_laws_regulations/zh_laws_regulations.jsonl",
+    "us_whitehouse_remarks_en/whitehouse_remarks.jsonl",
+    "csl_zh_sci_abstracts/csl_dev.jsonl",
+    "nasa_techtransfer_en/nasa_techtransfer.jsonl",
+    "uspto_patent_abstracts_en/uspto_patent_abstracts.jsonl",
+)
+EMPTY_FILES = 10
+
+
+def bulk_folder(folder: Path, count: int) -> str:
+    """`count` files: real texts (title line, then the text or abstract), ten empty."""
+    folder.mkdir(parents=True)
+    texts: list[str] = []
+    for name in BULK_SOURCES:
+        path = TEXTS / name
+        if not path.is_file():
+            continue
+        for line in path.open(encoding="utf-8"):
+            row = json.loads(line)
+            body = row.get("text") or row.get("abstract") or ""
+            if body.strip():
+                texts.append(f"{row.get('title') or ''}\n{body}")
+    kind = "real texts (all six collections)" if texts else "generated sentences"
+    wanted = count - EMPTY_FILES
+    i = 0
+    while len(texts) < wanted:  # generated stand-ins where the real texts run out
+        texts.append(f"Document {i}\nParagraph on basic research and innovation {i}.")
+        i += 1
+    for i, text in enumerate(texts[:wanted]):
+        (folder / f"{i:05d}.txt").write_text(text, encoding="utf-8")
+    for i in range(EMPTY_FILES):
+        (folder / f"empty-{i}.txt").write_text("", encoding="utf-8")
+    return kind
+
+
+def stored(data_dir: Path) -> tuple[int, int, int]:
+    """Documents, linked copies and paragraphs in the bulk database (0s before it exists)."""
+    import sqlite3
+
+    path = data_dir / "labline.db"
+    if not path.exists():
+        return 0, 0, 0
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as c:
+            return tuple(  # type: ignore[return-value]
+                c.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("intel_documents", "intel_document_copies", "intel_paragraphs")
+            )
+    except sqlite3.OperationalError:  # not migrated yet
+        return 0, 0, 0
+
+
+def run_import(data_dir: Path, folder: Path, *, stop_at: int | None = None) -> dict:
+    """`labline intel import FOLDER --json` in a child process; with `stop_at`, a SIGINT
+    (Ctrl-C) once that many documents are stored."""
+    command = [
+        sys.executable,
+        "-c",
+        "from labline.cli import cli; cli()",
+        "--data-dir",
+        str(data_dir),
+        "intel",
+        "import",
+        str(folder),
+        "--collection",
+        "bulk",
+        "--json",
+    ]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    started = time.perf_counter()
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as child:
+        while stop_at is not None and child.poll() is None:
+            time.sleep(1)
+            if sum(stored(data_dir)[:2]) >= stop_at:
+                child.send_signal(signal.SIGINT)
+                child.communicate()
+                return {"seconds": round(time.perf_counter() - started, 1), "interrupted": True}
+        out, err = child.communicate()
+    seconds = time.perf_counter() - started
+    if child.returncode:
+        raise SystemExit(f"import failed ({child.returncode}): {err[-2000:]}")
+    report = json.loads(out)
+    return {
+        "seconds": round(seconds, 1),
+        "imported": len(report["imported"]),
+        "duplicates": len(report["duplicates"]),
+        "already_imported": report["skipped"],
+        "rejected": len(report["rejected"]),
+        "rejected_reasons": sorted({r["reason"] for r in report["rejected"]}),
+        "progress_shown": "importing" in err,
+    }
+
+
+def bulk(count: int) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix="intel-bulk-"))
+    kind = bulk_folder(tmp / "in", count)
+    data_dir = tmp / "data"
+    first = run_import(data_dir, tmp / "in", stop_at=count // 3)
+    before = stored(data_dir)
+    rest = run_import(data_dir, tmp / "in")
+    after = stored(data_dir)
+    again = run_import(data_dir, tmp / "in")
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "labline.db") as c:  # every document whole
+        (empty,) = c.execute(
+            "SELECT count(*) FROM intel_documents d WHERE NOT EXISTS"
+            " (SELECT 1 FROM intel_paragraphs p WHERE p.document_id = d.id)"
+        ).fetchone()
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    done = after[0] + after[1]
+    return {
+        "data": kind,
+        "files": count,
+        "interrupted_run": {**first, "documents_then": before[0] + before[1]},
+        "resumed_run": {
+            **rest,
+            "picked_up_exactly_the_rest": rest.get("already_imported") == before[0] + before[1],
+        },
+        "rerun": again,
+        "documents": after[0],
+        "linked_copies": after[1],
+        "paragraphs": after[2],
+        "documents_without_paragraphs": int(empty),
+        "documents_per_s": round(done / (first["seconds"] + rest["seconds"]), 1),
+        "peak_rss_mb": round(peak_mb),
+    }
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -84,8 +225,10 @@ def main() -> None:
     ap.add_argument("--paragraphs", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=100)
     ap.add_argument("--documents", type=int, default=400)
+    ap.add_argument("--bulk", type=int, default=10_000, help="files in the folder import; 0: none")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
+    bulk_result = bulk(args.bulk) if args.bulk else None
 
     from sqlalchemy import func, insert, select
     from tests.intel import files
@@ -212,6 +355,7 @@ def main() -> None:
             "mean_ms": round(statistics.mean(digest_ms), 1) if digest_ms else None,
             "p95_ms": round(percentile(digest_ms, 0.95), 1) if digest_ms else None,
         },
+        "bulk_import": bulk_result,
         "machine": f"{os.cpu_count()} CPUs, shared with other jobs",
     }
     text = json.dumps(out, ensure_ascii=False, indent=2)

@@ -14,6 +14,18 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Panel:
+    """A block one domain adds to another's page, neither importing the other: the page asks
+    the app's panels for its slot (e.g. "market.need"), calls `context(session, actor=,
+    holder=, record=)` and, unless that returns None, includes `template` with the result as
+    `panel`."""
+
+    slot: str
+    template: str
+    context: Callable[..., Any]
+
+
+@dataclass(frozen=True)
 class Module:
     name: str
     # FastAPI routers, in the order they are matched (a fixed path before `/{id}`).
@@ -26,3 +38,5 @@ class Module:
     demo_steps: tuple[Callable[..., None], ...] = ()
     # Live figures by region for the indicators (session, year) -> figures.
     live_figures: Callable[..., Any] | None = None
+    # Blocks shown on other domains' pages (see Panel).
+    panels: tuple[Panel, ...] = ()

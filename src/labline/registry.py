@@ -12,7 +12,7 @@ from labline.facilities.module import MODULE as facilities
 from labline.indicators.module import MODULE as indicators
 from labline.intel.module import MODULE as intel
 from labline.market.module import MODULE as market
-from labline.modules import Module
+from labline.modules import Module, Panel
 from labline.review.module import MODULE as review
 
 MODULES: tuple[Module, ...] = (core, review, market, facilities, indicators, intel)
@@ -32,3 +32,12 @@ def demo_steps() -> list[Callable[..., None]]:
 
 def live_figure_providers() -> dict[str, Callable[..., Any]]:
     return {m.name: m.live_figures for m in MODULES if m.live_figures is not None}
+
+
+def panels() -> dict[str, list[Panel]]:
+    """The panels each page slot shows, in module order."""
+    out: dict[str, list[Panel]] = {}
+    for m in MODULES:
+        for panel in m.panels:
+            out.setdefault(panel.slot, []).append(panel)
+    return out

@@ -47,13 +47,17 @@ def test_need_to_contract_to_figures(page: Any, server: Server) -> None:
     page.fill("#industry_code", "3825")
     page.fill("#budget_min", "500000")
     page.fill("#budget_max", "100000")  # below the minimum: refused, nothing saved
-    page.fill("#modes", "exclusive_licence, joint_development")
+    page.check("input[name=modes][value=exclusive_licence]")
+    page.check("input[name=modes][value=joint_development]")
+    page.uncheck("input[name=modes][value=transfer]")
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
         page.locator("main form button[type=submit]").click()
     assert posted.value.status == 422
     page.wait_for_load_state()
     assert "budget_max" in page.locator("main [role=alert]").first.inner_text()
     assert page.input_value("#title") == "钙钛矿叠层电池封装可靠性提升"
+    assert page.is_checked("input[name=modes][value=joint_development]")
+    assert not page.is_checked("input[name=modes][value=transfer]")
     shot(page, "market-zh-need-form-error")
     page.fill("#budget_max", "2000000")
     with page.expect_navigation():

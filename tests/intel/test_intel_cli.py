@@ -61,3 +61,11 @@ def test_intel_commands(tmp_path: Path) -> None:
     text = "\n".join(p.text for p in docx.Document(str(brief)).paragraphs)
     assert "科技成果转化" in text and "Appendix: cited paragraphs" in text
     assert "no feeds" in run("intel", "poll")
+
+    # What a document names, linked to the demo's directory and market.
+    links = json.loads(run("intel", "links", str(first["id"]), "--json"))
+    assert links["document_id"] == first["id"]
+    assert set(links) >= {"organisations", "places", "terms", "achievements", "needs"}
+    assert all(0 < r["confidence"] <= 1 for r in links["achievements"] + links["needs"])
+    assert "on offer" in run("intel", "links", str(first["id"]))
+    run("intel", "links", "999999", code=2)  # no such document

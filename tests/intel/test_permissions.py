@@ -23,7 +23,7 @@ from labline.intel.documents.models import Collection
 from labline.intel.documents.readers import read_text
 from labline.intel.documents.service.ingest import store
 from labline.intel.watches.models import DocumentInboxItem, DocumentWatch
-from tests.factories import make_org, make_person
+from tests.factories import make_need, make_org, make_person
 from tests.permissions import ACTORS, Case, only, request_in_shared_world, signed_in
 
 ANALYSTS = ("platform_operator", "analyst")
@@ -56,6 +56,12 @@ MATRIX: dict[tuple[str, str], Case] = {
         readers(200, ("platform_operator",))
     ),
     ("GET", "/api/v1/intel/documents/{public_id}/digest"): Case(signed_in()),
+    ("GET", "/api/v1/intel/documents/{public_id}/links"): Case(signed_in()),
+    ("GET", "/api/v1/intel/documents/{private_id}/links?own"): Case(readers(200, ENTERPRISE)),
+    ("GET", "/api/v1/intel/documents/{foreign_id}/links?foreign"): Case(
+        readers(200, ("platform_operator",))
+    ),
+    ("GET", "/api/v1/intel/about?term=基础研究"): Case(signed_in()),
     ("GET", "/api/v1/intel/feeds"): Case(only(200, ANALYSTS)),
     ("POST", "/api/v1/intel/feeds"): Case(
         only(201, ANALYSTS),
@@ -78,6 +84,10 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/intel/documents/{public_id}"): Case(signed_in()),
     ("GET", "/intel/documents/{private_id}?own"): Case(readers(200, ENTERPRISE)),
     ("GET", "/intel/search?q=basic%20research&digest=true"): Case(signed_in()),
+    ("GET", "/intel/documents/{public_id}/links"): Case(signed_in()),
+    ("GET", "/intel/documents/{private_id}/links?own"): Case(readers(200, ENTERPRISE)),
+    ("GET", "/intel/about/need/{need_id}"): Case(signed_in()),
+    ("GET", "/intel/about/organisation/{org_id}"): Case(signed_in()),
     ("GET", "/intel/briefing?ids={public_id}&format=md"): Case(only(200, ANALYSTS)),
     ("GET", "/intel/watches"): Case(signed_in()),
     ("POST", "/intel/watches"): Case(signed_in(303), form={"query": "basic research"}),
@@ -86,6 +96,8 @@ MATRIX: dict[tuple[str, str], Case] = {
 }
 
 ALIASES = {
+    "/need/{need_id}": "/{kind}/{record_id}",
+    "/organisation/{org_id}": "/{kind}/{record_id}",
     "{public_id}": "{document_id}",
     "{private_id}": "{document_id}",
     "{foreign_id}": "{document_id}",
@@ -140,7 +152,14 @@ def shared(engine, tmp_path_factory) -> Iterator[SimpleNamespace]:
     )
     db.add(item)
     db.flush()
-    ids = {**docs, "{watch_id}": watch.id, "{item_id}": item.id}
+    need = make_need(db, org=other, field="基础研究")
+    ids = {
+        **docs,
+        "{watch_id}": watch.id,
+        "{item_id}": item.id,
+        "{need_id}": need.id,
+        "{org_id}": other.id,
+    }
     data_dir = tmp_path_factory.mktemp("intel-perm")
     settings = Settings(env="test", data_dir=data_dir, database_url=str(engine.url))
     app = create_app(settings, session_factory=factory)

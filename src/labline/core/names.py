@@ -16,4 +16,31 @@ def industry_name(code: str | None) -> str:
     return i18n.pick(industry.name_zh, industry.name_en) if industry else (code or "—")
 
 
-TEMPLATE_GLOBALS = {"region_name": region_name, "industry_name": industry_name}
+def _both(zh: str, en: str) -> str:
+    """A label to search by in either language, the reader's own first."""
+    return i18n.pick(f"{zh} · {en}", f"{en} · {zh}")
+
+
+def industry_choices() -> list[tuple[str, str]]:
+    """Every GB/T 4754 category as (code, label in both languages), for a searchable picker."""
+    return [(i.code, _both(i.name_zh, i.name_en)) for i in refdata.industries()]
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """Every GB/T 2260 division as (code, label in both languages), for a searchable picker;
+    a prefecture's label names its province too."""
+    out = []
+    for r in refdata.regions():
+        parent = refdata.region(r.parent_code) if r.parent_code else None
+        zh = f"{parent.name_zh} {r.name_zh}" if parent else r.name_zh
+        en = f"{r.name_en}, {parent.name_en}" if parent else r.name_en
+        out.append((r.code, _both(zh, en)))
+    return out
+
+
+TEMPLATE_GLOBALS = {
+    "region_name": region_name,
+    "industry_name": industry_name,
+    "industry_choices": industry_choices,
+    "region_choices": region_choices,
+}

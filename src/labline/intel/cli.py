@@ -7,6 +7,7 @@ import click
 from labline.clitools import DomainErrors
 from labline.intel.briefings import cli as briefings_cli
 from labline.intel.documents import cli as documents_cli
+from labline.intel.links import cli as links_cli
 from labline.intel.search import cli as search_cli
 from labline.intel.watches import cli as watches_cli
 
@@ -23,6 +24,7 @@ for command in (
     documents_cli.feed_add_cmd,
     documents_cli.poll_cmd,
     search_cli.search_cmd,
+    links_cli.links_cmd,
     briefings_cli.brief_cmd,
     watches_cli.watch,
 ):

@@ -7,12 +7,15 @@ from labline.intel.briefings import api as briefings_api
 from labline.intel.documents import api as documents_api
 from labline.intel.documents import models as document_models
 from labline.intel.documents import pages as documents_pages
+from labline.intel.links import api as links_api
+from labline.intel.links import pages as links_pages
+from labline.intel.links import service as links_service
 from labline.intel.search import api as search_api
 from labline.intel.search import pages as search_pages
 from labline.intel.watches import api as watches_api
 from labline.intel.watches import models as watch_models
 from labline.intel.watches import pages as watches_pages
-from labline.modules import Module
+from labline.modules import Module, Panel
 
 MODULE = Module(
     name="intel",
@@ -21,12 +24,19 @@ MODULE = Module(
         search_api.router,
         watches_api.router,
         briefings_api.router,
+        links_api.router,
         documents_api.router,
         search_pages.router,
         watches_pages.router,
+        links_pages.router,
         documents_pages.router,
     ),
     commands=(cli.intel,),
     models=(document_models, watch_models),
     demo_steps=(demo.step_intel,),
+    # Recent policy documents about a market record's field, on its page.
+    panels=tuple(
+        Panel(slot, "intel/_about_panel.html", links_service.panel_for_record)
+        for slot in ("market.need", "market.achievement")
+    ),
 )

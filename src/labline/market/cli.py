@@ -15,6 +15,7 @@ from labline.market.deals import cli as deals_cli
 from labline.market.figures import cli as figures_cli
 from labline.market.ledger import cli as ledger_cli
 from labline.market.licensing import cli as licensing_cli
+from labline.market.listing import cli as listing_cli
 from labline.market.profiles import cli as profiles_cli
 from labline.market.schemas import AchievementCreate, NeedCreate, Transition
 from labline.market.service import matching, records, texts, transfer
@@ -290,5 +291,6 @@ for _command in (
     valuation_cli.rnpv,
     licensing_cli.offer,
     ledger_cli.ledger,
+    listing_cli.listing,
 ):
     market.add_command(_command)

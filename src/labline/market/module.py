@@ -20,6 +20,8 @@ from labline.market.ledger import pages as ledger_pages
 from labline.market.licensing import api as licensing_api
 from labline.market.licensing import models as licensing_models
 from labline.market.licensing import pages as licensing_pages
+from labline.market.listing import api as listing_api
+from labline.market.listing import pages as listing_pages
 from labline.market.profiles import api as profiles_api
 from labline.market.profiles import pages as profiles_pages
 from labline.market.valuation import api as valuation_api
@@ -37,6 +39,8 @@ MODULE = Module(
         ledger_pages.router,
         captable_api.router,
         captable_pages.router,
+        listing_api.router,
+        listing_pages.router,
         watches_api.router,
         watches_pages.router,
         profiles_api.router,

@@ -4,16 +4,19 @@ matching quality."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from labline import clock
 from labline.core.access import require_signed_in
 from labline.core.deps import CsrfChecked, CurrentActor, Db, Paging, SubmittedForm
 from labline.core.models import Organisation
 from labline.errors import FieldError, InvalidInput, validation_fields
+from labline.i18n import gettext
 from labline.market.deals.schemas import (
     DealCreate,
 )
@@ -116,7 +119,10 @@ def _form_context(db: Db, actor: Any, kind: RecordKind) -> dict[str, Any]:
     return {
         "kind": kind,
         "orgs": _my_orgs(db, actor, kinds),
-        "modes": list(Mode),
+        "modes": [(m.value, gettext(m.value.replace("_", " "))) for m in Mode],
+        "chosen_modes": [Mode.transfer.value],
+        "submit_now": True,
+        "tomorrow": (clock.now().date() + timedelta(days=1)).isoformat(),
         "achievement_kinds": list(AchievementKind),
         "values": {},
         "errors": [],
@@ -139,6 +145,10 @@ def create(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm) -
     values = {k: v for k, v in form.items() if k != "csrf_token" and v != ""}
     values.pop("kind", None)
     values.pop("submit_now", None)
+    # Check boxes: none ticked posts nothing, which must not fall back to the default.
+    values["modes"] = form.get("modes", "")
+    ctx["chosen_modes"] = [m.strip() for m in values["modes"].split(",") if m.strip()]
+    ctx["submit_now"] = form.get("submit_now") == "on"
     if kind == "achievement" and "achievement_kind" in values:
         values["kind"] = values.pop("achievement_kind")
     ctx["values"] = values
@@ -160,6 +170,16 @@ def create(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm) -
         return render(request, "market/new.html", ctx, status=422)
     plural = "needs" if kind == "need" else "achievements"
     return RedirectResponse(f"/market/{plural}/{record.id}?note=created", status_code=303)
+
+
+def _panels(request: Request, db: Db, actor: Any, kind: RecordKind, record: Any) -> list[Any]:
+    """What other modules show on this record's page (app.state.panels; no import of them)."""
+    out = []
+    for panel in getattr(request.app.state, "panels", {}).get(f"market.{kind}", ()):
+        found = panel.context(db, actor=actor, holder=request.app.state, record=record)
+        if found is not None:
+            out.append((panel.template, found))
+    return out
 
 
 def _record_page(
@@ -186,6 +206,7 @@ def _record_page(
         "kind": kind,
         "plural": "needs" if kind == "need" else "achievements",
         "record": record,
+        "panels": _panels(request, db, actor, kind, record),
         "full": records.can_read_details(db, actor, record),
         "owner": owner,
         "my_access": records.my_access(db, actor=actor, record=record),

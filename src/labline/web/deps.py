@@ -161,9 +161,16 @@ Paging = Annotated[PageParams, Depends(page_params)]
 
 
 async def submitted_form(request: Request) -> dict[str, str]:
-    """The posted form's text fields (files are not accepted by these forms)."""
+    """The posted form's text fields (files are not accepted by these forms). A name posted
+    more than once (a group of check boxes) gives its values joined by ", "; an unchecked
+    box posts nothing, so a page re-shown after an error knows it was left unchecked."""
     form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+    out: dict[str, str] = {}
+    for key in form:
+        texts = [v for v in form.getlist(key) if isinstance(v, str)]
+        if texts:
+            out[key] = texts[0] if len(texts) == 1 else ", ".join(t for t in texts if t)
+    return out
 
 
 SubmittedForm = Annotated[dict[str, str], Depends(submitted_form)]

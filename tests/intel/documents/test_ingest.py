@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from labline.core.access import command_line_actor
 from labline.core.service.auth import actor_for
@@ -58,6 +58,50 @@ def test_folder_import_reports_every_rejection_and_resumes(db, tmp_path):
     again = ingest.ingest_paths(db, actor=CLI, paths=[src], collection=coll, data_dir=data_dir)
     assert (again.imported, again.skipped, len(again.rejected)) == ([], 3, 2)
     assert count(db, Document) == 3
+
+
+def test_an_interrupted_import_resumes_and_leaves_nothing_half_imported(db, connection, tmp_path):
+    coll = records.collection_named(db, actor=CLI, name="t")
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(6):
+        points = [f"Point {j} of report {i}: figure {i * 7 + j}." for j in range(5)]
+        lines = [f"Report {i}", *points]
+        (src / f"{i}.txt").write_text("\n".join(lines), encoding="utf-8")
+    writes = 0
+
+    def power_cut(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        nonlocal writes
+        if statement.lstrip().upper().startswith("INSERT INTO INTEL_PARAGRAPHS"):
+            writes += 1
+            if writes == 4:  # while the fourth file's paragraphs are being written
+                raise RuntimeError("power cut")
+
+    def run():  # type: ignore[no-untyped-def]
+        return ingest.ingest_paths(
+            db,
+            actor=CLI,
+            paths=[src],
+            collection=coll,
+            data_dir=tmp_path / "data",
+            after_file=lambda _p, _r: db.commit(),  # one file, one commit, as the command does
+        )
+
+    event.listen(connection, "before_cursor_execute", power_cut)
+    try:
+        with pytest.raises(Exception, match="power cut"):
+            run()
+    finally:
+        event.remove(connection, "before_cursor_execute", power_cut)
+    db.rollback()
+    # Three files are in, each whole; of the fourth, nothing (no document, no paragraph).
+    assert count(db, Document) == 3 and count(db, Paragraph) == 3 * 6
+    again = run()
+    assert (len(again.imported), again.skipped, again.rejected) == (3, 3, [])
+    docs = db.scalars(select(Document).order_by(Document.file_name)).all()
+    assert [d.file_name for d in docs] == [f"{i}.txt" for i in range(6)]
+    assert all([p.n for p in d.paragraphs] == [1, 2, 3, 4, 5, 6] for d in docs)
+    assert len(list((tmp_path / "data" / "intel" / "originals").rglob("*.txt"))) == 6
 
 
 def test_near_duplicate_is_linked_not_stored(db, tmp_path):

@@ -10,7 +10,7 @@ from typing import Any
 from labline.core.access import command_line_actor
 from labline.market.captable import service
 from tests.market.captable.test_captable import package
-from tests.permissions import Case, only
+from tests.permissions import ALL, Case, only, signed_in
 
 READERS = ("platform_operator", "org_admin", "member")
 EDITORS = ("platform_operator", "org_admin")
@@ -49,6 +49,18 @@ ROWS: dict[tuple[str, str], Case] = {
         _editors(303), upload=json.dumps(package())
     ),
 }
+# Listing readiness reads no record: anyone signed in checks figures; the standards are public.
+FIGURES = {"market_value": "1200000000", "revenue_last_year": "150000000"}
+ROWS.update(
+    {
+        ("POST", "/api/v1/market/listing/star"): Case(signed_in(200), body=FIGURES),
+        ("GET", "/api/v1/market/listing/star/standards"): Case(ALL),
+        ("GET", "/market/listing"): Case(signed_in(200)),
+        ("GET", "/market/listing?market_value=5000000000&core_products_in_phase2=1"): Case(
+            signed_in(200)
+        ),
+    }
+)
 ALIASES = {"{enterprise_id}": "{issuer_id}"}
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor
@@ -24,11 +24,13 @@ from labline.intel import access
 from labline.intel.documents.models import Collection, Document, DocumentCopy, Paragraph
 from labline.intel.documents.readers import (
     MAX_FILE_BYTES,
+    SINGLE,
     SUFFIXES,
     Parsed,
     Rejected,
     paragraphs_of,
-    read_file,
+    read_bytes,
+    read_checked,
     sha256_of,
 )
 from labline.intel.documents.readers import _checked as checked
@@ -72,12 +74,20 @@ def keep_original(data_dir: Path, sha: str, data: bytes, suffix: str) -> Path:
     return path
 
 
+def _known_id(session: Session, sha: str) -> int | None:
+    """The document stored from (or linked to) this SHA-256: one indexed query."""
+    found = session.scalar(
+        union_all(
+            select(Document.id).where(Document.sha256 == sha),
+            select(DocumentCopy.document_id).where(DocumentCopy.sha256 == sha),
+        ).limit(1)
+    )
+    return int(found) if found is not None else None
+
+
 def _known(session: Session, sha: str) -> Document | None:
-    doc = session.scalar(select(Document).where(Document.sha256 == sha))
-    if doc is not None:
-        return doc
-    copy_of = session.scalar(select(DocumentCopy.document_id).where(DocumentCopy.sha256 == sha))
-    return session.get(Document, copy_of) if copy_of else None
+    doc_id = _known_id(session, sha)
+    return session.get(Document, doc_id) if doc_id is not None else None
 
 
 def _near_duplicate(
@@ -143,9 +153,14 @@ def store(
         pages=parsed.pages,
         chars=len(text),
     )
-    doc.paragraphs = [Paragraph(n=n, text=t) for n, t in enumerate(parsed.paragraphs, 1)]
     session.add(doc)
     session.flush()
+    # One multi-row insert for the paragraphs: an ORM object each was most of the time a
+    # document took to store. (doc.paragraphs loads them when first read.)
+    session.execute(
+        insert(Paragraph),
+        [{"document_id": doc.id, "n": n, "text": t} for n, t in enumerate(parsed.paragraphs, 1)],
+    )
     return Stored("imported", doc)
 
 
@@ -175,7 +190,12 @@ def ingest_file(
     access.require_ingest(actor)
     report = report if report is not None else ImportReport()
     try:
-        parsed_docs = read_file(path, max_bytes=max_bytes)
+        data, kind = read_checked(path, max_bytes=max_bytes)
+        if kind in SINGLE and _known_id(session, sha256_of(data)) is not None:
+            # Already imported (a re-run of an interrupted import): not parsed again.
+            report.skipped += 1
+            return report
+        parsed_docs = read_bytes(data, str(path), kind)
     except Rejected as exc:
         report.rejected.append(RejectedFile(file=exc.file, reason=exc.reason, message=exc.message))
         return report
@@ -197,7 +217,6 @@ def ingest_file(
         raise
     savepoint.commit()
     if any(o.outcome != "skipped" for o in outcomes):
-        data = path.read_bytes()
         keep_original(data_dir, sha256_of(data), data, path.suffix)
     for o in outcomes:
         if o.outcome == "imported":

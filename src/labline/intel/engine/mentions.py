@@ -1,0 +1,296 @@
+"""Mentions in a document: the organisations, places and technical terms it names, each with
+the numbered paragraphs it stands in.
+
+- Organisations: Chinese names are runs of jieba words ending in an organisation word
+  (大学, 研究所, 有限公司, 委员会, 部 …) or tagged as one (`nt`), e.g. 中国科学院物理研究所,
+  国家发展改革委; English names are capitalised runs holding University, Institute,
+  Ministry, Inc. … ("Massachusetts Institute of Technology").
+- Places: the region names of the table handed in (GB/T 2260: code, Chinese and English
+  names), by full name (江苏省) or short name (江苏); a short name two regions share is
+  flagged ambiguous.
+- Terms: the document's salient technical words (jieba's TF-IDF for Chinese; repeated
+  content phrases for English), organisations and places left out.
+
+Pure: no database, web or domain imports; the region table is the caller's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from labline.intel.engine.keyphrase import _EN_WEAK, _english_candidates, _posseg
+from labline.intel.engine.text import detect_language
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_ORG_SUFFIXES = (
+    "大学",
+    "学院",
+    "研究院",
+    "研究所",
+    "科学院",
+    "工程院",
+    "实验室",
+    "公司",
+    "集团",
+    "委员会",
+    "中心",
+    "医院",
+    "协会",
+    "学会",
+    "基金会",
+    "办公室",
+    "国务院",
+    "委",
+    "部",
+    "局",
+    "厅",
+    "署",
+)
+# Words ending in an organisation word that name none.
+_NOT_ORGS = _words(
+    "全部 内部 外部 东部 西部 中部 北部 南部 干部 局部 总部 头部 底部 "
+    "腹部 胸部 部分 结局 格局 布局 大局 全局 当局 开局 中心 重心 核心 "
+    "信心 决心 公司 集团 大学 学院 "
+)
+_JOIN_TAGS = frozenset(("nt", "ns", "nr", "nz", "n", "vn", "eng", "j", "zg", "nrt", "x"))
+_EN_ORG_WORD = (
+    r"University|Institute|Academy|Laboratory|Laboratories|Corporation|Company|Inc\.?|Ltd\.?"
+    r"|Group|Ministry|Commission|Agency|Department|Council|Foundation|Administration|Bureau"
+    r"|College|Office|Association|Society|Bank"
+)
+_CAP = r"(?:[A-Z][A-Za-z&\-]+|[A-Z]{2,})"
+_EN_ORG = re.compile(
+    rf"\b(?:(?:The\s+)?{_CAP}(?:\s+(?:of|for|and|on|&)\s+|\s+))*?"
+    rf"(?:{_EN_ORG_WORD})"
+    rf"(?:\s+(?:of|for|on)(?:\s+(?:the\s+)?{_CAP})+)?"
+)
+_ZH_SHORT_SUFFIXES = (
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "地区",
+    "省",
+    "市",
+    "盟",
+)
+_TERM_POS = ("n", "nz", "vn", "eng", "nw")
+_GENERIC_TERMS = _words(
+    "国家 政府 企业 社会 经济 发展 工作 建设 国务院 人民 部门 地方 单位 "
+    "问题 方面 领域 水平 能力 体系 机制 制度 政策 措施 意见 通知 文件 "
+    "规定 办法 情况 全国 中国 我国 同志 群众 改革 管理 印发 服务 创新 "
+    "合作 推进 加强 支持 实施 重点 项目 资金 任务 目标 作用 基础 条件 "
+    "环境 质量 市场 产业 行业 技术 科技 研究 资源 经验 成果 时期 年度 "
+    "地区 城市 农村 人员 中央 党中央 "
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A region as the caller's table gives it (GB/T 2260)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+
+
+@dataclass
+class Mention:
+    kind: str  # organisation, place, term
+    text: str  # as it stands in the document
+    paragraphs: list[int] = field(default_factory=list)  # 1-based, as cited
+    count: int = 0
+    code: str | None = None  # a place's region code
+    ambiguous: bool = False  # a short place name two regions share
+    weight: float = 0.0  # a term's salience (TF-IDF), otherwise its count
+
+
+@dataclass
+class Mentions:
+    organisations: list[Mention]
+    places: list[Mention]
+    terms: list[Mention]
+
+
+def short_name(name_zh: str) -> str:
+    """江苏省 → 江苏, 广西壮族自治区 → 广西; a name of two characters stays whole."""
+    for suffix in _ZH_SHORT_SUFFIXES:
+        if name_zh.endswith(suffix) and len(name_zh) - len(suffix) >= 2:
+            return name_zh[: -len(suffix)]
+    return name_zh
+
+
+def _add(
+    found: dict[str, Mention], kind: str, text: str, n: int, key: str = "", **extra: Any
+) -> None:
+    m = found.get(key or text)
+    if m is None:
+        m = found[key or text] = Mention(kind, text, **extra)
+    m.count += 1
+    if n not in m.paragraphs:
+        m.paragraphs.append(n)
+
+
+def _is_org_word(word: str, tag: str) -> bool:
+    if word in _NOT_ORGS:
+        return False
+    return tag == "nt" or word.endswith(_ORG_SUFFIXES)
+
+
+def _chinese_organisations(text: str) -> list[str]:
+    tagged = [(w, f) for w, f in _posseg().lcut(text) if w.strip()]
+    out: list[str] = []
+    for i, (word, tag) in enumerate(tagged):
+        if not _is_org_word(word, tag):
+            continue
+        if i + 1 < len(tagged) and _is_org_word(*tagged[i + 1]):
+            continue  # the name goes on: 中国科学院 | 物理研究所
+        start = i
+        while start > 0 and i - start < 5:
+            prev, prev_tag = tagged[start - 1]
+            if prev_tag not in _JOIN_TAGS or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", prev):
+                break
+            start -= 1
+        name = "".join(w for w, _ in tagged[start : i + 1])
+        if len(name) >= 3 and name not in _NOT_ORGS:
+            out.append(name)
+    # 中国科学院 standing inside 中国科学院物理研究所 is that one name.
+    return [n for n in out if not any(n != m and n in m for m in out)]
+
+
+def _english_organisations(text: str) -> list[str]:
+    out = []
+    for m in _EN_ORG.finditer(text):
+        name = m.group(0).strip().removeprefix("The ").strip()
+        if " " in name or name.endswith("."):
+            out.append(name)
+    return out
+
+
+@cache
+def _place_patterns(places: tuple[Place, ...]) -> tuple[re.Pattern[str], dict[str, list[Place]]]:
+    names: dict[str, list[Place]] = {}
+    for p in places:
+        keys = {p.name_zh, short_name(p.name_zh)}
+        if p.name_en:
+            keys.add(p.name_en)
+        for key in keys:
+            if len(key) >= 2:
+                names.setdefault(key, []).append(p)
+    alternatives = sorted(names, key=len, reverse=True)
+    pattern = re.compile(
+        "|".join(
+            rf"\b{re.escape(a)}\b" if a.isascii() else re.escape(a)
+            for a in alternatives
+            if a.strip()
+        )
+    )
+    return pattern, names
+
+
+def _places(
+    paragraphs: Sequence[str], places: tuple[Place, ...], orgs: dict[int, list[str]]
+) -> list[Mention]:
+    if not places:
+        return []
+    pattern, names = _place_patterns(places)
+    found: dict[str, Mention] = {}
+    for n, text in enumerate(paragraphs, 1):
+        inside = [
+            (s.start(), s.end()) for o in orgs.get(n, ()) for s in re.finditer(re.escape(o), text)
+        ]
+        for m in pattern.finditer(text):
+            full = any(m.group(0) == p.name_zh for p in names[m.group(0)])
+            if not full and any(s <= m.start() and m.end() <= e for s, e in inside):
+                continue  # 宁德 in 宁德时代…公司 names the company, not the city
+            candidates = names[m.group(0)]
+            # A full name picks its region; a short one prefers the province it names.
+            exact = [p for p in candidates if m.group(0) in (p.name_zh, p.name_en)]
+            chosen = exact or sorted(
+                candidates, key=lambda p: (not p.code.endswith("0000"), p.code)
+            )
+            best = chosen[0]
+            ambiguous = len({p.code for p in chosen}) > 1
+            _add(found, "place", m.group(0), n, best.code, code=best.code, ambiguous=ambiguous)
+    return sorted(found.values(), key=lambda m: (-m.count, m.paragraphs[0]))
+
+
+def _terms(
+    paragraphs: Sequence[str], language: str, taken: Iterable[str], limit: int
+) -> list[Mention]:
+    taken = set(taken)
+    text = "\n".join(paragraphs)
+    scored: list[tuple[str, float]] = []
+    if language == "zh":
+        import jieba.analyse
+
+        _posseg()  # jieba's dictionary and log level first
+        for word, weight in jieba.analyse.extract_tags(
+            text, topK=limit * 4, withWeight=True, allowPOS=_TERM_POS
+        ):
+            if len(word) < 2 or word in _GENERIC_TERMS or word.isdigit():
+                continue
+            if any(word in t or t in word for t in taken):
+                continue
+            scored.append((word, float(weight)))
+    else:
+        counts: Counter[str] = Counter()
+        for phrase in _english_candidates(text):
+            if any(w.lower() in _EN_WEAK for w in phrase) or all(w[0].isupper() for w in phrase):
+                continue  # a run of capitals is a name, not a technology
+            counts[" ".join(phrase).lower()] += 1
+        for words, count in counts.items():
+            if count >= 2 and len(words) >= 4 and not any(words in t.lower() for t in taken):
+                scored.append((words, count * (1 + 0.5 * words.count(" "))))
+        # A phrase inside a longer one that scores as well says less.
+        scored = [
+            (p, w)
+            for p, w in scored
+            if not any(p != q and p in q and v >= w * 0.5 for q, v in scored)
+        ]
+    scored.sort(key=lambda kv: -kv[1])
+    out: list[Mention] = []
+    for word, weight in scored[:limit]:
+        m = Mention("term", word, weight=round(weight, 4))
+        pattern = re.compile(re.escape(word), re.I)
+        for n, para in enumerate(paragraphs, 1):
+            hits = len(pattern.findall(para))
+            if hits:
+                m.count += hits
+                m.paragraphs.append(n)
+        if m.paragraphs:
+            out.append(m)
+    return out
+
+
+def extract(
+    paragraphs: Sequence[str],
+    *,
+    places: Sequence[Place] = (),
+    language: str | None = None,
+    terms: int = 8,
+) -> Mentions:
+    """The organisations, places and terms these paragraphs name, most mentioned first."""
+    language = language or detect_language("\n".join(paragraphs[:20]))
+    orgs: dict[str, Mention] = {}
+    by_paragraph: dict[int, list[str]] = {}
+    for n, text in enumerate(paragraphs, 1):
+        names = _chinese_organisations(text) if re.search(r"[\u4e00-\u9fff]", text) else []
+        by_paragraph[n] = names + _english_organisations(text)
+        for name in by_paragraph[n]:
+            _add(orgs, "organisation", name, n)
+    place_list = _places(paragraphs, tuple(places), by_paragraph)
+    organisations = sorted(orgs.values(), key=lambda m: (-m.count, m.paragraphs[0]))
+    taken = [m.text for m in organisations] + [m.text for m in place_list]
+    return Mentions(organisations, place_list, _terms(paragraphs, language, taken, terms))

@@ -1,0 +1,1 @@
+"""Links from documents to labline's own records, and from records to documents."""

@@ -1,0 +1,62 @@
+"""Looking up live needs and achievements by free text, for other domains (e.g. intel's links
+from a document to the market): only the public face of live records, ranked by the
+market's own search indexes, with the words each match was found by."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from labline.core.access import Actor, Permission, require
+from labline.market.models import Achievement, TechnologyNeed
+from labline.market.service.market_index import facet_filters, market_for, search
+from labline.market.service.records import LIVE_STATES, RecordKind
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: RecordKind
+    record: Achievement | TechnologyNeed
+    score: float
+    matched_terms: list[str]
+
+
+def search_live(
+    session: Session,
+    *,
+    actor: Actor,
+    holder: Any,
+    query: str,
+    kind: RecordKind,
+    k: int = 5,
+    region_code: str | None = None,
+) -> list[Found]:
+    """The live records of this kind that best match the text (anyone who may see the
+    market's listings may ask)."""
+    require(actor, Permission.view_directory)
+    if not query.strip():
+        return []
+    market = market_for(session, holder)
+    index = market.needs if kind == "need" else market.achievements
+    hits = search(index, query, k * 2 + 3, facet_filters(region_code=region_code))
+    model: Any = TechnologyNeed if kind == "need" else Achievement
+    ids = [int(h.id.split(":")[1]) for h in hits]
+    rows = {
+        r.id: r
+        for r in session.scalars(
+            select(model).where(model.id.in_(ids)).options(selectinload(model.organisation))
+        )
+    }
+    out: list[Found] = []
+    for hit in hits:
+        record = rows.get(int(hit.id.split(":")[1]))
+        if record is None or record.state not in LIVE_STATES:
+            continue
+        terms = sorted(hit.explanation.matched_terms) if hit.explanation else []
+        out.append(Found(kind, record, hit.score, terms))
+        if len(out) == k:
+            break
+    return out

@@ -1,0 +1,72 @@
+"""Mentions: organisation names, places from the GB/T 2260 table, technical terms."""
+
+from __future__ import annotations
+
+from labline.core import refdata
+from labline.intel.engine.mentions import Place, extract, short_name
+
+PLACES = [Place(r.code, r.name_zh, r.name_en) for r in refdata.regions()]
+ZH = [
+    "国家发展改革委、科技部印发通知，推动长三角地区人工智能产业发展。",
+    "支持中国科学院物理研究所和清华大学、宁德时代新能源科技股份有限公司联合开展钙钛矿太阳能电池攻关，"
+    "江苏省和苏州市给予配套。",
+    "钙钛矿叠层电池效率达到33.9%，苏州、吉林、广西都有布局。坚持以人民为中心，全部干部到位。",
+]
+EN = [
+    "The Massachusetts Institute of Technology and the Department of Energy announced a "
+    "perovskite solar cells program.",
+    "Perovskite solar cells from Oxford PV Ltd. reach 28% efficiency. The National Science "
+    "Foundation funds perovskite solar cells research in Beijing and Jiangsu.",
+]
+
+
+def test_chinese_organisations_are_whole_names():
+    found = extract(ZH, places=PLACES)
+    names = [m.text for m in found.organisations]
+    assert set(names) == {
+        "国家发展改革委",
+        "科技部",
+        "中国科学院物理研究所",
+        "清华大学",
+        "宁德时代新能源科技股份有限公司",
+    }
+    cas = next(m for m in found.organisations if m.text == "中国科学院物理研究所")
+    assert cas.paragraphs == [2]
+    assert "中心" not in names and "全部" not in names and "干部" not in names
+
+
+def test_places_by_full_and_short_name_one_mention_per_region():
+    found = extract(ZH, places=PLACES)
+    by_code = {m.code: m for m in found.places}
+    assert by_code["320000"].text == "江苏省" and not by_code["320000"].ambiguous
+    # 苏州市 in [2] and 苏州 in [3]: one region, both paragraphs
+    assert by_code["320500"].paragraphs == [2, 3]
+    assert by_code["220000"].ambiguous  # 吉林: the province and the city
+    assert "350900" not in by_code  # 宁德 inside the company's name is not the city
+    assert short_name("广西壮族自治区") == "广西" and short_name("北京市") == "北京"
+
+
+def test_terms_are_technical_and_cited():
+    found = extract(ZH, places=PLACES)
+    terms = [m.text for m in found.terms]
+    assert terms[0] == "钙钛矿"
+    assert found.terms[0].paragraphs == [2, 3]
+    assert not {"科技部", "清华大学", "江苏省", "发展"} & set(terms)
+
+
+def test_english_document():
+    found = extract(EN, places=PLACES)
+    assert {m.text for m in found.organisations} == {
+        "Massachusetts Institute of Technology",
+        "Department of Energy",
+        "Oxford PV Ltd.",
+        "National Science Foundation",
+    }
+    assert {m.code for m in found.places} == {"110000", "320000"}
+    assert found.terms[0].text == "perovskite solar cells"
+    assert found.terms[0].paragraphs == [1, 2]
+
+
+def test_nothing_named():
+    found = extract(["这是一段没有名称的普通文字。"], places=PLACES)
+    assert found.organisations == [] and found.places == []
