@@ -152,6 +152,7 @@ def app(settings: Settings, session_factory: sessionmaker[Session]):  # type: ig
     app.state.settings = settings
     app.state.sessionmaker = session_factory
     app.state.live_figures = registry.live_figure_providers()  # as create_app sets it
+    app.state.work = registry.work_providers()
     app.state.panels = registry.panels()
     return app
 
