@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     # "use+e5" (the search library's default pair: better on the public retrieval sets,
     # about 4x the encoding time, so a first build of a large market takes minutes).
     search_encoder: Literal["use", "use+e5"] = "use"
+    # Background jobs (encoding records for the indexes): "sqlite" (Huey with its queue in
+    # data_dir/jobs.db, the default), a redis:// URL (Huey on Redis, for several hosts), or
+    # "inline" (run in the calling process: tests and one-off commands).
+    jobs: str = Field(default="sqlite", pattern=r"^(sqlite|inline|rediss?://\S+)$")
 
     @classmethod
     def settings_customise_sources(
