@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 DEV_SECRET = "labline-development-secret-do-not-use-in-production"
+DEFAULT_REQUEST_SLOTS = 8
 Environment = Literal["development", "test", "production"]
 
 
@@ -63,9 +64,12 @@ class Settings(BaseSettings):
     # Proposal documents (review): the largest file accepted, stored under data_dir.
     document_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     base_url: str = "http://127.0.0.1:8000"
-    # Requests served at once by one server process, each with one pooled database
-    # connection; more wait their turn (the thread pool is sized from it).
+    # Database connections of one server process (requests, plus room for commands).
     db_pool_size: int = Field(default=20, ge=1, le=500)
+    # Requests served at once by one server process, each with one pooled connection; more
+    # wait their turn, up to 10 s (see labline.web.deps.Admission). The work is mostly
+    # Python on the CPU: more at once only makes each slower (default: 8, or the pool).
+    request_slots: int | None = Field(default=None, ge=1, le=500)
     # Outgoing mail: without smtp_host messages wait in the outbox (nothing is lost).
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, gt=0, lt=65536)
@@ -140,6 +144,10 @@ class Settings(BaseSettings):
                     "LABLINE_BASE_URL must be https:// when LABLINE_ENV=production"
                 )
         return self
+
+    @property
+    def admitted_requests(self) -> int:
+        return min(self.request_slots or DEFAULT_REQUEST_SLOTS, self.db_pool_size)
 
     @property
     def resolved_database_url(self) -> str:
