@@ -27,6 +27,7 @@ from labline.market.listing import api as listing_api
 from labline.market.listing import pages as listing_pages
 from labline.market.profiles import api as profiles_api
 from labline.market.profiles import pages as profiles_pages
+from labline.market.service import work as service_work
 from labline.market.valuation import api as valuation_api
 from labline.market.watches import api as watches_api
 from labline.market.watches import pages as watches_pages
@@ -61,4 +62,5 @@ MODULE = Module(
     models=(models, licensing_models, ledger_models, captable_models, investors_models),
     demo_steps=(demo.step_market, ledger_demo.step_licences, captable_demo.step_captable),
     live_figures=service_figures.by_region,
+    work=service_work.work,
 )
