@@ -25,6 +25,8 @@ from tests.clock import NOW
 _TRAVEL = time_machine.travel(NOW, tick=True)
 # One audit key for the whole run (settings made in tests read it from the environment).
 os.environ.setdefault("LABLINE_AUDIT_KEY", "labline-test-audit-key-0123456789abcdef")
+# Background jobs run in the calling process (no worker in the tests).
+os.environ.setdefault("LABLINE_JOBS", "inline")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -152,6 +154,7 @@ def app(settings: Settings, session_factory: sessionmaker[Session]):  # type: ig
     app.state.settings = settings
     app.state.sessionmaker = session_factory
     app.state.live_figures = registry.live_figure_providers()  # as create_app sets it
+    app.state.work = registry.work_providers()
     app.state.panels = registry.panels()
     return app
 

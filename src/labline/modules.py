@@ -38,5 +38,7 @@ class Module:
     demo_steps: tuple[Callable[..., None], ...] = ()
     # Live figures by region for the indicators (session, year) -> figures.
     live_figures: Callable[..., Any] | None = None
+    # What waits on a person, for the home page: (session, *, actor) -> [labline.work.WorkList].
+    work: Callable[..., Any] | None = None
     # Blocks shown on other domains' pages (see Panel).
     panels: tuple[Panel, ...] = ()

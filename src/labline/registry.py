@@ -34,6 +34,10 @@ def live_figure_providers() -> dict[str, Callable[..., Any]]:
     return {m.name: m.live_figures for m in MODULES if m.live_figures is not None}
 
 
+def work_providers() -> tuple[Callable[..., Any], ...]:
+    return tuple(m.work for m in MODULES if m.work is not None)
+
+
 def panels() -> dict[str, list[Panel]]:
     """The panels each page slot shows, in module order."""
     out: dict[str, list[Panel]] = {}

@@ -8,6 +8,7 @@ from labline.facilities.beamtime import pages as beamtime_pages
 from labline.facilities.demo import steps as demo
 from labline.facilities.manage import pages as manage_pages
 from labline.facilities.service import figures as service_figures
+from labline.facilities.service import work as service_work
 from labline.modules import Module
 
 MODULE = Module(
@@ -23,4 +24,5 @@ MODULE = Module(
     models=(models,),
     demo_steps=(demo.step_facilities,),
     live_figures=service_figures.by_region,
+    work=service_work.work,
 )

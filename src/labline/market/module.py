@@ -13,6 +13,9 @@ from labline.market.demo import steps as demo
 from labline.market.figures import api as figures_api
 from labline.market.figures import pages as figures_pages
 from labline.market.figures import service as service_figures
+from labline.market.investors import api as investors_api
+from labline.market.investors import models as investors_models
+from labline.market.investors import pages as investors_pages
 from labline.market.ledger import api as ledger_api
 from labline.market.ledger import demo as ledger_demo
 from labline.market.ledger import models as ledger_models
@@ -20,8 +23,11 @@ from labline.market.ledger import pages as ledger_pages
 from labline.market.licensing import api as licensing_api
 from labline.market.licensing import models as licensing_models
 from labline.market.licensing import pages as licensing_pages
+from labline.market.listing import api as listing_api
+from labline.market.listing import pages as listing_pages
 from labline.market.profiles import api as profiles_api
 from labline.market.profiles import pages as profiles_pages
+from labline.market.service import work as service_work
 from labline.market.valuation import api as valuation_api
 from labline.market.watches import api as watches_api
 from labline.market.watches import pages as watches_pages
@@ -37,6 +43,10 @@ MODULE = Module(
         ledger_pages.router,
         captable_api.router,
         captable_pages.router,
+        listing_api.router,
+        listing_pages.router,
+        investors_api.router,
+        investors_pages.router,
         watches_api.router,
         watches_pages.router,
         profiles_api.router,
@@ -49,7 +59,8 @@ MODULE = Module(
         figures_pages.router,
     ),
     commands=(cli.market,),
-    models=(models, licensing_models, ledger_models, captable_models),
+    models=(models, licensing_models, ledger_models, captable_models, investors_models),
     demo_steps=(demo.step_market, ledger_demo.step_licences, captable_demo.step_captable),
     live_figures=service_figures.by_region,
+    work=service_work.work,
 )

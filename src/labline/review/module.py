@@ -11,6 +11,7 @@ from labline.review.documents import api as documents_api
 from labline.review.documents import models as document_models
 from labline.review.documents import pages as documents_pages
 from labline.review.service import figures as service_figures
+from labline.review.service import work as service_work
 
 MODULE = Module(
     name="review",
@@ -30,4 +31,5 @@ MODULE = Module(
     ),
     demo_steps=(demo.step_review,),
     live_figures=service_figures.by_region,
+    work=service_work.work,
 )

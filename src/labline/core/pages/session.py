@@ -29,7 +29,11 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, db: Db, actor: CurrentActor) -> Response:
-    return render(request, "core/home.html", {"cards": _home_cards(actor)})
+    # Each module's lists of what waits on this person (the app hands in the providers
+    # its module records declare: the core imports no domain).
+    providers = getattr(request.app.state, "work", ())
+    work = [] if actor.is_anonymous else [w for p in providers for w in p(db, actor=actor)]
+    return render(request, "core/home.html", {"cards": _home_cards(actor), "work": work})
 
 
 ROLE_CARDS: dict[Role, tuple[str, str, str]] = {
@@ -44,16 +48,16 @@ ROLE_CARDS: dict[Role, tuple[str, str, str]] = {
         "/account",
     ),
     Role.member: (N_("Your work"), N_("Your organisations, teams and API tokens."), "/account"),
-    Role.reviewer: (N_("Reviews"), N_("Proposals assigned to you for review."), "/account"),
+    Role.reviewer: (N_("Reviews"), N_("Proposals assigned to you for review."), "/review"),
     Role.committee_member: (
         N_("Committee"),
         N_("Non-consensus projects awaiting deliberation."),
-        "/account",
+        "/review",
     ),
     Role.facility_manager: (
         N_("Facilities"),
         N_("Instruments, bookings and usage you manage."),
-        "/account",
+        "/facilities/bookings",
     ),
     Role.analyst: (N_("Indicators"), N_("Figures, indices and reports."), "/indicators"),
 }

@@ -1,0 +1,1 @@
+"""STAR Market listing readiness: a company's figures against the five listing standards."""

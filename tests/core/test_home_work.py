@@ -1,0 +1,139 @@
+"""Each role's home page lists that role's work (reviews due, dossiers before the
+committee, bookings to approve, records to screen, deals waiting on the person) instead
+of cards that all lead to the account page."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from labline import clock
+from labline.core.models import Role, RoleGrant
+from labline.facilities.models import Booking, BookingStatus
+from labline.review.models import (
+    CallStatus,
+    ProposalStatus,
+    Review,
+    ReviewAssignment,
+)
+from tests.factories import (
+    make_call,
+    make_instrument,
+    make_need,
+    make_org,
+    make_person,
+    make_proposal,
+    sign_in,
+)
+
+
+def _work(html: str, key: str) -> str:
+    m = re.search(rf'<section class="card" data-work="{key}".*?</section>', html, re.S)
+    assert m, f"no work list {key}"
+    return m.group(0)
+
+
+def _count(section: str) -> int:
+    return int(re.search(r'data-testid="work-count">(\d+)<', section).group(1))
+
+
+def test_a_reviewer_sees_the_reviews_due_until_submitted(client, db):
+    reviewer = make_person(db, roles=(Role.reviewer,))
+    call = make_call(db, status="reviewing")
+    done, todo = (
+        make_proposal(db, call=call, status=ProposalStatus.under_review) for _ in range(2)
+    )
+    for p in (done, todo):
+        db.add(ReviewAssignment(call_id=call.id, proposal_id=p.id, reviewer_id=reviewer.id))
+    db.flush()
+    first = db.query(ReviewAssignment).filter_by(proposal_id=done.id).one()
+    db.add(
+        Review(
+            assignment_id=first.id,
+            proposal_id=done.id,
+            reviewer_id=reviewer.id,
+            overall=0.5,
+            submitted_at=clock.now(),
+        )
+    )
+    db.flush()
+    sign_in(client, reviewer.email)
+    section = _work(client.get("/").text, "reviews-due")
+    assert _count(section) == 1
+    assert f'href="/review/proposals/{todo.id}"' in section
+    assert f'href="/review/proposals/{done.id}"' not in section
+    assert call.reviews_due.isoformat() in section
+
+    call.status = CallStatus.decided  # a decided call drops out of the queue
+    db.flush()
+    assert _count(_work(client.get("/").text, "reviews-due")) == 0
+
+
+def test_a_committee_member_sees_the_dossiers_they_may_discuss(client, db):
+    member = make_person(db, roles=(Role.committee_member,))
+    call = make_call(db, status="committee")
+    open_case = make_proposal(db, call=call, status=ProposalStatus.under_review, non_consensus=True)
+    theirs = make_proposal(db, call=call, status=ProposalStatus.under_review, non_consensus=True)
+    make_proposal(db, call=call, status=ProposalStatus.under_review)  # consensus: not listed
+    db.add(ReviewAssignment(call_id=call.id, proposal_id=theirs.id, reviewer_id=member.id))
+    db.flush()
+    sign_in(client, member.email)
+    section = _work(client.get("/").text, "dossiers")
+    assert _count(section) == 1 and f"/review/proposals/{open_case.id}" in section
+
+
+def test_a_facility_manager_sees_bookings_to_approve(client, db):
+    instrument = make_instrument(db, requires_approval=True)
+    manager = make_person(db)
+    db.add(
+        RoleGrant(
+            person_id=manager.id,
+            role=Role.facility_manager,
+            organisation_id=instrument.facility.operator_id,
+        )
+    )
+    booker = make_person(db)
+    start = clock.now() + timedelta(days=2)
+    db.add(
+        Booking(
+            instrument_id=instrument.id,
+            person_id=booker.id,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            block_start=start,
+            block_end=start + timedelta(hours=2),
+            status=BookingStatus.pending,
+        )
+    )
+    db.flush()
+    sign_in(client, manager.email)
+    html = client.get("/").text
+    section = _work(html, "bookings-to-approve")
+    assert _count(section) == 1 and f"/facilities/instruments/{instrument.id}" in section
+    assert 'href="/account"' not in re.search(
+        r'data-role-card="facility_manager".*?</div>', html, re.S
+    ).group(0)
+
+
+def test_the_operator_sees_records_to_screen(client, db):
+    operator = make_person(db, roles=(Role.platform_operator,))
+    need = make_need(db, state="screening", title="待审需求 screening need")
+    sign_in(client, operator.email)
+    section = _work(client.get("/").text, "records-to-screen")
+    assert _count(section) >= 1 and f"/market/needs/{need.id}" in section
+
+
+def test_nothing_to_do_says_so_and_the_anonymous_see_no_work(client, db):
+    reviewer = make_person(db, roles=(Role.reviewer,))
+    assert 'data-testid="work"' not in client.get("/").text
+    sign_in(client, reviewer.email)
+    section = _work(client.get("/").text, "reviews-due")
+    assert _count(section) == 0 and "<ul" not in section
+
+
+def test_a_member_sees_deals_waiting_on_them(client, db):
+    org = make_org(db)
+    person = make_person(db, org=org, org_role=Role.org_admin)
+    sign_in(client, person.email)
+    section = _work(client.get("/").text, "deals-waiting")
+    assert _count(section) == 0
