@@ -11,8 +11,8 @@ from labline.market.deals import api as deals_api
 from labline.market.deals import pages as deals_pages
 from labline.market.demo import steps as demo
 from labline.market.figures import api as figures_api
+from labline.market.figures import live as live_figures
 from labline.market.figures import pages as figures_pages
-from labline.market.figures import service as service_figures
 from labline.market.investors import api as investors_api
 from labline.market.investors import models as investors_models
 from labline.market.investors import pages as investors_pages
@@ -61,6 +61,6 @@ MODULE = Module(
     commands=(cli.market,),
     models=(models, licensing_models, ledger_models, captable_models, investors_models),
     demo_steps=(demo.step_market, ledger_demo.step_licences, captable_demo.step_captable),
-    live_figures=service_figures.by_region,
+    live_figures=live_figures.by_region,
     work=service_work.work,
 )
