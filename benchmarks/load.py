@@ -280,7 +280,10 @@ def _warm(port: int, world: dict[str, Any], workers: int = 1) -> float:
                     await client.request(method, path, **kwargs)
 
     async def all_of_them() -> None:
-        await asyncio.gather(*(one(n) for n in range(1 if workers == 1 else 3 * workers)))
+        clients = range(1 if workers == 1 else 3 * workers)
+        failed = [r for r in await asyncio.gather(*map(one, clients), return_exceptions=True) if r]
+        if failed:
+            print(f"warm-up: {len(failed)} client(s) failed: {failed[0]!r}", flush=True)
 
     asyncio.run(all_of_them())
     return round(time.perf_counter() - t0, 1)
