@@ -81,6 +81,13 @@ class Settings(BaseSettings):
     # "use+e5" (the search library's default pair: better on the public retrieval sets,
     # about 4x the encoding time, so a first build of a large market takes minutes).
     search_encoder: Literal["use", "use+e5"] = "use"
+    # Optional: an OpenAI-compatible chat server (llama.cpp, vLLM, Ollama), e.g.
+    # http://127.0.0.1:8080/v1, for intel's abstractive digests beside the extractive ones.
+    # Unset: no such digest is offered and nothing is contacted.
+    llm_url: str | None = None
+    llm_model: str = "default"
+    llm_api_key: str | None = None
+    llm_timeout_s: float = Field(default=120.0, gt=0)
     # Background jobs (encoding records for the indexes): "sqlite" (Huey with its queue in
     # data_dir/jobs.db, the default), a redis:// URL (Huey on Redis, for several hosts), or
     # "inline" (run in the calling process: tests and one-off commands).
@@ -106,6 +113,13 @@ class Settings(BaseSettings):
         if v is not None and not v.startswith(("sqlite", "postgresql")):
             raise ValueError("database_url must be a sqlite:// or postgresql:// URL")
         return v
+
+    @field_validator("llm_url")
+    @classmethod
+    def _http_url(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("http://", "https://")):
+            raise ValueError("llm_url must be an http:// or https:// URL")
+        return v or None
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
