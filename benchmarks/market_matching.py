@@ -86,7 +86,7 @@ def main() -> None:
             truth = true_matches(s)
             languages = dict(s.execute(select(Achievement.id, Achievement.language)).all())
             for name, dense in (("labline_hybrid", True), ("labline_lexical", False)):
-                holder = SimpleNamespace(market_index=market_index.build(s, dense=dense))
+                holder = SimpleNamespace(indexes={"market": market_index.build(s, dense=dense)})
                 results[name] = evaluate(s, holder, truth, languages)
         eng.dispose()
     out = {"size": args.size, "seed": args.seed, "results": results}

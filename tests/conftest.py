@@ -25,6 +25,8 @@ from tests.clock import NOW
 _TRAVEL = time_machine.travel(NOW, tick=True)
 # One audit key for the whole run (settings made in tests read it from the environment).
 os.environ.setdefault("LABLINE_AUDIT_KEY", "labline-test-audit-key-0123456789abcdef")
+# Background jobs run in the calling process (no worker in the tests).
+os.environ.setdefault("LABLINE_JOBS", "inline")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -67,6 +67,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/account/tokens/{token_id}/revoke"): Case(only(303, OPERATOR, others=404), form={}),
     ("GET", "/audit"): Case(only(200, OPERATOR)),
     ("GET", "/mail"): Case(only(200, OPERATOR)),
+    ("GET", "/admin/jobs"): Case(only(200, OPERATOR)),
     ("GET", "/api/v1/me"): Case(signed_in()),
     ("GET", "/api/v1/organisations"): Case(ALL),
     ("POST", "/api/v1/organisations"): Case(

@@ -23,6 +23,7 @@ class Permission(enum.StrEnum):
     view_audit = "view_audit"
     import_export = "import_export"
     view_outbox = "view_outbox"  # the mail outbox holds everyone's addresses and messages
+    view_jobs = "view_jobs"  # failed background jobs (their arguments and errors)
 
 
 SIGNED_IN = frozenset({Permission.view_directory, Permission.view_people})

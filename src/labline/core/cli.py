@@ -23,12 +23,17 @@ from labline.errors import FieldError, InvalidInput
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
+@click.option(
+    "--worker/--no-worker",
+    "with_worker",
+    default=None,
+    help="Also run `labline worker` (background jobs); default: yes, except in production.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: bool | None) -> None:
     """Serve the web pages, the JSON API and its documentation."""
     import os
-
-    import uvicorn
+    import subprocess
 
     settings = settings_of(ctx)
     engine_of(ctx)  # migrate a fresh database before the first request
@@ -36,6 +41,24 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     if settings.database_url:
         os.environ["LABLINE_DATABASE_URL"] = settings.database_url
     console.print(f"labline at [bold]http://{host}:{port}[/bold]  (API docs: /api/docs)")
+    if with_worker is None:
+        with_worker = settings.env != "production" and settings.jobs != "inline"
+    child = None
+    if with_worker:  # development: one command runs everything
+        child = subprocess.Popen(
+            [sys.executable, "-c", "from labline.cli import main; main()", "worker"]
+        )
+    try:
+        _run_server(host, port, workers)
+    finally:
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=30)
+
+
+def _run_server(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
     uvicorn.run(
         "labline.app:create_app",
         factory=True,

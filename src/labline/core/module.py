@@ -6,6 +6,9 @@ from labline.core import api, cli, models
 from labline.core.directory import api as directory_api
 from labline.core.directory import cli as directory_cli
 from labline.core.directory import pages as directory_pages
+from labline.core.indexes import cli as indexes_cli
+from labline.core.indexes import models as indexes_models
+from labline.core.indexes import pages as indexes_pages
 from labline.core.mail import api as mail_api
 from labline.core.mail import cli as mail_cli
 from labline.core.mail import pages as mail_pages
@@ -32,6 +35,7 @@ MODULE = Module(
         pages_people.router,
         pages_account.router,
         mail_pages.router,
+        indexes_pages.router,
     ),
     commands=(
         cli.serve,
@@ -42,6 +46,7 @@ MODULE = Module(
         mail_cli.mail_group,
         directory_cli.search_cmd,
         directory_cli.search_index_cmd,
+        indexes_cli.worker,
     ),
-    models=(models,),
+    models=(models, indexes_models),
 )

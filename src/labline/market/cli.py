@@ -8,17 +8,19 @@ from pathlib import Path
 
 import click
 
-from labline.clitools import console, unit_of_work
+from labline.clitools import console, settings_of, unit_of_work
+from labline.core.indexes import service as indexes
 from labline.market.captable import cli as captable_cli
 from labline.market.cliargs import parse_day
 from labline.market.deals import cli as deals_cli
 from labline.market.figures import cli as figures_cli
+from labline.market.investors import cli as investors_cli
 from labline.market.ledger import cli as ledger_cli
 from labline.market.licensing import cli as licensing_cli
 from labline.market.listing import cli as listing_cli
 from labline.market.profiles import cli as profiles_cli
 from labline.market.schemas import AchievementCreate, NeedCreate, Transition
-from labline.market.service import matching, records, texts, transfer
+from labline.market.service import market_index, matching, records, texts, transfer
 from labline.market.valuation import cli as valuation_cli
 from labline.market.watches import cli as watches_cli
 from labline.schemas import PageParams
@@ -285,12 +287,31 @@ def expire(ctx: click.Context, today: str | None) -> None:
 for _command in (
     *deals_cli.COMMANDS,
     *captable_cli.COMMANDS,
+    *investors_cli.COMMANDS,
     *figures_cli.COMMANDS,
     *profiles_cli.COMMANDS,
     *watches_cli.COMMANDS,
     valuation_cli.rnpv,
     licensing_cli.offer,
     ledger_cli.ledger,
+    ledger_cli.ledger_overdue,
     listing_cli.listing,
 ):
     market.add_command(_command)
+
+
+@market.command("index")
+@click.option("--check", is_flag=True, help="Only verify the snapshot; change nothing.")
+@click.pass_context
+def index_cmd(ctx: click.Context, check: bool) -> None:
+    """Verify the market's index snapshot beside the database; rebuild it when it is
+    missing, damaged or of another database (the worker does this by itself)."""
+    directory = settings_of(ctx).data_dir / "indexes" / market_index.SPEC.name
+    with unit_of_work(ctx) as (session, actor):
+        why, done = indexes.check_or_rebuild(
+            session, actor=actor, spec=market_index.SPEC, directory=directory, check=check
+        )
+    click.echo(f"snapshot {directory}: " + ("usable" if why is None else f"cannot be used: {why}"))
+    click.echo(done)
+    if check and why is not None:
+        ctx.exit(1)

@@ -16,6 +16,7 @@ from labline.core.access import require_signed_in
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.core.models import Membership, Organisation
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
+from labline.fields import field_label
 from labline.review import views
 from labline.review.committee.service import decisions
 from labline.review.schemas import (
@@ -156,7 +157,7 @@ def apply(
         proposal = calls.submit_proposal(db, actor=actor, data=data)
     except ValidationError as exc:
         ctx["errors"] = validation_fields(exc.errors())
-        ctx["message"] = "; ".join(f"{e.field}: {e.message}" for e in ctx["errors"])
+        ctx["message"] = "; ".join(f"{field_label(e.field)}: {e.message}" for e in ctx["errors"])
         return render(request, "review/apply.html", ctx, status=422)
     except LablineError as exc:
         db.rollback()
@@ -199,7 +200,7 @@ def review_form(
         reviews.submit_review(db, actor=actor, proposal_id=proposal_id, data=data)
     except ValidationError as exc:
         ctx["errors"] = validation_fields(exc.errors())
-        ctx["message"] = "; ".join(f"{e.field}: {e.message}" for e in ctx["errors"])
+        ctx["message"] = "; ".join(f"{field_label(e.field)}: {e.message}" for e in ctx["errors"])
         return render(request, "review/proposal.html", ctx, status=422)
     except LablineError as exc:
         db.rollback()
@@ -234,7 +235,7 @@ def note_form(
     except ValidationError as exc:
         ctx = views.proposal_context(db, actor, proposal_id)
         ctx["message"] = "; ".join(
-            f"{e.field}: {e.message}" for e in validation_fields(exc.errors())
+            f"{field_label(e.field)}: {e.message}" for e in validation_fields(exc.errors())
         )
         return render(request, "review/proposal.html", ctx, status=422)
     except LablineError as exc:

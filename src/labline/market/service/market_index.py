@@ -1,26 +1,29 @@
 """The market's search indexes: live needs and achievements, one pair per database.
 
-Each app process (or command) holds one pair, built the first time it is needed and caught
-up with the audit trail before each use. Only live records (published, negotiating) are
-indexed, and only their public face: title, summary, field and industry names.
+They live beside the database (labline.core.indexes): a snapshot on disk plus the audit
+tail, opened by each process and caught up before each use; the worker encodes. Dense
+matching is on at every size (the engine's IVF answers above its exact limit). Only live
+records (published, negotiating) are indexed, and only their public face: title, summary,
+field and industry names.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labline.core import refdata
-from labline.core.directory.service import live_encoder
-from labline.core.models import AuditRecord
+from labline.core.indexes import service as indexes
 from labline.errors import FieldError, InvalidInput
 from labline.market.models import Achievement, TechnologyNeed
 from labline.market.service.records import LIVE_STATES
 from labline.search import Record, SearchError, SearchIndex
+from labline.search.dense import Encoder
 from labline.search.filters import Kind
 from labline.search.index import Hit
 
@@ -38,9 +41,8 @@ NEED_FACETS: dict[str, Kind] = {
     "modes": "keywords",
     "language": "keyword",
 }
-DENSE_LIMIT = 20_000
 TABLES = ("market_needs", "market_achievements")
-_lock = threading.Lock()
+Vector = NDArray[np.float32]
 
 
 @dataclass
@@ -48,6 +50,8 @@ class MarketIndex:
     needs: SearchIndex
     achievements: SearchIndex
     audit_seq: int
+    note: str = ""  # how it was opened (a snapshot rebuilt, and why)
+    encodes: bool = True  # may encode a query here (tests, commands), not in a web request
 
 
 def _names(code: str | None, lookup: Any) -> str:
@@ -96,73 +100,83 @@ def need_record(n: TechnologyNeed) -> Record:
     )
 
 
-def _last_seq(session: Session) -> int:
-    return int(
-        session.scalar(select(AuditRecord.seq).order_by(AuditRecord.seq.desc()).limit(1)) or 0
-    )
+def _new_part(part: str, encoder: Encoder | None) -> SearchIndex:
+    facets = NEED_FACETS if part == "needs" else ACHIEVEMENT_FACETS
+    return SearchIndex(facets=facets, use_dense=encoder is not None, encoder=encoder)
 
 
-def build(session: Session, *, dense: bool | None = None) -> MarketIndex:
+def _live_records(session: Session) -> dict[str, list[Record]]:
     needs = session.scalars(
         select(TechnologyNeed)
         .where(TechnologyNeed.state.in_(LIVE_STATES))
         .order_by(TechnologyNeed.id)
-    ).all()
+    )
     achievements = session.scalars(
         select(Achievement).where(Achievement.state.in_(LIVE_STATES)).order_by(Achievement.id)
-    ).all()
-    use_dense = len(needs) + len(achievements) <= DENSE_LIMIT if dense is None else dense
-    encoder = live_encoder() if use_dense else None
-    n_index = SearchIndex(facets=NEED_FACETS, use_dense=use_dense, encoder=encoder)
-    a_index = SearchIndex(facets=ACHIEVEMENT_FACETS, use_dense=use_dense, encoder=encoder)
-    if needs:
-        n_index.add([need_record(n) for n in needs])
-    if achievements:
-        a_index.add([achievement_record(a) for a in achievements])
-    return MarketIndex(n_index, a_index, _last_seq(session))
+    )
+    return {
+        "needs": [need_record(n) for n in needs],
+        "achievements": [achievement_record(a) for a in achievements],
+    }
 
 
-def catch_up(session: Session, market: MarketIndex) -> int:
-    """Apply every need and achievement change the audit trail recorded since the last use."""
-    rows = session.execute(
-        select(AuditRecord.seq, AuditRecord.entity_type, AuditRecord.entity_id)
-        .where(AuditRecord.seq > market.audit_seq)
-        .where(AuditRecord.entity_type.in_(TABLES))
-        .order_by(AuditRecord.seq)
-    ).all()
-    if any(not eid.isdigit() for _s, _t, eid in rows):  # a bulk load: rebuild
-        fresh = build(session, dense=market.needs.encoder is not None)
-        market.needs, market.achievements = fresh.needs, fresh.achievements
-        market.audit_seq = fresh.audit_seq
-        return len(rows)
-    changed = {(etype, int(eid)) for _s, etype, eid in rows}
-    for etype, eid in changed:
-        if etype == "market_needs":
-            need = session.get(TechnologyNeed, eid)
-            if need is not None and need.state in LIVE_STATES:
-                market.needs.add([need_record(need)])
-            else:
-                market.needs.delete([f"need:{eid}"])
-        else:
-            ach = session.get(Achievement, eid)
-            if ach is not None and ach.state in LIVE_STATES:
-                market.achievements.add([achievement_record(ach)])
-            else:
-                market.achievements.delete([f"achievement:{eid}"])
-    market.audit_seq = max([market.audit_seq, *[r[0] for r in rows]])
-    return len(changed)
+def _changed(session: Session, table: str, eid: int) -> tuple[str, str, Record | None]:
+    if table == "market_needs":
+        need = session.get(TechnologyNeed, eid)
+        live = need is not None and need.state in LIVE_STATES
+        return "needs", f"need:{eid}", need_record(need) if live and need else None
+    ach = session.get(Achievement, eid)
+    live = ach is not None and ach.state in LIVE_STATES
+    return "achievements", f"achievement:{eid}", achievement_record(ach) if live and ach else None
+
+
+SPEC = indexes.register(
+    indexes.Spec(
+        name="market",
+        parts=("needs", "achievements"),
+        tables=TABLES,
+        new_part=_new_part,
+        live_records=_live_records,
+        changed=_changed,
+    )
+)
+
+
+def build(session: Session, *, dense: bool = True) -> indexes.Live:
+    """Every live record read and encoded in this process (benchmarks: today's design)."""
+    if dense:
+        return indexes.build(session, SPEC, inline=True)
+    live = indexes.Live({p: _new_part(p, None) for p in SPEC.parts}, indexes.last_seq(session))
+    for part, records in _live_records(session).items():
+        live.parts[part].add(records)
+    return live
 
 
 def market_for(session: Session, holder: Any) -> MarketIndex:
-    """The holder's (an app's state, a command's context) indexes, caught up before use."""
-    with _lock:
-        market: MarketIndex | None = getattr(holder, "market_index", None)
-        if market is None or market.audit_seq > _last_seq(session):
-            market = build(session)
-            holder.market_index = market
-        else:
-            catch_up(session, market)
-        return market
+    """The market's indexes for this holder (an app's state, a command's context): opened
+    from the snapshot beside the database and caught up with the audit tail before use."""
+    live = indexes.open_index(session, SPEC, holder)
+    return MarketIndex(
+        live.parts["needs"],
+        live.parts["achievements"],
+        live.audit_seq,
+        live.note,
+        indexes.encodes_inline(holder),
+    )
+
+
+def query_vector(market: MarketIndex, record: TechnologyNeed | Achievement) -> Vector | None:
+    """The record's own vector, to search with (nothing encoded). A record still waiting
+    for the worker searches with a zero vector, which the engine moves toward its best
+    lexical hits; None (encode the query) only where encoding in the caller is allowed."""
+    if isinstance(record, TechnologyNeed):
+        index, rid = market.needs, f"need:{record.id}"
+    else:
+        index, rid = market.achievements, f"achievement:{record.id}"
+    vec = indexes.record_vector(index, rid)
+    if vec is None and not market.encodes and index.encoder is not None:
+        return np.zeros(index.encoder.dim, dtype=np.float32)
+    return vec
 
 
 def query_text(record: TechnologyNeed | Achievement) -> str:
@@ -198,10 +212,16 @@ def facet_filters(
     return filters
 
 
-def search(index: SearchIndex, query: str, k: int, filters: dict[str, Any]) -> list[Hit]:
+def search(
+    index: SearchIndex,
+    query: str,
+    k: int,
+    filters: dict[str, Any],
+    query_vector: Vector | None = None,
+) -> list[Hit]:
     """The index's hits with explanations; a bad query or filter is the caller's error."""
     try:
-        return index.search(query, k=k, filters=filters, explain=True)
+        return index.search(query, k=k, filters=filters, explain=True, query_vector=query_vector)
     except SearchError as exc:
         raise InvalidInput(
             str(exc), fields=[FieldError(getattr(exc, "field", "q"), str(exc))]

@@ -32,6 +32,7 @@ from labline.market.service.market_index import (
     facet_filters,
     market_for,
     query_text,
+    query_vector,
     search,
     split_modes,
 )
@@ -158,7 +159,9 @@ def suggest_for_need(
         type=type,
     )
     market = market_for(session, holder)
-    hits = search(market.achievements, query_text(need), k * 2 + 5, filters)
+    hits = search(
+        market.achievements, query_text(need), k * 2 + 5, filters, query_vector(market, need)
+    )
     out: list[Suggestion] = []
     for hit, a in _live_hits(session, hits, Achievement):
         if a.organisation_id == need.organisation_id:
@@ -186,7 +189,13 @@ def suggest_for_achievement(
     require_owner_view(actor, achievement)
     filters = facet_filters(industry_code=industry_code, region_code=region_code, modes=modes)
     market = market_for(session, holder)
-    hits = search(market.needs, query_text(achievement), k * 3 + 5, filters)
+    hits = search(
+        market.needs,
+        query_text(achievement),
+        k * 3 + 5,
+        filters,
+        query_vector(market, achievement),
+    )
     out: list[Suggestion] = []
     for hit, n in _live_hits(session, hits, TechnologyNeed):
         if n.organisation_id == achievement.organisation_id:

@@ -1,0 +1,166 @@
+"""Background jobs on Huey (an existing queue): SQLite storage in the data folder by default,
+Redis in production (setting `jobs`), in the calling process for tests ("inline").
+
+A commit that changed a table an index watches enqueues that index's refresh; the worker
+(`labline worker`) encodes the changed records and stores their vectors (or rebuilds the
+snapshot). A job that fails is retried RETRIES times, then written to `job_failures`
+(the operators' page /admin/jobs), never dropped. A periodic refresh every minute catches
+anything a lost enqueue missed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from huey import Huey, MemoryHuey, SqliteHuey, crontab
+from huey.signals import SIGNAL_ERROR
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+
+from labline.config import Settings, get_settings
+from labline.core.indexes import service
+from labline.core.indexes.models import JobFailure
+
+log = logging.getLogger("labline.jobs")
+
+RETRIES = 3
+RETRY_DELAY_S = 5
+
+
+class _State:
+    settings: Settings | None = None
+    huey: Huey | None = None
+    tasks: dict[str, Callable[..., Any]] = {}  # noqa: RUF012
+    sessions: sessionmaker[Session] | None = None
+
+
+_state = _State()
+
+
+def configure(settings: Settings, sessions: sessionmaker[Session] | None = None) -> Huey:
+    """Set the queue up for this process (the app, a command, the worker)."""
+    _state.settings, _state.sessions = settings, sessions
+    _state.huey = _make(settings)
+    return _state.huey
+
+
+def queue() -> Huey:
+    if _state.huey is None:
+        configure(get_settings())
+    assert _state.huey is not None
+    return _state.huey
+
+
+def _make(settings: Settings) -> Huey:
+    huey: Huey
+    if settings.jobs == "inline":
+        huey = MemoryHuey("labline", immediate=True)
+    elif settings.jobs.startswith(("redis://", "rediss://")):
+        from huey import RedisHuey  # needs the redis package (pip install redis)
+
+        huey = RedisHuey("labline", url=settings.jobs)
+    else:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        huey = SqliteHuey("labline", filename=str(settings.data_dir / "jobs.db"))
+    _state.tasks = {
+        "refresh_index": huey.task(
+            retries=RETRIES, retry_delay=RETRY_DELAY_S, name="refresh_index"
+        )(refresh_index),
+    }
+    huey.periodic_task(crontab(minute="*"), name="refresh_indexes")(refresh_indexes)
+    huey.signal(SIGNAL_ERROR)(_failed)
+    return huey
+
+
+def _sessions() -> sessionmaker[Session]:
+    if _state.sessions is None:
+        from labline.db import make_engine
+
+        settings = _state.settings or get_settings()
+        _state.sessions = sessionmaker(make_engine(settings.resolved_database_url))
+    return _state.sessions
+
+
+# --- the jobs ---------------------------------------------------------------------------
+
+
+def refresh_index(name: str) -> str:
+    """Encode an index's changed records (or rebuild its snapshot); the worker's job."""
+    settings = _state.settings or get_settings()
+    spec = service.SPECS[name]
+    directory = settings.data_dir / "indexes" / name
+    with _sessions()() as session:
+        note = service.encode_tail(session, spec, directory)
+        session.commit()
+    log.info("index %s: %s", name, note)
+    return note
+
+
+def refresh_indexes() -> None:
+    for name in service.SPECS:
+        enqueue_refresh(name)
+
+
+def enqueue_refresh(name: str) -> None:
+    """Ask the worker to refresh an index; a queue that cannot be reached is logged (the
+    periodic refresh catches up), never the caller's failure."""
+    if (_state.settings or get_settings()).jobs == "inline":
+        return
+    try:
+        queue()
+        _state.tasks["refresh_index"](name)
+    except Exception as exc:  # any queue failure: the periodic refresh will catch up
+        log.warning("could not enqueue the refresh of index %s: %s", name, exc)
+
+
+def _failed(signal: str, task: Any, exc: BaseException | None = None) -> None:
+    """Huey's error signal: after the last retry, keep the failure for the operators."""
+    if getattr(task, "retries", 0) > 0:
+        return
+    try:
+        with _sessions()() as session:
+            session.add(
+                JobFailure(
+                    task=str(task.name),
+                    arguments=json.dumps([list(task.args), task.kwargs], default=str),
+                    error="".join(traceback.format_exception(exc))[-4000:] if exc else "",
+                    attempts=RETRIES + 1,
+                )
+            )
+            session.commit()
+    except Exception:  # the database itself is down: the log is all that is left
+        log.exception("job %s failed and could not be recorded", task.name)
+
+
+service.set_enqueue(enqueue_refresh)
+
+
+# --- enqueue after a commit that changed an indexed table -------------------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _note_tables(session: Session, _context: Any) -> None:
+    tables = session.info.setdefault("indexed_tables", set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(obj, "__tablename__", None)
+        if table:
+            tables.add(table)
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_after_commit(session: Session) -> None:
+    tables = session.info.pop("indexed_tables", None)
+    if not tables:
+        return
+    for spec in service.SPECS.values():
+        if tables & set(spec.tables):
+            enqueue_refresh(spec.name)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop("indexed_tables", None)
