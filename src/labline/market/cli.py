@@ -294,6 +294,7 @@ for _command in (
     valuation_cli.rnpv,
     licensing_cli.offer,
     ledger_cli.ledger,
+    ledger_cli.ledger_overdue,
     listing_cli.listing,
 ):
     market.add_command(_command)
