@@ -94,6 +94,13 @@ class TooLarge(LablineError):
     code = "too_large"
 
 
+class Unavailable(LablineError):
+    """A service labline relies on (e.g. a configured language model) did not answer usably."""
+
+    status = 503
+    code = "unavailable"
+
+
 class RateLimited(LablineError):
     status = 429
     code = "rate_limited"
