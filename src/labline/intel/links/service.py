@@ -127,7 +127,8 @@ def _market_link(found: lookup.Found, confidence: float, basis: str, via: str) -
         confidence=confidence,
         basis=basis,
         via=[via],
-        organisation=f"{org.name_zh} {org.name_en}".strip(),
+        organisation_zh=org.name_zh,
+        organisation_en=org.name_en,
     )
 
 
@@ -157,7 +158,8 @@ def _organisation_links(
                 confidence=confidence,
                 basis="name",
                 via=[m.text],
-                organisation=f"{hit.organisation_zh} {hit.organisation_en}".strip(),
+                organisation_zh=hit.organisation_zh if hit.type == "team" else "",
+                organisation_en=hit.organisation_en if hit.type == "team" else "",
             )
         )
     out.sort(key=lambda r: -r.confidence)
