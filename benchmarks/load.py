@@ -235,12 +235,14 @@ def summarise(results: list[tuple[str, str, float]]) -> dict[str, Any]:
     }
 
 
-def _serve(kind: str, url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def _serve(
+    kind: str, url: str, data_dir: Path, port: int, workers: int = 1
+) -> subprocess.Popen[bytes]:
     if kind == "labline":
         args = ["-c", "from labline.cli import main; main()", "--data-dir", str(data_dir)]
-        args += ["serve", "--port", str(port)]
+        args += ["serve", "--port", str(port), "--workers", str(workers)]
     else:
-        args = ["-m", "benchmarks.load_minimal", url, str(port)]
+        args = ["-m", "benchmarks.load_minimal", url, str(port), str(workers)]
     log = (data_dir / f"{kind}.log").open("ab")
     proc = subprocess.Popen([sys.executable, *args], env=_env(url), stdout=log, stderr=log)
     deadline = time.monotonic() + 300
@@ -256,23 +258,34 @@ def _serve(kind: str, url: str, data_dir: Path, port: int) -> subprocess.Popen[b
     raise RuntimeError(f"{kind} server did not start")
 
 
-def _warm(port: int, world: dict[str, Any]) -> float:
+def _warm(port: int, world: dict[str, Any], workers: int = 1) -> float:
     """The first suggestions build the live index (encoders loaded), and every shape's first
-    answer builds its code paths: done once before measuring, and timed apart."""
+    answer builds its code paths: done once before measuring, and timed apart. With several
+    server processes, as many clients at once as it takes to reach each."""
     t0 = time.perf_counter()
-    rng = random.Random(0)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
-        # The operator may see every need's suggestions: the first one builds the live index
-        # (otherwise the first permitted suggestion of a measured level would).
-        need = world["needs"][0]
-        client.get(
-            f"/api/v1/market/needs/{need}/suggestions?k=10",
-            headers={"authorization": f"Bearer {world['operator_token']}"},
-        )
-        for shape in SHAPES:
-            for _ in range(2):
-                method, path, kwargs = _request(shape, world, rng)
-                client.request(method, path, **kwargs)
+
+    async def one(n: int) -> None:
+        rng = random.Random(n)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
+            # The operator may see every need's suggestions: the first one builds the live
+            # index (otherwise the first permitted suggestion of a measured level would).
+            need = world["needs"][0]
+            await client.get(
+                f"/api/v1/market/needs/{need}/suggestions?k=10",
+                headers={"authorization": f"Bearer {world['operator_token']}"},
+            )
+            for shape in SHAPES:
+                for _ in range(2):
+                    method, path, kwargs = _request(shape, world, rng)
+                    await client.request(method, path, **kwargs)
+
+    async def all_of_them() -> None:
+        clients = range(1 if workers == 1 else 3 * workers)
+        failed = [r for r in await asyncio.gather(*map(one, clients), return_exceptions=True) if r]
+        if failed:
+            print(f"warm-up: {len(failed)} client(s) failed: {failed[0]!r}", flush=True)
+
+    asyncio.run(all_of_them())
     return round(time.perf_counter() - t0, 1)
 
 
@@ -285,8 +298,24 @@ def _cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _tree_cpu_s(pid: int) -> float:
+    """CPU seconds of a process and its children (uvicorn's workers, labline's job worker)."""
+    total = _cpu_s(pid)
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return total
+    return total + sum(_tree_cpu_s(int(c)) for c in children)
+
+
 def run_database(
-    backend: str, *, levels: list[int], seconds: float, spin: int, demo_copy: Path | None = None
+    backend: str,
+    *,
+    levels: list[int],
+    seconds: float,
+    spin: int,
+    workers: int = 1,
+    demo_copy: Path | None = None,
 ) -> list[dict[str, Any]]:
     tmp = Path(tempfile.mkdtemp(prefix="labline-load-"))
     url, pg_name = _fresh_database(backend, tmp)
@@ -300,15 +329,15 @@ def run_database(
         world = _world(url)
         for kind in ("labline", "minimal"):
             port = _free_port()
-            server = _serve(kind, url, tmp, port)
+            server = _serve(kind, url, tmp, port, workers)
             spinners = [
                 subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(spin)
             ]
             try:
-                warm = _warm(port, world)
+                warm = _warm(port, world, workers)
                 for level in levels:
                     load_before = os.getloadavg()[0]
-                    cpu_before = _cpu_s(server.pid)
+                    cpu_before = _tree_cpu_s(server.pid)
                     results = asyncio.run(
                         _drive(port, world, concurrency=level, seconds=seconds, seed=level)
                     )
@@ -323,7 +352,7 @@ def run_database(
                         **summarise(results),
                     }
                     row["server_cpu_ms_per_request"] = round(
-                        (_cpu_s(server.pid) - cpu_before) * 1000 / max(row["requests"], 1), 1
+                        (_tree_cpu_s(server.pid) - cpu_before) * 1000 / max(row["requests"], 1), 1
                     )
                     runs.append(row)
                     print(_line(row), flush=True)
@@ -386,6 +415,7 @@ def main() -> None:
     ap.add_argument("--levels", default="16,64,256")
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--spin", type=int, default=1, help="busy loops beside the server")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (both apps)")
     ap.add_argument("--sqlite-demo", type=Path, help="copy this data dir (small demo, seed 42)")
     args = ap.parse_args()
     seconds = 10.0 if args.quick else args.seconds
@@ -399,13 +429,19 @@ def main() -> None:
     runs = []
     for db in args.databases.split(","):
         runs += run_database(
-            db, levels=levels, seconds=seconds, spin=args.spin, demo_copy=args.sqlite_demo
+            db,
+            levels=levels,
+            seconds=seconds,
+            spin=args.spin,
+            workers=args.workers,
+            demo_copy=args.sqlite_demo,
         )
     report = {
         "machine": f"{platform.machine()} {os.cpu_count()} cores",
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "spinning_loops": args.spin,
+        "server_processes": args.workers,
         "seconds_per_level": seconds,
         "targets": {
             "errors_5xx": 0,
