@@ -12,8 +12,9 @@ Then, for each design:
 - `workers_agree`: the 5 processes gave the same top 10 for the same 20 needs;
 - `memory_mb`: peak resident memory of such a process (the largest of the 5);
 - `fresh_s`: publishing an achievement (through the service, committed) until it is in a
-  need's suggestions; for labline with a real `labline worker` running, `fresh_dense_s`
-  until the worker's vector for it is in use;
+  need's suggestions (filtered by an industry only it has, so that its rank among
+  stand-in vectors does not matter); for labline, with a real `labline worker` running,
+  `fresh_dense_s` until the worker's vector for it is in use;
 - `dense`, `index_mb` (the snapshot folder).
 
 `labline`: the snapshot (written once, as the worker does: `snapshot_build_s`) plus the
@@ -75,6 +76,7 @@ def build_world(data: Path, sizes: dict[str, int], seed: int) -> dict[str, float
 
     from labline.core import database
     from labline.core.indexes import service as indexes
+    from labline.core.indexes.encoder import live_encoder
     from labline.core.indexes.models import IndexVector
     from labline.core.models import Organisation
     from labline.db import make_engine
@@ -130,7 +132,7 @@ def build_world(data: Path, sizes: dict[str, int], seed: int) -> dict[str, float
         s.commit()
         world_s = time.perf_counter() - started
         # Stand-in vectors, stored as the worker stores what it encodes (see the docstring).
-        encoder = indexes.live_encoder()
+        encoder = live_encoder()
         vec_rng = np.random.default_rng(seed)
         for part in market_index.SPEC.live_records(s).values():
             for i in range(0, len(part), 5000):
@@ -253,10 +255,13 @@ def run_children(design: str, data: Path, seed: int) -> dict[str, Any]:
 def freshness(design: str, data: Path) -> dict[str, Any]:
     """Publish an achievement worded like need 1 and wait until need 1's suggestions hold
     it (labline: with a real worker running, then until the worker's vector is in use)."""
+    from sqlalchemy import select
+
+    from labline.core import refdata
     from labline.core.access import command_line_actor
     from labline.core.indexes import jobs
     from labline.core.indexes import service as indexes
-    from labline.market.models import TechnologyNeed
+    from labline.market.models import Achievement, TechnologyNeed
     from labline.market.schemas import AchievementCreate, Transition
     from labline.market.service import market_index, matching, records
 
@@ -287,13 +292,17 @@ def freshness(design: str, data: Path) -> dict[str, Any]:
         with sessions() as s:
             need = s.get(TechnologyNeed, 1)
             assert need is not None
+            used = set(s.scalars(select(Achievement.industry_code).distinct()))
+            alone = next(
+                i.code for i in refdata.industries() if len(i.code) == 4 and i.code not in used
+            )
             matching.suggest_for_need(s, actor=actor, holder=holder, need_id=1)  # warm
             data_in = AchievementCreate(
                 kind="invention_patent",  # type: ignore[arg-type]
                 title=need.title,
                 summary=need.summary,
                 field=need.field,
-                industry_code=need.industry_code,
+                industry_code=alone,
                 readiness=7,
                 language=need.language,  # type: ignore[arg-type]
                 organisation_id=2,
@@ -312,7 +321,9 @@ def freshness(design: str, data: Path) -> dict[str, Any]:
         fresh = fresh_dense = None
         while time.perf_counter() - t0 < 300:
             with sessions() as s:
-                found = matching.suggest_for_need(s, actor=actor, holder=holder, need_id=1, k=20)
+                found = matching.suggest_for_need(
+                    s, actor=actor, holder=holder, need_id=1, industry_code=alone
+                )
                 if fresh is None and new.id in [x.id for x in found]:
                     fresh = time.perf_counter() - t0
                 live = holder.indexes["market"]
