@@ -203,7 +203,17 @@ def bulk(count: int) -> dict:
         "interrupted_run": {**first, "documents_then": before[0] + before[1]},
         "resumed_run": {
             **rest,
-            "picked_up_exactly_the_rest": rest.get("already_imported") == before[0] + before[1],
+            # Everything stored by the resumed run is new (nothing stored twice), and every
+            # file is accounted for: stored, already there (a byte-identical file counts
+            # too), or rejected.
+            "picked_up_exactly_the_rest": (
+                sum(after[:2]) - sum(before[:2]) == rest["imported"] + rest["duplicates"]
+                and rest["imported"]
+                + rest["duplicates"]
+                + rest["already_imported"]
+                + rest["rejected"]
+                == count
+            ),
         },
         "rerun": again,
         "documents": after[0],

@@ -49,6 +49,7 @@ SHAPES = {  # name: (weight, writes)
 WORDS = ["材料", "battery", "sensor", "催化", "AI", "检测", "polymer", "芯片", "water", "储能"]
 OPEN_INSTRUMENTS = 3  # demo instruments without qualification or approval (see _world)
 LIMIT_S = 30.0
+RETRIES = 5  # times a client asks again after 503 busy with Retry-After
 
 
 def _env(url: str) -> dict[str, str]:
@@ -89,18 +90,21 @@ def _world(url: str) -> dict[str, Any]:
             s.scalars(text("SELECT DISTINCT person_id FROM memberships ORDER BY 1 LIMIT 30"))
         )
         reviewer = s.scalar(text("SELECT id FROM people WHERE email = 'reviewer@labline.demo'"))
+        operator = s.scalar(text("SELECT id FROM people WHERE email = 'operator@labline.demo'"))
 
         def token(pid: int) -> str:
             return create_token(s, actor=actor_for(s, pid), data=TokenCreate(name="load"))[1]
 
         tokens = [token(p) for p in people]
         review_token = token(reviewer) if reviewer else tokens[0]
+        operator_token = token(operator) if operator else tokens[0]
     engine.dispose()
     return {
         "needs": needs,
         "instruments": instruments,
         "tokens": tokens,
         "review_token": review_token,
+        "operator_token": operator_token,
     }
 
 
@@ -140,10 +144,13 @@ def _request(shape: str, world: dict[str, Any], rng: random.Random) -> tuple[str
 async def _drive(
     port: int, world: dict[str, Any], *, concurrency: int, seconds: float, seed: int
 ) -> list[tuple[str, str, float]]:
-    """`concurrency` clients, each sending its next request as soon as the last is answered."""
+    """`concurrency` clients, each sending its next request as soon as the last is answered.
+    A 503 with Retry-After is asked again after that wait (up to RETRIES times): a request's
+    time runs from its first try to its last answer, which is the one counted."""
     names = list(SHAPES)
     weights = [SHAPES[n][0] for n in names]
     results: list[tuple[str, str, float]] = []
+    retries = [0]
     started = time.monotonic()
     deadline = started + seconds
     limits = httpx.Limits(max_connections=concurrency, keepalive_expiry=10)
@@ -157,16 +164,25 @@ async def _drive(
                 shape = rng.choices(names, weights)[0]
                 method, path, kwargs = _request(shape, world, rng)
                 t0 = time.monotonic()
-                try:
-                    r = await client.request(method, path, **kwargs)
-                    status = str(r.status_code)
-                except httpx.HTTPError as exc:  # no answer
-                    status = type(exc).__name__
+                for attempt in range(RETRIES + 1):
+                    try:
+                        r = await client.request(method, path, **kwargs)
+                        status = str(r.status_code)
+                    except httpx.HTTPError as exc:  # no answer
+                        status = type(exc).__name__
+                        break
+                    after = r.headers.get("retry-after", "")
+                    if status != "503" or not after.isdigit() or attempt == RETRIES:
+                        break
+                    # A well-behaved client: wait as told (spread out), then ask again.
+                    retries[0] += 1
+                    await asyncio.sleep(int(after) * rng.uniform(0.5, 1.5))
                 results.append((shape, status, time.monotonic() - t0))
 
         await asyncio.gather(*(worker(n) for n in range(concurrency)))
     # Throughput over the whole time, the answers after the deadline included: at 256 clients
     # an answer can take longer than a short window.
+    results.append(("_retried", "", float(retries[0])))
     results.append(("_wall", "", time.monotonic() - started))
     return results
 
@@ -185,7 +201,8 @@ def _failed(status: str) -> bool:
 
 def summarise(results: list[tuple[str, str, float]]) -> dict[str, Any]:
     seconds = results[-1][2]
-    results = results[:-1]
+    retried = int(results[-2][2])
+    results = results[:-2]
     statuses: dict[str, int] = {}
     for _shape, status, _t in results:
         statuses[status] = statuses.get(status, 0) + 1
@@ -201,6 +218,7 @@ def summarise(results: list[tuple[str, str, float]]) -> dict[str, Any]:
         "p99_ms": round(_pct(times, 99) * 1000, 1),
         "max_ms": round(max(times, default=0) * 1000, 1),
         "statuses": dict(sorted(statuses.items())),
+        "busy_retried": retried,
         "errors_5xx": sum(n for s, n in statuses.items() if _failed(s)),
         "over_30s": sum(1 for t in times if t > LIMIT_S),
         "failed_by_shape": dict(
@@ -217,12 +235,14 @@ def summarise(results: list[tuple[str, str, float]]) -> dict[str, Any]:
     }
 
 
-def _serve(kind: str, url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def _serve(
+    kind: str, url: str, data_dir: Path, port: int, workers: int = 1
+) -> subprocess.Popen[bytes]:
     if kind == "labline":
         args = ["-c", "from labline.cli import main; main()", "--data-dir", str(data_dir)]
-        args += ["serve", "--port", str(port)]
+        args += ["serve", "--port", str(port), "--workers", str(workers)]
     else:
-        args = ["-m", "benchmarks.load_minimal", url, str(port)]
+        args = ["-m", "benchmarks.load_minimal", url, str(port), str(workers)]
     log = (data_dir / f"{kind}.log").open("ab")
     proc = subprocess.Popen([sys.executable, *args], env=_env(url), stdout=log, stderr=log)
     deadline = time.monotonic() + 300
@@ -238,21 +258,64 @@ def _serve(kind: str, url: str, data_dir: Path, port: int) -> subprocess.Popen[b
     raise RuntimeError(f"{kind} server did not start")
 
 
-def _warm(port: int, world: dict[str, Any]) -> float:
+def _warm(port: int, world: dict[str, Any], workers: int = 1) -> float:
     """The first suggestions build the live index (encoders loaded), and every shape's first
-    answer builds its code paths: done once before measuring, and timed apart."""
+    answer builds its code paths: done once before measuring, and timed apart. With several
+    server processes, as many clients at once as it takes to reach each."""
     t0 = time.perf_counter()
-    rng = random.Random(0)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
-        for shape in SHAPES:
-            for _ in range(2):
-                method, path, kwargs = _request(shape, world, rng)
-                client.request(method, path, **kwargs)
+
+    async def one(n: int) -> None:
+        rng = random.Random(n)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
+            # The operator may see every need's suggestions: the first one builds the live
+            # index (otherwise the first permitted suggestion of a measured level would).
+            need = world["needs"][0]
+            await client.get(
+                f"/api/v1/market/needs/{need}/suggestions?k=10",
+                headers={"authorization": f"Bearer {world['operator_token']}"},
+            )
+            for shape in SHAPES:
+                for _ in range(2):
+                    method, path, kwargs = _request(shape, world, rng)
+                    await client.request(method, path, **kwargs)
+
+    async def all_of_them() -> None:
+        clients = range(1 if workers == 1 else 3 * workers)
+        failed = [r for r in await asyncio.gather(*map(one, clients), return_exceptions=True) if r]
+        if failed:
+            print(f"warm-up: {len(failed)} client(s) failed: {failed[0]!r}", flush=True)
+
+    asyncio.run(all_of_them())
     return round(time.perf_counter() - t0, 1)
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _tree_cpu_s(pid: int) -> float:
+    """CPU seconds of a process and its children (uvicorn's workers, labline's job worker)."""
+    total = _cpu_s(pid)
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return total
+    return total + sum(_tree_cpu_s(int(c)) for c in children)
+
+
 def run_database(
-    backend: str, *, levels: list[int], seconds: float, spin: int, demo_copy: Path | None = None
+    backend: str,
+    *,
+    levels: list[int],
+    seconds: float,
+    spin: int,
+    workers: int = 1,
+    demo_copy: Path | None = None,
 ) -> list[dict[str, Any]]:
     tmp = Path(tempfile.mkdtemp(prefix="labline-load-"))
     url, pg_name = _fresh_database(backend, tmp)
@@ -266,14 +329,15 @@ def run_database(
         world = _world(url)
         for kind in ("labline", "minimal"):
             port = _free_port()
-            server = _serve(kind, url, tmp, port)
+            server = _serve(kind, url, tmp, port, workers)
             spinners = [
                 subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(spin)
             ]
             try:
-                warm = _warm(port, world)
+                warm = _warm(port, world, workers)
                 for level in levels:
                     load_before = os.getloadavg()[0]
+                    cpu_before = _tree_cpu_s(server.pid)
                     results = asyncio.run(
                         _drive(port, world, concurrency=level, seconds=seconds, seed=level)
                     )
@@ -287,6 +351,9 @@ def run_database(
                         "loadavg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
                         **summarise(results),
                     }
+                    row["server_cpu_ms_per_request"] = round(
+                        (_tree_cpu_s(server.pid) - cpu_before) * 1000 / max(row["requests"], 1), 1
+                    )
                     runs.append(row)
                     print(_line(row), flush=True)
             finally:
@@ -311,7 +378,8 @@ def _line(r: dict[str, Any]) -> str:
     return (
         f"{r['database']:<11}{r['app']:<8}{r['concurrency']:>5}{r['throughput_rps']:>8}"
         f"{r['read_throughput_rps']:>8}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['p99_ms']:>9}"
-        f"{r['max_ms']:>9}{r['errors_5xx']:>6}{r['over_30s']:>6}  {r['statuses']}"
+        f"{r['max_ms']:>9}{r['errors_5xx']:>6}{r['over_30s']:>6}{r['busy_retried']:>7}"
+        f"{r['server_cpu_ms_per_request']:>7}  {r['statuses']} load {r['loadavg_1m']}"
     )
 
 
@@ -347,25 +415,33 @@ def main() -> None:
     ap.add_argument("--levels", default="16,64,256")
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--spin", type=int, default=1, help="busy loops beside the server")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (both apps)")
     ap.add_argument("--sqlite-demo", type=Path, help="copy this data dir (small demo, seed 42)")
     args = ap.parse_args()
     seconds = 10.0 if args.quick else args.seconds
     levels = [int(x) for x in args.levels.split(",")]
     print(
         f"{'database':<11}{'app':<8}{'conc':>5}{'req/s':>8}{'read/s':>8}{'p50 ms':>9}"
-        f"{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'5xx':>6}{'>30s':>6}  statuses"
+        f"{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'5xx':>6}{'>30s':>6}{'retry':>7}{'cpu ms':>7}"
+        "  statuses"
     )
     started = datetime.now(UTC)
     runs = []
     for db in args.databases.split(","):
         runs += run_database(
-            db, levels=levels, seconds=seconds, spin=args.spin, demo_copy=args.sqlite_demo
+            db,
+            levels=levels,
+            seconds=seconds,
+            spin=args.spin,
+            workers=args.workers,
+            demo_copy=args.sqlite_demo,
         )
     report = {
         "machine": f"{platform.machine()} {os.cpu_count()} cores",
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "spinning_loops": args.spin,
+        "server_processes": args.workers,
         "seconds_per_level": seconds,
         "targets": {
             "errors_5xx": 0,

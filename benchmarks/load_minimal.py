@@ -2,12 +2,13 @@
 minimal FastAPI + SQLAlchemy app on the same database (plain SQL, one session per request,
 no permissions, no audit, no search index, no templates).
 
-Usage: python -m benchmarks.load_minimal DATABASE_URL PORT
+Usage: python -m benchmarks.load_minimal DATABASE_URL PORT [WORKERS]
 """
 
 import csv
 import hashlib
 import io
+import os
 import sys
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -164,11 +165,19 @@ def make_app(url: str) -> FastAPI:
     return app
 
 
+def app_from_env() -> FastAPI:
+    """For uvicorn's worker processes (a factory it imports by name)."""
+    return make_app(os.environ["LOAD_MINIMAL_URL"])
+
+
 if __name__ == "__main__":
+    os.environ["LOAD_MINIMAL_URL"] = sys.argv[1]
     uvicorn.run(
-        make_app(sys.argv[1]),
+        "benchmarks.load_minimal:app_from_env",
+        factory=True,
         host="127.0.0.1",
         port=int(sys.argv[2]),
+        workers=int(sys.argv[3]) if len(sys.argv) > 3 else 1,  # as many as labline's
         log_level="warning",
         timeout_keep_alive=75,  # as `labline serve`
     )

@@ -93,7 +93,7 @@ def create_app(
     # The home page lists each role's work with the providers the module records declare.
     app.state.work = registry.work_providers()
     app.state.panels = registry.panels()
-    app.state.db_admission = Admission(settings.db_pool_size)
+    app.state.db_admission = Admission(settings.admitted_requests)
     render.lend_globals(**names.TEMPLATE_GLOBALS)
 
     errors.install(app)

@@ -7,7 +7,8 @@ travels with `time-machine`) and a rule never depends on the day it happens to r
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 
 def now() -> datetime:
@@ -18,3 +19,32 @@ def now() -> datetime:
 def today() -> date:
     """Today's date in UTC (pages that need the user's or a facility's date convert `now()`)."""
     return now().date()
+
+
+def in_zone(value: datetime, zone: str | tzinfo) -> datetime:
+    """A stored instant shown in a time zone (an IANA name or a tzinfo).
+
+    Times are stored in UTC; SQLite hands them back without an offset, which means UTC.
+    """
+    tz = ZoneInfo(zone) if isinstance(zone, str) else zone
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(tz)
+
+
+def local_dates(start: datetime, end: datetime, zone: str | tzinfo) -> tuple[date, date]:
+    """The first and the last local day of the period [start, end).
+
+    A period is defined by local dates: one that ends at local midnight does not include
+    that day (2026-01-01+08:00 → 2026-12-01+08:00 is 2026-01-01 – 2026-11-30).
+    """
+    first = in_zone(start, zone)
+    last = in_zone(end, zone)
+    if last > first:
+        last -= timedelta(microseconds=1)
+    return first.date(), last.date()
+
+
+def local_midnight(day: date, zone: str | tzinfo) -> datetime:
+    """The instant a local day begins, in UTC (to store a period given by local dates)."""
+    tz = ZoneInfo(zone) if isinstance(zone, str) else zone
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 DEV_SECRET = "labline-development-secret-do-not-use-in-production"
+DEFAULT_REQUEST_SLOTS = 8
 Environment = Literal["development", "test", "production"]
 
 
@@ -63,9 +64,12 @@ class Settings(BaseSettings):
     # Proposal documents (review): the largest file accepted, stored under data_dir.
     document_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     base_url: str = "http://127.0.0.1:8000"
-    # Requests served at once by one server process, each with one pooled database
-    # connection; more wait their turn (the thread pool is sized from it).
+    # Database connections of one server process (requests, plus room for commands).
     db_pool_size: int = Field(default=20, ge=1, le=500)
+    # Requests served at once by one server process, each with one pooled connection; more
+    # wait their turn, up to 10 s (see labline.web.deps.Admission). The work is mostly
+    # Python on the CPU: more at once only makes each slower (default: 8, or the pool).
+    request_slots: int | None = Field(default=None, ge=1, le=500)
     # Outgoing mail: without smtp_host messages wait in the outbox (nothing is lost).
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, gt=0, lt=65536)
@@ -77,6 +81,13 @@ class Settings(BaseSettings):
     # "use+e5" (the search library's default pair: better on the public retrieval sets,
     # about 4x the encoding time, so a first build of a large market takes minutes).
     search_encoder: Literal["use", "use+e5"] = "use"
+    # Optional: an OpenAI-compatible chat server (llama.cpp, vLLM, Ollama), e.g.
+    # http://127.0.0.1:8080/v1, for intel's abstractive digests beside the extractive ones.
+    # Unset: no such digest is offered and nothing is contacted.
+    llm_url: str | None = None
+    llm_model: str = "default"
+    llm_api_key: str | None = None
+    llm_timeout_s: float = Field(default=120.0, gt=0)
     # Background jobs (encoding records for the indexes): "sqlite" (Huey with its queue in
     # data_dir/jobs.db, the default), a redis:// URL (Huey on Redis, for several hosts), or
     # "inline" (run in the calling process: tests and one-off commands).
@@ -103,6 +114,13 @@ class Settings(BaseSettings):
             raise ValueError("database_url must be a sqlite:// or postgresql:// URL")
         return v
 
+    @field_validator("llm_url")
+    @classmethod
+    def _http_url(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("http://", "https://")):
+            raise ValueError("llm_url must be an http:// or https:// URL")
+        return v or None
+
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
         if self.env == "production":
@@ -126,6 +144,10 @@ class Settings(BaseSettings):
                     "LABLINE_BASE_URL must be https:// when LABLINE_ENV=production"
                 )
         return self
+
+    @property
+    def admitted_requests(self) -> int:
+        return min(self.request_slots or DEFAULT_REQUEST_SLOTS, self.db_pool_size)
 
     @property
     def resolved_database_url(self) -> str:

@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from labline import i18n, validation
+from labline.fields import field_labels
+from labline.i18n import N_
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -29,15 +33,27 @@ RESERVED = frozenset({"status", "code", "message", "fields"})
 
 
 class LablineError(Exception):
+    """A domain error. Its message is read in the catalogue (the reader's language): a fixed
+    English message as it is, or a template with `params` ("%(instrument)s is taken…")."""
+
     status: int = 400
     code: str = "bad_request"
 
-    def __init__(self, message: str, *, fields: list[FieldError] | None = None, **extra: Any):
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        *,
+        fields: list[FieldError] | None = None,
+        params: dict[str, Any] | None = None,
+        **extra: Any,
+    ):
+        text = i18n.gettext(message, **params) if params else i18n.gettext(message)
+        super().__init__(text)
         clash = RESERVED & extra.keys()
         if clash:  # they would overwrite the error shape's own keys
             raise TypeError(f"error details may not be named {sorted(clash)}")
-        self.message = message
+        self.template = message
+        self.message = text
         self.fields = fields or []
         self.extra = extra
 
@@ -76,6 +92,13 @@ class Conflict(LablineError):
 class TooLarge(LablineError):
     status = 413
     code = "too_large"
+
+
+class Unavailable(LablineError):
+    """A service labline relies on (e.g. a configured language model) did not answer usably."""
+
+    status = 503
+    code = "unavailable"
 
 
 class RateLimited(LablineError):
@@ -137,15 +160,20 @@ def validation_fields(errors: list[Any]) -> list[FieldError]:
         named = FIELD_PREFIX.match(message)
         if named and name in ("request", *_MODEL_LEVEL):
             name, message = named.group(1), named.group(2)
-        if err.get("type") == "extra_forbidden":
-            message = "unknown field; it is not accepted here"
-        fields.append(FieldError(name, message, allowed))
+        # In the reader's language (the request's locale), the field's path kept as it is.
+        fields.append(FieldError(name, validation.message(err, message), allowed))
     return fields
 
 
 def invalid_input(errors: list[Any]) -> InvalidInput:
     """The InvalidInput for a pydantic ValidationError's errors()."""
     fields = validation_fields(errors)
-    return InvalidInput(
-        "Some fields are not valid: " + ", ".join(f.field for f in fields), fields=fields
+    return InvalidInput(invalid_summary(fields), fields=fields)
+
+
+def invalid_summary(fields: list[FieldError]) -> str:
+    """The summary of a form's errors: the fields' labels, not their paths."""
+    return i18n.gettext(
+        N_("Some fields are not valid: %(fields)s"),
+        fields=field_labels([f.field for f in fields]),
     )

@@ -69,3 +69,5 @@ def test_intel_commands(tmp_path: Path) -> None:
     assert all(0 < r["confidence"] <= 1 for r in links["achievements"] + links["needs"])
     assert "on offer" in run("intel", "links", str(first["id"]))
     run("intel", "links", "999999", code=2)  # no such document
+    assert "Core viewpoint:" in run("intel", "digest", str(first["id"]))
+    run("intel", "digest", str(first["id"]), "--llm", code=2)  # no model configured

@@ -62,6 +62,11 @@ MATRIX: dict[tuple[str, str], Case] = {
         readers(200, ("platform_operator",))
     ),
     ("GET", "/api/v1/intel/about?term=基础研究"): Case(signed_in()),
+    # no language model in this world: a clear 409 for whoever may read the document
+    ("GET", "/api/v1/intel/documents/{public_id}/digest/llm"): Case(signed_in(409)),
+    ("GET", "/api/v1/intel/documents/{foreign_id}/digest/llm?foreign"): Case(
+        readers(409, ("platform_operator",))
+    ),
     ("GET", "/api/v1/intel/feeds"): Case(only(200, ANALYSTS)),
     ("POST", "/api/v1/intel/feeds"): Case(
         only(201, ANALYSTS),
@@ -85,6 +90,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/intel/documents/{private_id}?own"): Case(readers(200, ENTERPRISE)),
     ("GET", "/intel/search?q=basic%20research&digest=true"): Case(signed_in()),
     ("GET", "/intel/documents/{public_id}/links"): Case(signed_in()),
+    ("GET", "/intel/documents/{public_id}/digest/llm"): Case(signed_in(409)),
     ("GET", "/intel/documents/{private_id}/links?own"): Case(readers(200, ENTERPRISE)),
     ("GET", "/intel/about/need/{need_id}"): Case(signed_in()),
     ("GET", "/intel/about/organisation/{org_id}"): Case(signed_in()),

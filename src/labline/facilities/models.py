@@ -255,6 +255,8 @@ class Invoice(Timestamped, Base):
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
     lines: Mapped[list[InvoiceLine]] = relationship(back_populates="invoice")
+    # Its period and number read in the facility's time zone.
+    facility: Mapped[Facility] = relationship()
 
 
 class InvoiceLine(Base):

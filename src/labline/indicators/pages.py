@@ -18,6 +18,7 @@ from labline.indicators import labels, regions
 from labline.indicators.api import LiveProviders, import_upload
 from labline.indicators.service import live, read
 from labline.indicators.service.index import build_index
+from labline.indicators.unit_labels import unit_label
 from labline.web.charts import Series, bar_chart, line_chart, radar_chart
 from labline.web.render import render
 
@@ -32,7 +33,11 @@ def _label(code: str) -> str:
 def catalogue_page(request: Request, db: Db, actor: CurrentActor) -> Response:
     require(actor, Permission.view_directory)
     rows = [(c, labels.name(c.indicator_code)) for c in read.coverage(db)]
-    ctx = {"rows": rows, "can_import": Permission.import_export in actor.permissions}
+    ctx = {
+        "rows": rows,
+        "unit_label": unit_label,
+        "can_import": Permission.import_export in actor.permissions,
+    }
     return render(request, "indicators/catalogue.html", ctx)
 
 
@@ -153,7 +158,7 @@ def live_page(
     ctx = {
         "year": year,
         "codes": [(c, labels.name(c)) for c in codes],
-        "units": {f.indicator: f.unit for f in figures},
+        "units": {f.indicator: unit_label(f.unit) for f in figures},
         "rows": sorted(((r, _label(r), v) for r, v in table.items()), key=lambda x: x[1]),
         "charts": charts,
         "can_store": Permission.import_export in actor.permissions,

@@ -6,6 +6,7 @@ import click
 
 from labline.clitools import DomainErrors
 from labline.intel.briefings import cli as briefings_cli
+from labline.intel.digests import cli as digests_cli
 from labline.intel.documents import cli as documents_cli
 from labline.intel.links import cli as links_cli
 from labline.intel.search import cli as search_cli
@@ -25,6 +26,7 @@ for command in (
     documents_cli.poll_cmd,
     search_cli.search_cmd,
     links_cli.links_cmd,
+    digests_cli.digest_cmd,
     briefings_cli.brief_cmd,
     watches_cli.watch,
 ):

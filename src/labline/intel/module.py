@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from labline.intel import cli, demo
 from labline.intel.briefings import api as briefings_api
+from labline.intel.digests import api as digests_api
+from labline.intel.digests import pages as digests_pages
 from labline.intel.documents import api as documents_api
 from labline.intel.documents import models as document_models
 from labline.intel.documents import pages as documents_pages
@@ -25,10 +27,12 @@ MODULE = Module(
         watches_api.router,
         briefings_api.router,
         links_api.router,
+        digests_api.router,
         documents_api.router,
         search_pages.router,
         watches_pages.router,
         links_pages.router,
+        digests_pages.router,
         documents_pages.router,
     ),
     commands=(cli.intel,),

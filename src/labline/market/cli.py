@@ -14,6 +14,7 @@ from labline.market.captable import cli as captable_cli
 from labline.market.cliargs import parse_day
 from labline.market.deals import cli as deals_cli
 from labline.market.figures import cli as figures_cli
+from labline.market.investors import cli as investors_cli
 from labline.market.ledger import cli as ledger_cli
 from labline.market.licensing import cli as licensing_cli
 from labline.market.listing import cli as listing_cli
@@ -286,12 +287,14 @@ def expire(ctx: click.Context, today: str | None) -> None:
 for _command in (
     *deals_cli.COMMANDS,
     *captable_cli.COMMANDS,
+    *investors_cli.COMMANDS,
     *figures_cli.COMMANDS,
     *profiles_cli.COMMANDS,
     *watches_cli.COMMANDS,
     valuation_cli.rnpv,
     licensing_cli.offer,
     ledger_cli.ledger,
+    ledger_cli.ledger_overdue,
     listing_cli.listing,
 ):
     market.add_command(_command)

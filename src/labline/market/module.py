@@ -11,8 +11,11 @@ from labline.market.deals import api as deals_api
 from labline.market.deals import pages as deals_pages
 from labline.market.demo import steps as demo
 from labline.market.figures import api as figures_api
+from labline.market.figures import live as live_figures
 from labline.market.figures import pages as figures_pages
-from labline.market.figures import service as service_figures
+from labline.market.investors import api as investors_api
+from labline.market.investors import models as investors_models
+from labline.market.investors import pages as investors_pages
 from labline.market.ledger import api as ledger_api
 from labline.market.ledger import demo as ledger_demo
 from labline.market.ledger import models as ledger_models
@@ -42,6 +45,8 @@ MODULE = Module(
         captable_pages.router,
         listing_api.router,
         listing_pages.router,
+        investors_api.router,
+        investors_pages.router,
         watches_api.router,
         watches_pages.router,
         profiles_api.router,
@@ -54,8 +59,8 @@ MODULE = Module(
         figures_pages.router,
     ),
     commands=(cli.market,),
-    models=(models, licensing_models, ledger_models, captable_models),
+    models=(models, licensing_models, ledger_models, captable_models, investors_models),
     demo_steps=(demo.step_market, ledger_demo.step_licences, captable_demo.step_captable),
-    live_figures=service_figures.by_region,
+    live_figures=live_figures.by_region,
     work=service_work.work,
 )

@@ -16,6 +16,7 @@ from labline.core.access import require_signed_in
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.core.models import Membership, Organisation
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
+from labline.fields import field_label
 from labline.review import views
 from labline.review.committee.service import decisions
 from labline.review.schemas import (
@@ -60,6 +61,12 @@ def call_step(
             f"Unknown step {step!r}.", fields=[FieldError("step", "unknown", list(STEPS))]
         )
     calls.require_manager(actor)
+    if step in IRREVERSIBLE and form.get("confirm") != "yes":
+        # Closing submissions and deciding cannot be undone: the page asks first.
+        ctx = views.call_context(db, actor, call_id)
+        ctx["confirm"] = {"step": step, "seed": form.get("seed", "").strip()}
+        ctx["early"] = step == "close" and calls.today() < ctx["call"].closes_on
+        return render(request, "review/call.html", ctx)
     try:
         if step == "open":
             calls.open_call(db, actor=actor, call_id=call_id)
@@ -100,6 +107,7 @@ def call_step(
     return RedirectResponse(f"/review/calls/{call_id}?done={step}", status_code=303)
 
 
+IRREVERSIBLE = ("close", "decide")
 FORM_FIELDS = (
     "organisation_id",
     "title_zh",
@@ -149,7 +157,7 @@ def apply(
         proposal = calls.submit_proposal(db, actor=actor, data=data)
     except ValidationError as exc:
         ctx["errors"] = validation_fields(exc.errors())
-        ctx["message"] = "; ".join(f"{e.field}: {e.message}" for e in ctx["errors"])
+        ctx["message"] = "; ".join(f"{field_label(e.field)}: {e.message}" for e in ctx["errors"])
         return render(request, "review/apply.html", ctx, status=422)
     except LablineError as exc:
         db.rollback()
@@ -192,7 +200,7 @@ def review_form(
         reviews.submit_review(db, actor=actor, proposal_id=proposal_id, data=data)
     except ValidationError as exc:
         ctx["errors"] = validation_fields(exc.errors())
-        ctx["message"] = "; ".join(f"{e.field}: {e.message}" for e in ctx["errors"])
+        ctx["message"] = "; ".join(f"{field_label(e.field)}: {e.message}" for e in ctx["errors"])
         return render(request, "review/proposal.html", ctx, status=422)
     except LablineError as exc:
         db.rollback()
@@ -227,7 +235,7 @@ def note_form(
     except ValidationError as exc:
         ctx = views.proposal_context(db, actor, proposal_id)
         ctx["message"] = "; ".join(
-            f"{e.field}: {e.message}" for e in validation_fields(exc.errors())
+            f"{field_label(e.field)}: {e.message}" for e in validation_fields(exc.errors())
         )
         return render(request, "review/proposal.html", ctx, status=422)
     except LablineError as exc:

@@ -6,6 +6,8 @@ The acting person is resolved by the core (`labline.core.deps`): this layer know
 from __future__ import annotations
 
 import asyncio
+import math
+import time
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,14 +18,17 @@ from fastapi.concurrency import contextmanager_in_threadpool
 from sqlalchemy.orm import Session
 
 from labline.config import Settings
-from labline.db import busy, unit_of_work
+from labline.db import DatabaseBusy, busy, unit_of_work
 from labline.errors import LablineError
 from labline.schemas import MAX_PER_PAGE, PageParams
 from labline.web import csrf
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# How long a request waits for its turn before it is answered 503 busy (with Retry-After).
-ADMISSION_WAIT_S = 15.0
+# The longest a request may wait for its turn. One whose turn would come later is answered
+# 503 busy with Retry-After at once: queueing it would only make it (and every request behind
+# it) late, and its client would have given up.
+ADMISSION_WAIT_S = 10.0
+RETRY_AFTER_MAX_S = 15
 
 
 def get_settings(request: Request) -> Settings:
@@ -31,38 +36,74 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-class Admission:
-    """At most `size` requests hold a database session at once, one pooled connection each;
-    the others wait here, without a thread and without a connection. With the pool at least
-    this size and the thread pool larger, no request ever waits for a connection or a thread
-    that a waiting peer holds (the stall of issue 14)."""
+class _Queue:
+    """One event loop's slots and the number of requests waiting for one."""
 
     def __init__(self, size: int) -> None:
+        self.slots = asyncio.Semaphore(size)
+        self.waiting = 0
+
+
+class Admission:
+    """At most `size` requests hold a database session at once, one pooled connection each;
+    the others wait here, in arrival order, without a thread and without a connection. With
+    the pool at least this size and the thread pool larger, no request ever waits for a
+    connection or a thread that a waiting peer holds (the stall of issue 14).
+
+    The queue has a deadline instead of a length: from the time requests have lately held
+    a slot, a newcomer's wait is estimated (those ahead of it / slots × time a slot is
+    held); when it would exceed `wait_s` the request is refused at once (503 busy, with
+    Retry-After: that wait), and a request admitted to the queue that still waits `wait_s`
+    is refused then. So a burst is answered, late requests are not made later, and no
+    request is queued without bound."""
+
+    def __init__(self, size: int, *, wait_s: float = ADMISSION_WAIT_S) -> None:
         self.size = size
-        # One semaphore per event loop (the test client runs a loop per request).
-        self._slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
-        self._slots = weakref.WeakKeyDictionary()
+        self.wait_s = wait_s
+        self.held_s = 0.05  # moving average of the time a request holds its slot
+        # One queue per event loop (the test client runs a loop per request).
+        self._queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Queue]
+        self._queues = weakref.WeakKeyDictionary()
+
+    def expected_wait(self, queue: _Queue) -> float:
+        if not queue.slots.locked() and not queue.waiting:
+            return 0.0
+        return (queue.waiting + 1) * self.held_s / self.size
+
+    def _refuse(self, wait: float) -> DatabaseBusy:
+        refusal = busy("too many requests at once")
+        refusal.extra["retry_after_s"] = max(1, min(RETRY_AFTER_MAX_S, math.ceil(wait)))
+        return refusal
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
-        slots = self._slots.get(loop)
-        if slots is None:
-            slots = self._slots[loop] = asyncio.Semaphore(self.size)
+        queue = self._queues.get(loop)
+        if queue is None:
+            queue = self._queues[loop] = _Queue(self.size)
+        wait = self.expected_wait(queue)
+        if wait > self.wait_s:
+            raise self._refuse(wait)
+        queue.waiting += 1
         try:
-            await asyncio.wait_for(slots.acquire(), ADMISSION_WAIT_S)
+            await asyncio.wait_for(queue.slots.acquire(), self.wait_s)
         except TimeoutError:
-            raise busy("too many requests at once") from None
+            raise self._refuse(self.expected_wait(queue)) from None
+        finally:
+            queue.waiting -= 1
+        started = time.monotonic()
         try:
             yield
         finally:
-            slots.release()
+            queue.slots.release()
+            self.held_s += (time.monotonic() - started - self.held_s) * 0.05
 
 
 def admission(app: FastAPI) -> Admission:
     found = getattr(app.state, "db_admission", None)
     if found is None:
-        found = app.state.db_admission = Admission(app.state.settings.db_pool_size)
+        settings = app.state.settings
+        found = app.state.db_admission = Admission(settings.admitted_requests)
     return found
 
 

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from labline import i18n
 from labline.db import is_busy
-from labline.errors import LablineError, validation_fields
+from labline.errors import LablineError, invalid_summary, validation_fields
 from labline.i18n import N_
 from labline.web.render import render
 
@@ -105,7 +105,7 @@ def invalid_input_body(errors: list[Any]) -> dict[str, Any]:
     return {
         "status": 422,
         "code": "invalid_input",
-        "message": "Some fields are not valid: " + ", ".join(f.field for f in fields),
+        "message": invalid_summary(fields),
         "fields": [f.as_dict() for f in fields],
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -14,7 +15,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
 
-from labline import i18n
+from labline import clock, i18n
+from labline.fields import field_label
 
 MODULES = ("web", "core", "market", "review", "facilities", "indicators", "intel")
 
@@ -67,6 +69,19 @@ def _number(value: Any) -> str:
     return format_decimal(value, locale=i18n.get_locale(), decimal_quantization=False)
 
 
+def _localtime(value: datetime | None, zone: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) time as the clock on the wall shows it in that zone."""
+    return "—" if value is None else clock.in_zone(value, zone).strftime(fmt)
+
+
+def _period(start: datetime | None, end: datetime | None, zone: str) -> str:
+    """A period [start, end) by its first and last local day: "2026-01-01 – 2026-11-30"."""
+    if start is None or end is None:
+        return "—"
+    first, last = clock.local_dates(start, end, zone)
+    return f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+
+
 @cache  # one environment per process: templates compile once
 def environment() -> Environment:
     env = Environment(
@@ -85,6 +100,9 @@ def environment() -> Environment:
         newstyle=True,
     )
     env.filters["number"] = _number
+    env.filters["localtime"] = _localtime
+    env.filters["period"] = _period
+    env.filters["localdates"] = clock.local_dates
     env.globals.update(
         pick=i18n.pick,
         locales=i18n.LOCALE_NAMES,
@@ -92,6 +110,7 @@ def environment() -> Environment:
         # A message that is data (a field error), looked up in the catalogue as it is.
         translated=i18n.gettext,
         csrf_field=_csrf_field,
+        field_label=field_label,
         **_LENT,
     )
     return env

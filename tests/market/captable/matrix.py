@@ -61,8 +61,51 @@ ROWS.update(
         ),
     }
 )
+# Investors: the list is public; the enterprise is a corporate venture investor whose
+# follows, board and introductions are its people's and operators' business.
+PARTIES = READERS
+ROWS.update(
+    {
+        ("GET", "/api/v1/market/investors"): Case(ALL),
+        ("POST", "/api/v1/market/investors"): Case(
+            only(201, ("platform_operator",)),
+            body={"organisation_id": "{fund_id}", "kind": "guidance_fund"},
+        ),
+        ("GET", "/api/v1/market/investors/{investor_id}"): Case(only(200, PARTIES, others=404)),
+        ("POST", "/api/v1/market/investors/{investor_id}/follows"): Case(
+            only(201, PARTIES, others=404), body={"kind": "field", "value": "3841"}
+        ),
+        ("DELETE", "/api/v1/market/investors/{investor_id}/follows/{follow_id}"): Case(
+            only(204, PARTIES, others=404)
+        ),
+        ("POST", "/api/v1/market/investors/{investor_id}/introductions"): Case(
+            only(201, PARTIES, others=404), body={"achievement_id": "{other_achievement_id}"}
+        ),
+        ("GET", "/market/investors/{investor_id}"): Case(only(200, PARTIES, others=404)),
+        ("POST", "/market/investors/{investor_id}"): Case(
+            only(303, PARTIES, others=404),
+            form={"action": "follow", "kind": "field", "value": "3841"},
+        ),
+    }
+)
 ALIASES = {"{enterprise_id}": "{issuer_id}"}
 
 
-def world(db: Any, issuer_id: int) -> None:
-    service.import_ocf(db, actor=command_line_actor("test"), issuer_id=issuer_id, package=package())
+def world(db: Any, issuer_id: int) -> dict[str, int]:
+    """The enterprise's cap table, its investor record with one follow, and a fund that is
+    not an investor yet."""
+    from labline.market.investors.models import Investor, InvestorFollow
+    from tests.factories import make_org
+
+    actor = command_line_actor("test")
+    service.import_ocf(db, actor=actor, issuer_id=issuer_id, package=package())
+    investor = Investor(organisation_id=issuer_id, kind="corporate_venture", thesis="")
+    investor.follows = [InvestorFollow(kind="region", value="320500")]
+    db.add(investor)
+    db.flush()
+    fund = make_org(db, kind="investment_fund")
+    return {
+        "{investor_id}": investor.id,
+        "{follow_id}": investor.follows[0].id,
+        "{fund_id}": fund.id,
+    }

@@ -68,7 +68,8 @@ def create_cycle(request: Request, db: Db, actor: CurrentActor, form: SubmittedF
             code=form.get("code", ""),
             name=form.get("name", ""),
             starts_at=datetime.combine(first, time(0), zone),
-            ends_at=datetime.combine(last, time(0), zone),
+            # The last day is included: the cycle ends when the next local day begins.
+            ends_at=datetime.combine(last + timedelta(days=1), time(0), zone),
             shift_hours=_int(form, "shift_hours"),
             changeover_shifts=_int(form, "changeover_shifts"),
             instrument_ids=ids,
@@ -134,7 +135,9 @@ def cycle_page(
             ZoneInfo(facility.timezone if facility else "UTC")
         ),
         "note": note,
-        "first_day": cycles.shift_time(cycle, 0).date(),
+        "first_day": clock.in_zone(
+            cycles.shift_time(cycle, 0), facility.timezone if facility else "UTC"
+        ).date(),
         "can_review": is_programme_manager(actor),
         "due_default": (clock.now() + timedelta(days=21)).date(),
     }

@@ -17,7 +17,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from labline import clock
+from labline import clock, i18n
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Membership
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
@@ -186,9 +186,16 @@ def _holding_overlap(
 def _conflict(instrument: Instrument, other: Booking) -> BookingConflict:
     zone = ZoneInfo(instrument.facility.timezone)
     return BookingConflict(
-        f"{instrument.name_en} is taken by booking {other.id}"
-        f" ({_fmt(other.starts_at, zone)} – {_fmt(other.ends_at, zone)}, with set-up and"
-        " clean-up buffers); choose another time or join the waiting list.",
+        i18n.N_(
+            "%(instrument)s is taken by booking %(booking)s (%(start)s – %(end)s, with set-up"
+            " and clean-up buffers); choose another time or join the waiting list."
+        ),
+        params={
+            "instrument": i18n.pick(instrument.name_zh, instrument.name_en),
+            "booking": other.id,
+            "start": _fmt(other.starts_at, zone),
+            "end": _fmt(other.ends_at, zone),
+        },
         conflicting_booking_id=other.id,
         conflicting_starts_at=utc(other.starts_at).isoformat(),
         conflicting_ends_at=utc(other.ends_at).isoformat(),
@@ -257,7 +264,10 @@ def place(
         # Another transaction committed an overlapping booking after our check.
         other = _holding_overlap(session, instrument.id, block_start, block_end)
         if other is None:  # it was cancelled again in between; the caller may retry
-            raise BookingConflict(f"{instrument.name_en} was just taken; try again.") from exc
+            raise BookingConflict(
+                i18n.N_("%(instrument)s was just taken; try again."),
+                params={"instrument": i18n.pick(instrument.name_zh, instrument.name_en)},
+            ) from exc
         raise _conflict(instrument, other) from exc
     return booking
 

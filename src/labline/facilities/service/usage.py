@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Organisation, Person, Role
 from labline.errors import FieldError, InvalidInput, NotFound, NotPermitted
@@ -177,7 +178,8 @@ def issue_invoice(session: Session, *, actor: Actor, data: InvoiceCreate) -> Inv
         )
     count = session.scalar(select(func.count()).where(Invoice.facility_id == facility.id)) or 0
     invoice = Invoice(
-        number=f"{facility.code}-{start:%Y%m}-{count + 1:04d}",
+        # Numbered by the month the period starts in, in the facility's time zone.
+        number=f"{facility.code}-{clock.in_zone(start, facility.timezone):%Y%m}-{count + 1:04d}",
         facility_id=facility.id,
         organisation_id=data.organisation_id,
         period_start=start,

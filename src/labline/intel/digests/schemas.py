@@ -34,3 +34,26 @@ class TopicGroupRead(BaseModel):
 class TopicDigestRead(BaseModel):
     documents: list[int]
     groups: list[TopicGroupRead]
+
+
+class DroppedRead(BaseModel):
+    text: str
+    citations: list[int]
+    support: float  # share of its words found in the cited paragraphs
+    # no_citation, missing_paragraph (detail: their numbers), numbers (detail: the numbers
+    # the cited paragraphs do not hold), unsupported (detail: the share of words), empty
+    reason: str
+    detail: str
+
+
+class AbstractiveDigestRead(BaseModel):
+    """A language model's digest, checked point by point against the cited paragraphs: what
+    the paragraphs do not support is dropped and counted, never shown as the digest."""
+
+    model: str
+    language: str
+    core_viewpoint: PointRead | None
+    groups: list[GroupRead]
+    kept: int
+    dropped: int
+    dropped_points: list[DroppedRead]

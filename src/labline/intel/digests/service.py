@@ -9,9 +9,12 @@ from functools import cache
 
 from sqlalchemy.orm import Session
 
+from labline.config import Settings
 from labline.core.access import Actor
 from labline.intel import engine
+from labline.intel.digests import llm
 from labline.intel.digests.schemas import (
+    AbstractiveDigestRead,
     DigestRead,
     GroupRead,
     PointRead,
@@ -44,6 +47,20 @@ def digest_of(doc: Document) -> DigestRead:
 
 def document_digest(session: Session, *, actor: Actor, document_id: int) -> DigestRead:
     return digest_of(records.get_document(session, actor=actor, document_id=document_id))
+
+
+def llm_digest(
+    session: Session,
+    *,
+    actor: Actor,
+    settings: Settings,
+    document_id: int,
+    language: str | None = None,
+) -> AbstractiveDigestRead:
+    """A language model's digest of a document the actor may read, every point checked
+    against its cited paragraphs (only when `llm_url` is set)."""
+    doc = records.get_document(session, actor=actor, document_id=document_id)
+    return llm.abstractive_digest(doc, settings=settings, language=language)
 
 
 def topic_digest(session: Session, *, actor: Actor, document_ids: Sequence[int]) -> TopicDigestRead:

@@ -75,5 +75,7 @@ def document_page(request: Request, db: Db, actor: CurrentActor, document_id: in
         "glosses": glosses,
         "copies": records.copies_of(db, document_id=doc.id),
         "can_export": access.can_ingest(actor),
+        # A language model's digest is offered only when one is configured.
+        "llm": bool(request.app.state.settings.llm_url),
     }
     return render(request, "intel/document.html", ctx)

@@ -15,6 +15,7 @@ from labline.core.models import Organisation
 from labline.demo.api import EPOCH, World, person_name
 from labline.market.captable import service
 from labline.market.captable.models import CapStakeholder
+from labline.market.investors.models import Investor, InvestorFollow
 
 
 def _holder(sid: str, name: str, kind: str, relationship: str) -> dict[str, Any]:
@@ -116,5 +117,14 @@ def step_captable(world: World) -> None:
         org = links.get(holder.ocf_id)
         if org is not None:
             holder.organisation_id = org.id
+    if fund is not None:
+        # The Series A fund as an investor following the field and the spin-off's region.
+        investor = Investor(
+            organisation_id=fund.id, kind="venture_fund", thesis="硬科技早期投资 (early hard tech)"
+        )
+        investor.follows = [InvestorFollow(kind="field", value="38")]
+        if issuer.region_code:
+            investor.follows.append(InvestorFollow(kind="region", value=issuer.region_code))
+        world.session.add(investor)
     world.session.flush()
     world.counts["market_cap_issuances"] = done.issuances

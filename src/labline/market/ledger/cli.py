@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from labline.clitools import console, unit_of_work
+from labline.clitools import console, settings_of, unit_of_work
 from labline.market.ledger import service
 
 
@@ -31,3 +31,25 @@ def ledger(ctx: click.Context, contract_id: int, as_email: str, as_json: bool) -
         f"invoiced {t.invoiced:,.2f}  paid {t.paid:,.2f}  outstanding {t.outstanding:,.2f}"
         f" {result.currency} (¥{t.outstanding_cny:,.2f})  overdue {t.overdue:,.2f}"
     )
+
+
+@click.command("ledger-overdue")
+@click.option("--today", default=None, help="YYYY-MM-DD (default: today)")
+@click.pass_context
+def ledger_overdue(ctx: click.Context, today: str | None) -> None:
+    """Mail each person of either side of a licence the day's digest of its overdue
+    invoices (run it daily; a digest goes once a day). With a mail server set
+    (LABLINE_SMTP_HOST) the outbox is sent too."""
+    from labline.core.mail import service as mail
+    from labline.market.cliargs import parse_day
+    from labline.market.ledger import reminders
+
+    settings = settings_of(ctx)
+    day = parse_day(today, "--today") if today else None
+    with unit_of_work(ctx) as (session, _actor):
+        queued = reminders.mail_overdue(session, base_url=settings.base_url, today=day)
+    console.print(f"{queued} e-mails queued")
+    if settings.smtp_host:
+        with unit_of_work(ctx) as (session, _actor):
+            report = mail.send_pending(session, settings=settings)
+        console.print(f"sent {report.sent}, failed {report.failed}")

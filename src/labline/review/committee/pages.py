@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from labline.core.access import require_signed_in
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.errors import FieldError, LablineError, validation_fields
+from labline.fields import field_label
 from labline.review import views
 from labline.review.committee.schemas import (
     MilestonePlan,
@@ -48,7 +49,7 @@ def _attempt(
         result = action()
     except ValidationError as exc:
         errors = validation_fields(exc.errors())
-        message = "; ".join(f"{rename(e.field)}: {e.message}" for e in errors)
+        message = "; ".join(f"{field_label(rename(e.field))}: {e.message}" for e in errors)
         status = 422
     except LablineError as exc:
         db.rollback()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import insert, or_, select, union_all
+from sqlalchemy import bindparam, insert, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor
@@ -74,14 +74,21 @@ def keep_original(data_dir: Path, sha: str, data: bytes, suffix: str) -> Path:
     return path
 
 
+# Built once: making a statement for every file cost more than running it.
+_KNOWN = union_all(
+    select(Document.id).where(Document.sha256 == bindparam("sha")),
+    select(DocumentCopy.document_id).where(DocumentCopy.sha256 == bindparam("sha")),
+).limit(1)
+_CANDIDATES = (
+    select(Document)
+    .where(or_(Document.text_key == bindparam("key"), Document.title_key == bindparam("title")))
+    .limit(20)
+)
+
+
 def _known_id(session: Session, sha: str) -> int | None:
     """The document stored from (or linked to) this SHA-256: one indexed query."""
-    found = session.scalar(
-        union_all(
-            select(Document.id).where(Document.sha256 == sha),
-            select(DocumentCopy.document_id).where(DocumentCopy.sha256 == sha),
-        ).limit(1)
-    )
+    found = session.scalar(_KNOWN, {"sha": sha})
     return int(found) if found is not None else None
 
 
@@ -93,9 +100,7 @@ def _known(session: Session, sha: str) -> Document | None:
 def _near_duplicate(
     session: Session, parsed: Parsed, key: str, title: str
 ) -> tuple[Document, float] | None:
-    candidates = session.scalars(
-        select(Document).where(or_(Document.text_key == key, Document.title_key == title)).limit(20)
-    ).all()
+    candidates = session.scalars(_CANDIDATES, {"key": key, "title": title}).all()
     text = "\n".join(parsed.paragraphs)
     best: tuple[Document, float] | None = None
     for doc in candidates:
@@ -114,9 +119,11 @@ def store(
     parsed: Parsed,
     source: str = "",
     file_name: str = "",
+    new_sha: bool = False,
 ) -> Stored:
-    """Store one parsed document (or link it to the one it repeats)."""
-    known = _known(session, parsed.sha256)
+    """Store one parsed document (or link it to the one it repeats). `new_sha`: the caller
+    has just looked its SHA-256 up and found nothing."""
+    known = None if new_sha else _known(session, parsed.sha256)
     if known is not None:
         return Stored("skipped", known)
     text = "\n".join(parsed.paragraphs)
@@ -210,6 +217,7 @@ def ingest_file(
                     parsed=parsed,
                     source=source,
                     file_name=path.name,
+                    new_sha=kind in SINGLE,
                 )
             )
     except BaseException:

@@ -23,7 +23,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from labline.core.access import Actor, require_signed_in
-from labline.core.models import Membership, Organisation
+from labline.core.models import Membership, Organisation, OrganisationKind
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from labline.market.deals.schemas import (
     CURRENCIES,
@@ -129,12 +129,12 @@ def open_deal(session: Session, *, actor: Actor, data: DealCreate) -> Deal:
             )
         buyer_id = mine[0]
     buyer = session.get(Organisation, buyer_id)
-    if buyer is None or buyer.kind not in BUYER_KINDS:
+    # An investment fund takes the buying side of an equity deal (an investor's introduction).
+    buyers = (*BUYER_KINDS, OrganisationKind.investment_fund)
+    if buyer is None or buyer.kind not in buyers:
         raise InvalidInput(
-            "The buyer must be an enterprise or hospital.",
-            fields=[
-                FieldError("buyer_id", f"organisation {buyer_id} cannot buy", list(BUYER_KINDS))
-            ],
+            "The buyer must be an enterprise, a hospital or an investment fund.",
+            fields=[FieldError("buyer_id", f"organisation {buyer_id} cannot buy", list(buyers))],
         )
     if buyer_id == achievement.organisation_id:
         raise InvalidInput(

@@ -1,0 +1,62 @@
+"""Investors: `/api/v1/market/investors`, their follows, deal flow and introductions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from labline.core.deps import CurrentActor, Db
+from labline.market.investors import service
+from labline.market.investors.schemas import (
+    FollowCreate,
+    FollowRead,
+    IntroductionCreate,
+    IntroductionRead,
+    InvestorCreate,
+    InvestorRead,
+    InvestorSummary,
+)
+
+router = APIRouter(prefix="/api/v1/market/investors", tags=["market"])
+
+
+@router.get("", response_model=list[InvestorSummary], summary="Investors (public)")
+def list_(db: Db) -> list[InvestorSummary]:
+    return service.list_investors(db)
+
+
+@router.post("", response_model=InvestorSummary, status_code=201, summary="Register an investor")
+def register(db: Db, actor: CurrentActor, data: InvestorCreate) -> InvestorSummary:
+    return service.register(db, actor=actor, data=data)
+
+
+@router.get(
+    "/{investor_id}",
+    response_model=InvestorRead,
+    summary="An investor's follows, what they bring up, and its deal-flow board by stage",
+)
+def read(db: Db, actor: CurrentActor, investor_id: int) -> InvestorRead:
+    return service.profile(db, actor=actor, investor_id=investor_id)
+
+
+@router.post("/{investor_id}/follows", response_model=FollowRead, status_code=201, summary="Follow")
+def follow(db: Db, actor: CurrentActor, investor_id: int, data: FollowCreate) -> FollowRead:
+    item = service.follow(db, actor=actor, investor_id=investor_id, data=data)
+    return FollowRead(id=item.id, kind=item.kind, value=item.value, label=item.value)
+
+
+@router.delete("/{investor_id}/follows/{follow_id}", status_code=204, summary="Unfollow")
+def unfollow(db: Db, actor: CurrentActor, investor_id: int, follow_id: int) -> Response:
+    service.unfollow(db, actor=actor, investor_id=investor_id, follow_id=follow_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/{investor_id}/introductions",
+    response_model=IntroductionRead,
+    status_code=201,
+    summary="Ask to be introduced to an achievement's team (opens a deal, NDA-gated)",
+)
+def introduce(
+    db: Db, actor: CurrentActor, investor_id: int, data: IntroductionCreate
+) -> IntroductionRead:
+    return service.introduce(db, actor=actor, investor_id=investor_id, data=data)

@@ -1,0 +1,100 @@
+"""`labline market investors list|show|follow|introduce`: investors from the command line."""
+
+from __future__ import annotations
+
+import click
+
+from labline.clitools import console, unit_of_work
+from labline.market.investors import service
+from labline.market.investors.schemas import FollowCreate, IntroductionCreate, InvestorCreate
+
+AS = click.option("--as", "as_email", default=None, help="Act as this person (default: operator).")
+
+
+@click.group("investors")
+def investors() -> None:
+    """Investors: register, follow fields, regions, projects, achievements and teams,
+    see the deal flow by stage, ask for introductions."""
+
+
+@investors.command("list")
+@click.pass_context
+def list_(ctx: click.Context) -> None:
+    """Every investor."""
+    with unit_of_work(ctx, write=False) as (session, _actor):
+        rows = service.list_investors(session)
+    for r in rows:
+        console.print(f"{r.id:>5} {r.kind:<18} {r.name_zh} / {r.name_en}")
+
+
+@investors.command("register")
+@click.argument("organisation_id", type=int)
+@click.option("--kind", type=click.Choice(sorted(service.KINDS)), required=True)
+@click.option("--thesis", default="")
+@AS
+@click.pass_context
+def register(
+    ctx: click.Context, organisation_id: int, kind: str, thesis: str, as_email: str | None
+) -> None:
+    """Register an organisation as an investor."""
+    data = InvestorCreate.model_validate(
+        {"organisation_id": organisation_id, "kind": kind, "thesis": thesis}
+    )
+    with unit_of_work(ctx, as_email=as_email) as (session, actor):
+        inv = service.register(session, actor=actor, data=data)
+    console.print(f"investor {inv.id}: {inv.name_zh} ({inv.kind})")
+
+
+@investors.command("follow")
+@click.argument("investor_id", type=int)
+@click.argument("kind", type=click.Choice(["field", "region", "project", "achievement", "team"]))
+@click.argument("value")
+@AS
+@click.pass_context
+def follow(
+    ctx: click.Context, investor_id: int, kind: str, value: str, as_email: str | None
+) -> None:
+    """Follow a field, region, funded project, achievement or team."""
+    data = FollowCreate.model_validate({"kind": kind, "value": value})
+    with unit_of_work(ctx, as_email=as_email) as (session, actor):
+        item = service.follow(session, actor=actor, investor_id=investor_id, data=data)
+    console.print(f"following {item.kind} {item.value}")
+
+
+@investors.command("show")
+@click.argument("investor_id", type=int)
+@AS
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def show(ctx: click.Context, investor_id: int, as_email: str | None, as_json: bool) -> None:
+    """Follows, what they bring up, and the deal-flow board by stage."""
+    with unit_of_work(ctx, as_email=as_email, write=False) as (session, actor):
+        page = service.profile(session, actor=actor, investor_id=investor_id)
+    if as_json:
+        click.echo(page.model_dump_json())
+        return
+    for f in page.follows:
+        console.print(f"follows {f.kind} {f.value} {f.label}")
+    for col in page.board:
+        console.print(f"[{col.state}] " + ", ".join(str(d.id) for d in col.deals))
+    for item in page.feed:
+        console.print(f"  {item.kind} {item.id} {item.title} ({item.why})")
+
+
+@investors.command("introduce")
+@click.argument("investor_id", type=int)
+@click.argument("achievement_id", type=int)
+@click.option("--note", default="")
+@AS
+@click.pass_context
+def introduce(
+    ctx: click.Context, investor_id: int, achievement_id: int, note: str, as_email: str | None
+) -> None:
+    """Ask to be introduced to an achievement's team (opens a deal)."""
+    data = IntroductionCreate.model_validate({"achievement_id": achievement_id, "note": note})
+    with unit_of_work(ctx, as_email=as_email) as (session, actor):
+        done = service.introduce(session, actor=actor, investor_id=investor_id, data=data)
+    console.print(f"deal {done.deal_id}: {done.state}")
+
+
+COMMANDS = (investors,)

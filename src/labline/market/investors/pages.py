@@ -1,0 +1,91 @@
+"""An investor's page: what it follows, what that brings up, its deals by stage (columns),
+and the forms to follow, unfollow and ask for an introduction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
+from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
+from labline.i18n import N_
+from labline.market.investors import service
+from labline.market.investors.schemas import FollowCreate, IntroductionCreate
+from labline.web.render import render
+
+router = APIRouter()
+ACTIONS = ("follow", "unfollow", "introduce")
+KINDS = {
+    "guidance_fund": N_("Government guidance fund"),
+    "venture_fund": N_("Venture fund"),
+    "corporate_venture": N_("Corporate venture"),
+}
+FOLLOW_KINDS = {
+    "field": N_("Field (industry code)"),
+    "region": N_("Region"),
+    "project": N_("Funded project"),
+    "achievement": N_("Achievement"),
+    "team": N_("Team"),
+}
+
+
+def _context(db: Db, actor: Any, investor_id: int) -> dict[str, Any]:
+    return {
+        "page": service.profile(db, actor=actor, investor_id=investor_id),
+        "values": {},
+        "kinds": KINDS,
+        "follow_kinds": FOLLOW_KINDS,
+    }
+
+
+@router.get("/market/investors/{investor_id}", response_class=HTMLResponse)
+def investor_page(request: Request, db: Db, actor: CurrentActor, investor_id: int) -> Response:
+    ctx = _context(db, actor, investor_id)
+    ctx["note"] = request.query_params.get("note")
+    return render(request, "market/investor.html", ctx)
+
+
+def _act(db: Db, actor: Any, investor_id: int, form: dict[str, str]) -> str:
+    action = form.get("action", "")
+    if action == "follow":
+        data = FollowCreate.model_validate({"kind": form.get("kind"), "value": form.get("value")})
+        service.follow(db, actor=actor, investor_id=investor_id, data=data)
+    elif action == "unfollow":
+        follow_id = form.get("follow_id", "")
+        if not follow_id.isdigit():
+            raise InvalidInput("Say which follow.", fields=[FieldError("follow_id", "required")])
+        service.unfollow(db, actor=actor, investor_id=investor_id, follow_id=int(follow_id))
+    elif action == "introduce":
+        intro = IntroductionCreate.model_validate(
+            {"achievement_id": form.get("achievement_id"), "note": form.get("note", "")}
+        )
+        done = service.introduce(db, actor=actor, investor_id=investor_id, data=intro)
+        return f"/market/deals/{done.deal_id}"
+    else:
+        raise InvalidInput(
+            f"Unknown action {action!r}.", fields=[FieldError("action", "unknown", list(ACTIONS))]
+        )
+    return f"/market/investors/{investor_id}?note=done"
+
+
+@router.post("/market/investors/{investor_id}", dependencies=[CsrfChecked])
+def investor_action(
+    request: Request, db: Db, actor: CurrentActor, investor_id: int, form: SubmittedForm
+) -> Response:
+    try:
+        target = _act(db, actor, investor_id, form)
+    except (ValidationError, LablineError) as exc:
+        if isinstance(exc, LablineError) and exc.status in (401, 404):
+            raise
+        db.rollback()
+        ctx = _context(db, actor, investor_id)
+        ctx["values"] = form
+        if isinstance(exc, ValidationError):
+            ctx["errors"], status = validation_fields(exc.errors()), 422
+        else:
+            ctx["errors"], ctx["message"], status = exc.fields, exc.message, exc.status
+        return render(request, "market/investor.html", ctx, status=status)
+    return RedirectResponse(target, status_code=303)

@@ -1,0 +1,83 @@
+"""Investor input and output."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import ConfigDict, Field
+
+from labline.schemas import Output, StrictInput
+
+InvestorKind = Literal["guidance_fund", "venture_fund", "corporate_venture"]
+FollowKind = Literal["field", "region", "project", "achievement", "team"]
+
+
+class InvestorCreate(StrictInput):
+    model_config = ConfigDict(extra="forbid")
+
+    organisation_id: int = Field(ge=1)
+    kind: InvestorKind
+    thesis: str = Field(default="", max_length=2000)
+
+
+class FollowCreate(StrictInput):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: FollowKind
+    value: str = Field(min_length=1, max_length=12, pattern=r"^[0-9A-Za-z]+$")
+
+
+class IntroductionCreate(StrictInput):
+    model_config = ConfigDict(extra="forbid")
+
+    achievement_id: int = Field(ge=1)
+    note: str = Field(default="", max_length=2000)
+
+
+class InvestorSummary(Output):
+    id: int
+    organisation_id: int
+    name_zh: str
+    name_en: str
+    kind: str
+    thesis: str
+
+
+class FollowRead(Output):
+    id: int
+    kind: str
+    value: str
+    label: str
+
+
+class FeedItem(Output):
+    kind: str  # achievement | team | project
+    id: int
+    title: str
+    why: str  # which follow brought it
+
+
+class BoardDeal(Output):
+    id: int
+    title: str
+    other_party: str
+    due_on: date | None
+    overdue: bool
+
+
+class BoardColumn(Output):
+    state: str
+    deals: list[BoardDeal]
+
+
+class InvestorRead(Output):
+    investor: InvestorSummary
+    follows: list[FollowRead]
+    feed: list[FeedItem]
+    board: list[BoardColumn]
+
+
+class IntroductionRead(Output):
+    deal_id: int
+    state: str

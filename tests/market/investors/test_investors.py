@@ -1,0 +1,176 @@
+"""Investors: registered by kind, following fields, regions, funded projects, achievements
+and teams; a deal-flow board by stage; introductions that open a deal behind the NDA gate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from labline.core.models import Role, Team
+from labline.core.service.auth import actor_for
+from labline.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from labline.market.deals.schemas import DealTransition
+from labline.market.deals.service import deals
+from labline.market.investors import service
+from labline.market.investors.schemas import FollowCreate, IntroductionCreate, InvestorCreate
+from labline.market.service import records
+from labline.review.models import ProposalStatus
+from tests.factories import make_achievement, make_call, make_org, make_person, make_proposal
+
+
+@pytest.fixture()
+def w(db):
+    fund = make_org(db, kind="investment_fund", region_code="310000")
+    partner = actor_for(db, make_person(db, org=fund, org_role=Role.org_admin).id)
+    analyst = actor_for(db, make_person(db, org=fund, org_role=Role.member).id)
+    outsider = actor_for(db, make_person(db, org=make_org(db)).id)
+    university = make_org(db, kind="university", region_code="320500")
+    owner = actor_for(db, make_person(db, org=university, org_role=Role.org_admin).id)
+    battery = make_achievement(db, org=university, industry_code="3841", details="secret recipe")
+    other = make_achievement(db, org=university, industry_code="2710", region_code="110000")
+    team = Team(organisation_id=university.id, name_zh="电池团队", name_en="Battery team")
+    db.add(team)
+    project = make_proposal(db, call=make_call(db), status=ProposalStatus.funded)
+    inv = service.register(
+        db,
+        actor=partner,
+        data=InvestorCreate(organisation_id=fund.id, kind="venture_fund", thesis="batteries"),
+    )
+    return locals()
+
+
+def test_register_by_kind_once(db, w):
+    with pytest.raises(Conflict):
+        service.register(
+            db,
+            actor=w["partner"],
+            data=InvestorCreate(organisation_id=w["fund"].id, kind="venture_fund"),
+        )
+    with pytest.raises(InvalidInput) as exc:  # a university is not a corporate venture arm
+        service.register(
+            db,
+            actor=w["owner"],
+            data=InvestorCreate(organisation_id=w["university"].id, kind="corporate_venture"),
+        )
+    assert exc.value.fields[0].field == "kind"
+    with pytest.raises(NotPermitted):
+        service.register(
+            db,
+            actor=w["outsider"],
+            data=InvestorCreate(organisation_id=w["university"].id, kind="venture_fund"),
+        )
+    assert [i.thesis for i in service.list_investors(db)][-1] == "batteries"
+
+
+def test_follows_bring_up_achievements_teams_and_projects(db, w):
+    inv = w["inv"].id
+    for kind, value in (
+        ("field", "384"),
+        ("region", "110000"),
+        ("team", str(w["team"].id)),
+        ("project", str(w["project"].id)),
+    ):
+        service.follow(
+            db, actor=w["analyst"], investor_id=inv, data=FollowCreate(kind=kind, value=value)
+        )
+    page = service.profile(db, actor=w["analyst"], investor_id=inv)
+    found = {(f.kind, f.id) for f in page.feed}
+    assert ("achievement", w["battery"].id) in found  # field 384x
+    assert ("achievement", w["other"].id) in found  # region Beijing
+    assert ("team", w["team"].id) in found and ("project", w["project"].id) in found
+    labels = {f.kind: f.label for f in page.follows}
+    assert labels["team"] == "电池团队" or labels["team"] == "Battery team"
+    for kind, value in (
+        ("field", "9999"),
+        ("region", "999999"),
+        ("achievement", "99999999"),
+        ("team", "abc"),
+        ("project", str(w["project"].id + 1000)),
+    ):
+        with pytest.raises(InvalidInput) as exc:
+            service.follow(
+                db, actor=w["analyst"], investor_id=inv, data=FollowCreate(kind=kind, value=value)
+            )
+        assert exc.value.fields[0].field == "value"
+    with pytest.raises(Conflict):
+        service.follow(
+            db, actor=w["analyst"], investor_id=inv, data=FollowCreate(kind="field", value="384")
+        )
+    with pytest.raises(NotFound):  # what an investor follows is its own business
+        service.profile(db, actor=w["outsider"], investor_id=inv)
+    first = page.follows[0].id
+    service.unfollow(db, actor=w["partner"], investor_id=inv, follow_id=first)
+    assert first not in {
+        f.id for f in service.profile(db, actor=w["partner"], investor_id=inv).follows
+    }
+
+
+def test_an_introduction_opens_a_deal_on_the_board_behind_the_nda(db, w):
+    inv = w["inv"].id
+    done = service.introduce(
+        db,
+        actor=w["analyst"],
+        investor_id=inv,
+        data=IntroductionCreate(achievement_id=w["battery"].id),
+    )
+    assert done.state == "interest"
+    board = {
+        c.state: [d.id for d in c.deals]
+        for c in service.profile(db, actor=w["partner"], investor_id=inv).board
+    }
+    assert board["interest"] == [done.deal_id] and next(iter(board)) == "interest"
+    # The same NDA gate as any deal: no details before both sides accept it.
+    assert not records.can_read_details(db, w["analyst"], w["battery"])
+    deals.move(db, actor=w["owner"], deal_id=done.deal_id, data=DealTransition(action="introduce"))
+    deals.move(
+        db, actor=w["analyst"], deal_id=done.deal_id, data=DealTransition(action="accept_nda")
+    )
+    assert not records.can_read_details(db, w["analyst"], w["battery"])
+    deals.move(db, actor=w["owner"], deal_id=done.deal_id, data=DealTransition(action="accept_nda"))
+    db.expire_all()
+    assert records.can_read_details(db, w["analyst"], w["battery"])
+    with pytest.raises(Conflict):  # one open deal per pair
+        service.introduce(
+            db,
+            actor=w["analyst"],
+            investor_id=inv,
+            data=IntroductionCreate(achievement_id=w["battery"].id),
+        )
+    with pytest.raises(NotFound):
+        service.introduce(
+            db,
+            actor=w["outsider"],
+            investor_id=inv,
+            data=IntroductionCreate(achievement_id=w["other"].id),
+        )
+
+
+def test_the_cli_registers_follows_and_shows(tmp_path: Path) -> None:
+    from labline.cli import cli
+
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(cli, ["--data-dir", str(tmp_path), *args])
+        assert result.exit_code == code, result.output
+        return result.output
+
+    run("db", "upgrade")
+    engine = create_engine(f"sqlite:///{tmp_path / 'labline.db'}")
+    with Session(engine) as db:
+        fund = make_org(db, kind="investment_fund").id
+        db.commit()
+    engine.dispose()
+    assert "venture_fund" in run(
+        "market", "investors", "register", str(fund), "--kind", "venture_fund"
+    )
+    run("market", "investors", "follow", "1", "field", "38")
+    assert "value" in run("market", "investors", "follow", "1", "region", "123", code=2)
+    shown = json.loads(run("market", "investors", "show", "1", "--json"))
+    assert [f["value"] for f in shown["follows"]] == ["38"]
+    assert [c["state"] for c in shown["board"]][:3] == ["interest", "introduction", "nda"]
