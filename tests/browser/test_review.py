@@ -148,6 +148,13 @@ def test_manager_closes_the_call_and_is_told_what_is_missing(page: Any, server: 
     _open_call(page, "open")
     with page.expect_navigation():
         page.locator("button[value=close]").click()
+    # Closing early cannot be undone: the page asks first and nothing has changed yet.
+    confirm = page.get_by_test_id("confirm")
+    assert confirm.is_visible() and "early" in confirm.inner_text()
+    assert page.locator("main h1 .badge", has_text="open").is_visible()
+    shot(page, "review-manager-close-confirm-en")
+    with page.expect_navigation():
+        page.get_by_test_id("confirm-yes").click()
     assert page.locator("main h1 .badge", has_text="reviewing").is_visible()
     with page.expect_navigation():
         page.locator("button[value=assign]").click()

@@ -134,7 +134,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     # pages
     ("GET", "/review"): Case(ALL),
     ("GET", "/review/calls/{call_id}"): Case(ALL),
-    ("POST", "/review/calls/{open_id}/step"): Case(only(303, OP), form={"step": "close"}),
+    ("POST", "/review/calls/{open_id}/step"): Case(
+        only(303, OP), form={"step": "close", "confirm": "yes"}
+    ),
     ("GET", "/review/calls/{open_id}/apply"): Case(signed_in()),
     ("GET", "/review/calls/new"): Case(only(200, OP)),
     ("POST", "/review/calls/new"): Case(

@@ -149,7 +149,10 @@ def test_manager_steps_committee_and_decision_through_the_pages(client, db):
     assert 'data-testid="ranking"' in page.text and "non-consensus" in page.text
     assert "split" in page.text and "working days" in page.text
     # Wrong step for the call's state: a clear message, nothing changes.
-    r = client.post(f"/review/calls/{call.id}/step", data={"csrf_token": token, "step": "close"})
+    r = client.post(
+        f"/review/calls/{call.id}/step",
+        data={"csrf_token": token, "step": "close", "confirm": "yes"},
+    )
     assert r.status_code == 409 and "must be open" in r.text
     # The committee member speaks and uses a golden ticket; a second one is refused.
     client.cookies.clear()
@@ -185,7 +188,7 @@ def test_manager_steps_committee_and_decision_through_the_pages(client, db):
     token = _csrf(client)
     r = client.post(
         f"/review/calls/{call.id}/step",
-        data={"csrf_token": token, "step": "decide", "seed": "3"},
+        data={"csrf_token": token, "step": "decide", "seed": "3", "confirm": "yes"},
         follow_redirects=False,
     )
     assert r.status_code == 303

@@ -59,3 +59,16 @@ def test_a_balanced_bilingual_corpus_bridges_a_chinese_query_to_the_english_half
     assert ids.index("en1") < ids.index("en2")  # reached through the bridge, weighted by 0.5
     en1 = next(h for h in hits if h.id == "en1")
     assert en1.explanation is not None and en1.explanation.bridge > 0
+
+
+def test_technical_terms_bridge_where_the_dictionary_splits_them():
+    assert max(bridge.zh_to_en("钙钛矿"), key=bridge.zh_to_en("钙钛矿").get) == "perovskit"
+    assert "perovskit" in bridge.zh_to_en("高效钙钛矿叠层电池")
+    zh = bridge.en_to_zh("perovskite")
+    assert {"钙钛", "钛矿"} <= set(zh)
+    bridge.use_terms(False)
+    try:
+        assert "perovskit" not in bridge.zh_to_en("钙钛矿")  # calcium / titanium / ore
+    finally:
+        bridge.use_terms(True)
+    assert all(len(zh) >= 2 and en for zh, en in bridge.terms().items())

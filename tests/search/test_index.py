@@ -102,6 +102,13 @@ def test_explanations_say_what_matched(index):
     e = hit.explanation
     assert e is not None and e.lexical > 0 and e.semantic >= 0
     assert "perovskit" in e.matched_terms and "title" in e.matched_fields
+    # Without the fields: the same hits and terms, no fields looked for.
+    lean = index.search("perovskite tandem", k=3, explain=True, explain_fields=False)
+    full = index.search("perovskite tandem", k=3, explain=True)
+    assert [(h.id, h.explanation.matched_terms) for h in lean] == [
+        (h.id, h.explanation.matched_terms) for h in full
+    ]
+    assert all(h.explanation.matched_fields == [] for h in lean)
     cross = index.search("钙钛矿", k=3, explain=True)
     assert any(h.explanation.bridge > 0 or h.explanation.semantic > 0 for h in cross)
 

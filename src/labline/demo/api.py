@@ -41,6 +41,8 @@ class World:
     counts: dict[str, int] = field(default_factory=dict)
     # Where steps that make files (review documents) put them; None: no files.
     data_dir: Path | None = None
+    # A folder of real public texts (../shared/data/texts) the steps may load; None: none.
+    texts: Path | None = None
 
     def rng(self, step: str) -> random.Random:
         return random.Random(f"{self.seed}:{step}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 from rich.progress import TaskID
@@ -23,9 +24,23 @@ from labline.demo import world as demo_world
 @click.option("--serve", "then_serve", is_flag=True, help="Serve the platform afterwards.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
+@click.option(
+    "--texts",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A folder of real public texts (e.g. ../shared/data/texts): the market adds a"
+    " sample of its technology records as achievements.",
+)
 @click.pass_context
 def demo(
-    ctx: click.Context, size: str, seed: int, reset: bool, then_serve: bool, host: str, port: int
+    ctx: click.Context,
+    size: str,
+    seed: int,
+    reset: bool,
+    then_serve: bool,
+    host: str,
+    port: int,
+    texts: Path | None,
 ) -> None:
     """Build a deterministic, bilingual demo world (and serve it with --serve)."""
     from labline.core import database
@@ -58,6 +73,7 @@ def demo(
                 progress=report,
                 data_dir=settings_of(ctx).data_dir,
                 steps=registry.demo_steps(),
+                texts=texts,
             )
             if engine.dialect.name == "postgresql":
                 database.reset_sequences(session.connection())

@@ -321,11 +321,14 @@ def build(
     progress: Progress | None = None,
     data_dir: Path | None = None,
     steps: Sequence[Callable[[World], None]] = (),
+    texts: Path | None = None,
 ) -> World:
     """Run the core steps, then `steps` (the domains' demo steps, in registry order)."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}")
-    world = World(seed=seed, size=size, session=session, progress=progress, data_dir=data_dir)
+    world = World(
+        seed=seed, size=size, session=session, progress=progress, data_dir=data_dir, texts=texts
+    )
     for step in [*CORE_STEPS, *steps]:
         step(world)
     return world

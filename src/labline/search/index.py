@@ -134,8 +134,11 @@ class SearchIndex:
         filters: Mapping[str, Any] | None = None,
         explain: bool = False,
         query_vector: NDArray[np.float32] | None = None,
+        explain_fields: bool = True,
     ) -> list[Hit]:
-        """Best `k` records for the query, filtered inside retrieval; [] for an empty query."""
+        """Best `k` records for the query, filtered inside retrieval; [] for an empty query.
+        `explain_fields=False` leaves the explanations' matched fields empty: finding them
+        analyses each hit's texts again, which a caller that only marks terms need not pay."""
         query = (query or "")[:MAX_QUERY_CHARS]
         n = self.lexical.n_docs
         allowed = self.lexical.alive.copy()
@@ -172,7 +175,7 @@ class SearchIndex:
                 for row, score in zip(rows, fused.scores.tolist(), strict=True)
             ]
         terms = self._matched_terms(rows, tokens, bridged)
-        fields = self._matched_fields(rows, terms)
+        fields = self._matched_fields(rows, terms) if explain_fields else [[] for _ in rows]
         hits = []
         for i, (row, score) in enumerate(zip(rows, fused.scores.tolist(), strict=True)):
             sim = _dense_of(row, dense, dense_rows) if dense is not None else None

@@ -12,7 +12,7 @@ from labline.core import refdata
 from labline.core.access import command_line_actor
 from labline.demo import world
 from labline.market.captable import service as captable
-from labline.market.demo.topics import true_matches
+from labline.market.demo.topics import topic_of, topics, true_matches
 from labline.market.figures.service import market_figures
 from labline.market.ledger import service as ledger
 from labline.market.models import Achievement, Contract, Deal, DealState, State, TechnologyNeed
@@ -30,6 +30,12 @@ def test_demo_market_is_believable_and_its_matches_are_findable(db):
     for r in [*needs, *achievements]:
         assert refdata.is_industry_code(r.industry_code), r.industry_code
         assert r.state != State.published or r.published_at is not None
+    # Organisations post needs in their own sector; institutes offer results in their own
+    # fields (the demo accounts included): no photovoltaic firm seeks steelmaking methods.
+    own = {o: s["key"] for o, s in built.org_sector.items()}
+    for r in [*needs, *achievements]:
+        t = topic_of(r.field)
+        assert t is not None and topics()[t][0]["key"] == own[r.organisation_id], r.title
     # Contracts come from signed or delivered deals, inside the demo year.
     contracts = db.scalars(select(Contract)).all()
     assert len(contracts) >= 10

@@ -39,8 +39,9 @@ FACETS: dict[str, Kind] = {
 
 def live_encoder() -> Encoder:
     """The encoder of the app's live indexes (setting `search_encoder`). USE alone by
-    default: the pair with e5 encodes about 4x slower, and on the demo market (topic
-    templates) USE alone matched better (benchmarks/results/README.md)."""
+    default: on real technology records (benchmarks/market_real.py) the pair with e5 gains
+    2 points of nDCG@10 within the market but loses 4 on Chinese needs against English
+    achievements, and encodes about 3x slower (benchmarks/results/README.md)."""
     # Read from the environment as the setting is (validated with the other settings at
     # start-up); not through get_settings(), whose cache would pin the settings of the
     # first caller for the whole process.

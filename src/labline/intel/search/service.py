@@ -265,13 +265,15 @@ def search(
     index = index_for(session, holder, folder=folder).index
     k = max(30, limit * 5)
     try:
-        hits = index.search(query, k=k, filters=filters, explain=True)
+        hits = index.search(query, k=k, filters=filters, explain=True, explain_fields=False)
         translated = bridged(query)
         if translated:
             # The query's dictionary translation finds the other language's documents by
             # their words (with terms to show), not by vectors alone.
             merged = {h.id: h for h in hits}
-            for h in index.search(translated, k=k, filters=filters, explain=True):
+            for h in index.search(
+                translated, k=k, filters=filters, explain=True, explain_fields=False
+            ):
                 scaled = Hit(h.id, h.score * BRIDGED_WEIGHT, h.explanation)
                 known = merged.get(h.id)
                 if known is None or not _terms_of(known) or known.score < scaled.score:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from labline.market.demo.deals import make_deals, move_to_stages, nda_grants
+from labline.market.demo.real import real_achievements
 from labline.market.demo.topics import (
     DAYS,
     START,
@@ -79,11 +80,19 @@ def step_market(world: World) -> None:
         if sector is not None:
             by_sector.setdefault(sector["key"], []).append(org_id)
     sellers = _orgs(world, ("university", "research_institute")) or enterprises
+    sellers_by_sector: dict[str, list[int]] = {}
+    for org_id in sellers:
+        sector = world.org_sector.get(org_id)
+        if sector is not None:
+            sellers_by_sector.setdefault(sector["key"], []).append(org_id)
     demo_enterprise, demo_university = enterprises[0], sellers[0]
+    # The demo accounts' own records are in their own sector, as everyone else's are.
+    own_needs = _own_topics(world, demo_enterprise, all_topics)
+    own_offers = _own_topics(world, demo_university, all_topics)
 
     needs: list[dict[str, Any]] = []
     for i in range(n_needs):
-        t = i % len(all_topics)
+        t = own_needs[i % len(own_needs)] if i < 6 and own_needs else i % len(all_topics)
         sector, zh, en = all_topics[t]
         lang = "zh" if rng.random() < 0.7 else "en"
         org = demo_enterprise if i < 6 else rng.choice(by_sector.get(sector["key"]) or enterprises)
@@ -117,10 +126,15 @@ def step_market(world: World) -> None:
     kinds = [k for k, _w in KINDS]
     weights = [w for _k, w in KINDS]
     for i in range(n_achievements):
-        t = i % len(all_topics)
+        t = own_offers[i % len(own_offers)] if i < 6 and own_offers else i % len(all_topics)
         sector, zh, en = all_topics[t]
         lang = "zh" if rng.random() < 0.5 else "en"
-        org = demo_university if i < 6 else rng.choice(sellers)
+        # An institute offers results in its own fields.
+        org = (
+            demo_university
+            if i < 6
+            else rng.choice(sellers_by_sector.get(sector["key"]) or sellers)
+        )
         state = rng.choices(["published", "screening", "draft"], [90, 6, 4])[0]
         published = published_when(rng) if state == "published" else None
         achievements.append(
@@ -156,11 +170,22 @@ def step_market(world: World) -> None:
     move_to_stages(world.rng("market-deal-stages"), deals, needs, achievements)
     world.bulk("market", TechnologyNeed, needs)
     world.bulk("market", Achievement, achievements)
+    real = real_achievements(world, len(achievements) + 1, region)
+    if real:
+        world.bulk("market-real-texts", Achievement, real)
     world.bulk("market", Deal, deals)
     world.bulk("market", AccessGrant, nda_grants(session, deals))
     world.bulk("market", DealMessage, messages)
     world.bulk("market", Contract, contracts)
     world.bulk("market", Feedback, feedback)
+
+
+def _own_topics(world: World, org_id: int, all_topics: list[Any]) -> list[int]:
+    """The topics of the organisation's own sector (none if it has no sector)."""
+    sector = world.org_sector.get(org_id)
+    if sector is None:
+        return []
+    return [i for i, (s, _zh, _en) in enumerate(all_topics) if s["key"] == sector["key"]]
 
 
 def _inventors(world: World, achievements: list[dict[str, Any]]) -> None:

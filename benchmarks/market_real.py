@@ -1,0 +1,309 @@
+"""Suggestion quality on real technology records, both ways and across languages.
+
+    python benchmarks/market_real.py [--texts DIR] [--json FILE] [--cache DIR]
+        [--encoders use,use+e5] [--per-set N] [--needs N]
+
+Achievements are real records of three public sets (../shared/data/texts): NASA
+technologies offered for licence (patents and software), US patent abstracts and Chinese
+scientific abstracts (CSL), imported as `labline market import` imports them
+(market/service/texts.py: title, abstract, the record's own category as the field, that
+category mapped to a GB/T 4754 industry code). Needs are written from records held apart
+from the same sets: "Seeking: <title>" / "寻求：<title>" and the first sentence of the
+abstract. Relevance comes from the data's own categories: 2 for the same category of the
+same set, 1 for the same industry division (first two digits of the mapped code), else 0.
+
+Measured, nDCG@10, for each method (lexical only; hybrid with each encoder):
+need→achievement and achievement→need over the whole bilingual market, and zh→en
+(CSL needs, English achievements) and en→zh (NASA and patent needs, Chinese
+achievements). The indexes are `labline.search.SearchIndex` with the market's own
+fields and facets (market/service/market_index.py), so the dictionary bridge and its
+weighting by the other language's share are what the app does. Sentence vectors are
+cached per encoder (by a hash of the texts), so a re-run skips the encoders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import random
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from labline.core import refdata  # noqa: E402
+from labline.errors import InvalidInput  # noqa: E402
+from labline.market.service.market_index import ACHIEVEMENT_FACETS, NEED_FACETS  # noqa: E402
+from labline.market.service.texts import achievement_values, read_lines  # noqa: E402
+from labline.search import Record, SearchIndex  # noqa: E402
+from labline.search import bridge as bridge_module  # noqa: E402
+from labline.search import index as index_module  # noqa: E402
+from labline.search.analysis import has_chinese  # noqa: E402
+from labline.search.dense import (  # noqa: E402
+    CombinedEncoder,
+    E5Encoder,
+    Encoder,
+    UniversalSentenceEncoder,
+    encode_queries,
+)
+
+TEXTS = Path(os.environ.get("LABLINE_TEXTS", ROOT.parent / "shared" / "data" / "texts"))
+SETS = {
+    "nasa": "nasa_techtransfer_en/nasa_techtransfer.jsonl",
+    "uspto": "uspto_patent_abstracts_en/uspto_patent_abstracts.jsonl",
+    "csl": "csl_zh_sci_abstracts/csl_dev.jsonl",
+}
+new_bridge_query = bridge_module.bridge_query
+_SENTENCE = re.compile(r"^(.+?[.。;；!?！？])(\s|$)")
+
+
+class Cached:
+    """An encoder whose vectors are kept on disk by a hash of the texts."""
+
+    def __init__(self, encoder: Any, folder: Path) -> None:
+        self.encoder, self.folder = encoder, folder
+        self.name, self.dim = encoder.name, encoder.dim
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _cached(self, texts: list[str], kind: str, fn: Any) -> np.ndarray:
+        key = hashlib.sha256("\x00".join([kind, self.name, *texts]).encode()).hexdigest()[:24]
+        path = self.folder / f"{key}.npy"
+        if path.exists():
+            return np.load(path)
+        vectors = fn(texts)
+        np.save(path, vectors)
+        return vectors
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self._cached(texts, "passage", self.encoder.encode)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._cached(texts, "query", lambda t: encode_queries(self.encoder, t))
+
+
+def encoder_of(name: str, cache: Path) -> Encoder:
+    use = Cached(UniversalSentenceEncoder(), cache)
+    if name == "use":
+        return use
+    if name == "use+e5":  # the library's default_encoder, parts cached apart
+        return CombinedEncoder([(use, 0.2), (Cached(E5Encoder(), cache), 0.8)])
+    raise SystemExit(f"unknown encoder {name}")
+
+
+def load(texts: Path, per_set: int, needs: int, seed: int = 7) -> tuple[list[dict], list[dict]]:
+    """Achievements and needs (held-apart records), each with its set, category and code."""
+    rng = random.Random(seed)
+    achievements, wanted = [], []
+    for source, name in SETS.items():
+        rows = []
+        for _n, row, _p in read_lines(texts / name):
+            if row is None or (source == "nasa" and row.get("type") == "spinoff"):
+                continue
+            try:
+                values = achievement_values(row, 1)
+            except InvalidInput:  # an unmapped record is left out
+                continue
+            if len(str(row.get("abstract") or "")) < 40:
+                continue
+            rows.append((row, values))
+        rng.shuffle(rows)
+        for i, (row, values) in enumerate(rows[: per_set + needs]):
+            item = {
+                "id": f"{source}:{i}",
+                "source": source,
+                "category": values["field"],
+                "code": values["industry_code"],
+                "language": values["language"],
+                "title": values["title"],
+                "summary": values["summary"],
+                "field": values["field"],
+            }
+            if i < needs:
+                first = _SENTENCE.match(str(row.get("abstract") or ""))
+                head = first.group(1) if first else str(row.get("abstract") or "")[:200]
+                zh = values["language"] == "zh"
+                item["title"] = ("寻求：" if zh else "Seeking: ") + values["title"]
+                item["summary"] = head
+                wanted.append(item)
+            else:
+                achievements.append(item)
+    return achievements, wanted
+
+
+def names(code: str) -> str:
+    item = refdata.industry(code)
+    return f"{item.name_zh} {item.name_en}" if item else ""
+
+
+def record(item: dict, facets: dict) -> Record:
+    values = {"industry": item["code"], "language": item["language"]}
+    return Record(
+        item["id"],
+        {
+            "title": item["title"],
+            "keywords": f"{item['field']} {names(item['code'])}",
+            "summary": item["summary"],
+        },
+        {k: v for k, v in values.items() if k in facets},
+    )
+
+
+def gain(q: dict, d: dict) -> int:
+    if q["source"] == d["source"] and q["category"] == d["category"]:
+        return 2
+    return 1 if q["code"][:2] == d["code"][:2] else 0
+
+
+def ndcg(ranked: list[dict], q: dict, pool: list[dict], k: int = 10) -> float | None:
+    """nDCG@k, or None for a query with nothing relevant in the pool (left out)."""
+    dcg = sum(gain(q, d) / math.log2(i + 2) for i, d in enumerate(ranked[:k]))
+    ideal = sorted((gain(q, d) for d in pool), reverse=True)[:k]
+    best = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / best if best else None
+
+
+def query_text(item: dict) -> str:
+    return f"{item['title']} {item['summary']}"
+
+
+def run(
+    queries: list[dict],
+    docs: list[dict],
+    facets: dict,
+    encoder: Encoder | None,
+    lang: str | None = None,
+) -> list[float]:
+    index = SearchIndex(facets=facets, use_dense=encoder is not None, encoder=encoder)
+    index.add([record(d, facets) for d in docs])
+    by_id = {d["id"]: d for d in docs}
+    pool = [d for d in docs if lang is None or d["language"] == lang]
+    vectors = encode_queries(encoder, [query_text(q) for q in queries]) if encoder else None
+    scores: list[float] = []
+    for i, q in enumerate(queries):
+        hits = index.search(
+            query_text(q),
+            k=10,
+            filters={"language": lang} if lang else None,
+            query_vector=vectors[i] if vectors is not None else None,
+        )
+        score = ndcg([by_id[h.id] for h in hits], q, pool)
+        if score is not None:
+            scores.append(score)
+    return scores
+
+
+def measure(
+    achievements: list[dict], needs: list[dict], encoder: Encoder | None
+) -> dict[str, list[float]]:
+    back = [a for i, a in enumerate(achievements) if i % 4 == 0]  # achievement → need queries
+    return {
+        "need_to_achievement": run(needs, achievements, ACHIEVEMENT_FACETS, encoder),
+        "achievement_to_need": run(back, needs, NEED_FACETS, encoder),
+        "zh_to_en": run(
+            [n for n in needs if n["language"] == "zh"],
+            achievements,
+            ACHIEVEMENT_FACETS,
+            encoder,
+            "en",
+        ),
+        "en_to_zh": run(
+            [n for n in needs if n["language"] == "en"],
+            achievements,
+            ACHIEVEMENT_FACETS,
+            encoder,
+            "zh",
+        ),
+    }
+
+
+def old_bridge_query(query: str, chinese_share: float) -> tuple[dict[str, float], float]:
+    """The rule before the bilingual bridge: a Chinese query bridged only when the corpus
+    is mostly not Chinese, and then trusted only for the words the corpus lacks."""
+    if has_chinese(query):
+        return (bridge_module.zh_to_en(query), 0.0) if chinese_share <= 0.5 else ({}, 0.0)
+    return (bridge_module.en_to_zh(query), 0.0) if chinese_share > 0 else ({}, 0.0)
+
+
+def paired(a: list[float], b: list[float], rounds: int = 2000) -> dict[str, float]:
+    """Mean of b - a over the same queries, with a 95 % bootstrap interval."""
+    diff = np.asarray(b) - np.asarray(a)
+    rng = np.random.default_rng(0)
+    means = diff[rng.integers(0, diff.size, (rounds, diff.size))].mean(axis=1)
+    lo, hi = np.percentile(means, [2.5, 97.5])
+    return {
+        "mean": round(float(diff.mean()), 3),
+        "ci95": [round(float(lo), 3), round(float(hi), 3)],
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--texts", type=Path, default=TEXTS)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/labline-market-real"))
+    ap.add_argument("--encoders", default="use,use+e5")
+    ap.add_argument("--per-set", type=int, default=400, help="achievements taken from each set")
+    ap.add_argument("--needs", type=int, default=80, help="records held apart per set as needs")
+    args = ap.parse_args()
+    if not args.texts.is_dir():
+        raise SystemExit(f"no texts at {args.texts} (set LABLINE_TEXTS or --texts)")
+    achievements, needs = load(args.texts, args.per_set, args.needs)
+    out: dict[str, Any] = {
+        "sizes": {"achievements": len(achievements), "needs": len(needs)},
+        "relevance": "2 same set and category, 1 same GB/T 4754 division, 0 otherwise",
+        "methods": {},
+    }
+    plan: list[tuple[str, str | None, bool]] = [("lexical", None, True)]
+    plan.append(("lexical_no_terms", None, False))
+    encoders = [e for e in args.encoders.split(",") if e]
+    if "use" in encoders:
+        plan.append(("hybrid_use_no_terms", "use", False))
+        plan.append(("hybrid_use_old_bridge", "use", True))
+    plan += [(f"hybrid_{name}", name, True) for name in encoders]
+    per_query: dict[str, dict[str, list[float]]] = {}
+    for label, enc, terms in plan:
+        bridge_module.use_terms(terms)
+        index_module.bridge.bridge_query = (  # type: ignore[attr-defined]
+            old_bridge_query if label.endswith("old_bridge") else new_bridge_query
+        )
+        started = time.perf_counter()
+        encoder = encoder_of(enc, args.cache) if enc else None
+        per_query[label] = measure(achievements, needs, encoder)
+        result: dict[str, Any] = {
+            k: round(float(np.mean(v)), 3) for k, v in per_query[label].items()
+        }
+        result["queries"] = {k: len(v) for k, v in per_query[label].items()}
+        result["seconds"] = round(time.perf_counter() - started, 1)
+        out["methods"][label] = result
+        print(label, json.dumps(result), flush=True)
+        if args.json:  # after each method: a slow encoder cut short keeps the rest
+            args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+    bridge_module.use_terms(True)
+    index_module.bridge.bridge_query = new_bridge_query  # type: ignore[attr-defined]
+    comparisons = {
+        "use+e5 minus use": ("hybrid_use", "hybrid_use+e5"),
+        "terms minus no terms (use)": ("hybrid_use_no_terms", "hybrid_use"),
+        "terms minus no terms (lexical)": ("lexical_no_terms", "lexical"),
+        "bilingual bridge minus old rule (use)": ("hybrid_use_old_bridge", "hybrid_use"),
+    }
+    out["paired"] = {
+        name: {k: paired(per_query[a][k], per_query[b][k]) for k in per_query[a]}
+        for name, (a, b) in comparisons.items()
+        if a in per_query and b in per_query
+    }
+    print(json.dumps(out["paired"], indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
