@@ -8,7 +8,6 @@ edited organisation is searchable on the next request, in every process.
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +19,10 @@ from sqlalchemy.orm import Session, selectinload
 from labline.core import refdata
 from labline.core.access import Actor, Permission, require
 from labline.core.directory.schemas import SearchHitRead
+from labline.core.indexes.encoder import live_encoder as live_encoder
 from labline.core.models import AuditRecord, Organisation, Team
 from labline.errors import FieldError, InvalidInput
 from labline.search import Record, SearchError, SearchIndex
-from labline.search.dense import Encoder, UniversalSentenceEncoder, default_encoder
 from labline.search.filters import Kind
 from labline.search.index import Hit
 from labline.search.persistence import load as load_index
@@ -35,19 +34,6 @@ FACETS: dict[str, Kind] = {
     "region": "keyword",
     "industry": "keyword",
 }
-
-
-def live_encoder() -> Encoder:
-    """The encoder of the app's live indexes (setting `search_encoder`). USE alone by
-    default: on real technology records (benchmarks/market_real.py) the pair with e5 gains
-    2 points of nDCG@10 within the market but loses 4 on Chinese needs against English
-    achievements, and encodes about 3x slower (benchmarks/results/README.md)."""
-    # Read from the environment as the setting is (validated with the other settings at
-    # start-up); not through get_settings(), whose cache would pin the settings of the
-    # first caller for the whole process.
-    if os.environ.get("LABLINE_SEARCH_ENCODER", "use") == "use+e5":
-        return default_encoder()
-    return UniversalSentenceEncoder()
 
 
 DENSE_LIMIT = 20_000  # above this many records the directory index is lexical only (encoding cost)
