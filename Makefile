@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 DEMO_DIR ?= data/demo
+# Real public technology records for the demo market, used when the folder is there.
+TEXTS  ?= ../shared/data/texts
 
 .PHONY: demo test lint typecheck architecture unit browser-deps clean install
 
@@ -18,7 +20,8 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/labline --data-dir $(DEMO_DIR) demo --size small --seed 42 --serve --port $(PORT)
+	$(BIN)/labline --data-dir $(DEMO_DIR) demo --size small --seed 42 --serve --port $(PORT) \
+		$(if $(wildcard $(TEXTS)),--texts $(TEXTS))
 
 # Debian's Chromium (and a CJK font, so screenshots show Chinese) for the browser tests;
 # installed once from Debian's packages, never downloaded by Playwright.

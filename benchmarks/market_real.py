@@ -46,6 +46,8 @@ from labline.market.service.market_index import ACHIEVEMENT_FACETS, NEED_FACETS 
 from labline.market.service.texts import achievement_values, read_lines  # noqa: E402
 from labline.search import Record, SearchIndex  # noqa: E402
 from labline.search import bridge as bridge_module  # noqa: E402
+from labline.search import index as index_module  # noqa: E402
+from labline.search.analysis import has_chinese  # noqa: E402
 from labline.search.dense import (  # noqa: E402
     CombinedEncoder,
     E5Encoder,
@@ -60,6 +62,7 @@ SETS = {
     "uspto": "uspto_patent_abstracts_en/uspto_patent_abstracts.jsonl",
     "csl": "csl_zh_sci_abstracts/csl_dev.jsonl",
 }
+new_bridge_query = bridge_module.bridge_query
 _SENTENCE = re.compile(r"^(.+?[.。;；!?！？])(\s|$)")
 
 
@@ -178,7 +181,7 @@ def run(
     facets: dict,
     encoder: Encoder | None,
     lang: str | None = None,
-) -> float:
+) -> list[float]:
     index = SearchIndex(facets=facets, use_dense=encoder is not None, encoder=encoder)
     index.add([record(d, facets) for d in docs])
     by_id = {d["id"]: d for d in docs}
@@ -195,10 +198,12 @@ def run(
         score = ndcg([by_id[h.id] for h in hits], q, pool)
         if score is not None:
             scores.append(score)
-    return round(float(np.mean(scores)), 3) if scores else 0.0
+    return scores
 
 
-def measure(achievements: list[dict], needs: list[dict], encoder: Encoder | None) -> dict:
+def measure(
+    achievements: list[dict], needs: list[dict], encoder: Encoder | None
+) -> dict[str, list[float]]:
     back = [a for i, a in enumerate(achievements) if i % 4 == 0]  # achievement → need queries
     return {
         "need_to_achievement": run(needs, achievements, ACHIEVEMENT_FACETS, encoder),
@@ -217,6 +222,26 @@ def measure(achievements: list[dict], needs: list[dict], encoder: Encoder | None
             encoder,
             "zh",
         ),
+    }
+
+
+def old_bridge_query(query: str, chinese_share: float) -> tuple[dict[str, float], float]:
+    """The rule before the bilingual bridge: a Chinese query bridged only when the corpus
+    is mostly not Chinese, and then trusted only for the words the corpus lacks."""
+    if has_chinese(query):
+        return (bridge_module.zh_to_en(query), 0.0) if chinese_share <= 0.5 else ({}, 0.0)
+    return (bridge_module.en_to_zh(query), 0.0) if chinese_share > 0 else ({}, 0.0)
+
+
+def paired(a: list[float], b: list[float], rounds: int = 2000) -> dict[str, float]:
+    """Mean of b - a over the same queries, with a 95 % bootstrap interval."""
+    diff = np.asarray(b) - np.asarray(a)
+    rng = np.random.default_rng(0)
+    means = diff[rng.integers(0, diff.size, (rounds, diff.size))].mean(axis=1)
+    lo, hi = np.percentile(means, [2.5, 97.5])
+    return {
+        "mean": round(float(diff.mean()), 3),
+        "ci95": [round(float(lo), 3), round(float(hi), 3)],
     }
 
 
@@ -242,18 +267,42 @@ def main() -> None:
     encoders = [e for e in args.encoders.split(",") if e]
     if "use" in encoders:
         plan.append(("hybrid_use_no_terms", "use", False))
+        plan.append(("hybrid_use_old_bridge", "use", True))
     plan += [(f"hybrid_{name}", name, True) for name in encoders]
+    per_query: dict[str, dict[str, list[float]]] = {}
     for label, enc, terms in plan:
         bridge_module.use_terms(terms)
+        index_module.bridge.bridge_query = (  # type: ignore[attr-defined]
+            old_bridge_query if label.endswith("old_bridge") else new_bridge_query
+        )
         started = time.perf_counter()
         encoder = encoder_of(enc, args.cache) if enc else None
-        result = measure(achievements, needs, encoder)
+        per_query[label] = measure(achievements, needs, encoder)
+        result: dict[str, Any] = {
+            k: round(float(np.mean(v)), 3) for k, v in per_query[label].items()
+        }
+        result["queries"] = {k: len(v) for k, v in per_query[label].items()}
         result["seconds"] = round(time.perf_counter() - started, 1)
         out["methods"][label] = result
         print(label, json.dumps(result), flush=True)
         if args.json:  # after each method: a slow encoder cut short keeps the rest
             args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
     bridge_module.use_terms(True)
+    index_module.bridge.bridge_query = new_bridge_query  # type: ignore[attr-defined]
+    comparisons = {
+        "use+e5 minus use": ("hybrid_use", "hybrid_use+e5"),
+        "terms minus no terms (use)": ("hybrid_use_no_terms", "hybrid_use"),
+        "terms minus no terms (lexical)": ("lexical_no_terms", "lexical"),
+        "bilingual bridge minus old rule (use)": ("hybrid_use_old_bridge", "hybrid_use"),
+    }
+    out["paired"] = {
+        name: {k: paired(per_query[a][k], per_query[b][k]) for k in per_query[a]}
+        for name, (a, b) in comparisons.items()
+        if a in per_query and b in per_query
+    }
+    print(json.dumps(out["paired"], indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
 
 
 if __name__ == "__main__":

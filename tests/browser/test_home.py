@@ -47,3 +47,18 @@ def test_each_role_home_lists_its_work(page: Any, server: Server, role: str) -> 
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=str(DOCS / f"home-{role}-{lang}-phone.png"), full_page=True)
         page.set_viewport_size({"width": 1280, "height": 860})
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_deal_pipeline_as_a_board(page: Any, server: Server, lang: str) -> None:
+    sign_in(page, server.accounts["platform_operator"].email)
+    set_language(page, lang)
+    page.goto("/market/deals")
+    with page.expect_navigation():
+        page.get_by_test_id("view-board").click()
+    board = page.get_by_test_id("board")
+    assert board.is_visible()
+    assert page.locator("[data-testid=board] .column").count() == 7
+    assert page.locator("[data-testid=board] .deal-card").count() > 0
+    shot(page, f"market-{lang}-deal-board")
+    page.screenshot(path=str(DOCS / f"market-deal-board-{lang}.png"), full_page=False)

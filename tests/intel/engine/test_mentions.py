@@ -33,6 +33,10 @@ def test_chinese_organisations_are_whole_names():
     cas = next(m for m in found.organisations if m.text == "中国科学院物理研究所")
     assert cas.paragraphs == [2]
     assert "中心" not in names and "全部" not in names and "干部" not in names
+    generic = extract(
+        ["示例市人民政府和国家重点实验室、改革委员会、科研院所联合攻关。"], places=PLACES
+    )
+    assert [m.text for m in generic.organisations] == ["示例市人民政府"]
 
 
 def test_places_by_full_and_short_name_one_mention_per_region():

@@ -82,6 +82,10 @@ def test_name_confidence():
     assert name_confidence("the Tsinghua University", "清华大学", "Tsinghua University") == 1.0
     assert 0.6 < name_confidence("中国科学院物理研究所", "中国科学院") < 0.9
     assert name_confidence("北京大学", "南京大学") < 0.5 < name_confidence("北京大学", "北京大学")
+    # what sets two names apart decides: another city's bureau is another bureau
+    assert name_confidence("示例市科学技术局", "成都市科学技术局") < 0.5
+    assert name_confidence("Department of Energy", "Department of Education") < 0.5
+    assert name_confidence("宁德时代新能源科技股份有限公司", "宁德时代新能源科技有限公司") > 0.8
 
 
 def test_a_policy_on_perovskite_shows_what_is_on_offer(db, world):

@@ -27,6 +27,9 @@ def _world(db, texts: Path | None) -> World:  # type: ignore[no-untyped-def]
         org = make_org(db, kind="research_institute", region_code="320500")
         world.orgs_by_kind.setdefault("research_institute", []).append(org.id)
         world.org_sector[org.id] = SECTOR[key]
+    university = make_org(db, kind="university", region_code="320500")
+    world.orgs_by_kind["university"] = [university.id]
+    world.org_sector[university.id] = SECTOR["steel"]
     return world
 
 
@@ -82,7 +85,10 @@ def test_the_real_sets_load_in_both_languages(db):
     world = _world(db, TEXTS)
     made = real_achievements(world, 1, {})
     assert len(made) == 300 and {r["language"] for r in made} == {"zh", "en"}
-    mine = {"65", "27", "26"}
-    for r in made:  # in its owner's division whenever some institute has that division
+    for r in made:  # in its owner's division whenever some institute has that division,
+        # else a university's: never a specialised institute of another field
         owner = industry_of(world.org_sector[r["organisation_id"]])[:2]
-        assert owner == r["industry_code"][:2] or r["industry_code"][:2] not in mine
+        assert (
+            owner == r["industry_code"][:2]
+            or r["organisation_id"] in world.orgs_by_kind["university"]
+        )

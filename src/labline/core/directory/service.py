@@ -8,7 +8,6 @@ edited organisation is searchable on the next request, in every process.
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,14 +19,15 @@ from sqlalchemy.orm import Session, selectinload
 from labline.core import refdata
 from labline.core.access import Actor, Permission, require
 from labline.core.directory.schemas import SearchHitRead
+from labline.core.indexes.encoder import live_encoder as live_encoder
 from labline.core.models import AuditRecord, Organisation, Team
 from labline.errors import FieldError, InvalidInput
 from labline.search import Record, SearchError, SearchIndex
-from labline.search.dense import Encoder, UniversalSentenceEncoder, default_encoder
 from labline.search.filters import Kind
 from labline.search.index import Hit
 from labline.search.persistence import load as load_index
 from labline.search.persistence import save as save_index
+from labline.search.surface import surface_terms
 
 FACETS: dict[str, Kind] = {
     "type": "keyword",
@@ -35,18 +35,6 @@ FACETS: dict[str, Kind] = {
     "region": "keyword",
     "industry": "keyword",
 }
-
-
-def live_encoder() -> Encoder:
-    """The encoder of the app's live indexes (setting `search_encoder`). USE alone by
-    default: the pair with e5 encodes about 4x slower, and on the demo market (topic
-    templates) USE alone matched better (benchmarks/results/README.md)."""
-    # Read from the environment as the setting is (validated with the other settings at
-    # start-up); not through get_settings(), whose cache would pin the settings of the
-    # first caller for the whole process.
-    if os.environ.get("LABLINE_SEARCH_ENCODER", "use") == "use+e5":
-        return default_encoder()
-    return UniversalSentenceEncoder()
 
 
 DENSE_LIMIT = 20_000  # above this many records the directory index is lexical only (encoding cost)
@@ -225,6 +213,14 @@ def search_directory(
         ) from exc
 
 
+def _text_of(record: Organisation | Team) -> str:
+    """The text a directory record is indexed by (see organisation_record, team_record)."""
+    fields = (
+        organisation_record(record) if isinstance(record, Organisation) else team_record(record)
+    ).fields
+    return " ".join(v for v in fields.values() if v)
+
+
 def resolve(session: Session, hits: list[Hit]) -> list[SearchHitRead]:
     """Each hit with the record it points at, ready for a page, the API or a command."""
     org_ids = [int(h.id.split(":")[1]) for h in hits if h.id.startswith("organisation:")]
@@ -264,7 +260,8 @@ def resolve(session: Session, hits: list[Hit]) -> list[SearchHitRead]:
                 lexical=round(e.lexical, 4) if e else 0.0,
                 bridge=round(e.bridge, 4) if e else 0.0,
                 semantic=round(e.semantic, 4) if e else 0.0,
-                matched_terms=list(e.matched_terms) if e else [],
+                # Whole words of the record, not the index's stems and n-grams.
+                matched_terms=surface_terms(e.matched_terms, _text_of(record), 8) if e else [],
                 matched_fields=e.matched_fields if e else [],
             )
         )

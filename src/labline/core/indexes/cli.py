@@ -26,7 +26,7 @@ def worker(ctx: click.Context, threads: int) -> None:
     engine = engine_of(ctx)  # a fresh database is migrated first
     huey = jobs.configure(settings, make_sessionmaker(engine))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    from labline.core.indexes.service import live_encoder
+    from labline.core.indexes.encoder import live_encoder
 
     live_encoder().encode(["warm up"])  # the model loads now, not with the first record
     jobs.refresh_indexes()  # a missing or stale snapshot is seen to at once

@@ -26,8 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor, Permission, require
-from labline.core.directory.service import live_encoder
 from labline.core.indexes import store
+from labline.core.indexes.encoder import live_encoder
 from labline.core.indexes.models import IndexVector, JobFailure
 from labline.core.models import AuditRecord
 from labline.search import Record, SearchIndex
@@ -52,8 +52,9 @@ class Spec:
     tables: tuple[str, ...]
     new_part: Callable[[str, Encoder | None], SearchIndex]
     live_records: Callable[[Session], dict[str, list[Record]]]
-    # (table, row id) -> (part, record id, the record or None when it left the index)
-    changed: Callable[[Session, str, int], tuple[str, str, Record | None]]
+    # (table, row id) -> what to replace: (part, record id, the record or None when it
+    # left the index), for the row and the records made from it (an organisation's teams)
+    changed: Callable[[Session, str, int], list[tuple[str, str, Record | None]]]
 
 
 SPECS: dict[str, Spec] = {}
@@ -310,14 +311,14 @@ def catch_up(session: Session, spec: Spec, live: Live, *, inline: bool) -> int:
         live.parts, live.audit_seq, live.pending = fresh.parts, fresh.audit_seq, fresh.pending
         return len(rows)
     seen: dict[tuple[str, int], None] = dict.fromkeys((t, int(e)) for _s, t, e in rows)
-    adds: dict[str, list[Record]] = {}
+    adds: dict[str, dict[str, Record]] = {}
     for table, eid in seen:
-        part, rid, record = spec.changed(session, table, eid)
-        live.pending.pop(rid, None)
-        if record is None:
-            live.parts[part].delete([rid])
-        else:
-            adds.setdefault(part, []).append(record)
+        for part, rid, record in spec.changed(session, table, eid):
+            live.pending.pop(rid, None)
+            if record is None:
+                live.parts[part].delete([rid])
+            else:
+                adds.setdefault(part, {})[rid] = record
     if live.pending and encoder is not None:
         waiting = dict(list(live.pending.items())[:RECHECK])
         found = stored_vectors(session, encoder, {k: v[2] for k, v in waiting.items()})
@@ -325,7 +326,7 @@ def catch_up(session: Session, spec: Spec, live: Live, *, inline: bool) -> int:
             part, record, _d = live.pending.pop(rid)
             live.parts[part].add([record], vectors=vec.reshape(1, -1))
     for part, records in adds.items():
-        _add(session, live, part, records, encoder, inline)
+        _add(session, live, part, list(records.values()), encoder, inline)
     if rows:
         live.audit_seq = max(live.audit_seq, rows[-1][0])
     return len(seen)
@@ -375,11 +376,12 @@ def encode_tail(session: Session, spec: Spec, directory: Path) -> str:
         rebuild(session, spec, directory)
         return f"rebuilt the snapshot ({len(rows)} changes since the last one)"
     encoder = live_encoder()
-    records = [
-        rec
+    changed = {
+        rid: rec
         for t, e in dict.fromkeys((t, int(e)) for _s, t, e in rows)
-        if (rec := spec.changed(session, t, e)[2]) is not None
-    ]
+        for _part, rid, rec in spec.changed(session, t, e)
+    }
+    records = [rec for rec in changed.values() if rec is not None]
     done = 0
     for i in range(0, len(records), BATCH):
         batch = records[i : i + BATCH]

@@ -61,6 +61,14 @@ _NOT_ORGS = _words(
     "腹部 胸部 部分 结局 格局 布局 大局 全局 当局 开局 中心 重心 核心 "
     "信心 决心 公司 集团 大学 学院 "
 )
+# Names of a kind of organisation, not of one.
+_GENERIC_ORGS = _words(
+    "人民政府 政府 市政府 省政府 县政府 区政府 地方政府 中央政府 实验室 重点实验室 国家重点实验室 "
+    "科研院所 行业协会 委员会 改革委员会 高等学校 研究院 研究所 有限公司 国家机关 事业单位 "
+    "主管部门 有关部门 相关部门 职能部门 工作部门 各部门 新型研发机构 科技型企业 高新技术企业 "
+)
+_PROPER_TAGS = frozenset(("ns", "nr", "nrt", "nz", "eng", "j"))
+_MINISTRY = ("部", "委", "局", "厅", "署")
 _JOIN_TAGS = frozenset(("nt", "ns", "nr", "nz", "n", "vn", "eng", "j", "zg", "nrt", "x"))
 _EN_ORG_WORD = (
     r"University|Institute|Academy|Laboratory|Laboratories|Corporation|Company|Inc\.?|Ltd\.?"
@@ -85,6 +93,13 @@ _ZH_SHORT_SUFFIXES = (
     "市",
     "盟",
 )
+_EN_GENERIC = _words(
+    "percent share public work year country countries government world american americans "
+    "nation national state states program programs support today economy growth policy "
+    "policies plan plans companies company industry industries market markets jobs workers "
+    "money billion million future history president administration congress law laws "
+    "people example day days week weeks month months number numbers level levels "
+)
 _TERM_POS = ("n", "nz", "vn", "eng", "nw")
 _GENERIC_TERMS = _words(
     "国家 政府 企业 社会 经济 发展 工作 建设 国务院 人民 部门 地方 单位 "
@@ -92,7 +107,7 @@ _GENERIC_TERMS = _words(
     "规定 办法 情况 全国 中国 我国 同志 群众 改革 管理 印发 服务 创新 "
     "合作 推进 加强 支持 实施 重点 项目 资金 任务 目标 作用 基础 条件 "
     "环境 质量 市场 产业 行业 技术 科技 研究 资源 经验 成果 时期 年度 "
-    "地区 城市 农村 人员 中央 党中央 "
+    "地区 城市 农村 人员 中央 党中央 示例 市政府 "
 )
 
 
@@ -162,8 +177,15 @@ def _chinese_organisations(text: str) -> list[str]:
             if prev_tag not in _JOIN_TAGS or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", prev):
                 break
             start -= 1
-        name = "".join(w for w, _ in tagged[start : i + 1])
-        if len(name) >= 3 and name not in _NOT_ORGS:
+        parts = tagged[start : i + 1]
+        name = "".join(w for w, _ in parts)
+        proper = (
+            any(t in _PROPER_TAGS for _, t in parts)
+            or (tag == "nt" and start == i)
+            or (start == i and len(name) == 3 and name.endswith(_MINISTRY))  # 科技部
+            or len(name) >= 6
+        )
+        if len(name) >= 3 and proper and name not in _NOT_ORGS | _GENERIC_ORGS:
             out.append(name)
     # 中国科学院 standing inside 中国科学院物理研究所 is that one name.
     return [n for n in out if not any(n != m and n in m for m in out)]
@@ -230,7 +252,8 @@ def _terms(
     paragraphs: Sequence[str], language: str, taken: Iterable[str], limit: int
 ) -> list[Mention]:
     taken = set(taken)
-    text = "\n".join(paragraphs)
+    # Headers, document numbers and signatures name no technology.
+    text = "\n".join(p for p in paragraphs if len(p) >= 20) or "\n".join(paragraphs)
     scored: list[tuple[str, float]] = []
     if language == "zh":
         import jieba.analyse
@@ -251,7 +274,9 @@ def _terms(
                 continue  # a run of capitals is a name, not a technology
             counts[" ".join(phrase).lower()] += 1
         for words, count in counts.items():
-            if count >= 2 and len(words) >= 4 and not any(words in t.lower() for t in taken):
+            if words in _EN_GENERIC or len(words) < 4 or any(words in t.lower() for t in taken):
+                continue
+            if count >= 2:
                 scored.append((words, count * (1 + 0.5 * words.count(" "))))
         # A phrase inside a longer one that scores as well says less.
         scored = [

@@ -18,7 +18,8 @@ class RecordLink(BaseModel):
     # record's public text), "search" (the search ranked it, by translation or meaning).
     basis: str
     via: list[str]  # the document's words that lead to it
-    organisation: str = ""
+    organisation_zh: str = ""
+    organisation_en: str = ""
 
 
 class MentionRead(BaseModel):

@@ -46,12 +46,6 @@ from labline.market.service import records as market_records
 MIN_CONFIDENCE = 0.5
 ORGANISATIONS, PLACES, TERMS = 10, 6, 8
 _PUNCT = re.compile(r"[\s\W_]+")
-# Words every organisation of a kind ends in: compared, they would make 北京大学 and 南京大学
-# look alike.
-_GENERIC = re.compile(
-    r"(股份)?有限(责任)?公司|集团|大学|学院|研究院|研究所|实验室|中心|委员会"
-    r"|university|institute|college|company|corporation|co|ltd|inc|group|laboratory"
-)
 
 
 def _norm(name: str) -> str:
@@ -60,6 +54,16 @@ def _norm(name: str) -> str:
 
 def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def _distinct(a: str, b: str) -> tuple[str, str]:
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    return a[start : len(a) - end], b[start : len(b) - end]
 
 
 def name_confidence(mention: str, *names: str) -> float:
@@ -76,7 +80,14 @@ def name_confidence(mention: str, *names: str) -> float:
             short, long = sorted((len(n), len(m)))
             best = max(best, 0.6 + 0.3 * short / long)
         else:
-            a, b = _bigrams(_GENERIC.sub("", m) or m), _bigrams(_GENERIC.sub("", n) or n)
+            # What sets the names apart: without their shared start and end (示例市|成都市
+            # 科学技术局, Department of Energy|Education), the rest must still look alike.
+            x, y = _distinct(m, n)
+            if not x or not y:  # one is the other with words inserted (股份)
+                short, long = sorted((len(n), len(m)))
+                best = max(best, 0.6 + 0.3 * short / long)
+                continue
+            a, b = _bigrams(x), _bigrams(y)
             best = max(best, 0.8 * 2 * len(a & b) / (len(a) + len(b)))
     return round(best, 3)
 
@@ -116,7 +127,8 @@ def _market_link(found: lookup.Found, confidence: float, basis: str, via: str) -
         confidence=confidence,
         basis=basis,
         via=[via],
-        organisation=f"{org.name_zh} {org.name_en}".strip(),
+        organisation_zh=org.name_zh,
+        organisation_en=org.name_en,
     )
 
 
@@ -146,7 +158,8 @@ def _organisation_links(
                 confidence=confidence,
                 basis="name",
                 via=[m.text],
-                organisation=f"{hit.organisation_zh} {hit.organisation_en}".strip(),
+                organisation_zh=hit.organisation_zh if hit.type == "team" else "",
+                organisation_en=hit.organisation_en if hit.type == "team" else "",
             )
         )
     out.sort(key=lambda r: -r.confidence)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -44,10 +44,14 @@ def deals_page(
     actor: CurrentActor,
     state: DealState | None = None,
     overdue: bool = False,
+    view: Literal["table", "board"] = "table",
 ) -> Response:
     rows = deals.list_deals(db, actor=actor, state=state, overdue=overdue)
     ctx = {
         "deals": rows,
+        "view": view,
+        # The board: one column per stage, in the pipeline's order.
+        "columns": [(s, [d for d in rows if d.state == s]) for s in DealState],
         "state": state,
         "states": list(DealState),
         "overdue": overdue,

@@ -5,7 +5,8 @@ patent abstracts, Chinese scientific abstracts), the demo world adds a fixed sam
 each set as published achievements, mapped as `labline market import` maps them
 (market/service/texts.py). Each record goes to a university or institute whose own
 sector is in the record's industry division, so a newcomer sees a materials institute
-offering materials results; where none is, to any of them. Deterministic from the seed.
+offering materials results; where none is, to a university (broad by nature), never to a
+specialised institute of another field. Deterministic from the seed.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def real_achievements(world: World, first_id: int, region: dict[int, Any]) -> li
     ]
     if not sellers:
         return []
+    universities = world.orgs_by_kind.get("university", []) or sellers
     by_division: dict[str, list[int]] = {}
     for org in sellers:
         sector = world.org_sector.get(org)
@@ -69,7 +71,7 @@ def real_achievements(world: World, first_id: int, region: dict[int, Any]) -> li
             by_division.setdefault(industry_of(sector)[:2], []).append(org)
     rows = []
     for i, values in enumerate(sample(Path(world.texts), PER_SET.get(world.size, 100), rng)):
-        org = rng.choice(by_division.get(values["industry_code"][:2]) or sellers)
+        org = rng.choice(by_division.get(values["industry_code"][:2]) or universities)
         published = published_when(rng)
         rows.append(
             {

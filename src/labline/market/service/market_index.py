@@ -120,14 +120,16 @@ def _live_records(session: Session) -> dict[str, list[Record]]:
     }
 
 
-def _changed(session: Session, table: str, eid: int) -> tuple[str, str, Record | None]:
+def _changed(session: Session, table: str, eid: int) -> list[tuple[str, str, Record | None]]:
     if table == "market_needs":
         need = session.get(TechnologyNeed, eid)
         live = need is not None and need.state in LIVE_STATES
-        return "needs", f"need:{eid}", need_record(need) if live and need else None
+        return [("needs", f"need:{eid}", need_record(need) if live and need else None)]
     ach = session.get(Achievement, eid)
     live = ach is not None and ach.state in LIVE_STATES
-    return "achievements", f"achievement:{eid}", achievement_record(ach) if live and ach else None
+    return [
+        ("achievements", f"achievement:{eid}", achievement_record(ach) if live and ach else None)
+    ]
 
 
 SPEC = indexes.register(
