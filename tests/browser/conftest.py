@@ -135,7 +135,9 @@ def page(browser, server: Server) -> Iterator[object]:  # type: ignore[no-untype
     context = browser.new_context(
         base_url=server.url, viewport={"width": 1280, "height": 860}, locale="en-GB"
     )
-    context.set_default_timeout(10_000)
+    # Generous: the machine is shared and often busy; a slow answer is measured by the
+    # load benchmark, not here, where only a stalled page should fail.
+    context.set_default_timeout(30_000)
     outside: list[str] = []
 
     def only_local(route):  # type: ignore[no-untyped-def]

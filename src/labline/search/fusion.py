@@ -41,6 +41,10 @@ class FusionConfig:
     prf_docs: int = 5
     prf_weight: float = 0.5
     sure_margin: float = 0.2  # cosine gap between the two best vector hits that means "sure"
+    # A query none of whose words the index or the bilingual dictionary knows ("asdkjhqwe")
+    # has only its vector to go on: a hit must then be this similar (cosine) or it is noise
+    # (gibberish scores about 0.13 against organisation names, a real synonym 0.3 and up).
+    unknown_min_similarity: float = 0.25
 
 
 DEFAULT = FusionConfig()

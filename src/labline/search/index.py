@@ -157,6 +157,10 @@ class SearchIndex:
                 query_vector = encode_queries(self.encoder, [query])[0]
             qv = query_vector
             dense, dense_rows = self._dense_scores(self._feedback(qv, direct, coverage), allowed)
+            if coverage == 0 and not bridged:
+                allowed &= self._similar_enough(dense, dense_rows, n)
+                if not allowed.any():
+                    return []
         fused = fusion.fuse_top(
             direct=direct,
             dense=dense,
@@ -182,6 +186,17 @@ class SearchIndex:
             exp = self._explain(row, terms[i], fields[i], direct, bridge_scores, sim, fused)
             hits.append(Hit(self.ids[row], float(score), exp))
         return hits
+
+    def _similar_enough(
+        self, sims: NDArray[np.float32], rows: NDArray[np.int64] | None, n: int
+    ) -> NDArray[np.bool_]:
+        """Rows whose vector similarity clears the bar for a query of unknown words."""
+        bar = self.config.unknown_min_similarity
+        if rows is None:
+            return np.asarray(sims[:n] >= bar, dtype=bool)
+        mask = np.zeros(n, dtype=bool)
+        mask[rows[sims >= bar]] = True
+        return mask
 
     def _matched_terms(
         self, rows: Sequence[int], tokens: Sequence[str], bridged: Mapping[str, float]

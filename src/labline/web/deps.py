@@ -71,8 +71,11 @@ class Admission:
         return (queue.waiting + 1) * self.held_s / self.size
 
     def _refuse(self, wait: float) -> DatabaseBusy:
+        """503 busy; Retry-After: when the queue should have drained enough for a new request
+        to be served within its budget."""
         refusal = busy("too many requests at once")
-        refusal.extra["retry_after_s"] = max(1, min(RETRY_AFTER_MAX_S, math.ceil(wait)))
+        later = math.ceil(wait - self.wait_s)
+        refusal.extra["retry_after_s"] = max(1, min(RETRY_AFTER_MAX_S, later))
         return refusal
 
     @asynccontextmanager

@@ -81,6 +81,7 @@ ROWS.update(
         ("POST", "/api/v1/market/investors/{investor_id}/introductions"): Case(
             only(201, PARTIES, others=404), body={"achievement_id": "{other_achievement_id}"}
         ),
+        ("GET", "/market/investors"): Case(ALL),
         ("GET", "/market/investors/{investor_id}"): Case(only(200, PARTIES, others=404)),
         ("POST", "/market/investors/{investor_id}"): Case(
             only(303, PARTIES, others=404),

@@ -41,6 +41,13 @@ def _context(db: Db, actor: Any, investor_id: int) -> dict[str, Any]:
     }
 
 
+@router.get("/market/investors", response_class=HTMLResponse)
+def investors_page(request: Request, db: Db, actor: CurrentActor) -> Response:
+    rows = service.list_investors(db)
+    mine = {r.id for r in rows if actor.is_operator or r.organisation_id in actor.org_roles}
+    return render(request, "market/investors.html", {"rows": rows, "mine": mine, "kinds": KINDS})
+
+
 @router.get("/market/investors/{investor_id}", response_class=HTMLResponse)
 def investor_page(request: Request, db: Db, actor: CurrentActor, investor_id: int) -> Response:
     ctx = _context(db, actor, investor_id)

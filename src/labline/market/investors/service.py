@@ -43,6 +43,7 @@ KINDS = {
 }
 BOARD_STATES = [s for s in DealState]
 FEED_LIMIT = 30
+MAX_ID = 2**31 - 1  # integer primary keys
 
 
 def _summary(inv: Investor, org: Organisation) -> InvestorSummary:
@@ -109,7 +110,7 @@ def _check_value(session: Session, data: FollowCreate) -> str:
         ok = refdata.is_industry_code(value)
     elif kind == "region":
         ok = refdata.is_region_code(value)
-    elif not value.isdigit():
+    elif not value.isdigit() or int(value) > MAX_ID:
         ok = False
     elif kind == "achievement":
         a = session.get(Achievement, int(value))
