@@ -25,6 +25,7 @@ from labline.search import Record, SearchError, SearchIndex
 from labline.search.dense import Encoder
 from labline.search.filters import Kind
 from labline.search.index import Hit
+from labline.search.surface import surface_terms
 
 FACETS: dict[str, Kind] = {
     "type": "keyword",
@@ -164,6 +165,14 @@ def search_directory(
         ) from exc
 
 
+def _text_of(record: Organisation | Team) -> str:
+    """The text a directory record is indexed by (see organisation_record, team_record)."""
+    fields = (
+        organisation_record(record) if isinstance(record, Organisation) else team_record(record)
+    ).fields
+    return " ".join(v for v in fields.values() if v)
+
+
 def resolve(session: Session, hits: list[Hit]) -> list[SearchHitRead]:
     """Each hit with the record it points at, ready for a page, the API or a command."""
     org_ids = [int(h.id.split(":")[1]) for h in hits if h.id.startswith("organisation:")]
@@ -203,7 +212,8 @@ def resolve(session: Session, hits: list[Hit]) -> list[SearchHitRead]:
                 lexical=round(e.lexical, 4) if e else 0.0,
                 bridge=round(e.bridge, 4) if e else 0.0,
                 semantic=round(e.semantic, 4) if e else 0.0,
-                matched_terms=list(e.matched_terms) if e else [],
+                # Whole words of the record, not the index's stems and n-grams.
+                matched_terms=surface_terms(e.matched_terms, _text_of(record), 8) if e else [],
                 matched_fields=e.matched_fields if e else [],
             )
         )
