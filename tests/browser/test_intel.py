@@ -19,10 +19,10 @@ pytestmark = pytest.mark.browser
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def doc_shot(page: Any, name: str) -> None:
+def doc_shot(page: Any, name: str, *, full: bool = False) -> None:
     """A screenshot for the documentation (the visible window), and one for the artifacts."""
     DOCS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS / f"{name}.png"))
+    page.screenshot(path=str(DOCS / f"{name}.png"), full_page=full)
     shot(page, name)
 
 
@@ -36,8 +36,7 @@ def test_analyst_reads_a_policy_and_its_ties_to_the_market(page: Any, server: Se
     results = page.locator("main article")
     assert results.count() >= 1
     assert "钙钛矿" in page.locator("main article mark").first.inner_text()
-    page.locator("main h2").first.scroll_into_view_if_needed()
-    doc_shot(page, "intel-en-search")
+    doc_shot(page, "intel-en-search", full=True)
 
     # The first result: its digest, every point citing numbered paragraphs.
     with page.expect_navigation():

@@ -12,7 +12,6 @@ labelled set are computed from it.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from labline.market.service.market_index import (
 )
 from labline.market.service.records import LIVE_STATES, get_achievement, get_need, is_owner
 from labline.search.index import Hit
+from labline.search.surface import surface_terms
 
 MODE_WORDS = {
     "transfer": "transfer",
@@ -74,35 +74,8 @@ class Suggestion:
 
 
 def plain_terms(terms: dict[str, float], text: str, limit: int = 5) -> list[str]:
-    """Matched index terms as a reader would write them: for English, the word in the record's
-    text that a stem comes from; for Chinese, the longest runs of the text that matched
-    n-grams cover (钙钛 + 钛矿 + 叠层 -> 钙钛矿叠层), not the n-grams themselves."""
-    covered = [False] * len(text)
-    for term in terms:
-        if term.isascii():
-            continue
-        at = text.find(term)
-        while at >= 0:
-            for i in range(at, at + len(term)):
-                covered[i] = True
-            at = text.find(term, at + 1)
-    out: list[str] = []
-    run = ""
-    for ch, on in zip(text + " ", [*covered, False], strict=True):
-        if on:
-            run += ch
-            continue
-        if len(run) >= 2 and run not in out:
-            out.append(run)
-        run = ""
-    words = re.findall(r"[A-Za-z][A-Za-z0-9-]*", text)
-    for term in terms:
-        if not term.isascii():
-            continue
-        surface = next((w.lower() for w in words if w.lower().startswith(term)), None)
-        if surface is not None and surface not in out:
-            out.append(surface)  # a bridged term the record does not contain is left out
-    return out[:limit]
+    """Matched index terms as a reader would write them (labline.search.surface)."""
+    return surface_terms(terms, text, limit)
 
 
 def explain(
