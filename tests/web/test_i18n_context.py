@@ -116,3 +116,25 @@ def test_pages_count_in_words():
         assert deals.render(n=1) == "1 个交易已超过下一步期限。"
     finally:
         i18n.reset_locale(token)
+
+
+def test_no_catalogue_holds_one_message_twice():
+    """Catalogues merge by union across branches: a message added twice must be caught."""
+    import re
+
+    entry = re.compile(r'(?m)^(?:msgctxt "((?:[^"\\]|\\.)*)"\n)?msgid "((?:[^"\\]|\\.)*)"\n')
+    for path in sorted(SRC.glob("*/locale/zh/LC_MESSAGES/messages.po")):
+        keys = [(c, m) for c, m in entry.findall(path.read_text(encoding="utf-8")) if m]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        assert not twice, f"{path.parts[-5]}: {twice}"
+
+
+def test_instrument_kinds_and_qualifications_have_chinese():
+    from labline.facilities.demo.data import INSTRUMENTS
+
+    zh = i18n.catalogue("zh")
+    for row in INSTRUMENTS:
+        kind, qualification = row[4], row[9]
+        assert zh.get(f"instrument kind{i18n.CONTEXT_SEP}{kind}"), kind
+        if qualification:
+            assert zh.get(f"qualification{i18n.CONTEXT_SEP}{qualification}"), qualification

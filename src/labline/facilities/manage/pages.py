@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_day_names
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -20,6 +21,7 @@ from labline.facilities.models import Qualification
 from labline.facilities.schemas import ClosureCreate, InstrumentPatch, QualificationGrant
 from labline.facilities.service import catalogue
 from labline.facilities.service.catalogue import require_manager, utc
+from labline.i18n import get_locale
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -37,6 +39,12 @@ RULE_FIELDS = (
     "open_weekdays",
     "qualification_code",
 )
+
+
+def weekday_names() -> list[tuple[str, str]]:
+    """(ISO weekday digit, its name in the reader's language), Monday first (CLDR via Babel)."""
+    names = get_day_names("abbreviated", locale="zh_CN" if get_locale() == "zh" else "en")
+    return [(str(i + 1), str(names[i])) for i in range(7)]
 
 
 def _hhmm(value: str, name: str) -> int:
@@ -88,6 +96,7 @@ def manage_page(
         "opens": f"{instrument.opens_minute // 60:02d}:{instrument.opens_minute % 60:02d}",
         "closes": f"{instrument.closes_minute // 60:02d}:{instrument.closes_minute % 60:02d}",
         "today": now.date(),
+        "weekdays": weekday_names(),
         "local": lambda value: utc(value).astimezone(zone).strftime("%Y-%m-%d %H:%M"),
     }
     return render(request, "facilities/manage.html", ctx)
@@ -98,6 +107,14 @@ def update_rules(
     request: Request, db: Db, actor: CurrentActor, instrument_id: int, form: SubmittedForm
 ) -> Response:
     values: dict[str, Any] = {k: form[k].strip() for k in RULE_FIELDS if k in form}
+    # One check box a day (1 = Monday): the ticked ones, in order; none is an error.
+    days = "".join(sorted({c for c in form.get("open_weekdays", "") if c in "1234567"}))
+    if not days:
+        raise InvalidInput(
+            "Choose at least one day the instrument is open.",
+            fields=[FieldError("open_weekdays", "choose at least one day")],
+        )
+    values["open_weekdays"] = days
     if "qualification_code" in values and not values["qualification_code"]:
         values["qualification_code"] = None
     values["opens_minute"] = _hhmm(form.get("opens", ""), "opens")

@@ -13,8 +13,10 @@ from pydantic import ValidationError
 from labline import clock
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
+from labline.i18n import gettext as _
 from labline.market.captable import service
 from labline.market.captable.schemas import IssuanceCreate
+from labline.web.charts import bar_chart
 from labline.web.render import render
 
 router = APIRouter()
@@ -22,8 +24,11 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def _context(db: Db, actor: Any, issuer_id: int, request: Request) -> dict[str, Any]:
+    table = service.cap_table(db, actor=actor, issuer_id=issuer_id)
+    bars = [(h.legal_name, float(h.percent)) for h in table.holders[:30] if h.total]
     return {
-        "table": service.cap_table(db, actor=actor, issuer_id=issuer_id),
+        "table": table,
+        "chart": bar_chart(bars, title=_("Ownership (% of shares issued)")) if bars else None,
         "today": clock.today().isoformat(),
         "note": request.query_params.get("note"),
         "values": {},

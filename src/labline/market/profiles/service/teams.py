@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -165,6 +165,7 @@ class Member:
     name: str
     achievements: int
     person_id: int | None = None
+    name_en: str = ""  # the labline person's English name, when the inventor is one
 
 
 @dataclass
@@ -211,6 +212,7 @@ class Facts:
     people: dict[tuple[int, str], int]  # (organisation, inventor key) -> labline person
     deals: dict[int, Counter[str]]  # achievement -> deal states
     contracts: dict[int, tuple[int, Decimal]]  # achievement -> (count, yuan)
+    english: dict[int, str] = field(default_factory=dict)  # labline person -> English name
 
 
 def facts(session: Session, actor: Actor, teams: list[Team]) -> Facts:
@@ -221,6 +223,7 @@ def facts(session: Session, actor: Actor, teams: list[Team]) -> Facts:
         o.id: o for o in session.scalars(select(Organisation).where(Organisation.id.in_(org_ids)))
     }
     people: dict[tuple[int, str], int] = {}
+    english: dict[int, str] = {}
     for org_id, pid, zh, en in session.execute(
         select(Membership.organisation_id, Person.id, Person.display_name, Person.name_en)
         .join(Person, Person.id == Membership.person_id)
@@ -230,6 +233,8 @@ def facts(session: Session, actor: Actor, teams: list[Team]) -> Facts:
         for n in (zh, en):
             if n:
                 people.setdefault((org_id, name_key(n)), pid)
+        if en:
+            english[pid] = en
     deals: dict[int, Counter[str]] = defaultdict(Counter)
     for aid, state in session.execute(
         select(Deal.achievement_id, Deal.state).where(Deal.achievement_id.in_(ids))
@@ -244,7 +249,7 @@ def facts(session: Session, actor: Actor, teams: list[Team]) -> Facts:
             .group_by(Deal.achievement_id)
         )
     }
-    return Facts(orgs, readable(session, actor, rows), people, deals, contracts)
+    return Facts(orgs, readable(session, actor, rows), people, deals, contracts, english)
 
 
 def _deal_figures(f: Facts, achievement_ids: list[int]) -> tuple[dict[str, int], int, Decimal]:
@@ -254,6 +259,15 @@ def _deal_figures(f: Facts, achievement_ids: list[int]) -> tuple[dict[str, int],
     signed = [f.contracts[aid] for aid in achievement_ids if aid in f.contracts]
     total = sum((t for _n, t in signed), Decimal(0))
     return dict(sorted(deals.items())), sum(n for n, _t in signed), total
+
+
+def _english_name(f: Facts, org_id: int, key: str, spelling: str) -> str:
+    """The inventor's name for English pages: the labline person's English name, or the
+    spelling itself when it is already in Latin letters; empty when neither is known."""
+    pid = f.people.get((org_id, key))
+    if pid is not None and f.english.get(pid):
+        return f.english[pid]
+    return spelling if spelling.isascii() else ""
 
 
 def view(session: Session, actor: Actor, team: Team, known: Facts | None = None) -> TeamView:
@@ -267,6 +281,7 @@ def view(session: Session, actor: Actor, team: Team, known: Facts | None = None)
                 team.spelling[k],
                 len(team.inventors[k]),
                 f.people.get((org.id, k)),
+                _english_name(f, org.id, k, team.spelling[k]),
             )
             for k in disclosed
         ),
@@ -275,9 +290,13 @@ def view(session: Session, actor: Actor, team: Team, known: Facts | None = None)
     fields = _fields(team.achievements)
     main = fields[0][0] if fields else ""
     lead = team.lead_key
-    if lead in disclosed:
+    lead_en = _english_name(f, org.id, lead, team.spelling.get(lead, "")) if lead else ""
+    if lead in disclosed and lead_en:
         name_zh = f"{team.spelling[lead]}团队，{org.name_zh}"
-        name_en = f"{team.spelling[lead]} team, {org.name_en}"
+        name_en = f"{lead_en} team, {org.name_en}"
+    elif lead in disclosed:  # no English name known: the English page names the organisation
+        name_zh = f"{team.spelling[lead]}团队，{org.name_zh}"
+        name_en = f"{org.name_en} team" + (f" ({main})" if main else "")
     else:
         name_zh = f"{org.name_zh}团队" + (f"（{main}）" if main else "")
         name_en = f"{org.name_en} team" + (f" ({main})" if main else "")
