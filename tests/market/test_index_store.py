@@ -177,3 +177,16 @@ def test_a_failing_job_is_retried_then_kept_for_the_operators(
     finally:
         jobs.configure(Settings(env="test", jobs="inline"))
     assert db.scalar(select(JobFailure.attempts)) == jobs.RETRIES + 1
+
+
+def test_a_worker_stopped_mid_append_loses_nothing(db, world):
+    indexes.rebuild(db, SPEC, world.directory)
+    fresh = make_achievement(db, org=world.university, title="Perovskite module encapsulation")
+    rid = f"achievement:{fresh.id}"
+    stopped = db.begin_nested()  # the worker's transaction, never committed
+    assert indexes.encode_tail(db, SPEC, world.directory).startswith("encoded 1 ")
+    stopped.rollback()
+    assert db.scalar(select(IndexVector).where(IndexVector.record_id == rid)) is None
+    # The tail is still there: the next run encodes the record.
+    assert indexes.encode_tail(db, SPEC, world.directory).startswith("encoded 1 ")
+    assert not indexes.open_index(db, SPEC, _holder(world)).pending

@@ -42,10 +42,14 @@ def search_cmd(ctx: click.Context, query: str, type_: str | None, k: int, as_jso
 @click.command("search-index")
 @click.pass_context
 def search_index_cmd(ctx: click.Context) -> None:
-    """Build the directory search index from the database and save it in the data folder."""
-    folder = settings_of(ctx).data_dir / "search" / "directory"
-    with unit_of_work(ctx) as (session, _actor):
-        with console.status("building the search index (text analysis and sentence vectors)…"):
-            directory = search.build(session)
-        search.save(directory, folder)
-    console.print(f"search index: {len(directory.index)} records saved to {folder}")
+    """Build the directory index's snapshot beside the database now (the worker would);
+    one that is usable is caught up instead. The market's: `labline market index`."""
+    from labline.core.indexes import service as indexes
+
+    folder = settings_of(ctx).data_dir / "indexes" / search.SPEC.name
+    status = console.status("building the search index (text analysis and sentence vectors)…")
+    with unit_of_work(ctx) as (session, actor), status:
+        why, done = indexes.check_or_rebuild(
+            session, actor=actor, spec=search.SPEC, directory=folder, check=False
+        )
+    console.print(f"search index: {done}" + (f" ({why})" if why else ""))

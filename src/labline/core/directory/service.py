@@ -1,16 +1,14 @@
 """Finding organisations and research teams with labline.search, kept fresh from the audit log.
 
-Each app process (or command) holds one index per database. It is built from the
-database the first time it is needed, saved in the data folder, and before each search
-it catches up with every change the audit trail has recorded since — so a new or
-edited organisation is searchable on the next request, in every process.
+The index lives beside the database (labline.core.indexes): a snapshot in the data folder
+plus the audit tail, which every process replays before each search — so a new or edited
+organisation is searchable on the next request, in every process; the worker encodes it.
+Dense at every size (no DENSE_LIMIT).
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -19,14 +17,14 @@ from sqlalchemy.orm import Session, selectinload
 from labline.core import refdata
 from labline.core.access import Actor, Permission, require
 from labline.core.directory.schemas import SearchHitRead
+from labline.core.indexes import service as indexes
 from labline.core.indexes.encoder import live_encoder as live_encoder
-from labline.core.models import AuditRecord, Organisation, Team
+from labline.core.models import Organisation, Team
 from labline.errors import FieldError, InvalidInput
 from labline.search import Record, SearchError, SearchIndex
+from labline.search.dense import Encoder
 from labline.search.filters import Kind
 from labline.search.index import Hit
-from labline.search.persistence import load as load_index
-from labline.search.persistence import save as save_index
 from labline.search.surface import surface_terms
 
 FACETS: dict[str, Kind] = {
@@ -35,10 +33,6 @@ FACETS: dict[str, Kind] = {
     "region": "keyword",
     "industry": "keyword",
 }
-
-
-DENSE_LIMIT = 20_000  # above this many records the directory index is lexical only (encoding cost)
-_lock = threading.Lock()
 
 
 @dataclass
@@ -92,90 +86,49 @@ def team_record(team: Team) -> Record:
     )
 
 
-def _last_seq(session: Session) -> int:
-    return int(
-        session.scalar(select(AuditRecord.seq).order_by(AuditRecord.seq.desc()).limit(1)) or 0
-    )
+def _new_part(_part: str, encoder: Encoder | None) -> SearchIndex:
+    return SearchIndex(facets=FACETS, use_dense=encoder is not None, encoder=encoder)
 
 
-def build(session: Session, *, dense: bool | None = None) -> DirectoryIndex:
+def _live_records(session: Session) -> dict[str, list[Record]]:
     orgs = session.scalars(select(Organisation).order_by(Organisation.id)).all()
     teams = session.scalars(
         select(Team).options(selectinload(Team.organisation)).order_by(Team.id)
     ).all()
-    records = [organisation_record(o) for o in orgs] + [team_record(t) for t in teams]
-    use_dense = len(records) <= DENSE_LIMIT if dense is None else dense
-    index = SearchIndex(
-        facets=FACETS, use_dense=use_dense, encoder=live_encoder() if use_dense else None
+    return {"records": [organisation_record(o) for o in orgs] + [team_record(t) for t in teams]}
+
+
+def _changed(session: Session, table: str, eid: int) -> list[tuple[str, str, Record | None]]:
+    """An organisation's change re-reads its teams too (their records carry its name)."""
+    if table == "organisations":
+        org = session.get(Organisation, eid)
+        if org is None:
+            return [("records", f"organisation:{eid}", None)]
+        out: list[tuple[str, str, Record | None]] = [
+            ("records", f"organisation:{eid}", organisation_record(org))
+        ]
+        return out + [("records", f"team:{t.id}", team_record(t)) for t in org.teams]
+    team = session.get(Team, eid)
+    return [("records", f"team:{eid}", team_record(team) if team is not None else None)]
+
+
+SPEC = indexes.register(
+    indexes.Spec(
+        name="directory",
+        parts=("records",),
+        tables=("organisations", "teams"),
+        new_part=_new_part,
+        live_records=_live_records,
+        changed=_changed,
     )
-    for i in range(0, len(records), 5000):
-        index.add(records[i : i + 5000])
-    return DirectoryIndex(index, _last_seq(session))
+)
 
 
-def catch_up(session: Session, directory: DirectoryIndex) -> int:
-    """Apply every organisation and team change recorded since the index was last fresh."""
-    rows = session.execute(
-        select(AuditRecord.seq, AuditRecord.entity_type, AuditRecord.entity_id)
-        .where(AuditRecord.seq > directory.audit_seq)
-        .where(AuditRecord.entity_type.in_(("organisations", "teams")))
-        .order_by(AuditRecord.seq)
-    ).all()
-    changed = {(etype, eid) for _seq, etype, eid in rows if eid.isdigit()}
-    bulk = any(not eid.isdigit() for _s, _t, eid in rows)  # a bulk load: rebuild instead
-    if bulk:
-        fresh = build(session, dense=directory.index.encoder is not None)
-        directory.index, directory.audit_seq = fresh.index, fresh.audit_seq
-        return len(rows)
-    upserts: list[Record] = []
-    for etype, eid in changed:
-        if etype == "organisations":
-            org = session.get(Organisation, int(eid))
-            if org is None:
-                directory.index.delete([f"organisation:{eid}"])
-            else:
-                upserts.append(organisation_record(org))
-                upserts += [team_record(t) for t in org.teams]
-        else:
-            team = session.get(Team, int(eid))
-            if team is None:
-                directory.index.delete([f"team:{eid}"])
-            else:
-                upserts.append(team_record(team))
-    if upserts:
-        directory.index.add(upserts)
-    directory.audit_seq = max([directory.audit_seq, *[r[0] for r in rows]])
-    return len(changed)
-
-
-def save(directory: DirectoryIndex, folder: Path) -> None:
-    save_index(directory.index, folder)
-    (folder / "audit_seq.txt").write_text(str(directory.audit_seq), encoding="utf-8")
-
-
-def load(session: Session, folder: Path) -> DirectoryIndex | None:
-    """A saved index, if there is one that this database has not moved behind."""
-    try:
-        seq = int((folder / "audit_seq.txt").read_text(encoding="utf-8"))
-        index = load_index(folder, encoder=live_encoder())
-    except (OSError, ValueError, SearchError):
-        return None
-    if seq > _last_seq(session):  # the database was restored to an earlier state
-        return None
-    return DirectoryIndex(index, seq)
-
-
-def directory_for(session: Session, holder: Any, *, data_dir: Path | None = None) -> DirectoryIndex:
-    """The holder's (an app's state, a command's context) index: loaded or built once, then
-    caught up with the audit trail before each use."""
-    with _lock:
-        directory: DirectoryIndex | None = getattr(holder, "directory_index", None)
-        if directory is None:
-            folder = data_dir / "search" / "directory" if data_dir else None
-            directory = (load(session, folder) if folder else None) or build(session)
-            holder.directory_index = directory
-        catch_up(session, directory)
-        return directory
+def directory_for(session: Session, holder: Any) -> DirectoryIndex:
+    """The holder's (an app's state, a command's context) index: opened from the snapshot
+    beside the database (labline.core.indexes) and caught up with the audit trail."""
+    live = indexes.open_index(session, SPEC, holder)
+    return DirectoryIndex(live.parts["records"], live.audit_seq)
 
 
 def search_directory(
@@ -203,8 +156,7 @@ def search_directory(
     }
     if region_code and region_code.endswith("0000"):
         filters["region"] = region_code[:2]  # a province includes its cities (prefix match)
-    settings = getattr(holder, "settings", None)
-    directory = directory_for(session, holder, data_dir=getattr(settings, "data_dir", None))
+    directory = directory_for(session, holder)
     try:
         return directory.index.search(query, k=k, filters=filters, explain=True)
     except SearchError as exc:
