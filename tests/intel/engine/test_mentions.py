@@ -47,6 +47,7 @@ def test_places_by_full_and_short_name_one_mention_per_region():
     assert by_code["320500"].paragraphs == [2, 3]
     assert by_code["220000"].ambiguous  # 吉林: the province and the city
     assert "350900" not in by_code  # 宁德 inside the company's name is not the city
+    assert extract(["社会长治久安。"], places=PLACES).places == []
     assert short_name("广西壮族自治区") == "广西" and short_name("北京市") == "北京"
 
 

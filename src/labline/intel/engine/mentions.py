@@ -55,6 +55,13 @@ _ORG_SUFFIXES = (
     "厅",
     "署",
 )
+_NOT_ORG_ENDINGS = ("部署", "干部", "布局", "格局", "大局", "全局", "结局", "开局", "新局", "部分")
+# Words that start no name: 布局|国家实验室, 重组|国家重点实验室.
+_JOIN_STOP = _words(
+    "布局 重组 优化 建设 组建 支持 依托 推动 加快 完善 设立 成立 新建 培育 打造 发挥 加强 "
+    "深化 建立 推进 会议 通过 批准 决定 "
+)
+_NT_ENDINGS = (*_ORG_SUFFIXES, "政府", "院", "会", "行", "政协", "中央", "社", "所", "办", "组")
 # Words ending in an organisation word that name none.
 _NOT_ORGS = _words(
     "全部 内部 外部 东部 西部 中部 北部 南部 干部 局部 总部 头部 底部 "
@@ -158,13 +165,19 @@ def _add(
 
 
 def _is_org_word(word: str, tag: str) -> bool:
-    if word in _NOT_ORGS:
+    if word in _NOT_ORGS or word.endswith(_NOT_ORG_ENDINGS) or (len(word) == 1 and word != "委"):
         return False
-    return tag == "nt" or word.endswith(_ORG_SUFFIXES)
+    if word.endswith("部") and any(c in "东西南北中" for c in word[:-1]):
+        return False  # 中西部, 东北部: parts of a country
+    # jieba's dictionary tags 新进展 and 中央财政 as organisations too: its tag counts only
+    # for a word that ends like one.
+    return word.endswith(_ORG_SUFFIXES) or (tag == "nt" and word.endswith(_NT_ENDINGS))
 
 
 def _chinese_organisations(text: str) -> list[str]:
-    tagged = [(w, f) for w, f in _posseg().lcut(text) if w.strip()]
+    # The dictionary's words and tags only (jieba's HMM guesses organisation tags for
+    # phrases such as 新进展, and takes three times as long).
+    tagged = [(w, f) for w, f in _posseg().lcut(text, HMM=False) if w.strip()]
     out: list[str] = []
     for i, (word, tag) in enumerate(tagged):
         if not _is_org_word(word, tag):
@@ -172,9 +185,15 @@ def _chinese_organisations(text: str) -> list[str]:
         if i + 1 < len(tagged) and _is_org_word(*tagged[i + 1]):
             continue  # the name goes on: 中国科学院 | 物理研究所
         start = i
-        while start > 0 and i - start < 5:
+        # A whole name (国务院) takes no words before it; a generic one (人民政府) its place.
+        whole = tag == "nt" and word not in _GENERIC_ORGS
+        while start > 0 and i - start < 5 and not whole:
             prev, prev_tag = tagged[start - 1]
-            if prev_tag not in _JOIN_TAGS or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", prev):
+            if (
+                prev in _JOIN_STOP
+                or prev_tag not in _JOIN_TAGS
+                or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", prev)
+            ):
                 break
             start -= 1
         parts = tagged[start : i + 1]
@@ -232,10 +251,17 @@ def _places(
         inside = [
             (s.start(), s.end()) for o in orgs.get(n, ()) for s in re.finditer(re.escape(o), text)
         ]
+        words: set[str] | None = None
         for m in pattern.finditer(text):
             full = any(m.group(0) == p.name_zh for p in names[m.group(0)])
             if not full and any(s <= m.start() and m.end() <= e for s, e in inside):
                 continue  # 宁德 in 宁德时代…公司 names the company, not the city
+            if not full and not m.group(0).isascii():
+                # A short name must stand as a word: 长治 in 长治久安 is no city.
+                if words is None:
+                    words = {w for w, _ in _posseg().lcut(text, HMM=False)}
+                if m.group(0) not in words:
+                    continue
             candidates = names[m.group(0)]
             # A full name picks its region; a short one prefers the province it names.
             exact = [p for p in candidates if m.group(0) in (p.name_zh, p.name_en)]
