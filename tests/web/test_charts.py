@@ -30,7 +30,7 @@ def test_line_chart_draws_each_series_and_breaks_at_gaps():
             title="R&D intensity",
         )
     )
-    paths = svg.findall(f"{NS}path")
+    paths = list(svg.iter(f"{NS}path"))
     assert len(paths) == 2
     assert paths[0].attrib["d"].count("M") == 2  # the gap starts a new stroke
     assert svg.find(f"{NS}title").text == "R&D intensity"
@@ -48,14 +48,33 @@ def test_bar_chart_with_rank_intervals():
             highlight="江苏",
         )
     )
-    rects = svg.findall(f"{NS}rect")
+    rects = list(svg.iter(f"{NS}rect"))
     assert len(rects) == 3 and rects[1].attrib["fill"] != rects[0].attrib["fill"]
     assert all(float(r.attrib["width"]) > 0 for r in rects)
 
 
 def test_radar_and_empty_charts():
     svg = _parse(radar_chart(["a", "b", "c", "d"], [("X", [10, 50, 90, 100])], title="profile"))
-    assert len(svg.findall(f"{NS}polygon")) == 5  # four rings and one profile
+    assert len(list(svg.iter(f"{NS}polygon"))) == 5  # four rings and one profile
     assert "—" in str(line_chart([], title="empty"))
     assert "—" in str(bar_chart([], title="empty"))
     assert "—" in str(radar_chart(["a", "b"], [("X", [1, 2])], title="two axes"))
+
+
+def test_labels_are_whole_and_the_title_and_unit_are_drawn():
+    long = "Technology contract turnover"
+    svg = _parse(
+        bar_chart([(long, 5.0), ("江苏省技术合同成交额", 3.0)], title="Turnover", unit="%")
+    )
+    texts = ["".join(t.itertext()) for t in svg.iter(f"{NS}text")]
+    assert "Turnover (%)" in texts  # a visible heading, kept in a saved PNG
+    assert long in texts and "江苏省技术合同成交额" in texts  # never "hnology contr"
+    assert svg.find(f"{NS}title").text == "Turnover (%)"
+
+
+def test_a_label_too_long_for_its_room_ends_in_an_ellipsis_with_a_tooltip():
+    label = "A" * 400
+    svg = _parse(bar_chart([(label, 1.0)], title="t", width=300))
+    text = next(t for t in svg.iter(f"{NS}text") if t.find(f"{NS}title") is not None)
+    assert text.find(f"{NS}title").text == label
+    assert "".join(text.itertext()).endswith("…")

@@ -12,6 +12,15 @@ def name(code: str) -> str:
     return i18n.pick(getattr(entry, "name_zh", ""), getattr(entry, "name_en", "")) or code
 
 
+def unit(code: str) -> str:
+    """The indicator's unit in the reader's language ("" when the catalogue has none)."""
+    from labline.indicators.unit_labels import unit_label
+
+    entry = _catalogue_entry(code)
+    raw = getattr(entry, "unit", "") if entry is not None else ""
+    return unit_label(raw) if raw else ""
+
+
 def higher_is_better(code: str) -> bool:
     entry = _catalogue_entry(code)
     direction = str(getattr(entry, "direction", "higher")) if entry is not None else "higher"

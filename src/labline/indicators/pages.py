@@ -154,7 +154,7 @@ def live_page(
             ((_label(r), v[code]) for r, v in table.items() if code in v), key=lambda b: -b[1]
         )
         name = f"{labels.name(code)} ({year})"
-        charts.append((name, bar_chart(bars[:31], title=name)))
+        charts.append((name, bar_chart(bars[:31], title=name, unit=labels.unit(code))))
     ctx = {
         "year": year,
         "codes": [(c, labels.name(c)) for c in codes],
@@ -207,10 +207,12 @@ def indicator_page(
         "bars": bar_chart(
             [(_label(r), v) for r, v in ranked if r != regions.NATIONAL][:31],
             title=f"{name} ({year_})",
+            unit=labels.unit(indicator),
         ),
         "lines": line_chart(
             [Series(_label(r), [(float(y), v) for y, v in pts]) for r, pts in data.items()],
             title=name,
+            y_label=labels.unit(indicator),
         ),
         "chosen": chosen,
     }

@@ -52,11 +52,45 @@ def fmt(value: float) -> str:
     return f"{value:.4g}"
 
 
-def _frame(width: int, height: int, title: str, desc: str, body: str) -> Markup:
+HEADING = 24  # the chart's visible title, so that a saved or printed picture keeps it
+
+
+def text_width(text: str, size: float) -> float:
+    """A label's width in the chart's font, estimated: CJK characters are square, Latin
+    ones about 0.6 of the font size."""
+    return sum(size if ord(ch) >= 0x2E80 else 0.6 * size for ch in text)
+
+
+def fit(text: str, room: float, size: float) -> str:
+    """The label, shortened with "…" at the end only if it cannot fit in `room` pixels."""
+    if text_width(text, size) <= room:
+        return text
+    out = ""
+    for ch in text:
+        if text_width(out + ch + "…", size) > room:
+            break
+        out += ch
+    return out + "…"
+
+
+def _label(x: float, y: float, text: str, room: float, size: int = 12, anchor: str = "end") -> str:
+    """A label that shows whole or shortened, with the full text as its tooltip."""
+    shown = fit(text, room, size)
+    tip = f"<title>{escape(text)}</title>" if shown != text else ""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}">'
+        f"{tip}{escape(shown)}</text>"
+    )
+
+
+def _frame(width: int, height: int, title: str, desc: str, body: str, unit: str = "") -> Markup:
+    heading = f"{title} ({unit})" if unit and unit not in title else title
     return Markup(
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height + HEADING}" width="100%" '
         f'style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg" {FONT}>'
-        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>{body}</svg>"
+        f"<title>{escape(heading)}</title><desc>{escape(desc)}</desc>"
+        f'<text x="4" y="16" font-size="14" font-weight="600">{escape(heading)}</text>'
+        f'<g transform="translate(0,{HEADING})">{body}</g></svg>'
     )
 
 
@@ -124,10 +158,8 @@ def line_chart(
         parts.append(
             f'<rect x="{left + pw + 12}" y="{ly_pos - 9}" width="10" height="10" fill="{colour}"/>'
         )
-        parts.append(
-            f'<text x="{left + pw + 26}" y="{ly_pos}" font-size="12">{escape(s.name[:18])}</text>'
-        )
-    return _frame(width, height, title, "; ".join(desc), "".join(parts))
+        parts.append(_label(left + pw + 26, ly_pos, s.name, right - 30, anchor="start"))
+    return _frame(width, height, title, "; ".join(desc), "".join(parts), y_label)
 
 
 def bar_chart(
@@ -138,6 +170,7 @@ def bar_chart(
     width: int = 720,
     bar_height: int = 20,
     highlight: str | None = None,
+    unit: str = "",
 ) -> Markup:
     """Horizontal bars, largest first as given; optional [low, high] whiskers (rank intervals)."""
     if not bars:
@@ -148,7 +181,8 @@ def bar_chart(
             "no data",
             f'<text x="10" y="30" font-size="13">{escape(title)}: —</text>',
         )
-    left, right, top = 150, 70, 8
+    widest = max(text_width(label, 12) for label, _v in bars)
+    left, right, top = int(min(max(widest + 14, 60), width * 0.42)), 70, 8
     height = top + len(bars) * (bar_height + 6) + 24
     hi = max([v for _l, v in bars] + ([h for _lo, h in intervals] if intervals else []))
     lo = min(0.0, min(v for _l, v in bars))
@@ -171,9 +205,7 @@ def bar_chart(
         y = top + i * (bar_height + 6)
         colour = PALETTE[1] if highlight is not None and label == highlight else PALETTE[0]
         x_start, x_end = sorted((px(0.0 if lo <= 0 <= hi else lo), px(value)))
-        parts.append(
-            f'<text x="{left - 8}" y="{y + bar_height - 5}" font-size="12" text-anchor="end">{escape(label[:20])}</text>'
-        )
+        parts.append(_label(left - 8, y + bar_height - 5, label, left - 12))
         parts.append(
             f'<rect x="{x_start:.1f}" y="{y}" width="{max(x_end - x_start, 1):.1f}" height="{bar_height}" fill="{colour}" rx="2"/>'
         )
@@ -191,7 +223,7 @@ def bar_chart(
             f'<text x="{px(max(value, intervals[i][1] if intervals else value)) + 6:.1f}" y="{y + bar_height - 5}" font-size="11" fill="#5b6575">{fmt(value)}</text>'
         )
     desc = "; ".join(f"{label}: {fmt(v)}" for label, v in bars[:30])
-    return _frame(width, height, title, desc, "".join(parts))
+    return _frame(width, height, title, desc, "".join(parts), unit)
 
 
 def radar_chart(
@@ -281,9 +313,7 @@ def contribution_chart(
     out.append(f'<line x1="{px(0):.1f}" x2="{px(0):.1f}" y1="{top}" y2="{base}" stroke="#1d2430"/>')
     for i, (label, values, total) in enumerate(rows):
         y = top + i * (bar_height + 6)
-        out.append(
-            f'<text x="{left - 8}" y="{y + bar_height - 4}" font-size="12" text-anchor="end">{escape(label[:20])}</text>'
-        )
+        out.append(_label(left - 8, y + bar_height - 4, label, left - 12))
         up, down = 0.0, 0.0
         for k, v in enumerate(values):
             a, b = (up, up + v) if v >= 0 else (down + v, down)
