@@ -140,3 +140,34 @@ def test_api_answers_in_the_readers_language(client):
     assert fields["per_page"] == "不得大于 100"
     assert fields["kind"].startswith("必须是 ")
     assert err["message"].startswith("以下字段填写有误：") and "每页条数" in err["message"]
+
+
+ERRORS = {"FieldError", "InvalidInput", "NotFound", "NotPermitted", "Conflict", "NotSignedIn"}
+
+
+def _error_messages() -> dict[str, str]:
+    """Fixed messages of domain errors and field errors raised by services and pages (those
+    only the command line shows, which name `--as`, excepted)."""
+    found: dict[str, str] = {}
+    for path in SRC.rglob("*.py"):
+        if "migrations" in path.parts or path.name == "cli.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            name, args = node.func.id, node.args
+            index = 1 if name == "FieldError" else 0
+            if (name in ERRORS or name.endswith("Conflict")) and len(args) > index:
+                arg = args[index]
+                text = arg.value if isinstance(arg, ast.Constant) else None
+                if isinstance(text, str) and "--as" not in text:
+                    found[text] = str(path.relative_to(SRC))
+    return found
+
+
+def test_every_error_message_has_chinese():
+    zh = i18n.catalogue("zh")
+    messages = _error_messages()
+    assert len(messages) > 200
+    missing = sorted(f"{where}: {m}" for m, where in messages.items() if not zh.get(m))
+    assert not missing, missing
