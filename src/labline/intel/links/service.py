@@ -168,8 +168,8 @@ def _organisation_links(
 
 def _term_links(session: Session, actor: Actor, holder: Any, term: str) -> list[RecordLink]:
     out: list[RecordLink] = []
-    for kind in ("achievement", "need"):
-        found = lookup.search_live(session, actor=actor, holder=holder, query=term, kind=kind, k=5)
+    both = lookup.search_live_both(session, actor=actor, holder=holder, query=term, k=5)
+    for found in both.values():
         top = max((f.score for f in found), default=0.0)
         for f in found:
             confidence, basis = term_confidence(term, f.record, f.score, top)
@@ -199,16 +199,11 @@ def _place_links(
         )
     ]
     if query:
-        for kind in ("achievement", "need"):
-            for f in lookup.search_live(
-                session,
-                actor=actor,
-                holder=holder,
-                query=query,
-                kind=kind,
-                k=2,
-                region_code=region.code,
-            ):
+        both = lookup.search_live_both(
+            session, actor=actor, holder=holder, query=query, k=2, region_code=region.code
+        )
+        for found in both.values():
+            for f in found:
                 # In the region for sure; about the document's terms as surely as they stand.
                 term = next((t for t in query.split() if t.lower() in f.record.title.lower()), "")
                 value = round(confidence * (0.8 if term else 0.4), 3)

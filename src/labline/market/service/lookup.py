@@ -14,6 +14,7 @@ from labline.core.access import Actor, Permission, require
 from labline.market.models import Achievement, TechnologyNeed
 from labline.market.service.market_index import facet_filters, market_for, search
 from labline.market.service.records import LIVE_STATES, RecordKind
+from labline.search.dense import encode_queries
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,39 @@ def search_live(
 ) -> list[Found]:
     """The live records of this kind that best match the text (anyone who may see the
     market's listings may ask)."""
+    return search_live_both(
+        session, actor=actor, holder=holder, query=query, k=k, region_code=region_code
+    )[kind]
+
+
+def search_live_both(
+    session: Session,
+    *,
+    actor: Actor,
+    holder: Any,
+    query: str,
+    k: int = 5,
+    region_code: str | None = None,
+) -> dict[RecordKind, list[Found]]:
+    """Live achievements and needs for the text, the query encoded once for both."""
     require(actor, Permission.view_directory)
     if not query.strip():
-        return []
+        return {"achievement": [], "need": []}
     market = market_for(session, holder)
-    index = market.needs if kind == "need" else market.achievements
-    hits = search(index, query, k * 2 + 3, facet_filters(region_code=region_code))
+    encoder = market.achievements.encoder
+    vector = encode_queries(encoder, [query])[0] if encoder is not None else None
+    filters = facet_filters(region_code=region_code)
+    pairs: tuple[tuple[RecordKind, Any], ...] = (
+        ("achievement", market.achievements),
+        ("need", market.needs),
+    )
+    return {
+        kind: _found(session, kind, search(index, query, k * 2 + 3, filters, vector), k)
+        for kind, index in pairs
+    }
+
+
+def _found(session: Session, kind: RecordKind, hits: list[Any], k: int) -> list[Found]:
     model: Any = TechnologyNeed if kind == "need" else Achievement
     ids = [int(h.id.split(":")[1]) for h in hits]
     rows = {
