@@ -67,6 +67,7 @@ def test_the_instrument_page_names_its_open_days(client, db):
     page = client.get(f"/facilities/instruments/{instrument.id}").text
     assert "Mon, Tue, Wed, Thu, Fri, Sat</span>" in page and "123456" not in page
     client.get("/lang/zh")
-    assert "周一、周二、周三、周四、周五、周六</span>" in client.get(
-        f"/facilities/instruments/{instrument.id}"
-    ).text
+    assert (
+        "周一、周二、周三、周四、周五、周六</span>"
+        in client.get(f"/facilities/instruments/{instrument.id}").text
+    )
