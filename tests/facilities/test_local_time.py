@@ -123,6 +123,10 @@ def test_pages_show_the_facility_time(db, billed, client):
     page = client.get(f"/facilities/invoices/{invoice.id}").text
     assert "2026-01-01 – 2026-11-30" in page and "2025-12-31" not in page
     assert "2 hours" in page and "2.00" not in page.split("<tbody>")[1].split("¥")[0]
+    assert "2026-01-01 16:00" in page  # the use, at the facility's time
+    client.cookies.set("labline_lang", "zh")
+    assert "测试仪器" in client.get(f"/facilities/invoices/{invoice.id}").text
+    client.cookies.delete("labline_lang")
     client.cookies.clear()
     sign_in(client, billed["user"].email)
     with time_machine.travel(datetime(2025, 12, 20, tzinfo=UTC), tick=False):

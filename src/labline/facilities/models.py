@@ -231,6 +231,8 @@ class UsageRecord(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    instrument: Mapped[Instrument] = relationship()
+
     __table_args__ = (
         CheckConstraint("ended_at > started_at", name="usage_order"),
         Index("ix_usage_records_instrument", "instrument_id", "started_at"),
@@ -273,6 +275,8 @@ class InvoiceLine(Base):
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
+    # The use it bills: the page names its instrument in the reader's language.
+    usage: Mapped[UsageRecord] = relationship()
 
 
 # --- proposal-based time (beamtime) -----------------------------------------------------------

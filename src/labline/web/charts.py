@@ -89,7 +89,8 @@ def _frame(width: int, height: int, title: str, desc: str, body: str, unit: str 
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height + HEADING}" width="100%" '
         f'style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg" {FONT}>'
         f"<title>{escape(heading)}</title><desc>{escape(desc)}</desc>"
-        f'<text x="4" y="16" font-size="14" font-weight="600">{escape(heading)}</text>'
+        f'<text class="chart-heading" x="4" y="16" font-size="14" font-weight="600">'
+        f"{escape(heading)}</text>"
         f'<g transform="translate(0,{HEADING})">{body}</g></svg>'
     )
 

@@ -202,7 +202,9 @@ def issue_invoice(session: Session, *, actor: Actor, data: InvoiceCreate) -> Inv
             InvoiceLine(
                 invoice_id=invoice.id,
                 usage_record_id=use.id,
-                description=f"{instrument.name_en} {utc(use.started_at):%Y-%m-%d %H:%M} UTC",
+                description=f"{instrument.name_en}"
+                f" {clock.in_zone(use.started_at, facility.timezone):%Y-%m-%d %H:%M}"
+                f" ({facility.timezone})",
                 quantity=quantity,
                 unit=str(instrument.rate_unit),
                 rate=rate,
