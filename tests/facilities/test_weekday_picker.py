@@ -60,3 +60,14 @@ def test_weekdays_are_check_boxes_by_name(client, db):
     assert r.status_code == 422
     db.refresh(instrument)
     assert instrument.open_weekdays == "135"
+
+
+def test_the_instrument_page_names_its_open_days(client, db):
+    instrument = make_instrument(db, open_weekdays="123456")
+    page = client.get(f"/facilities/instruments/{instrument.id}").text
+    assert "Mon, Tue, Wed, Thu, Fri, Sat</span>" in page and "123456" not in page
+    client.get("/lang/zh")
+    assert (
+        "周一、周二、周三、周四、周五、周六</span>"
+        in client.get(f"/facilities/instruments/{instrument.id}").text
+    )

@@ -15,6 +15,7 @@ from labline import clock, i18n
 from labline.core.access import Permission, require, require_signed_in
 from labline.core.deps import CsrfChecked, CurrentActor, Db, Paging, SubmittedForm
 from labline.errors import Conflict, FieldError, InvalidInput, NotPermitted, validation_fields
+from labline.facilities.manage.pages import weekday_names
 from labline.facilities.models import Instrument, WaitlistEntry
 from labline.facilities.schemas import BookingCreate, CheckOut
 from labline.facilities.service import attendance, bookings, catalogue, figures, usage
@@ -95,6 +96,7 @@ def _instrument_context(
         "instrument": instrument,
         "facility": instrument.facility,
         "zone": zone.key,
+        "weekdays": weekday_names(),
         "days": days,
         "week": first,
         "prev_week": first - timedelta(days=7),
