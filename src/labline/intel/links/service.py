@@ -166,9 +166,13 @@ def _organisation_links(
     return out[:3]
 
 
-def _term_links(session: Session, actor: Actor, holder: Any, term: str) -> list[RecordLink]:
+def _term_links(
+    session: Session, actor: Actor, holder: Any, term: str, vector: Any
+) -> list[RecordLink]:
     out: list[RecordLink] = []
-    both = lookup.search_live_both(session, actor=actor, holder=holder, query=term, k=5)
+    both = lookup.search_live_both(
+        session, actor=actor, holder=holder, query=term, k=5, vector=vector
+    )
     for found in both.values():
         top = max((f.score for f in found), default=0.0)
         for f in found:
@@ -180,7 +184,7 @@ def _term_links(session: Session, actor: Actor, holder: Any, term: str) -> list[
 
 
 def _place_links(
-    session: Session, actor: Actor, holder: Any, m: Mention, query: str
+    session: Session, actor: Actor, holder: Any, m: Mention, query: str, vector: Any
 ) -> list[RecordLink]:
     region = refdata.region(m.code or "")
     if region is None:
@@ -200,7 +204,13 @@ def _place_links(
     ]
     if query:
         both = lookup.search_live_both(
-            session, actor=actor, holder=holder, query=query, k=2, region_code=region.code
+            session,
+            actor=actor,
+            holder=holder,
+            query=query,
+            k=2,
+            region_code=region.code,
+            vector=vector,
         )
         for found in both.values():
             for f in found:
@@ -236,14 +246,19 @@ def links_of(doc: Document, session: Session, *, actor: Actor, holder: Any) -> D
     ]
     terms = []
     market_links: list[RecordLink] = []
-    for m in found.terms[:TERMS]:
-        links = _term_links(session, actor, holder, m.text) if directory_ok else []
+    query = " ".join(m.text for m in found.terms[:3])
+    queries = [m.text for m in found.terms[:TERMS]] + [query]
+    # Every query's vector in one batch: about ten times faster than one by one.
+    vectors = lookup.query_vectors(session, holder=holder, queries=queries) if directory_ok else []
+    for m, vector in zip(found.terms[:TERMS], vectors, strict=False):
+        links = _term_links(session, actor, holder, m.text, vector)
         market_links += links
         terms.append(_mention(m, [r for r in links if r.confidence >= MIN_CONFIDENCE][:4]))
-    query = " ".join(m.text for m in found.terms[:3])
+    if not directory_ok:
+        terms = [_mention(m, []) for m in found.terms[:TERMS]]
     places = []
     for m in found.places[:PLACES]:
-        links = _place_links(session, actor, holder, m, query) if directory_ok else []
+        links = _place_links(session, actor, holder, m, query, vectors[-1]) if directory_ok else []
         market_links += links[1:]
         places.append(_mention(m, links))
     return DocumentLinksRead(
