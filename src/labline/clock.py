@@ -21,6 +21,10 @@ def today() -> date:
     return now().date()
 
 
+# Where a time belongs to no facility, pages show it on the clock of the platform's users.
+DISPLAY_ZONE = "Asia/Shanghai"
+
+
 def in_zone(value: datetime, zone: str | tzinfo) -> datetime:
     """A stored instant shown in a time zone (an IANA name or a tzinfo).
 

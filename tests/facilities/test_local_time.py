@@ -133,3 +133,10 @@ def test_pages_show_the_facility_time(db, billed, client):
         mine = client.get("/facilities/bookings").text
     assert "2026-01-01 16:00" in mine and "18:00" in mine, mine.split("<tbody>")[1][:700]
     assert "08:00" not in mine and " UTC" not in mine
+
+
+def test_times_of_no_facility_show_on_the_platforms_clock():
+    env = environment()
+    shown = env.from_string("{{ t|localtime }}").render(t=datetime(2026, 12, 1, 8, 30))
+    assert shown == "2026-12-01 16:30"
+    assert env.from_string("{{ t|localtime }}").render(t=None) == "—"

@@ -69,8 +69,11 @@ def _number(value: Any) -> str:
     return format_decimal(value, locale=i18n.get_locale(), decimal_quantization=False)
 
 
-def _localtime(value: datetime | None, zone: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored (UTC) time as the clock on the wall shows it in that zone."""
+def _localtime(
+    value: datetime | None, zone: str = clock.DISPLAY_ZONE, fmt: str = "%Y-%m-%d %H:%M"
+) -> str:
+    """A stored (UTC) time as the clock on the wall shows it in that zone (by default the
+    platform's, for times that belong to no facility)."""
     return "—" if value is None else clock.in_zone(value, zone).strftime(fmt)
 
 
