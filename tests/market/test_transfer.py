@@ -139,6 +139,22 @@ def test_web_path_post_a_need_get_suggestions_open_a_deal_sign_and_see_figures(c
     page = client.get(f"/market/needs/{need_id}")
     assert f"/market/achievements/{achievement.id}" in page.text  # suggested
     assert "offers exclusive licence" in page.text
+    # "Useful" says it was recorded, on the suggestion itself
+    r = client.post(
+        f"/market/needs/{need_id}",
+        data={
+            "csrf_token": client.cookies.get("labline_csrf"),
+            "action": "feedback",
+            "judgement": "accept",
+            "other_id": str(achievement.id),
+            "rank": "1",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and f"note=judged-accept-{achievement.id}" in r.headers["location"]
+    judged = client.get(r.headers["location"]).text
+    row = re.search(rf'<tr id="s-{achievement.id}">.*?</tr>', judged, re.S).group(0)
+    assert 'data-testid="judged"' in row and "Recorded as useful" in row
     r = client.post(
         f"/market/needs/{need_id}",
         data={

@@ -182,6 +182,14 @@ def _panels(request: Request, db: Db, actor: Any, kind: RecordKind, record: Any)
     return out
 
 
+def _judged(note: str | None) -> dict[int, str]:
+    """The suggestion just judged, from the note "judged-<judgement>-<id>"."""
+    parts = (note or "").split("-")
+    if len(parts) == 3 and parts[0] == "judged" and parts[2].isdigit():
+        return {int(parts[2]): parts[1]}
+    return {}
+
+
 def _record_page(
     request: Request, db: Db, actor: Any, kind: RecordKind, record_id: int, note: str | None
 ) -> Response:
@@ -217,6 +225,7 @@ def _record_page(
         "actions": records.allowed_actions(actor, record),
         "live": live,
         "note": note,
+        "judged": _judged(note),
         "modes": [m for m in record.modes.split(",") if m],
     }
     return render(request, "market/record.html", ctx)
@@ -302,6 +311,10 @@ def _record_action(
                     rank=int(form["rank"]) if form.get("rank", "").isdigit() else None,
                 ),
             )
+            # Back on the page, the suggestion says what was recorded.
+            judgement = form.get("judgement", "")
+            plural_ = "needs" if kind == "need" else "achievements"
+            return f"/market/{plural_}/{record_id}?note=judged-{judgement}-{other}#s-{other}"
         else:  # open-deal
             other = _int(form, "other_id")
             if kind == "need":
