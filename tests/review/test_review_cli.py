@@ -49,7 +49,8 @@ def test_demo_call_is_decided_and_its_lottery_replays(run):
     figures = json.loads(
         run("review", "figures", "--from", "2026-01-01", "--to", "2027-01-01").output
     )
-    assert figures["proposals"] == 60 and 0 < figures["funded"] < 60
+    # the decided call's 60 and the proposals of the demo's calls still under way
+    assert figures["proposals"] >= 60 and 0 < figures["funded"] < 60
     assert figures["non_consensus_funded"] >= 1
 
 

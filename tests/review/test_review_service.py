@@ -488,8 +488,15 @@ def test_decision_funds_within_budget_with_a_reproducible_lottery(db):
     assert {proposals[0].id, proposals[1].id, proposals[2].id} <= funded
     assert "non-consensus" in proposals[0].decision_reason
     draw = db.scalars(select(Lottery)).one()
-    assert draw.seed == 20261123 and draw.slots == 2
-    assert len(eval(draw.candidates)) == 5
+    # Which of the five middle proposals a reviewer's calibration lifts depends on who
+    # reviewed what (the assignment follows the texts); the lot decides the tie left for
+    # the remaining places, and only that tie.
+    middle = proposals[3:]
+    direct = [p for p in middle if p.status == ProposalStatus.funded and not p.by_lottery]
+    tied = [p for p in middle if p.by_lottery]
+    assert draw.seed == 20261123 and draw.slots == 2 - len(direct) >= 1
+    assert len(eval(draw.candidates)) == len(tied) > draw.slots
+    assert len({p.calibrated_score for p in tied}) == 1
     replay = decisions.replay_lottery(db, actor=SYSTEM, call_id=call.id)
     assert replay["same"] and replay["winners"] == [str(x) for x in eval(draw.winners)]
     # Applicants now see their reviews, without names.
