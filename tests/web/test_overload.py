@@ -18,7 +18,7 @@ from labline.web.deps import RETRY_AFTER_MAX_S, Admission
 @pytest.fixture()
 def busy_client(engine, database_url, tmp_path):
     app = create_app(Settings(database_url=database_url, data_dir=tmp_path, env="test"))
-    admission = app.state.db_admission = Admission(1, wait_s=2.0)
+    admission = app.state.db_admission = Admission(1, wait_s=4.0)
     with TestClient(app, raise_server_exceptions=False) as client:
         released = asyncio.Event()
 
@@ -42,7 +42,7 @@ def test_a_request_that_waits_past_the_deadline_is_told_to_retry(busy_client):
     client, _admission = busy_client
     t0 = time.monotonic()
     r = client.get("/api/v1/market/needs")
-    assert 1.9 < time.monotonic() - t0 < 10  # the deadline (2 s), not a stall
+    assert 3.9 < time.monotonic() - t0 < 15  # the deadline (4 s), not a stall
     _is_busy(r)
 
 
@@ -51,7 +51,8 @@ def test_a_request_whose_turn_would_come_too_late_is_refused_at_once(busy_client
     admission.held_s = 60.0  # a request lately held its slot a minute: the queue is hopeless
     t0 = time.monotonic()
     _is_busy(client.get("/api/v1/market/needs"))
-    assert time.monotonic() - t0 < 1.5  # refused without waiting for the deadline
+    # refused without waiting for the deadline (4 s; the margin is for a busy machine)
+    assert time.monotonic() - t0 < 3.5
     r = client.get("/market", headers={"accept": "text/html"})
     assert r.status_code == 503 and r.headers["retry-after"] == str(RETRY_AFTER_MAX_S)
     assert "text/html" in r.headers["content-type"]  # pages answer with the error page
