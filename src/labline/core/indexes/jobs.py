@@ -60,7 +60,7 @@ def _make(settings: Settings) -> Huey:
     if settings.jobs == "inline":
         huey = MemoryHuey("labline", immediate=True)
     elif settings.jobs.startswith(("redis://", "rediss://")):
-        from huey import RedisHuey  # needs the redis package (pip install redis)
+        from huey import RedisHuey  # the redis client is a dependency
 
         huey = RedisHuey("labline", url=settings.jobs)
     else:
