@@ -19,7 +19,10 @@ EXPECTED = {
     "platform_operator": {"records-to-screen": True},
     "reviewer": {"reviews-due": True},
     "committee_member": {"dossiers": True},
-    "facility_manager": {"bookings-to-approve": True, "cycles-to-schedule": True},
+    # The round under review is listed but may be empty here: test_facilities, on the same
+    # server, schedules and publishes the demo's only one (tests/core/test_home_work.py
+    # checks the list's contents).
+    "facility_manager": {"bookings-to-approve": True, "cycles-to-schedule": False},
     "org_admin": {"deals-waiting": False},
 }
 

@@ -137,3 +137,44 @@ def test_a_member_sees_deals_waiting_on_them(client, db):
     sign_in(client, person.email)
     section = _work(client.get("/").text, "deals-waiting")
     assert _count(section) == 0
+
+
+def test_a_facility_manager_sees_beamtime_rounds_until_published(client, db):
+    from labline.facilities.models import BeamtimeCycle, CycleStatus
+
+    instrument = make_instrument(db)
+    manager = make_person(db)
+    db.add(
+        RoleGrant(
+            person_id=manager.id,
+            role=Role.facility_manager,
+            organisation_id=instrument.facility.operator_id,
+        )
+    )
+    start = clock.now() + timedelta(days=30)
+    cycle = BeamtimeCycle(
+        facility_id=instrument.facility_id,
+        code="HOME-1",
+        name="Round under review",
+        starts_at=start,
+        ends_at=start + timedelta(days=60),
+        status=CycleStatus.reviewing,
+        instrument_ids=str(instrument.id),
+    )
+    elsewhere = BeamtimeCycle(  # another operator's round: not this manager's work
+        facility_id=make_instrument(db).facility_id,
+        code="HOME-2",
+        name="Someone else's round",
+        starts_at=start,
+        ends_at=start + timedelta(days=60),
+        status=CycleStatus.reviewing,
+        instrument_ids="",
+    )
+    db.add_all([cycle, elsewhere])
+    db.flush()
+    sign_in(client, manager.email)
+    section = _work(client.get("/").text, "cycles-to-schedule")
+    assert _count(section) == 1 and f"/facilities/cycles/{cycle.id}" in section
+    cycle.status = CycleStatus.published
+    db.flush()
+    assert _count(_work(client.get("/").text, "cycles-to-schedule")) == 0
