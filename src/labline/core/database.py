@@ -10,6 +10,7 @@ replaces all rows in one transaction and the files beside them.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import decimal
 import hashlib
@@ -25,7 +26,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, delete, insert, select, text
-from sqlalchemy.types import Date, DateTime, Numeric
+from sqlalchemy.types import Date, DateTime, LargeBinary, Numeric
 
 from labline import __version__, clock
 from labline.core import backup_check, guards
@@ -81,6 +82,8 @@ def _encode(value: Any) -> Any:
         return str(value)
     if hasattr(value, "value"):  # enums
         return value.value
+    if isinstance(value, bytes):  # e.g. stored vectors: JSON holds them as base64
+        return base64.b64encode(value).decode("ascii")
     return value
 
 
@@ -93,6 +96,8 @@ def _decode(column: Any, value: Any) -> Any:
         return dt.date.fromisoformat(value)
     if isinstance(column.type, Numeric) and isinstance(value, str):
         return decimal.Decimal(value)
+    if isinstance(column.type, LargeBinary) and isinstance(value, str):
+        return base64.b64decode(value)
     return value
 
 
