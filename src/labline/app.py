@@ -93,6 +93,8 @@ def create_app(
     # The home page lists each role's work with the providers the module records declare.
     app.state.work = registry.work_providers()
     app.state.panels = registry.panels()
+    # The one search box asks every kind of record the module records make findable.
+    app.state.searchables = registry.searchables()
     app.state.db_admission = Admission(settings.admitted_requests)
     render.lend_globals(**names.TEMPLATE_GLOBALS)
 

@@ -29,6 +29,15 @@ def _label(code: str) -> str:
     return regions.label(code, i18n.get_locale())
 
 
+def _region_choices(codes: list[str]) -> list[tuple[str, str]]:
+    """The regions with figures, for a picker: each named in both languages."""
+    out = []
+    for code in codes:
+        zh, en = regions.label(code, "zh"), regions.label(code, "en")
+        out.append((code, zh if zh == en else i18n.pick(f"{zh} · {en}", f"{en} · {zh}")))
+    return out
+
+
 @router.get("/indicators", response_class=HTMLResponse)
 def catalogue_page(request: Request, db: Db, actor: CurrentActor) -> Response:
     require(actor, Permission.view_directory)
@@ -128,6 +137,7 @@ def region_page(
         "compare": other_code,
         "compare_name": _label(other_code) if other_code else "",
         "others": sorted({r for c in read.coverage(db) for r in [c.indicator_code]}),
+        "compare_choices": _region_choices([c for c in read.region_codes(db) if c != code]),
     }
     return render(request, "indicators/region.html", ctx)
 
