@@ -24,6 +24,7 @@ from labline.market.licensing import api as licensing_api
 from labline.market.licensing import models as licensing_models
 from labline.market.licensing import pages as licensing_pages
 from labline.market.listing import api as listing_api
+from labline.market.listing import models as listing_models
 from labline.market.listing import pages as listing_pages
 from labline.market.profiles import api as profiles_api
 from labline.market.profiles import pages as profiles_pages
@@ -60,7 +61,14 @@ MODULE = Module(
         figures_pages.router,
     ),
     commands=(cli.market,),
-    models=(models, licensing_models, ledger_models, captable_models, investors_models),
+    models=(
+        models,
+        licensing_models,
+        ledger_models,
+        captable_models,
+        investors_models,
+        listing_models,
+    ),
     demo_steps=(demo.step_market, ledger_demo.step_licences, captable_demo.step_captable),
     live_figures=live_figures.by_region,
     work=service_work.work,
