@@ -40,6 +40,14 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: b
     os.environ["LABLINE_DATA_DIR"] = str(settings.data_dir)
     if settings.database_url:
         os.environ["LABLINE_DATABASE_URL"] = settings.database_url
+    # The app and the job queue read these through get_settings(); a command run before in
+    # this process (the demo's build enqueues index refreshes) may have cached the default
+    # data folder and pointed the queue there.
+    from labline.config import get_settings
+    from labline.core.indexes import jobs
+
+    get_settings.cache_clear()
+    jobs.configure(get_settings())
     console.print(f"labline at [bold]http://{host}:{port}[/bold]  (API docs: /api/docs)")
     if with_worker is None:
         with_worker = settings.env != "production" and settings.jobs != "inline"
