@@ -13,7 +13,9 @@ from labline.intel.digests import llm_runs
 from labline.intel.digests.schemas import LlmDigestRunRead
 
 router = APIRouter(prefix="/api/v1/intel", tags=["intel"])
-NO_MODEL = {409: {"description": "No language model is configured"}}
+NO_MODEL: dict[int | str, dict[str, Any]] = {
+    409: {"description": "No language model is configured"}
+}
 
 
 @router.post(

@@ -136,9 +136,18 @@ def index_for(session: Session, holder: Any) -> SearchIndex:
     return index
 
 
-@lru_cache(maxsize=512)
+_QUERY_VECTORS: dict[tuple[str, str], NDArray[np.float32]] = {}
+
+
 def _query_vector(encoder: Encoder, query: str) -> NDArray[np.float32]:
-    return encode_queries(encoder, [query])[0]
+    """Cached by encoder and query text."""
+    key = (encoder.name, query)
+    found = _QUERY_VECTORS.get(key)
+    if found is None:
+        if len(_QUERY_VECTORS) >= 512:
+            _QUERY_VECTORS.pop(next(iter(_QUERY_VECTORS)))
+        found = _QUERY_VECTORS[key] = encode_queries(encoder, [query])[0]
+    return found
 
 
 def query_vector(index: SearchIndex, query: str) -> NDArray[np.float32] | None:
