@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine, select
@@ -23,6 +23,19 @@ from labline.db import unit_of_work as db_unit_of_work
 from labline.errors import LablineError, invalid_input
 
 console = Console(stderr=True, soft_wrap=True)
+
+# Options that many commands share.
+ACT_AS = click.option(
+    "--as", "as_email", default=None, help="Act as this person (default: operator)."
+)
+AS_JSON = click.option("--json", "as_json", is_flag=True)
+
+
+def echoed_json(model: BaseModel, as_json: bool) -> bool:
+    """With --json, print the model as JSON and say so: the command then prints no text."""
+    if as_json:
+        click.echo(model.model_dump_json())
+    return as_json
 
 
 def settings_of(ctx: click.Context) -> Settings:

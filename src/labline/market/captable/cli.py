@@ -7,11 +7,9 @@ from pathlib import Path
 
 import click
 
-from labline.clitools import console, unit_of_work
+from labline.clitools import ACT_AS, AS_JSON, console, echoed_json, unit_of_work
 from labline.errors import FieldError, InvalidInput
 from labline.market.captable import service
-
-AS = click.option("--as", "as_email", default=None, help="Act as this person (default: operator).")
 
 
 @click.group("captable")
@@ -21,15 +19,14 @@ def captable() -> None:
 
 @captable.command("show")
 @click.argument("issuer_id", type=int)
-@AS
-@click.option("--json", "as_json", is_flag=True)
+@ACT_AS
+@AS_JSON
 @click.pass_context
 def show(ctx: click.Context, issuer_id: int, as_email: str | None, as_json: bool) -> None:
     """Who holds what: shares by class, percentages, votes and money in."""
     with unit_of_work(ctx, as_email=as_email, write=False) as (session, actor):
         table = service.cap_table(session, actor=actor, issuer_id=issuer_id)
-    if as_json:
-        click.echo(table.model_dump_json())
+    if echoed_json(table, as_json):
         return
     for h in table.holders:
         console.print(
@@ -41,7 +38,7 @@ def show(ctx: click.Context, issuer_id: int, as_email: str | None, as_json: bool
 @captable.command("export")
 @click.argument("issuer_id", type=int)
 @click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@AS
+@ACT_AS
 @click.pass_context
 def export(ctx: click.Context, issuer_id: int, target: Path | None, as_email: str | None) -> None:
     """Write the cap table as one OCF JSON package (to --out, or standard output)."""
@@ -58,7 +55,7 @@ def export(ctx: click.Context, issuer_id: int, target: Path | None, as_email: st
 @captable.command("import")
 @click.argument("issuer_id", type=int)
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@AS
+@ACT_AS
 @click.pass_context
 def import_(ctx: click.Context, issuer_id: int, source: Path, as_email: str | None) -> None:
     """Replace the cap table by an OCF JSON package: all of it, or nothing."""

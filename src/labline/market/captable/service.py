@@ -60,42 +60,58 @@ def _rows(session: Session, model: Any, issuer_id: int) -> list[Any]:
     )
 
 
+# The one mapping between the tables and OCF's objects, read both ways: (column, OCF field).
+# A row's ocf_id is its OCF object's id; references between objects are mapped apart.
+STAKEHOLDER_FIELDS = (
+    ("ocf_id", "id"),
+    ("legal_name", "legal_name"),
+    ("stakeholder_type", "stakeholder_type"),
+    ("relationship", "relationship"),
+)
+CLASS_FIELDS = (
+    ("ocf_id", "id"),
+    ("name", "name"),
+    ("class_type", "class_type"),
+    ("default_id_prefix", "default_id_prefix"),
+    ("authorized", "authorized"),
+    ("votes_per_share", "votes_per_share"),
+    ("seniority", "seniority"),
+    ("price_per_share", "price_per_share"),
+    ("currency", "currency"),
+    ("liquidation_preference_multiple", "liquidation_preference_multiple"),
+)
+ISSUANCE_FIELDS = (
+    ("ocf_id", "id"),
+    ("security_id", "security_id"),
+    ("custom_id", "custom_id"),
+    ("quantity", "quantity"),
+    ("share_price", "share_price"),
+    ("currency", "currency"),
+    ("issued_on", "date"),
+)
+
+
+def _to_ocf(row: Any, fields: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    return {name: getattr(row, column) for column, name in fields}
+
+
+def _from_ocf(item: Any, fields: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    return {column: getattr(item, name) for column, name in fields}
+
+
 def _package(session: Session, org: Organisation) -> ocf.Package:
     holders = {s.id: s for s in _rows(session, CapStakeholder, org.id)}
     classes = {c.id: c for c in _rows(session, CapStockClass, org.id)}
     return ocf.Package(
         issuer_name=org.name_en or org.name_zh,
         as_of=clock.today(),
-        stakeholders=[
-            ocf.Stakeholder(s.ocf_id, s.legal_name, s.stakeholder_type, s.relationship)
-            for s in holders.values()
-        ],
-        stock_classes=[
-            ocf.StockClass(
-                id=c.ocf_id,
-                name=c.name,
-                class_type=c.class_type,
-                default_id_prefix=c.default_id_prefix,
-                authorized=c.authorized,
-                votes_per_share=c.votes_per_share,
-                seniority=c.seniority,
-                price_per_share=c.price_per_share,
-                currency=c.currency,
-                liquidation_preference_multiple=c.liquidation_preference_multiple,
-            )
-            for c in classes.values()
-        ],
+        stakeholders=[ocf.Stakeholder(**_to_ocf(s, STAKEHOLDER_FIELDS)) for s in holders.values()],
+        stock_classes=[ocf.StockClass(**_to_ocf(c, CLASS_FIELDS)) for c in classes.values()],
         issuances=[
             ocf.Issuance(
-                id=i.ocf_id,
-                security_id=i.security_id,
-                custom_id=i.custom_id,
+                **_to_ocf(i, ISSUANCE_FIELDS),
                 stakeholder_id=holders[i.stakeholder_id].ocf_id,
                 stock_class_id=classes[i.stock_class_id].ocf_id,
-                quantity=i.quantity,
-                share_price=i.share_price,
-                currency=i.currency,
-                date=i.issued_on,
             )
             for i in _rows(session, CapIssuance, org.id)
         ],
@@ -206,28 +222,13 @@ def import_ocf(session: Session, *, actor: Actor, issuer_id: int, package: Any) 
     holders = {
         s.id: CapStakeholder(
             issuer_id=org.id,
-            ocf_id=s.id,
-            legal_name=s.legal_name,
-            stakeholder_type=s.stakeholder_type,
-            relationship=s.relationship,
             organisation_id=links.get(s.id),
+            **_from_ocf(s, STAKEHOLDER_FIELDS),
         )
         for s in read.stakeholders
     }
     classes = {
-        c.id: CapStockClass(
-            issuer_id=org.id,
-            ocf_id=c.id,
-            name=c.name,
-            class_type=c.class_type,
-            default_id_prefix=c.default_id_prefix,
-            authorized=c.authorized,
-            votes_per_share=c.votes_per_share,
-            seniority=c.seniority,
-            price_per_share=c.price_per_share,
-            currency=c.currency,
-            liquidation_preference_multiple=c.liquidation_preference_multiple,
-        )
+        c.id: CapStockClass(issuer_id=org.id, **_from_ocf(c, CLASS_FIELDS))
         for c in read.stock_classes
     }
     session.add_all([*holders.values(), *classes.values()])
@@ -235,16 +236,10 @@ def import_ocf(session: Session, *, actor: Actor, issuer_id: int, package: Any) 
     session.add_all(
         CapIssuance(
             issuer_id=org.id,
-            ocf_id=i.id,
-            security_id=i.security_id,
-            custom_id=i.custom_id,
             stakeholder_id=holders[i.stakeholder_id].id,
             stock_class_id=classes[i.stock_class_id].id,
-            quantity=i.quantity,
-            share_price=i.share_price,
-            currency=i.currency,
-            issued_on=i.date,
             deal_id=deals.get(i.security_id),
+            **_from_ocf(i, ISSUANCE_FIELDS),
         )
         for i in read.issuances
     )

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import click
 
-from labline.clitools import console, unit_of_work
+from labline.clitools import ACT_AS, AS_JSON, console, echoed_json, unit_of_work
 from labline.market.investors import service
 from labline.market.investors.schemas import FollowCreate, IntroductionCreate, InvestorCreate
-
-AS = click.option("--as", "as_email", default=None, help="Act as this person (default: operator).")
 
 
 @click.group("investors")
@@ -31,7 +29,7 @@ def list_(ctx: click.Context) -> None:
 @click.argument("organisation_id", type=int)
 @click.option("--kind", type=click.Choice(sorted(service.KINDS)), required=True)
 @click.option("--thesis", default="")
-@AS
+@ACT_AS
 @click.pass_context
 def register(
     ctx: click.Context, organisation_id: int, kind: str, thesis: str, as_email: str | None
@@ -49,7 +47,7 @@ def register(
 @click.argument("investor_id", type=int)
 @click.argument("kind", type=click.Choice(["field", "region", "project", "achievement", "team"]))
 @click.argument("value")
-@AS
+@ACT_AS
 @click.pass_context
 def follow(
     ctx: click.Context, investor_id: int, kind: str, value: str, as_email: str | None
@@ -63,15 +61,14 @@ def follow(
 
 @investors.command("show")
 @click.argument("investor_id", type=int)
-@AS
-@click.option("--json", "as_json", is_flag=True)
+@ACT_AS
+@AS_JSON
 @click.pass_context
 def show(ctx: click.Context, investor_id: int, as_email: str | None, as_json: bool) -> None:
     """Follows, what they bring up, and the deal-flow board by stage."""
     with unit_of_work(ctx, as_email=as_email, write=False) as (session, actor):
         page = service.profile(session, actor=actor, investor_id=investor_id)
-    if as_json:
-        click.echo(page.model_dump_json())
+    if echoed_json(page, as_json):
         return
     for f in page.follows:
         console.print(f"follows {f.kind} {f.value} {f.label}")
@@ -85,7 +82,7 @@ def show(ctx: click.Context, investor_id: int, as_email: str | None, as_json: bo
 @click.argument("investor_id", type=int)
 @click.argument("achievement_id", type=int)
 @click.option("--note", default="")
-@AS
+@ACT_AS
 @click.pass_context
 def introduce(
     ctx: click.Context, investor_id: int, achievement_id: int, note: str, as_email: str | None

@@ -10,9 +10,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from labline.core.models import Person
+from labline.review.demo.rows import next_id
 from labline.review.models import (
     DiscussionPost,
     Milestone,
@@ -78,10 +79,6 @@ PLAN = [
 ]
 
 
-def _next_id(world: World, model: Any) -> int:
-    return int(world.session.scalar(select(func.max(model.id))) or 0) + 1
-
-
 def build(world: World, *, call_id: int, flagged: Sequence[Proposal], decided_on: datetime) -> None:
     session = world.session
     people = dict(
@@ -94,7 +91,7 @@ def build(world: World, *, call_id: int, flagged: Sequence[Proposal], decided_on
     member, officer = people.get("committee@labline.demo"), people.get("operator@labline.demo")
     if member is None or officer is None:
         return
-    post_id = _next_id(world, DiscussionPost)
+    post_id = next_id(world, DiscussionPost)
     posts: list[dict[str, Any]] = []
     for i, p in enumerate(flagged[:4]):
         first = post_id + len(posts)
@@ -119,7 +116,7 @@ def build(world: World, *, call_id: int, flagged: Sequence[Proposal], decided_on
         .where(Proposal.call_id == call_id, Proposal.status == ProposalStatus.funded)
         .order_by(Proposal.non_consensus.desc(), Proposal.calibrated_rank, Proposal.id)
     ).all()
-    ms_id = _next_id(world, Milestone)
+    ms_id = next_id(world, Milestone)
     rows: list[dict[str, Any]] = []
     start_day = decided_on.date()
     for k, p in enumerate(funded[:3]):

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from labline.core.access import command_line_actor
 from labline.core.models import Person
+from labline.review.demo.rows import next_id
 from labline.review.documents.models import LetterIssue, ProposalDocument
 from labline.review.documents.service import PDF, TEXT, store_blob
 from labline.review.letters import service as letters
@@ -55,10 +56,6 @@ def tiny_pdf(lines: list[str]) -> bytes:
     return bytes(out)
 
 
-def _next_id(world: World, model: Any) -> int:
-    return int(world.session.scalar(select(func.max(model.id))) or 0) + 1
-
-
 def step_documents_and_letters(world: World, call_id: int, data_dir: Path | None) -> None:
     session = world.session
     proposals = session.scalars(
@@ -70,7 +67,7 @@ def step_documents_and_letters(world: World, call_id: int, data_dir: Path | None
     ]
     if data_dir is not None:
         rows: list[dict[str, Any]] = []
-        doc_id = _next_id(world, ProposalDocument)
+        doc_id = next_id(world, ProposalDocument)
         for i, p in enumerate(chosen[:6]):
             files = [
                 (

@@ -12,8 +12,15 @@ from sqlalchemy import select
 
 from labline.core.access import command_line_actor
 from labline.core.models import Person
-from labline.review.demo.review import AT, _call, _comment, _next_id
-from labline.review.demo.topics import ANGLES, CRITERIA, TOPICS
+from labline.review.demo.rows import (
+    AT,
+    call_row,
+    criteria_rows,
+    next_id,
+    proposal_row,
+    review_rows,
+)
+from labline.review.demo.topics import ANGLES, TOPICS
 from labline.review.models import (
     Call,
     Criterion,
@@ -61,9 +68,9 @@ def step_review_live(world: World) -> None:
     )
     if len(pool) < 6 or len(applicants) < 2 * PER_CALL:
         return
-    call_id = _next_id(world, Call)
+    call_id = next_id(world, Call)
     calls = [
-        _call(
+        call_row(
             call_id,
             f"NSF-{call_id:03d}-R",
             "2026年度省自然科学基金·交叉学科青年项目",
@@ -74,7 +81,7 @@ def step_review_live(world: World) -> None:
             reviews_due=date(2026, 12, 31),
             calibration_min_reviews=2,
         ),
-        _call(
+        call_row(
             call_id + 1,
             f"NSF-{call_id + 1:03d}-C",
             "2026年度省自然科学基金·颠覆性技术探索",
@@ -87,25 +94,9 @@ def step_review_live(world: World) -> None:
         ),
     ]
     world.bulk("review", Call, calls)
-    crit_id = _next_id(world, Criterion)
-    criteria = [
-        {
-            "id": crit_id + k * len(CRITERIA) + pos,
-            "call_id": c["id"],
-            "position": pos,
-            "code": code,
-            "name_zh": zh,
-            "name_en": en,
-            "scale_min": 1,
-            "scale_max": 9,
-            "weight": weight,
-            "is_originality": is_orig,
-        }
-        for k, c in enumerate(calls)
-        for pos, (code, zh, en, weight, is_orig) in enumerate(CRITERIA)
-    ]
+    criteria = criteria_rows(next_id(world, Criterion), calls)
     world.bulk("review", Criterion, criteria)
-    panel_id = _next_id(world, Panel)
+    panel_id = next_id(world, Panel)
     members = pool[:12] + ([reviewer] if reviewer is not None else [])
     world.bulk(
         "review",
@@ -123,7 +114,7 @@ def step_review_live(world: World) -> None:
 def _proposals(
     world: World, rng: random.Random, calls: list[dict[str, Any]], applicants: list[Any]
 ) -> list[dict[str, Any]]:
-    first = _next_id(world, Proposal)
+    first = next_id(world, Proposal)
     rows = []
     for n in range(2 * PER_CALL):
         call = calls[n // PER_CALL]
@@ -131,28 +122,20 @@ def _proposals(
         a_zh, a_en = ANGLES[(n + 1) % len(ANGLES)]
         applicant, org = applicants[-(n + 1)]
         rows.append(
-            {
-                "id": first + n,
-                "call_id": call["id"],
-                "applicant_id": applicant,
-                "organisation_id": org,
-                "title_zh": f"{zh}的{a_zh}（交叉探索）",
-                "title_en": f"{en}: {a_en} (cross-disciplinary)",
-                "abstract_zh": f"本项目围绕{zh}，开展{a_zh}，结合材料、数据与器件的交叉方法。",
-                "abstract_en": f"This project addresses {en.lower()} through {a_en} work,"
+            proposal_row(
+                id=first + n,
+                call_id=call["id"],
+                applicant_id=applicant,
+                organisation_id=org,
+                title_zh=f"{zh}的{a_zh}（交叉探索）",
+                title_en=f"{en}: {a_en} (cross-disciplinary)",
+                abstract_zh=f"本项目围绕{zh}，开展{a_zh}，结合材料、数据与器件的交叉方法。",
+                abstract_en=f"This project addresses {en.lower()} through {a_en} work,"
                 " combining materials, data and device methods.",
-                "keywords": kw,
-                "requested_budget": rng.choice([3, 5, 8]) * 100_000,
-                "status": "under_review",
-                "submitted_at": datetime(2026, 9, 1, tzinfo=UTC) + timedelta(hours=n * 7),
-                "split": False,
-                "non_consensus": False,
-                "non_consensus_why": [],
-                "decision": None,
-                "by_lottery": False,
-                "created_at": AT,
-                "updated_at": AT,
-            }
+                keywords=kw,
+                requested_budget=rng.choice([3, 5, 8]) * 100_000,
+                submitted_at=datetime(2026, 9, 1, tzinfo=UTC) + timedelta(hours=n * 7),
+            )
         )
     world.bulk("review", Proposal, rows)
     return rows
@@ -170,10 +153,10 @@ def _reviews(
     """Three reviewers a proposal. Under review: the demo reviewer has four of them still to
     do. Before the committee: every review is in, and two original proposals split their
     reviewers (an enthusiast against two sceptics), which flags them as non-consensus."""
-    assignment_id, review_id = _next_id(world, ReviewAssignment), _next_id(world, Review)
-    score_id = _next_id(world, ReviewScore)
+    assignment_id, review_id = next_id(world, ReviewAssignment), next_id(world, Review)
+    score_id = next_id(world, ReviewScore)
     assignments: list[dict[str, Any]] = []
-    review_rows: list[dict[str, Any]] = []
+    review_made: list[dict[str, Any]] = []
     scores: list[dict[str, Any]] = []
     for n, p in enumerate(proposals):
         live = p["call_id"] == calls[0]["id"]
@@ -205,33 +188,20 @@ def _reviews(
                 continue  # not submitted yet
             base = (0.9 if k == 0 else 0.15) if split else quality + rng.gauss(0, 0.05)
             values = [max(1, min(9, round(1 + 8 * (base + rng.gauss(0, 0.04))))) for _ in crit]
-            overall = sum(c["weight"] * (v - 1) / 8 for c, v in zip(crit, values, strict=True))
-            overall /= sum(c["weight"] for c in crit)
-            rvid = review_id + len(review_rows)
-            review_rows.append(
-                {
-                    "id": rvid,
-                    "assignment_id": aid,
-                    "proposal_id": p["id"],
-                    "reviewer_id": rid,
-                    "confidence": rng.randint(2, 5),
-                    "comment": _comment(rng, overall),
-                    "overall": round(overall, 6),
-                    "submitted_at": datetime(2026, 10, 1, tzinfo=UTC) + timedelta(hours=rvid % 500),
-                    "created_at": AT,
-                    "updated_at": AT,
-                }
+            rvid = review_id + len(review_made)
+            review, scores_made = review_rows(
+                rng,
+                review_id=rvid,
+                assignment_id=aid,
+                proposal_id=p["id"],
+                reviewer_id=rid,
+                crit=crit,
+                values=values,
+                submitted_at=datetime(2026, 10, 1, tzinfo=UTC) + timedelta(hours=rvid % 500),
+                first_score_id=score_id + len(scores),
             )
-            scores += [
-                {
-                    "id": score_id + len(scores) + j,
-                    "review_id": rvid,
-                    "criterion_id": c["id"],
-                    "score": v,
-                    "comment": "",
-                }
-                for j, (c, v) in enumerate(zip(crit, values, strict=True))
-            ]
+            review_made.append(review)
+            scores += scores_made
     world.bulk("review", ReviewAssignment, assignments)
-    world.bulk("review", Review, review_rows)
+    world.bulk("review", Review, review_made)
     world.bulk("review", ReviewScore, scores)

@@ -6,19 +6,26 @@ and the real services assign, analyse and decide."""
 
 from __future__ import annotations
 
-import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from labline.core.access import command_line_actor
 from labline.core.models import Membership, Organisation, Person
 from labline.review.committee.service import decisions
 from labline.review.demo import committee as demo_committee
 from labline.review.demo.documents import step_documents_and_letters
-from labline.review.demo.topics import ANGLES, CRITERIA, TOPICS
+from labline.review.demo.rows import (
+    AT,
+    call_row,
+    criteria_rows,
+    next_id,
+    proposal_row,
+    review_rows,
+)
+from labline.review.demo.topics import ANGLES, TOPICS
 from labline.review.models import (
     Authorship,
     Call,
@@ -40,53 +47,13 @@ from labline.review.service import assign, reviews
 if TYPE_CHECKING:
     from labline.demo.api import World
 
-CALL_DAY = date(2026, 6, 1)
-AT = datetime(2026, 9, 15, 10, tzinfo=UTC)
-
-
-def _next_id(world: World, model: Any) -> int:
-    return int(world.session.scalar(select(func.max(model.id))) or 0) + 1
-
-
-def _call(call_id: int, code: str, zh: str, en: str, **extra: Any) -> dict[str, Any]:
-    row = {
-        "id": call_id,
-        "code": code,
-        "title_zh": zh,
-        "title_en": en,
-        "description": "",
-        "budget": Decimal("20000000"),
-        "max_request": Decimal("2000000"),
-        "reviewers_per_proposal": 3,
-        "max_load": 8,
-        "min_load": 2,
-        "opens_on": CALL_DAY,
-        "closes_on": date(2026, 7, 15),
-        "reviews_due": date(2026, 8, 31),
-        "decision_working_days": 45,
-        "holidays": "2026-10-01,2026-10-02,2026-10-05,2026-10-06,2026-10-07",
-        "extra_workdays": "2026-09-27,2026-10-10",
-        "coauthor_years": 3,
-        "calibration_min_reviews": 5,
-        "split_band": 1 / 3,
-        "originality_threshold": 0.75,
-        "uncertain_top_share": 0.03,
-        "status": "committee",
-        "assignment_report": "",
-        "created_by_id": None,
-        "created_at": AT,
-        "updated_at": AT,
-    }
-    row.update(extra)
-    return row
-
 
 def step_review(world: World) -> None:
     rng = world.rng("review")
     session = world.session
-    call_id = _next_id(world, Call)
+    call_id = next_id(world, Call)
     calls = [
-        _call(
+        call_row(
             call_id,
             f"RD-{2026 + call_id}",
             "2026年度省重点研发计划·前沿探索项目",
@@ -94,7 +61,7 @@ def step_review(world: World) -> None:
             description="支持原创性强、可能颠覆现有路线的探索研究；设非共识项目通道。"
             " Supports original, possibly disruptive research, with a non-consensus track.",
         ),
-        _call(
+        call_row(
             call_id + 1,
             f"RD-{2027 + call_id}",
             "2027年度省重点研发计划·产业关键技术",
@@ -106,24 +73,7 @@ def step_review(world: World) -> None:
         ),
     ]
     world.bulk("review", Call, calls)
-    crit_id = _next_id(world, Criterion)
-    criteria: list[dict[str, Any]] = []
-    for c in calls:
-        for pos, (code, zh, en, weight, is_orig) in enumerate(CRITERIA):
-            criteria.append(
-                {
-                    "id": crit_id + len(criteria),
-                    "call_id": c["id"],
-                    "position": pos,
-                    "code": code,
-                    "name_zh": zh,
-                    "name_en": en,
-                    "scale_min": 1,
-                    "scale_max": 9,
-                    "weight": weight,
-                    "is_originality": is_orig,
-                }
-            )
+    criteria = criteria_rows(next_id(world, Criterion), calls)
     world.bulk("review", Criterion, criteria)
 
     # Applicants: staff of universities, institutes, hospitals and enterprises.
@@ -155,8 +105,8 @@ def step_review(world: World) -> None:
 
     # Reviewers: 29 experts on the call's panel (invited for this call, without accounts)
     # plus the demo reviewer, each with papers and patents.
-    person_id = _next_id(world, Person)
-    membership_id = _next_id(world, Membership)
+    person_id = next_id(world, Person)
+    membership_id = next_id(world, Membership)
     from labline.demo.api import person_name as _person_name
 
     homes = [int(o) for o in world.orgs_by_kind.get("research_institute", [])] + [
@@ -200,8 +150,8 @@ def step_review(world: World) -> None:
     if demo_reviewer is not None:
         reviewers.insert(0, int(demo_reviewer))
 
-    pub_id = _next_id(world, Publication)
-    auth_id = _next_id(world, Authorship)
+    pub_id = next_id(world, Publication)
+    auth_id = next_id(world, Authorship)
     pubs: list[dict[str, Any]] = []
     authors: list[dict[str, Any]] = []
     for i, rid in enumerate(reviewers):
@@ -236,7 +186,7 @@ def step_review(world: World) -> None:
         Panel,
         [
             {
-                "id": _next_id(world, Panel) + i,
+                "id": next_id(world, Panel) + i,
                 "call_id": call_id,
                 "person_id": rid,
                 "max_load": None,
@@ -246,7 +196,7 @@ def step_review(world: World) -> None:
     )
 
     # Sixty proposals: each topic from three angles, in both languages.
-    prop_id = _next_id(world, Proposal)
+    prop_id = next_id(world, Proposal)
     proposals = []
     quality: dict[int, float] = {}
     original: set[int] = set()
@@ -260,34 +210,26 @@ def step_review(world: World) -> None:
             flip[pid] = rng.randrange(2)
             original.add(pid)
         proposals.append(
-            {
-                "id": pid,
-                "call_id": call_id,
-                "applicant_id": applicant,
-                "organisation_id": org,
-                "title_zh": f"{zh}的{a_zh}",
-                "title_en": f"{en}: {a_en}",
-                "abstract_zh": f"本项目围绕{zh}，开展{a_zh}。拟解决的关键科学问题包括材料与器件"
+            proposal_row(
+                id=pid,
+                call_id=call_id,
+                applicant_id=applicant,
+                organisation_id=org,
+                title_zh=f"{zh}的{a_zh}",
+                title_en=f"{en}: {a_en}",
+                abstract_zh=f"本项目围绕{zh}，开展{a_zh}。拟解决的关键科学问题包括材料与器件"
                 "的稳定性、可放大制备及成本。预期形成自主知识产权并开展中试验证。",
-                "abstract_en": f"This project addresses {en.lower()} through {a_en} work. It"
+                abstract_en=f"This project addresses {en.lower()} through {a_en} work. It"
                 " targets stability, scalable fabrication and cost, and plans patents and a"
                 " pilot-scale demonstration.",
-                "keywords": kw,
-                "requested_budget": Decimal(rng.choice([5, 6, 8, 10, 12, 15, 18, 20])) * 100_000,
-                "status": "under_review",
-                "submitted_at": datetime(2026, 7, 1, tzinfo=UTC) + timedelta(hours=n * 9),
-                "split": False,
-                "non_consensus": False,
-                "non_consensus_why": [],
-                "decision": None,
-                "by_lottery": False,
-                "created_at": AT,
-                "updated_at": AT,
-            }
+                keywords=kw,
+                requested_budget=Decimal(rng.choice([5, 6, 8, 10, 12, 15, 18, 20])) * 100_000,
+                submitted_at=datetime(2026, 7, 1, tzinfo=UTC) + timedelta(hours=n * 9),
+            )
         )
     world.bulk("review", Proposal, proposals)
     # A few applicants name experts to avoid.
-    decl_id = _next_id(world, ConflictDeclaration)
+    decl_id = next_id(world, ConflictDeclaration)
     avoid = [
         {
             "id": decl_id + i,
@@ -320,10 +262,10 @@ def step_review(world: World) -> None:
         .where(ReviewAssignment.call_id == call_id, ReviewAssignment.kind == "primary")
         .order_by(ReviewAssignment.proposal_id, ReviewAssignment.reviewer_id)
     ).all()
-    review_id = _next_id(world, Review)
-    score_id = _next_id(world, ReviewScore)
+    review_id = next_id(world, Review)
+    score_id = next_id(world, ReviewScore)
     crit = [c for c in criteria if c["call_id"] == call_id]
-    review_rows: list[dict[str, Any]] = []
+    reviews_made: list[dict[str, Any]] = []
     score_rows: list[dict[str, Any]] = []
     seen_per: dict[int, int] = {}
     for aid, pid, rid in rows:
@@ -337,36 +279,20 @@ def step_review(world: World) -> None:
             if c["code"] == "originality" and pid in original:
                 x = 0.95 if enthusiast else 0.3
             values.append(max(1, min(9, round(1 + 8 * x))))
-        overall = sum(c["weight"] * (v - 1) / 8 for c, v in zip(crit, values, strict=True)) / sum(
-            c["weight"] for c in crit
+        review, scores = review_rows(
+            rng,
+            review_id=review_id + len(reviews_made),
+            assignment_id=aid,
+            proposal_id=pid,
+            reviewer_id=rid,
+            crit=crit,
+            values=values,
+            submitted_at=datetime(2026, 8, 1, tzinfo=UTC) + timedelta(hours=len(reviews_made)),
+            first_score_id=score_id + len(score_rows),
         )
-        rvid = review_id + len(review_rows)
-        review_rows.append(
-            {
-                "id": rvid,
-                "assignment_id": aid,
-                "proposal_id": pid,
-                "reviewer_id": rid,
-                "confidence": rng.randint(2, 5),
-                "comment": _comment(rng, overall),
-                "overall": round(overall, 6),
-                "submitted_at": datetime(2026, 8, 1, tzinfo=UTC)
-                + timedelta(hours=len(review_rows)),
-                "created_at": AT,
-                "updated_at": AT,
-            }
-        )
-        for c, v in zip(crit, values, strict=True):
-            score_rows.append(
-                {
-                    "id": score_id + len(score_rows),
-                    "review_id": rvid,
-                    "criterion_id": c["id"],
-                    "score": v,
-                    "comment": "",
-                }
-            )
-    world.bulk("review", Review, review_rows)
+        reviews_made.append(review)
+        score_rows += scores
+    world.bulk("review", Review, reviews_made)
     world.bulk("review", ReviewScore, score_rows)
 
     # A golden ticket from the demo committee member, for a well-liked but not top proposal.
@@ -378,7 +304,7 @@ def step_review(world: World) -> None:
             GoldenTicket,
             [
                 {
-                    "id": _next_id(world, GoldenTicket),
+                    "id": next_id(world, GoldenTicket),
                     "call_id": call_id,
                     "proposal_id": ticket_for,
                     "expert_id": int(expert),
@@ -398,7 +324,7 @@ def step_review(world: World) -> None:
         key=lambda p: -(p.calibrated_score or 0),
     )
     if expert is not None:
-        note_id = _next_id(world, CommitteeNote)
+        note_id = next_id(world, CommitteeNote)
         notes: list[dict[str, Any]] = []
         for i, p in enumerate(flagged[:4]):
             for stance, text in (
@@ -432,26 +358,3 @@ def step_review(world: World) -> None:
     session.flush()
     demo_committee.build(world, call_id=call_id, flagged=flagged, decided_on=AT)
     step_documents_and_letters(world, call_id, world.data_dir)
-
-
-def _comment(rng: random.Random, overall: float) -> str:
-    if overall >= 0.7:
-        return rng.choice(
-            [
-                "思路新颖，基础扎实。Original and well grounded.",
-                "团队积累充分，建议优先支持。A strong team; fund with priority.",
-            ]
-        )
-    if overall >= 0.45:
-        return rng.choice(
-            [
-                "有一定创新，技术路线需进一步论证。Some novelty; the route needs more argument.",
-                "目标合理，但预算偏高。Reasonable aims, high budget.",
-            ]
-        )
-    return rng.choice(
-        [
-            "创新性不足，与已有工作重复较多。Little novelty; overlaps existing work.",
-            "可行性存疑。Feasibility is doubtful.",
-        ]
-    )
