@@ -88,7 +88,9 @@ def by_region(
         sums[(province, "equity_investment")] += money
         if industry:
             sums[(province, f"equity_investment_{industry[:2]}")] += money
-        team = _team_of(session, deal) if deal is not None else None
+        team: tuple[int, str | None, str, str | None] | None = (
+            _team_of(session, deal) if deal is not None else None
+        )
         if team is None and issuer in sole_team:
             team = (sole_team[issuer], region, country, industry)
         if team is not None:
@@ -120,7 +122,7 @@ def _sole_teams(session: Session, org_ids: set[int]) -> dict[int, int]:
     return out
 
 
-def _team_of(session: Session, deal_id: int) -> tuple[int, str | None, str, str] | None:
+def _team_of(session: Session, deal_id: int) -> tuple[int, str | None, str, str | None] | None:
     """The team of the achievement an equity deal was about: (team, its organisation's
     region and country, the achievement's field)."""
     row = session.execute(
