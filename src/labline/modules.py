@@ -66,3 +66,6 @@ class Module:
     panels: tuple[Panel, ...] = ()
     # Kinds of record findable from the one search box (see Searchable).
     search: tuple[Searchable, ...] = ()
+    # Run by each app process before it accepts requests: (session, holder) -> None, e.g.
+    # opening an index, so that no request waits for it.
+    warm_ups: tuple[Callable[..., None], ...] = ()

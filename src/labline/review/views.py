@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor
-from labline.core.models import Role
+from labline.core.models import Person, Role
 from labline.review import reasons
 from labline.review.committee.service import decisions
 from labline.review.committee.view import dossier_context
@@ -72,8 +73,11 @@ def proposal_context(db: Session, actor: Actor, proposal_id: int) -> dict[str, A
     if own is not None:
         values = {f"score_{by_id[s.criterion_id].code}": str(s.score) for s in own.scores}
         values |= {"confidence": str(own.confidence), "comment": own.comment}
-    named = [r.reviewer_id for r, is_named in shown if is_named] + [n.author_id for n in notes]
+    # Reviewers the actor may know by name, and the committee's note writers: their names.
+    ids = {r.reviewer_id for r, named in shown if named} | {n.author_id for n in notes}
+    people = {p.id: p for p in db.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
     return documents_context(db, actor, proposal) | {
+        "people": people,
         "proposal": proposal,
         "flags_text": reasons.flags_text,
         "votes": decisions.tally(notes),
@@ -83,7 +87,6 @@ def proposal_context(db: Session, actor: Actor, proposal_id: int) -> dict[str, A
         "can_review": mine is not None and call.status == CallStatus.reviewing,
         "reviews": shown,
         "own_review": own,
-        "names": queue.names(db, named),
         "is_committee": is_committee,
         "notes": notes,
         "can_ticket": actor.has(Role.committee_member),

@@ -110,7 +110,7 @@ def profile(
         .where(Obs.region_code == region)
     ).all()
     if not mine:
-        raise NotFound(f"No observations for region {region}.")
+        raise NotFound("No observations for region %(region)s.", params={"region": region})
     bounds = dict(
         (code, (lo, hi))
         for code, lo, hi in session.execute(

@@ -1,9 +1,8 @@
 """A reviewer's queue: the proposals still to review (calls under review only: decided
-calls drop out) and the reviews they have submitted; people named as readers know them."""
+calls drop out) and the reviews they have submitted."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -11,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor, require_signed_in
-from labline.core.models import Person
 from labline.i18n import pick
 from labline.review.models import (
     Call,
@@ -88,13 +86,3 @@ def my_review(session: Session, *, actor: Actor, proposal_id: int) -> Review | N
             Review.submitted_at.is_not(None),
         )
     )
-
-
-def names(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
-    """People's names in the reader's language, for those allowed to see who wrote what
-    (the callers decide that: reviews_of's `named`, committee notes)."""
-    ids = {i for i in person_ids if i is not None}
-    if not ids:
-        return {}
-    people = session.scalars(select(Person).where(Person.id.in_(ids)))
-    return {p.id: pick(p.display_name, p.name_en) for p in people}
