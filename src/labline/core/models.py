@@ -47,6 +47,9 @@ class Role(enum.StrEnum):
     committee_member = "committee_member"
     facility_manager = "facility_manager"
     analyst = "analyst"
+    # Invests for a fund or a company (guidance fund, venture fund, corporate venture): a
+    # platform grant scoped to that organisation.
+    investor = "investor"
 
 
 # Roles held platform-wide (granted by an operator); org_admin and member come from memberships.
@@ -56,6 +59,7 @@ PLATFORM_ROLES = (
     Role.committee_member,
     Role.facility_manager,
     Role.analyst,
+    Role.investor,
 )
 MEMBERSHIP_ROLES = (Role.org_admin, Role.member)
 

@@ -64,6 +64,11 @@ ROLE_CARDS: dict[Role, tuple[str, str, str]] = {
         "/facilities/bookings",
     ),
     Role.analyst: (N_("Indicators"), N_("Figures, indices and reports."), "/indicators"),
+    Role.investor: (
+        N_("Investing"),
+        N_("Fields, regions, projects and teams you follow, and your deal flow."),
+        "/market/investors",
+    ),
 }
 
 
