@@ -202,6 +202,21 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Visit(Base):
+    """When a person last came to a place (the home page), and the visit before that, so
+    a page can show what is new since their last visit."""
+
+    __tablename__ = "visits"
+    __audited__ = False
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    place: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    previous_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class SignInAttempt(Base):
     """Failed and successful sign-ins, for rate limiting across app servers."""
 
