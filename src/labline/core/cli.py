@@ -202,8 +202,10 @@ def users_create(
     with unit_of_work(ctx, as_email=as_email) as (session, actor):
         person = people.create_person(session, actor=actor, data=data)
         for role in roles:
+            # An investor invests for the organisation joined (--org).
+            scope = organisation_id if Role(role) == Role.investor else None
             people.grant_role(
-                session, actor=actor, person_id=person.id, role=Role(role), organisation_id=None
+                session, actor=actor, person_id=person.id, role=Role(role), organisation_id=scope
             )
         click.echo(f"created person {person.id} <{person.email}>")
 
@@ -242,7 +244,9 @@ def _person_id(session: object, email: str) -> int:
 @users.command("grant")
 @click.argument("email")
 @click.argument("role", type=click.Choice([r.value for r in people.PLATFORM]))
-@click.option("--org", "organisation_id", type=int, help="Scope (facility managers).")
+@click.option(
+    "--org", "organisation_id", type=int, help="Scope (facility managers; investors: required)."
+)
 @click.pass_context
 def users_grant(ctx: click.Context, email: str, role: str, organisation_id: int | None) -> None:
     """Grant a platform role."""
