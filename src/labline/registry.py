@@ -50,3 +50,7 @@ def panels() -> dict[str, list[Panel]]:
 def searchables() -> tuple[Searchable, ...]:
     """What the one search box asks, in module order."""
     return tuple(s for m in MODULES for s in m.search)
+
+
+def warm_ups() -> tuple[Callable[..., None], ...]:
+    return tuple(w for m in MODULES for w in m.warm_ups)

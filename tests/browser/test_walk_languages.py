@@ -26,7 +26,10 @@ def test_the_walk_tells_the_languages_apart() -> None:
     assert other_language("Welcome, 周明", "en") == ("周", "明")
     assert other_language("欢迎，Zhou Ming", "zh") == ("Zhou", "Ming")
     # Acronyms, codes, numbers with units and the allowed names pass on Chinese pages.
-    assert other_language("导出 CSV · SEM-01 · 3.5 kWh · GB/T 4754 · II 期", "zh") == ()
+    assert (
+        other_language("导出 CSV · SEM-01 · 3.5 MW · GB/T 4754 · II 期 · .xlsx · mRNA疫苗", "zh")
+        == ()
+    )
     assert all(other_language(f"用 {w}", "zh") == () for w in ALLOWED_IN_ZH)
     assert other_language("Sign out", "en") == ()
     assert other_language("退出", "zh") == ()

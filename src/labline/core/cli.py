@@ -10,6 +10,7 @@ import click
 from sqlalchemy import select
 
 from labline.clitools import console, engine_of, progress, settings_of, unit_of_work
+from labline.config import get_settings
 from labline.core import audit_keys, database
 from labline.core import audit_verify as audit_verify_
 from labline.core.models import Person, Role
@@ -40,13 +41,13 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: b
     os.environ["LABLINE_DATA_DIR"] = str(settings.data_dir)
     if settings.database_url:
         os.environ["LABLINE_DATABASE_URL"] = settings.database_url
-    # The app and the job queue read these through get_settings(); a command run before in
-    # this process (the demo's build enqueues index refreshes) may have cached the default
-    # data folder and pointed the queue there.
-    from labline.config import get_settings
+    # The app reads its settings from the environment just set: forget any read before it
+    # in this process (`labline demo --serve` builds first, and the build's index jobs ask
+    # for the settings, which pinned the default data folder: the server saw an empty one).
+    # The job queue, set up by those jobs with the same default, is set up again.
+    get_settings.cache_clear()
     from labline.core.indexes import jobs
 
-    get_settings.cache_clear()
     jobs.configure(get_settings())
     console.print(f"labline at [bold]http://{host}:{port}[/bold]  (API docs: /api/docs)")
     if with_worker is None:
@@ -78,6 +79,10 @@ def _run_server(host: str, port: int, workers: int) -> None:
         # A client that waits its turn under load reuses its connection late: uvicorn's 5 s
         # default closed connections a client was about to send on (no answer at all).
         timeout_keep_alive=75,
+        # Each worker opens its indexes before it accepts requests (labline.app.warm_up);
+        # on a loaded machine its answer to the supervisor's ping can wait for that longer
+        # than uvicorn's 5 s, and a worker killed then dropped the connections it held.
+        timeout_worker_healthcheck=60,
     )
 
 
@@ -201,8 +206,10 @@ def users_create(
     with unit_of_work(ctx, as_email=as_email) as (session, actor):
         person = people.create_person(session, actor=actor, data=data)
         for role in roles:
+            # An investor invests for the organisation joined (--org).
+            scope = organisation_id if Role(role) == Role.investor else None
             people.grant_role(
-                session, actor=actor, person_id=person.id, role=Role(role), organisation_id=None
+                session, actor=actor, person_id=person.id, role=Role(role), organisation_id=scope
             )
         click.echo(f"created person {person.id} <{person.email}>")
 
@@ -241,7 +248,9 @@ def _person_id(session: object, email: str) -> int:
 @users.command("grant")
 @click.argument("email")
 @click.argument("role", type=click.Choice([r.value for r in people.PLATFORM]))
-@click.option("--org", "organisation_id", type=int, help="Scope (facility managers).")
+@click.option(
+    "--org", "organisation_id", type=int, help="Scope (facility managers; investors: required)."
+)
 @click.pass_context
 def users_grant(ctx: click.Context, email: str, role: str, organisation_id: int | None) -> None:
     """Grant a platform role."""

@@ -90,14 +90,36 @@ def demo(
         counts = ", ".join(f"{n} {t}" for t, n in built.counts.items())
         took = time.perf_counter() - started
         console.print(f"demo world '{size}' (seed {seed}) built in {took:.1f} s: {counts}")
-        from labline.core.directory.cli import search_index_cmd
-
-        ctx.invoke(search_index_cmd)
+        _build_snapshots(ctx)
     _print_accounts(f"http://{host}:{port}")
     if then_serve:
         from labline.core.cli import serve
 
         ctx.invoke(serve, host=host, port=port, workers=1)
+
+
+def _build_snapshots(ctx: click.Context) -> None:
+    """Every index's snapshot (the directory's, the market's) and the dictionaries' tables,
+    built now, so that the first page after the demo opens them instead of waiting for
+    the worker (which would encode every record first)."""
+    from labline.core.indexes import service as indexes
+    from labline.search import bridge
+
+    data_dir = settings_of(ctx).data_dir
+    for spec in list(indexes.SPECS.values()):
+        started = time.perf_counter()
+        status = console.status(f"building the {spec.name} index (text analysis and vectors)…")
+        with unit_of_work(ctx) as (session, actor), status:
+            why, done = indexes.check_or_rebuild(
+                session,
+                actor=actor,
+                spec=spec,
+                directory=data_dir / "indexes" / spec.name,
+                check=False,
+            )
+        took = time.perf_counter() - started
+        console.print(f"{spec.name} index: {done} in {took:.1f} s" + (f" ({why})" if why else ""))
+    bridge.warm()
 
 
 def _print_accounts(base_url: str) -> None:

@@ -28,7 +28,7 @@ from labline.market.listing import models as listing_models
 from labline.market.listing import pages as listing_pages
 from labline.market.profiles import api as profiles_api
 from labline.market.profiles import pages as profiles_pages
-from labline.market.service import lookup
+from labline.market.service import lookup, market_index
 from labline.market.service import work as service_work
 from labline.market.valuation import api as valuation_api
 from labline.market.watches import api as watches_api
@@ -72,6 +72,7 @@ MODULE = Module(
     demo_steps=(demo.step_market, ledger_demo.step_licences, captable_demo.step_captable),
     live_figures=live_figures.by_region,
     work=service_work.work,
+    warm_ups=(market_index.warm_up,),
     search=(
         Searchable(
             kinds=(
