@@ -50,6 +50,7 @@ def test_every_role_gets_pages_to_try(server: Server) -> None:
         "committee_member",
         "facility_manager",
         "analyst",
+        "investor",
     ],
 )
 def test_printed_pages_answer_for_their_role(page: Any, server: Server, role: str) -> None:

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 VALUE_OF = """el => {
   const chart = echarts.getInstanceByDom(el);
   const data = chart.getOption().series[0].data;
-  return Object.fromEntries(data.map(d => [d.name, d.value]));
+  return Object.fromEntries(
+    data.filter(d => typeof d.value === "number").map(d => [d.name, d.value]));
 }"""
 
 

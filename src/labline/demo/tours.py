@@ -45,6 +45,10 @@ TOURS: dict[str, tuple[Stop, ...]] = {
         Stop("/facilities/cycles", "beamtime proposals to schedule", "待排期的机时申请"),
         Stop("/facilities/figures", "service hours and fees", "服务机时与收费"),
     ),
+    "investor": (
+        Stop("/", "your work", "我的待办"),
+        Stop("/market/investors", "investors and the deals they follow", "投资机构与关注的交易"),
+    ),
     "analyst": (
         Stop("/indicators", "indicator panels by province", "分省指标面板"),
         Stop("/indicators/live", "the platform's own figures, on a map", "平台自身数据与地图"),
