@@ -156,6 +156,7 @@ def app(settings: Settings, session_factory: sessionmaker[Session]):  # type: ig
     app.state.live_figures = registry.live_figure_providers()  # as create_app sets it
     app.state.work = registry.work_providers()
     app.state.panels = registry.panels()
+    app.state.searchables = registry.searchables()
     return app
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -21,6 +23,8 @@ from labline.web import errors, render
 from labline.web.deps import Admission
 from labline.web.middleware import RequestContext
 from labline.web.routing import guard
+
+log = logging.getLogger("labline.app")
 
 API_ERRORS = {
     code: {"model": ErrorResponse, "description": desc}
@@ -54,6 +58,24 @@ def request_threads(settings: Settings) -> int:
     return max(40, settings.db_pool_size + 8)
 
 
+def warm_up(app: FastAPI) -> None:
+    """Each module's warm-ups (opening the market's index from its snapshot), run before
+    this process accepts requests: under `serve --workers N` every process opens its own,
+    and a request must not wait for it. A failure is logged, never fatal: the first
+    request that needs the index opens it, as before."""
+    from labline import registry
+
+    for warm in registry.warm_ups():
+        started = time.perf_counter()
+        try:
+            with app.state.sessionmaker() as session:
+                warm(session, app.state)
+        except Exception:  # whatever went wrong, the app still serves
+            log.exception("warm-up %s failed; the first request will do it", warm.__qualname__)
+        else:
+            log.info("warm-up %s: %.1f s", warm.__qualname__, time.perf_counter() - started)
+
+
 def create_app(
     settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None
 ) -> FastAPI:
@@ -63,8 +85,10 @@ def create_app(
     settings = settings or get_settings()
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app_: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = request_threads(settings)
+        if settings.env != "test":  # the suite's apps open their indexes when asked
+            await anyio.to_thread.run_sync(warm_up, app_)
         yield
 
     app = FastAPI(
@@ -93,6 +117,8 @@ def create_app(
     # The home page lists each role's work with the providers the module records declare.
     app.state.work = registry.work_providers()
     app.state.panels = registry.panels()
+    # The one search box asks every kind of record the module records make findable.
+    app.state.searchables = registry.searchables()
     app.state.db_admission = Admission(settings.admitted_requests)
     render.lend_globals(**names.TEMPLATE_GLOBALS)
 

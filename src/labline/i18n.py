@@ -159,6 +159,13 @@ def pick(zh: str | None, en: str | None) -> str:
     return (zh or en) if get_locale() == "zh" else (en or zh)
 
 
+def other(zh: str | None, en: str | None) -> str:
+    """The record's text in the language `pick` did not show, when it has one ("" if not)."""
+    shown = pick(zh, en)
+    alt = (en or "") if get_locale() == "zh" else (zh or "")
+    return alt if alt and alt != shown else ""
+
+
 def negotiate(accept_language: str | None) -> str:
     for part in (accept_language or "").split(","):
         tag = part.split(";")[0].strip().lower()

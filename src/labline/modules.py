@@ -26,6 +26,26 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class SearchKind:
+    """A kind of record shown as one group of the one search box's results."""
+
+    kind: str  # "instrument", "need", ...
+    label_en: str  # the group's heading, e.g. "Instruments"
+    label_zh: str
+
+
+@dataclass(frozen=True)
+class Searchable:
+    """Records a domain makes findable from the header's search box, no other domain
+    importing it: `find(session, *, actor, holder, query, k)` is one of the domain's
+    service functions; it returns up to `k` `labline.finding.Found` of each of its `kinds`,
+    only those the actor may see (nothing, not an error, for an actor who may see none)."""
+
+    kinds: tuple[SearchKind, ...]
+    find: Callable[..., Any]
+
+
+@dataclass(frozen=True)
 class Module:
     name: str
     # FastAPI routers, in the order they are matched (a fixed path before `/{id}`).
@@ -42,3 +62,8 @@ class Module:
     work: Callable[..., Any] | None = None
     # Blocks shown on other domains' pages (see Panel).
     panels: tuple[Panel, ...] = ()
+    # Kinds of record findable from the one search box (see Searchable).
+    search: tuple[Searchable, ...] = ()
+    # Run by each app process before it accepts requests: (session, holder) -> None, e.g.
+    # opening an index, so that no request waits for it.
+    warm_ups: tuple[Callable[..., None], ...] = ()

@@ -12,7 +12,7 @@ from labline.facilities.module import MODULE as facilities
 from labline.indicators.module import MODULE as indicators
 from labline.intel.module import MODULE as intel
 from labline.market.module import MODULE as market
-from labline.modules import Module, Panel
+from labline.modules import Module, Panel, Searchable
 from labline.review.module import MODULE as review
 
 MODULES: tuple[Module, ...] = (core, review, market, facilities, indicators, intel)
@@ -45,3 +45,12 @@ def panels() -> dict[str, list[Panel]]:
         for panel in m.panels:
             out.setdefault(panel.slot, []).append(panel)
     return out
+
+
+def searchables() -> tuple[Searchable, ...]:
+    """What the one search box asks, in module order."""
+    return tuple(s for m in MODULES for s in m.search)
+
+
+def warm_ups() -> tuple[Callable[..., None], ...]:
+    return tuple(w for m in MODULES for w in m.warm_ups)

@@ -88,7 +88,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300  # the demo build; slow on a busy 2-core machine
+        deadline = time.monotonic() + 900  # the demo build; slow on a busy 2-core machine
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"labline demo exited with {proc.returncode}:\n{log.read_text()}")
@@ -98,7 +98,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"labline did not answer /healthz in 300 s:\n{log.read_text()}")
+                pytest.fail(f"labline did not answer /healthz in 900 s:\n{log.read_text()}")
             time.sleep(0.2)
         accounts = {}
         for line in log.read_text().splitlines():

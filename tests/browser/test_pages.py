@@ -318,12 +318,16 @@ def test_operator_fixes_a_bad_organisation_form(page: Any, server: Server) -> No
     page.fill("#name_en", "Browser Test Optoelectronics Co., Ltd.")
     page.select_option("#kind", "enterprise")
     page.fill("#country", "ZZ")
-    # A stale or tampered form: a region code that does not exist.
-    page.eval_on_selector(
-        "#region_code",
-        "s => { s.add(new Option('999999 Nowhere', '999999')); s.value = '999999'; }",
-    )
-    page.select_option("#industry_code", "3825")
+    # The region and the industry are pickers searchable in both languages (GB/T 2260,
+    # GB/T 4754): the choices name each code in Chinese and English.
+    assert page.locator("#region_code").get_attribute("list") == "region_code-choices"
+    options = page.locator("#region_code-choices option")
+    assert options.count() > 300
+    shenzhen = page.locator("#region_code-choices option[value='440300']").inner_text()
+    assert "深圳市" in shenzhen and "Shenzhen" in shenzhen and "广东省" in shenzhen
+    # A code that does not exist is refused beside the field.
+    page.fill("#region_code", "999999")
+    page.fill("#industry_code", "3825")
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
         page.locator("main form button[type=submit]").click()
     assert posted.value.status == 422
@@ -338,7 +342,7 @@ def test_operator_fixes_a_bad_organisation_form(page: Any, server: Server) -> No
     shot(page, "operator-en-organisation-form-errors")
 
     page.fill("#country", "CN")
-    page.select_option("#region_code", "440300")
+    page.fill("#region_code", "440300")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     assert re.search(r"/organisations/\d+$", page.url), page.url

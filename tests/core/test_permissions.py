@@ -100,6 +100,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/refdata/countries"): Case(ALL),
     ("GET", "/api/v1/search?q=solar"): Case(ALL),
     ("GET", "/search?q=solar"): Case(ALL),
+    ("GET", "/api/v1/search/everything?q=solar"): Case(ALL),
 }
 
 

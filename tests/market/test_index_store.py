@@ -190,3 +190,18 @@ def test_a_worker_stopped_mid_append_loses_nothing(db, world):
     # The tail is still there: the next run encodes the record.
     assert indexes.encode_tail(db, SPEC, world.directory).startswith("encoded 1 ")
     assert not indexes.open_index(db, SPEC, _holder(world)).pending
+
+
+def test_an_app_process_opens_the_market_before_it_accepts_requests(db, world, session_factory):
+    from fastapi.testclient import TestClient
+
+    from labline.app import create_app
+
+    indexes.rebuild(db, SPEC, world.directory)  # as the demo and the worker do
+    settings = world.settings.model_copy(update={"env": "development"})
+    app = create_app(settings, session_factory=session_factory)
+    assert "market" not in (getattr(app.state, "indexes", None) or {})
+    with TestClient(app):  # the lifespan's start-up: before the first request
+        live = app.state.indexes["market"]
+        assert live.generation == store.generation(world.directory)
+        assert live.note == "" and not live.pending

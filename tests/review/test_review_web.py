@@ -329,11 +329,22 @@ def test_manager_sets_up_a_call_from_the_web(client, db):
         "opens_on": "2026-12-01",
         "closes_on": "2026-11-01",
         "reviews_due": "2027-01-31",
-        "criteria": "originality | 原创性 | Originality | 1-9 | 0.5 | originality\nbroken line",
+        # The criteria are rows; the second one lacks its names and its weight is no number.
+        "criteria.0.name_zh": "原创性",
+        "criteria.0.name_en": "Originality",
+        "criteria.0.scale": "1-9",
+        "criteria.0.weight": "0.5",
+        "originality": "0",
+        "criteria.1.code": "broken",
+        "criteria.1.weight": "heavy",
     }
     r = client.post("/review/calls/new", data=form)
-    assert r.status_code == 422 and "line 2" in r.text  # the criteria box names its line
-    form["criteria"] = form["criteria"].split("\n")[0]
+    # every bad cell is named beside itself
+    assert r.status_code == 422 and 'id="criteria.1.weight-error"' in r.text
+    assert 'id="criteria.1.name_zh-error"' in r.text
+    assert 'value="heavy"' in r.text  # what was typed is kept
+    for key in ("criteria.1.code", "criteria.1.weight"):
+        del form[key]
     r = client.post("/review/calls/new", data=form)
     assert r.status_code == 422 and 'id="budget"' in r.text and "negative" in r.text
     assert db.scalar(select(Call).where(Call.code == "WEB-2027")) is None

@@ -169,6 +169,24 @@ def test_save_load_and_corruption(tmp_path, index):
         load(tmp_path / "nowhere")
 
 
+def test_an_opened_index_reads_texts_as_needed_and_keeps_its_bm25_weights(tmp_path, index):
+    save(index, tmp_path / "idx")
+    opened = load(tmp_path / "idx", verify="quick")
+    assert list(opened.texts) == list(index.texts)
+    assert opened.lexical._weights is not None  # not recomputed at the first query
+    assert (opened.lexical._weights != index.lexical.weights()).nnz == 0
+    for query in ("perovskite tandem solar", "叠层太阳能电池", "氢冶金 绿色钢铁"):
+        assert opened.search(query, k=3, explain=True) == index.search(query, k=3, explain=True)
+    opened.add([Record("new", {"title": "Sodium ion cells"}, {"trl": 4})])
+    assert opened.texts[len(opened.texts) - 1] == {"title": "Sodium ion cells"}
+    assert opened.search("sodium ion", k=1)[0].id == "new"
+    # A cut texts file is refused even by the quick check that does not hash it.
+    texts = tmp_path / "idx" / "texts.jsonl"
+    texts.write_bytes(texts.read_bytes()[:-5])
+    with pytest.raises(CorruptIndex, match=r"texts\.jsonl"):
+        load(tmp_path / "idx", verify="quick")
+
+
 def test_near_duplicates(index):
     ix = SearchIndex()
     ix.add(

@@ -70,6 +70,10 @@ def _run_server(host: str, port: int, workers: int) -> None:
         # A client that waits its turn under load reuses its connection late: uvicorn's 5 s
         # default closed connections a client was about to send on (no answer at all).
         timeout_keep_alive=75,
+        # Each worker opens its indexes before it accepts requests (labline.app.warm_up);
+        # on a loaded machine its answer to the supervisor's ping can wait for that longer
+        # than uvicorn's 5 s, and a worker killed then dropped the connections it held.
+        timeout_worker_healthcheck=60,
     )
 
 

@@ -6,6 +6,8 @@ from labline.core import api, cli, models
 from labline.core.directory import api as directory_api
 from labline.core.directory import cli as directory_cli
 from labline.core.directory import pages as directory_pages
+from labline.core.directory import service as directory_service
+from labline.core.finder import api as finder_api
 from labline.core.indexes import cli as indexes_cli
 from labline.core.indexes import models as indexes_models
 from labline.core.indexes import pages as indexes_pages
@@ -18,7 +20,7 @@ from labline.core.pages import people as pages_people
 from labline.core.pages import people_admin as pages_people_admin
 from labline.core.pages import session as pages_session
 from labline.core.pages import transfer as pages_transfer
-from labline.modules import Module
+from labline.modules import Module, Searchable, SearchKind
 
 MODULE = Module(
     name="core",
@@ -26,6 +28,7 @@ MODULE = Module(
         api.router,
         mail_api.router,
         api.refdata_router,
+        finder_api.router,
         directory_api.router,
         directory_pages.router,
         pages_session.router,
@@ -49,4 +52,13 @@ MODULE = Module(
         indexes_cli.worker,
     ),
     models=(models, indexes_models),
+    search=(
+        Searchable(
+            kinds=(
+                SearchKind("organisation", "Organisations", "机构"),
+                SearchKind("team", "Research teams", "研究团队"),
+            ),
+            find=directory_service.find,
+        ),
+    ),
 )

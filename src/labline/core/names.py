@@ -16,6 +16,17 @@ def industry_name(code: str | None) -> str:
     return i18n.pick(industry.name_zh, industry.name_en) if industry else (code or "—")
 
 
+def field_name(name: str | None) -> str:
+    """A technology field in the reader's language when the catalogue knows it; else as
+    written (record content, in the record's language)."""
+    known = refdata.field(name)
+    return i18n.pick(known.name_zh, known.name_en) if known else (name or "")
+
+
+def known_field(name: str | None) -> bool:
+    return refdata.field(name) is not None
+
+
 def _both(zh: str, en: str) -> str:
     """A label to search by in either language, the reader's own first."""
     return i18n.pick(f"{zh} · {en}", f"{en} · {zh}")
@@ -41,6 +52,8 @@ def region_choices() -> list[tuple[str, str]]:
 TEMPLATE_GLOBALS = {
     "region_name": region_name,
     "industry_name": industry_name,
+    "field_name": field_name,
+    "known_field": known_field,
     "industry_choices": industry_choices,
     "region_choices": region_choices,
 }

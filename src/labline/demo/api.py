@@ -43,6 +43,8 @@ class World:
     data_dir: Path | None = None
     # A folder of real public texts (../shared/data/texts) the steps may load; None: none.
     texts: Path | None = None
+    # A folder of real indicator panels (../shared/data/indicators); None: the shipped one.
+    indicators: Path | None = None
 
     def rng(self, step: str) -> random.Random:
         return random.Random(f"{self.seed}:{step}")

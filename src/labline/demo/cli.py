@@ -13,6 +13,7 @@ from labline import registry
 from labline.clitools import console, engine_of, progress, settings_of, unit_of_work
 from labline.core.models import Organisation
 from labline.demo import world as demo_world
+from labline.demo.tours import tour_lines
 
 
 @click.command()
@@ -31,6 +32,13 @@ from labline.demo import world as demo_world
     help="A folder of real public texts (e.g. ../shared/data/texts): the market adds a"
     " sample of its technology records as achievements.",
 )
+@click.option(
+    "--indicators",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A folder of real indicator panels (e.g. ../shared/data/indicators): the demo loads"
+    " China's provincial R&D figures from its yearbook files instead of the small shipped panel.",
+)
 @click.pass_context
 def demo(
     ctx: click.Context,
@@ -41,6 +49,7 @@ def demo(
     host: str,
     port: int,
     texts: Path | None,
+    indicators: Path | None,
 ) -> None:
     """Build a deterministic, bilingual demo world (and serve it with --serve)."""
     from labline.core import database
@@ -74,26 +83,52 @@ def demo(
                 data_dir=settings_of(ctx).data_dir,
                 steps=registry.demo_steps(),
                 texts=texts,
+                indicators=indicators,
             )
             if engine.dialect.name == "postgresql":
                 database.reset_sequences(session.connection())
         counts = ", ".join(f"{n} {t}" for t, n in built.counts.items())
         took = time.perf_counter() - started
         console.print(f"demo world '{size}' (seed {seed}) built in {took:.1f} s: {counts}")
-        from labline.core.directory.cli import search_index_cmd
-
-        ctx.invoke(search_index_cmd)
-    _print_accounts()
+        _build_snapshots(ctx)
+    _print_accounts(f"http://{host}:{port}")
     if then_serve:
         from labline.core.cli import serve
 
         ctx.invoke(serve, host=host, port=port, workers=1)
 
 
-def _print_accounts() -> None:
+def _build_snapshots(ctx: click.Context) -> None:
+    """Every index's snapshot (the directory's, the market's) and the dictionaries' tables,
+    built now, so that the first page after the demo opens them instead of waiting for
+    the worker (which would encode every record first)."""
+    from labline.core.indexes import service as indexes
+    from labline.search import bridge
+
+    data_dir = settings_of(ctx).data_dir
+    for spec in list(indexes.SPECS.values()):
+        started = time.perf_counter()
+        status = console.status(f"building the {spec.name} index (text analysis and vectors)…")
+        with unit_of_work(ctx) as (session, actor), status:
+            why, done = indexes.check_or_rebuild(
+                session,
+                actor=actor,
+                spec=spec,
+                directory=data_dir / "indexes" / spec.name,
+                check=False,
+            )
+        took = time.perf_counter() - started
+        console.print(f"{spec.name} index: {done} in {took:.1f} s" + (f" ({why})" if why else ""))
+    bridge.warm()
+
+
+def _print_accounts(base_url: str) -> None:
     console.print(
-        f"\n[bold]Demo accounts[/bold] (password for all: [bold]{demo_world.DEMO_PASSWORD}[/bold])"
+        f"\n[bold]Demo accounts[/bold] (password for all: [bold]{demo_world.DEMO_PASSWORD}[/bold];"
+        f" sign in at {base_url}/sign-in, then try the pages under each account)"
     )
     for email, role, zh, en in demo_world.DEMO_ACCOUNTS:
-        console.print(f"  {role:<18} {email:<28} {zh} / {en}")
+        console.print(f"  {role:<18} {email:<28} {zh} / {en}", highlight=False)
+        for line in tour_lines(role, base_url):
+            console.print(line, highlight=False, soft_wrap=True)
     console.print("")

@@ -322,12 +322,19 @@ def build(
     data_dir: Path | None = None,
     steps: Sequence[Callable[[World], None]] = (),
     texts: Path | None = None,
+    indicators: Path | None = None,
 ) -> World:
     """Run the core steps, then `steps` (the domains' demo steps, in registry order)."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}")
     world = World(
-        seed=seed, size=size, session=session, progress=progress, data_dir=data_dir, texts=texts
+        seed=seed,
+        size=size,
+        session=session,
+        progress=progress,
+        data_dir=data_dir,
+        texts=texts,
+        indicators=indicators,
     )
     for step in [*CORE_STEPS, *steps]:
         step(world)

@@ -8,8 +8,9 @@ from labline.facilities.beamtime import pages as beamtime_pages
 from labline.facilities.demo import steps as demo
 from labline.facilities.manage import pages as manage_pages
 from labline.facilities.service import figures as service_figures
+from labline.facilities.service import finder as service_finder
 from labline.facilities.service import work as service_work
-from labline.modules import Module
+from labline.modules import Module, Searchable, SearchKind
 
 MODULE = Module(
     name="facilities",
@@ -25,4 +26,9 @@ MODULE = Module(
     demo_steps=(demo.step_facilities,),
     live_figures=service_figures.by_region,
     work=service_work.work,
+    search=(
+        Searchable(
+            kinds=(SearchKind("instrument", "Instruments", "仪器设备"),), find=service_finder.find
+        ),
+    ),
 )

@@ -15,6 +15,7 @@ from labline import clock, i18n
 from labline.core.access import Permission, require, require_signed_in
 from labline.core.deps import CsrfChecked, CurrentActor, Db, Paging, SubmittedForm
 from labline.errors import Conflict, FieldError, InvalidInput, NotPermitted, validation_fields
+from labline.facilities import qualifications
 from labline.facilities.manage.pages import weekday_names
 from labline.facilities.models import Instrument, WaitlistEntry
 from labline.facilities.schemas import BookingCreate, CheckOut
@@ -22,9 +23,14 @@ from labline.facilities.service import attendance, bookings, catalogue, figures,
 from labline.facilities.service.catalogue import can_manage, utc
 from labline.schemas import IsoDate, Page
 from labline.web.charts import bar_chart
-from labline.web.render import render
+from labline.web.render import lend_globals, render
 
 router = APIRouter(include_in_schema=False)
+# Qualification codes are named in the reader's language on every facilities page.
+lend_globals(
+    qualification_name=qualifications.qualification_name,
+    qualification_named=qualifications.is_named,
+)
 
 ACTIONS = ("cancel", "check-in", "check-out", "approve", "reject", "no-show")
 

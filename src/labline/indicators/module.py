@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labline.indicators import api, cli, models, pages
+from labline.indicators import api, cli, demo, models, pages
 from labline.indicators.growth import api as growth_api
 from labline.indicators.growth import pages as growth_pages
 from labline.modules import Module
@@ -17,4 +17,5 @@ MODULE = Module(
     ),
     commands=(cli.indicators,),
     models=(models,),
+    demo_steps=(demo.step_indicators,),
 )

@@ -20,6 +20,8 @@ from labline.indicators.service import live, read
 from labline.indicators.service.index import build_index
 from labline.indicators.unit_labels import unit_label
 from labline.web.charts import Series, bar_chart, line_chart, radar_chart
+from labline.web.maps import SCRIPTS as MAP_SCRIPTS
+from labline.web.maps import Area, province_map
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -27,6 +29,27 @@ router = APIRouter(include_in_schema=False)
 
 def _label(code: str) -> str:
     return regions.label(code, i18n.get_locale())
+
+
+def _map(values: list[tuple[str, float]], *, title: str, unit: str) -> Any:
+    """The provinces among the values on a map of China (None when there are none)."""
+    areas = [
+        Area(key, _label(code), value)
+        for code, value in values
+        if (key := regions.map_key(code)) is not None
+    ]
+    if not areas:
+        return None
+    return province_map(areas, title=title, unit=unit, caption=i18n.gettext("By province"))
+
+
+def _region_choices(codes: list[str]) -> list[tuple[str, str]]:
+    """The regions with figures, for a picker: each named in both languages."""
+    out = []
+    for code in codes:
+        zh, en = regions.label(code, "zh"), regions.label(code, "en")
+        out.append((code, zh if zh == en else i18n.pick(f"{zh} · {en}", f"{en} · {zh}")))
+    return out
 
 
 @router.get("/indicators", response_class=HTMLResponse)
@@ -128,6 +151,7 @@ def region_page(
         "compare": other_code,
         "compare_name": _label(other_code) if other_code else "",
         "others": sorted({r for c in read.coverage(db) for r in [c.indicator_code]}),
+        "compare_choices": _region_choices([c for c in read.region_codes(db) if c != code]),
     }
     return render(request, "indicators/region.html", ctx)
 
@@ -154,13 +178,22 @@ def live_page(
             ((_label(r), v[code]) for r, v in table.items() if code in v), key=lambda b: -b[1]
         )
         name = f"{labels.name(code)} ({year})"
-        charts.append((name, bar_chart(bars[:31], title=name, unit=labels.unit(code))))
+        values = [(r, v[code]) for r, v in table.items() if code in v]
+        charts.append(
+            (
+                name,
+                bar_chart(bars[:31], title=name, unit=labels.unit(code)),
+                _map(values, title=name, unit=labels.unit(code)),
+            )
+        )
     ctx = {
         "year": year,
         "codes": [(c, labels.name(c)) for c in codes],
         "units": {f.indicator: unit_label(f.unit) for f in figures},
         "rows": sorted(((r, _label(r), v) for r, v in table.items()), key=lambda x: x[1]),
         "charts": charts,
+        "maps": any(m is not None for _n, _c, m in charts),
+        "map_scripts": MAP_SCRIPTS,
         "can_store": Permission.import_export in actor.permissions,
         "note": note,
     }
@@ -215,5 +248,7 @@ def indicator_page(
             y_label=labels.unit(indicator),
         ),
         "chosen": chosen,
+        "map": _map(ranked, title=f"{name} ({year_})", unit=labels.unit(indicator)),
+        "map_scripts": MAP_SCRIPTS,
     }
     return render(request, "indicators/indicator.html", ctx)

@@ -42,6 +42,25 @@ def resolve(name: str) -> str | None:
     return _index().get(text) or _index().get(text.lower())
 
 
+@cache
+def _map_keys() -> dict[str, str]:
+    out = {}
+    for region in refdata.provinces():
+        short = region.name_zh
+        for suffix in _SUFFIXES:
+            if short.endswith(suffix):
+                short = short[: -len(suffix)]
+                break
+        out[region.code] = short
+    return out
+
+
+def map_key(code: str) -> str | None:
+    """The province's name on the map of China's provinces (北京, 内蒙古, 新疆), or None
+    for the national total, a country or a city."""
+    return _map_keys().get(code)
+
+
 def label(code: str, locale: str) -> str:
     if code == NATIONAL:
         return "全国" if locale == "zh" else "China (national)"

@@ -13,11 +13,12 @@ from labline.intel.links import api as links_api
 from labline.intel.links import pages as links_pages
 from labline.intel.links import service as links_service
 from labline.intel.search import api as search_api
+from labline.intel.search import everything as search_everything
 from labline.intel.search import pages as search_pages
 from labline.intel.watches import api as watches_api
 from labline.intel.watches import models as watch_models
 from labline.intel.watches import pages as watches_pages
-from labline.modules import Module, Panel
+from labline.modules import Module, Panel, Searchable, SearchKind
 
 MODULE = Module(
     name="intel",
@@ -42,5 +43,11 @@ MODULE = Module(
     panels=tuple(
         Panel(slot, "intel/_about_panel.html", links_service.panel_for_record)
         for slot in ("market.need", "market.achievement")
+    ),
+    search=(
+        Searchable(
+            kinds=(SearchKind("document", "Policy and news documents", "政策与资讯文献"),),
+            find=search_everything.find,
+        ),
     ),
 )

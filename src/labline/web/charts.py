@@ -73,12 +73,22 @@ def fit(text: str, room: float, size: float) -> str:
     return out + "…"
 
 
-def _label(x: float, y: float, text: str, room: float, size: int = 12, anchor: str = "end") -> str:
-    """A label that shows whole or shortened, with the full text as its tooltip."""
+def _label(
+    x: float,
+    y: float,
+    text: str,
+    room: float,
+    size: int = 12,
+    anchor: str = "end",
+    record: bool = False,
+) -> str:
+    """A label that shows whole or shortened, with the full text as its tooltip; `record`
+    marks it as record content (a name as written, in either language)."""
     shown = fit(text, room, size)
     tip = f"<title>{escape(text)}</title>" if shown != text else ""
+    mark = " data-record" if record else ""
     return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}">'
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}"{mark}>'
         f"{tip}{escape(shown)}</text>"
     )
 
@@ -172,8 +182,10 @@ def bar_chart(
     bar_height: int = 20,
     highlight: str | None = None,
     unit: str = "",
+    record_labels: bool = False,
 ) -> Markup:
-    """Horizontal bars, largest first as given; optional [low, high] whiskers (rank intervals)."""
+    """Horizontal bars, largest first as given; optional [low, high] whiskers (rank intervals);
+    `record_labels` when the labels are records' names (organisations), not the UI's words."""
     if not bars:
         return _frame(
             width,
@@ -206,7 +218,7 @@ def bar_chart(
         y = top + i * (bar_height + 6)
         colour = PALETTE[1] if highlight is not None and label == highlight else PALETTE[0]
         x_start, x_end = sorted((px(0.0 if lo <= 0 <= hi else lo), px(value)))
-        parts.append(_label(left - 8, y + bar_height - 5, label, left - 12))
+        parts.append(_label(left - 8, y + bar_height - 5, label, left - 12, record=record_labels))
         parts.append(
             f'<rect x="{x_start:.1f}" y="{y}" width="{max(x_end - x_start, 1):.1f}" height="{bar_height}" fill="{colour}" rx="2"/>'
         )

@@ -70,10 +70,12 @@ def _number(value: Any) -> str:
 
 
 def _localtime(
-    value: datetime | None, zone: str = clock.DISPLAY_ZONE, fmt: str = "%Y-%m-%d %H:%M"
+    value: datetime | str | None, zone: str = clock.DISPLAY_ZONE, fmt: str = "%Y-%m-%d %H:%M"
 ) -> str:
     """A stored (UTC) time as the clock on the wall shows it in that zone (by default the
-    platform's, for times that belong to no facility)."""
+    platform's, for times that belong to no facility); an ISO text (the audit trail's) too."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if value else None
     return "—" if value is None else clock.in_zone(value, zone).strftime(fmt)
 
 
@@ -108,6 +110,7 @@ def environment() -> Environment:
     env.filters["localdates"] = clock.local_dates
     env.globals.update(
         pick=i18n.pick,
+        other=i18n.other,
         locales=i18n.LOCALE_NAMES,
         query=_query,
         # A message that is data (a field error), looked up in the catalogue as it is.

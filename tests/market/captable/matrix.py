@@ -9,6 +9,7 @@ from typing import Any
 
 from labline.core.access import command_line_actor
 from labline.market.captable import service
+from tests import clock
 from tests.market.captable.test_captable import package
 from tests.permissions import ALL, Case, only, signed_in
 
@@ -61,6 +62,28 @@ ROWS.update(
         ),
     }
 )
+# A company's kept listing figures: its people and operators read, its admins and operators
+# enter; nobody else learns whether it keeps any.
+KEPT = {
+    "period_end": clock.TODAY.replace(month=1, day=1).isoformat(),
+    "market_value": "4500000000",
+    "technology_advantage": True,
+}
+ROWS.update(
+    {
+        ("GET", "/api/v1/market/listing/organisations/{company_id}"): Case(
+            only(200, READERS, others=404)
+        ),
+        ("POST", "/api/v1/market/listing/organisations/{company_id}/figures"): Case(
+            _editors(201), body=KEPT
+        ),
+        ("GET", "/market/listing/organisations/{company_id}"): Case(only(200, READERS, others=404)),
+        ("POST", "/market/listing/organisations/{company_id}"): Case(
+            _editors(303),
+            form={k: "1" if v is True else str(v) for k, v in KEPT.items()},
+        ),
+    }
+)
 # Investors: the list is public; the enterprise is a corporate venture investor whose
 # follows, board and introductions are its people's and operators' business.
 PARTIES = READERS
@@ -89,7 +112,7 @@ ROWS.update(
         ),
     }
 )
-ALIASES = {"{enterprise_id}": "{issuer_id}"}
+ALIASES = {"{enterprise_id}": "{issuer_id}", "{company_id}": "{organisation_id}"}
 
 
 def world(db: Any, issuer_id: int) -> dict[str, int]:
@@ -109,4 +132,5 @@ def world(db: Any, issuer_id: int) -> dict[str, int]:
         "{investor_id}": investor.id,
         "{follow_id}": investor.follows[0].id,
         "{fund_id}": fund.id,
+        "{company_id}": issuer_id,
     }

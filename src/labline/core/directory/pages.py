@@ -1,4 +1,5 @@
-"""The directory search page."""
+"""The search page: the header's one search box, over every kind of record the module
+records make findable (core.finder), grouped by kind."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from labline.core.deps import CurrentActor, Db
-from labline.core.directory import service as search
+from labline.core.finder import service as finder
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -20,13 +21,27 @@ def search_page(
     db: Db,
     actor: CurrentActor,
     q: Annotated[str, Query(max_length=2000)] = "",
+    kind: Annotated[str | None, Query(max_length=40)] = None,
     type: Annotated[str | None, Query(pattern="^(organisation|team)?$")] = None,
 ) -> Response:
-    type = type or None  # the form's "All" sends an empty value
-    found = []
+    kind = kind or type or None  # the form's "All" sends an empty value; type: older links
+    searchables = request.app.state.searchables
+    groups = []
     if q.strip():
-        hits = search.search_directory(
-            db, actor=actor, holder=request.app.state, query=q, k=30, type=type
+        groups = finder.search_everything(
+            db,
+            actor=actor,
+            holder=request.app.state,
+            searchables=searchables,
+            query=q,
+            kind=kind,
         )
-        found = search.resolve(db, hits)
-    return render(request, "core/search.html", {"q": q, "type": type, "found": found})
+    ctx = {
+        "q": q,
+        "kind": kind,
+        "kinds": finder.kinds_of(searchables),
+        "groups": groups,
+        "per_kind": finder.PER_KIND,
+        "total": sum(len(g.found) for g in groups),
+    }
+    return render(request, "core/search.html", ctx)

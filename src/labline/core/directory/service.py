@@ -21,6 +21,7 @@ from labline.core.indexes import service as indexes
 from labline.core.indexes.encoder import live_encoder as live_encoder
 from labline.core.models import Organisation, Team
 from labline.errors import FieldError, InvalidInput
+from labline.finding import Found
 from labline.search import Record, SearchError, SearchIndex
 from labline.search.dense import Encoder
 from labline.search.filters import Kind
@@ -218,3 +219,23 @@ def resolve(session: Session, hits: list[Hit]) -> list[SearchHitRead]:
             )
         )
     return out
+
+
+def find(session: Session, *, actor: Actor, holder: Any, query: str, k: int) -> list[Found]:
+    """Organisations and research teams for the one search box (core's Searchable)."""
+    if Permission.view_directory not in actor.permissions:
+        return []
+    hits = search_directory(session, actor=actor, holder=holder, query=query, k=k * 2)
+    return [
+        Found(
+            kind=h.type,
+            id=h.id,
+            path=f"/organisations/{h.organisation_id}",
+            title=h.name_zh,
+            title_en=h.name_en,
+            detail=f"{h.organisation_zh} / {h.organisation_en}" if h.type == "team" else "",
+            score=h.score,
+            matched_terms=tuple(h.matched_terms),
+        )
+        for h in resolve(session, hits)
+    ]

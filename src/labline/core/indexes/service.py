@@ -283,7 +283,7 @@ def _open(session: Session, spec: Spec, directory: Path | None, inline: bool) ->
         return build(session, spec, inline=True)
     why: str | None
     try:
-        snap = store.read(directory, encoder=live_encoder())
+        snap = store.read(directory, encoder=live_encoder(), full=False)
         why = foreign(session, snap.meta)
     except store.SnapshotProblem as exc:
         why = str(exc)
@@ -346,7 +346,7 @@ def open_index(session: Session, spec: Spec, holder: Any) -> Live:
             gen = store.generation(directory)
             if gen is not None and gen != live.generation:
                 try:
-                    snap = store.read(directory, encoder=live_encoder())
+                    snap = store.read(directory, encoder=live_encoder(), full=False)
                     if foreign(session, snap.meta) is None:
                         live = Live(snap.parts, snap.audit_seq, snap.generation)
                 except store.SnapshotProblem as exc:

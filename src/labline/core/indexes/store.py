@@ -70,13 +70,16 @@ def read_meta(directory: Path) -> tuple[str, dict[str, Any]]:
     return gen, meta
 
 
-def read(directory: Path, *, encoder: Encoder | None) -> Snapshot:
-    """Open the current snapshot, every part's checksum verified, vectors memory-mapped."""
+def read(directory: Path, *, encoder: Encoder | None, full: bool = True) -> Snapshot:
+    """Open the current snapshot, vectors memory-mapped, every part's checksum verified
+    (`full`), or every part's size and the checksums of what is read whole (a process
+    opening it: see `persistence.load`)."""
     gen, meta = read_meta(directory)
     parts: dict[str, SearchIndex] = {}
+    verify = "full" if full else "quick"
     for name in meta["parts"]:
         try:
-            parts[name] = persistence.load(directory / gen / name, encoder=encoder)
+            parts[name] = persistence.load(directory / gen / name, encoder=encoder, verify=verify)
         except (CorruptIndex, OSError, ValueError, KeyError) as exc:
             raise SnapshotProblem(f"part {name}: {exc}") from exc
     return Snapshot(parts, meta, gen)

@@ -145,7 +145,7 @@ def organisation_edit(
 ) -> Response:
     org = organisations.get_organisation(db, actor=actor, organisation_id=organisation_id)
     require_org_admin(actor, org.id)
-    values = {k: getattr(org, k) for k in ORG_FIELDS}
+    values = {k: "" if getattr(org, k) is None else getattr(org, k) for k in ORG_FIELDS}
     return render(request, "core/organisation_form.html", _org_form_context(org=org, values=values))
 
 

@@ -28,12 +28,14 @@ from typing import Literal
 
 __all__ = [
     "Country",
+    "Field",
     "Industry",
     "IndustryLevel",
     "Region",
     "RegionLevel",
     "countries",
     "country",
+    "field",
     "industries",
     "industry",
     "is_country_code",
@@ -255,3 +257,31 @@ def is_industry_code(code: str) -> bool:
 def sections() -> tuple[Industry, ...]:
     """The 20 sections (门类) A-T."""
     return tuple(i for i in industries() if i.level == "section")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A technology field (a topic of needs, achievements and teams) in both languages."""
+
+    name_zh: str
+    name_en: str
+
+
+@cache
+def _fields() -> dict[str, Field]:
+    """``fields.csv``: the technology fields the platform names in both languages, found by
+    either name (the English one case-insensitively)."""
+    out: dict[str, Field] = {}
+    for row in _rows("fields.csv"):
+        f = Field(row["name_zh"], row["name_en"])
+        out[f.name_zh] = f
+        out[f.name_en.casefold()] = f
+    return out
+
+
+def field(name: str | None) -> Field | None:
+    """The technology field named `name` in either language, or None if it is not listed."""
+    if not name:
+        return None
+    name = name.strip()
+    return _fields().get(name) or _fields().get(name.casefold())

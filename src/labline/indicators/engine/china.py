@@ -119,3 +119,38 @@ def nqpf_matrix(*, panel: pd.DataFrame) -> pd.DataFrame:
     out["invention_applications"] = wide["v4_cg_zlsq2_fm"]
     out["valid_invention_patents"] = wide["v4_cg_zlsyx_fm"]
     return out
+
+
+# Catalogue indicators computed from the yearbook's variables: code -> (numerator,
+# denominator or None, factor, unit). Shares are percentages of total R&D spending.
+CATALOGUE_FIGURES: dict[str, tuple[str, str | None, float, str]] = {
+    "rd_intensity": ("v4_ztr_qd_RD", None, 1.0, "%"),
+    "rd_expenditure": ("v4_ztr_jf_RD", None, 1.0, "亿元"),
+    "basic_research_share": ("v4_zh_nbzc_jcyj", "v4_zh_nbzc_hj", 100.0, "%"),
+    "enterprise_share_rd": ("v4_zh_nbzc_qyzj", "v4_zh_nbzc_hj", 100.0, "%"),
+    "government_share_rd": ("v4_zh_nbzc_zfzj", "v4_zh_nbzc_hj", 100.0, "%"),
+    "invention_applications": ("v4_cg_zlsq2_fm", None, 1.0, "件"),
+}
+SOURCE = "China Statistical Yearbook on Science and Technology (NBS), compiled by techme (MIT)"
+
+
+def catalogue_panel(*, panel: pd.DataFrame, since: int | None = None) -> pd.DataFrame:
+    """The yearbook panel (read_china_provincial) as the catalogue's indicators, long format
+    (region, year, indicator, value, unit, source), provinces and the national total."""
+    wide = panel.pivot_table(
+        index=["region", "year"], columns="indicator", values="value", aggfunc="first"
+    )
+    frames = []
+    for code, (num, den, factor, unit) in CATALOGUE_FIGURES.items():
+        if num not in wide or (den is not None and den not in wide):
+            continue
+        value = wide[num] * factor if den is None else wide[num] / wide[den] * factor
+        frame = value.dropna().rename("value").reset_index()
+        frame["indicator"], frame["unit"], frame["source"] = code, unit, SOURCE
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    if since is not None:
+        out = out[out["year"] >= since]
+    out["value"] = out["value"].round(4)
+    cols = ["region", "year", "indicator", "value", "unit", "source"]
+    return out[cols].sort_values(["indicator", "year", "region"]).reset_index(drop=True)

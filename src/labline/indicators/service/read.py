@@ -89,6 +89,11 @@ def ranking(
     return int(year or 0), ordered
 
 
+def region_codes(session: Session) -> list[str]:
+    """Every region (or country) the stored panels have values for, in code order."""
+    return list(session.scalars(select(Obs.region_code).distinct().order_by(Obs.region_code)).all())
+
+
 def profile(
     session: Session, *, region: str, exclude: tuple[str, ...] = ("CN",)
 ) -> list[tuple[str, int, float, float]]:
@@ -105,7 +110,7 @@ def profile(
         .where(Obs.region_code == region)
     ).all()
     if not mine:
-        raise NotFound(f"No observations for region {region}.")
+        raise NotFound("No observations for region %(region)s.", params={"region": region})
     bounds = dict(
         (code, (lo, hi))
         for code, lo, hi in session.execute(

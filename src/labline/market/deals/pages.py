@@ -18,7 +18,7 @@ from labline.market.deals.schemas import (
     DealTransition,
     MessageCreate,
 )
-from labline.market.deals.service import deadlines, deals
+from labline.market.deals.service import deadlines, deals, senders
 from labline.market.models import DealState
 from labline.web.render import render
 
@@ -66,6 +66,7 @@ def _deal_context(db: Db, actor: Any, deal_id: int) -> dict[str, Any]:
     today = deadlines.today()
     return {
         "deal": deal,
+        "senders": senders.message_senders(db, actor=actor, deal_id=deal_id),
         "sides": deals.sides(actor, deal),
         "deal_open": deals.is_open(deal),
         "moves": deals.next_moves(db, actor, deal),

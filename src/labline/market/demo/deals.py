@@ -207,6 +207,27 @@ def move_to_stages(
                 record["state"] = "published"
 
 
+def sign_messages(
+    session: Session, deals: list[dict[str, Any]], messages: list[dict[str, Any]]
+) -> None:
+    """Each message is written by someone of a side: the buyer's people and the seller's take
+    turns, starting with the buyer (whose need it is); a side without people stays unsigned."""
+    from labline.core.models import Membership
+
+    people: dict[int, int] = {}
+    for person_id, org_id in session.execute(
+        select(Membership.person_id, Membership.organisation_id).order_by(Membership.id)
+    ):
+        people.setdefault(org_id, person_id)
+    by_id = {d["id"]: d for d in deals}
+    turn: dict[int, int] = {}
+    for m in messages:
+        deal = by_id[m["deal_id"]]
+        k = turn[m["deal_id"]] = turn.get(m["deal_id"], -1) + 1
+        side = deal["buyer_id"] if k % 2 == 0 else deal["seller_id"]
+        m["person_id"] = people.get(side)
+
+
 def nda_grants(session: Session, deals: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Under a deal's NDA each side's people read the other side's record details."""
     from labline.core.models import Membership

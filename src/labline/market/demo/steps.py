@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from labline.market.demo.deals import make_deals, move_to_stages, nda_grants
+from labline.market.demo.deals import make_deals, move_to_stages, nda_grants, sign_messages
 from labline.market.demo.real import real_achievements
 from labline.market.demo.topics import (
     DAYS,
@@ -175,6 +175,7 @@ def step_market(world: World) -> None:
         world.bulk("market-real-texts", Achievement, real)
     world.bulk("market", Deal, deals)
     world.bulk("market", AccessGrant, nda_grants(session, deals))
+    sign_messages(session, deals, messages)
     world.bulk("market", DealMessage, messages)
     world.bulk("market", Contract, contracts)
     world.bulk("market", Feedback, feedback)

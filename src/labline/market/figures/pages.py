@@ -50,6 +50,7 @@ def figures_page(
     org_chart = bar_chart(
         [(i18n.pick(r["name_zh"], r["name_en"]), r["turnover_cny"] / 10_000) for r in top],
         title=i18n.gettext("Contract turnover of the ten leading sellers (10,000 yuan)"),
+        record_labels=True,
     )
     period = f"start={start.isoformat()}&end={end.isoformat()}"
     period += f"&industry={industry}" if industry else ""

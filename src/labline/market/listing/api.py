@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from labline.core.deps import CurrentActor
+from labline.core.deps import CurrentActor, Db
 from labline.market.listing import service
-from labline.market.listing.schemas import ListingFigures, ReadinessRead, ThresholdRead
+from labline.market.listing.schemas import (
+    ListingEntryCreate,
+    ListingEntryRead,
+    ListingFigures,
+    OrganisationReadinessRead,
+    ReadinessRead,
+    ThresholdRead,
+)
 
 router = APIRouter(prefix="/api/v1/market/listing", tags=["market"])
 
@@ -29,3 +36,32 @@ def star(request: Request, actor: CurrentActor, body: ListingFigures) -> Readine
 )
 def standards(request: Request) -> list[ThresholdRead]:
     return service.thresholds(data_dir=request.app.state.settings.data_dir)
+
+
+@router.get(
+    "/organisations/{organisation_id}",
+    response_model=OrganisationReadinessRead,
+    summary="A company's kept figures: the latest against each standard, and the history",
+)
+def organisation(
+    request: Request, db: Db, actor: CurrentActor, organisation_id: int
+) -> OrganisationReadinessRead:
+    return service.organisation_readiness(
+        db,
+        actor=actor,
+        organisation_id=organisation_id,
+        data_dir=request.app.state.settings.data_dir,
+    )
+
+
+@router.post(
+    "/organisations/{organisation_id}/figures",
+    response_model=ListingEntryRead,
+    status_code=201,
+    summary="Keep a company's listing figures for a period (earlier entries stay as history)",
+)
+def record(
+    db: Db, actor: CurrentActor, organisation_id: int, body: ListingEntryCreate
+) -> ListingEntryRead:
+    entry = service.record_figures(db, actor=actor, organisation_id=organisation_id, data=body)
+    return ListingEntryRead.model_validate(entry)

@@ -1,20 +1,22 @@
-"""STAR Market listing readiness as a page: a form of the company's figures and, once
-given, each standard with its criteria, the figure, the threshold and the gap."""
+"""STAR Market listing readiness as pages: a form that checks figures without keeping them,
+and a company's own page where its admins enter figures for a period (history kept) and its
+people see the latest against each standard, with the criteria, thresholds and gaps."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from labline.core.access import require_signed_in
-from labline.core.deps import CurrentActor
-from labline.errors import validation_fields
+from labline import clock
+from labline.core.access import Actor, can_manage_org, require_signed_in
+from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
+from labline.errors import LablineError, validation_fields
 from labline.i18n import N_
 from labline.market.listing import service
-from labline.market.listing.schemas import ListingFigures
+from labline.market.listing.schemas import ListingEntryCreate, ListingFigures
 from labline.web.render import render
 
 router = APIRouter()
@@ -43,11 +45,13 @@ LABELS = {
     "net_profit_each_of_last_2_years": N_("Net profit in each of the last two years (CNY)"),
     "net_profit_last_2_years": N_("Net profit, last two years together (CNY)"),
     "stage_results": N_("Stage results (products in phase II, or a technological advantage)"),
+    "period_end": N_("Last day of the financial years covered"),
+    "organisation_id": N_("Organisation"),
 }
 
 
 @router.get("/market/listing", response_class=HTMLResponse)
-def listing_page(request: Request, actor: CurrentActor) -> Response:
+def listing_page(request: Request, db: Db, actor: CurrentActor) -> Response:
     require_signed_in(actor)
     q = request.query_params
     values = {k: q.get(k, "") for k in (*AMOUNTS, "core_products_in_phase2")}
@@ -58,6 +62,7 @@ def listing_page(request: Request, actor: CurrentActor) -> Response:
         "flags": FLAGS,
         "labels": LABELS,
         "result": None,
+        "companies": service.my_companies(db, actor=actor),
     }
     status = 200
     if q.get("market_value"):
@@ -71,3 +76,68 @@ def listing_page(request: Request, actor: CurrentActor) -> Response:
         except ValidationError as exc:
             ctx["errors"], status = validation_fields(exc.errors()), 422
     return render(request, "market/listing.html", ctx, status=status)
+
+
+def _org_context(request: Request, db: Db, actor: Actor, organisation_id: int) -> dict[str, Any]:
+    page = service.organisation_readiness(
+        db,
+        actor=actor,
+        organisation_id=organisation_id,
+        data_dir=request.app.state.settings.data_dir,
+    )
+    latest = page.latest.model_dump() if page.latest is not None else {}
+    values = {k: latest.get(k, "") for k in (*AMOUNTS, "core_products_in_phase2")}
+    values.update({k: latest.get(k, False) for k in FLAGS})
+    values["period_end"] = latest.get("period_end", "")
+    return {
+        "page": page,
+        "result": page.readiness,
+        "values": values,
+        "amounts": AMOUNTS,
+        "flags": FLAGS,
+        "labels": LABELS,
+        "can_enter": can_manage_org(actor, organisation_id),
+        "today": clock.today().isoformat(),
+        "note": request.query_params.get("note"),
+    }
+
+
+@router.get("/market/listing/organisations/{organisation_id}", response_class=HTMLResponse)
+def organisation_page(
+    request: Request, db: Db, actor: CurrentActor, organisation_id: int
+) -> Response:
+    ctx = _org_context(request, db, actor, organisation_id)
+    return render(request, "market/listing_org.html", ctx)
+
+
+@router.post("/market/listing/organisations/{organisation_id}", dependencies=[CsrfChecked])
+def enter_figures(
+    request: Request, db: Db, actor: CurrentActor, organisation_id: int, form: SubmittedForm
+) -> Response:
+    data: dict[str, Any] = {
+        k: form[k].strip()
+        for k in (*AMOUNTS, "core_products_in_phase2", "period_end")
+        if form.get(k, "").strip()
+    }
+    data.update({k: bool(form.get(k)) for k in FLAGS})
+    try:
+        service.record_figures(
+            db,
+            actor=actor,
+            organisation_id=organisation_id,
+            data=ListingEntryCreate.model_validate(data),
+        )
+    except (ValidationError, LablineError) as exc:
+        if isinstance(exc, LablineError) and exc.status in (401, 404):
+            raise
+        db.rollback()
+        ctx = _org_context(request, db, actor, organisation_id)
+        ctx["values"] = {**ctx["values"], **form, **{k: bool(form.get(k)) for k in FLAGS}}
+        if isinstance(exc, ValidationError):
+            ctx["errors"], status = validation_fields(exc.errors()), 422
+        else:
+            ctx["errors"], ctx["message"], status = exc.fields, exc.message, exc.status
+        return render(request, "market/listing_org.html", ctx, status=status)
+    return RedirectResponse(
+        f"/market/listing/organisations/{organisation_id}?note=kept", status_code=303
+    )

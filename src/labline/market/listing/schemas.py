@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import ConfigDict, Field
@@ -26,6 +27,33 @@ class ListingFigures(StrictInput):
     pharmaceutical: bool = False
     core_products_in_phase2: int = Field(default=0, ge=0, le=1000)
     technology_advantage: bool = False
+
+
+FIGURE_FIELDS = frozenset(ListingFigures.model_fields)
+
+
+class ListingEntryCreate(ListingFigures):
+    """A company's figures to keep, with the last day of the financial years they cover."""
+
+    period_end: date
+
+
+class ListingEntryRead(Output):
+    id: int
+    organisation_id: int
+    period_end: date
+    market_value: Decimal
+    revenue_last_year: Decimal
+    revenue_last_3_years: Decimal
+    rd_last_3_years: Decimal
+    net_profit_last_year: Decimal
+    net_profit_previous_year: Decimal
+    operating_cash_flow_last_3_years: Decimal
+    pharmaceutical: bool
+    core_products_in_phase2: int
+    technology_advantage: bool
+    entered_by: str
+    created_at: datetime
 
 
 class CriterionRead(Output):
@@ -70,3 +98,14 @@ class ThresholdRead(Output):
     article: str
     rule_zh: str
     rule_en: str
+
+
+class OrganisationReadinessRead(Output):
+    """A company's latest figures against the standards, and every entry (newest first)."""
+
+    organisation_id: int
+    name_zh: str
+    name_en: str
+    latest: ListingEntryRead | None
+    readiness: ReadinessRead | None
+    history: list[ListingEntryRead]

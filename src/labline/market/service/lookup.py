@@ -11,10 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from labline.core.access import Actor, Permission, require
+from labline.finding import Found as Finding
 from labline.market.models import Achievement, TechnologyNeed
-from labline.market.service.market_index import facet_filters, market_for, search
+from labline.market.service.market_index import facet_filters, market_for, query_text, search
 from labline.market.service.records import LIVE_STATES, RecordKind
 from labline.search.dense import encode_queries
+from labline.search.surface import surface_terms
 
 
 @dataclass(frozen=True)
@@ -99,4 +101,28 @@ def _found(session: Session, kind: RecordKind, hits: list[Any], k: int) -> list[
         out.append(Found(kind, record, hit.score, terms))
         if len(out) == k:
             break
+    return out
+
+
+def find(session: Session, *, actor: Actor, holder: Any, query: str, k: int) -> list[Finding]:
+    """Live needs and achievements for the one search box (the market's Searchable): their
+    public face only, with the whole words they were found by."""
+    if Permission.view_directory not in actor.permissions:
+        return []
+    both = search_live_both(session, actor=actor, holder=holder, query=query, k=k)
+    out: list[Finding] = []
+    for kind, found in both.items():
+        for f in found:
+            org = f.record.organisation
+            out.append(
+                Finding(
+                    kind=kind,
+                    id=f.record.id,
+                    path=f"/market/{kind}s/{f.record.id}",
+                    title=f.record.title,
+                    detail=f"{org.name_zh} / {org.name_en} · {f.record.field}",
+                    score=f.score,
+                    matched_terms=tuple(surface_terms(f.matched_terms, query_text(f.record), 8)),
+                )
+            )
     return out

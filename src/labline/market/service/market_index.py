@@ -22,7 +22,7 @@ from labline.core.indexes import service as indexes
 from labline.errors import FieldError, InvalidInput
 from labline.market.models import Achievement, TechnologyNeed
 from labline.market.service.records import LIVE_STATES
-from labline.search import Record, SearchError, SearchIndex
+from labline.search import Record, SearchError, SearchIndex, bridge
 from labline.search.dense import Encoder
 from labline.search.filters import Kind
 from labline.search.index import Hit
@@ -165,6 +165,13 @@ def market_for(session: Session, holder: Any) -> MarketIndex:
         live.note,
         indexes.encodes_inline(holder),
     )
+
+
+def warm_up(session: Session, holder: Any) -> None:
+    """Open the market's index and the dictionaries a first query uses (an app process
+    does this before it accepts requests)."""
+    market_for(session, holder)
+    bridge.warm()
 
 
 def query_vector(market: MarketIndex, record: TechnologyNeed | Achievement) -> Vector | None:

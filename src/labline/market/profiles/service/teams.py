@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from labline.core import refdata
 from labline.core.access import Actor, Permission, require
 from labline.core.models import Membership, Organisation, Person
 from labline.errors import FieldError, InvalidInput, NotFound
@@ -289,6 +290,8 @@ def view(session: Session, actor: Actor, team: Team, known: Facts | None = None)
     )
     fields = _fields(team.achievements)
     main = fields[0][0] if fields else ""
+    named = refdata.field(main)
+    main_zh, main_en = (named.name_zh, named.name_en) if named else (main, main)
     lead = team.lead_key
     lead_en = _english_name(f, org.id, lead, team.spelling.get(lead, "")) if lead else ""
     if lead in disclosed and lead_en:
@@ -296,10 +299,10 @@ def view(session: Session, actor: Actor, team: Team, known: Facts | None = None)
         name_en = f"{lead_en} team, {org.name_en}"
     elif lead in disclosed:  # no English name known: the English page names the organisation
         name_zh = f"{team.spelling[lead]}团队，{org.name_zh}"
-        name_en = f"{org.name_en} team" + (f" ({main})" if main else "")
+        name_en = f"{org.name_en} team" + (f" ({main_en})" if main else "")
     else:
-        name_zh = f"{org.name_zh}团队" + (f"（{main}）" if main else "")
-        name_en = f"{org.name_en} team" + (f" ({main})" if main else "")
+        name_zh = f"{org.name_zh}团队" + (f"（{main_zh}）" if main else "")
+        name_en = f"{org.name_en} team" + (f" ({main_en})" if main else "")
     deals, contracts, turnover = _deal_figures(f, [a.id for a in team.achievements])
     insider = turnover_visible(actor, organisation_id=org.id)
     return TeamView(
@@ -389,6 +392,7 @@ class ExpertView:
     languages: list[str]
     contracts: int
     deals: dict[str, int]
+    name_en: str = ""  # the labline person's English name, or the spelling if in Latin letters
 
 
 def get_expert(session: Session, *, actor: Actor, expert_id: str) -> ExpertView:
@@ -437,4 +441,5 @@ def get_expert(session: Session, *, actor: Actor, expert_id: str) -> ExpertView:
         languages=sorted({x.language for x in mine}),
         contracts=contracts,
         deals=deals if actor.is_operator or team.organisation_id in actor.org_roles else {},
+        name_en=_english_name(known, team.organisation_id, key, team.spelling[key]),
     )

@@ -1,0 +1,23 @@
+"""What the one search box answers: groups of found records, one per kind."""
+
+from __future__ import annotations
+
+from labline.schemas import Output
+
+
+class FoundRead(Output):
+    kind: str
+    id: int
+    path: str
+    title: str
+    title_en: str
+    detail: str
+    score: float
+    matched_terms: list[str]
+
+
+class GroupRead(Output):
+    kind: str
+    label_en: str
+    label_zh: str
+    found: list[FoundRead]

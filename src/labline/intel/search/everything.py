@@ -1,0 +1,37 @@
+"""Documents for the one search box (intel's Searchable): the document search itself, so a
+reader finds only the collections they may read, and nobody signed out finds any."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from labline.core.access import Actor
+from labline.finding import Found
+from labline.intel.search import service
+
+
+def find(session: Session, *, actor: Actor, holder: Any, query: str, k: int) -> list[Found]:
+    if actor.is_anonymous:
+        return []
+    found = service.search(session, actor=actor, holder=holder, query=query, limit=k)
+    return [
+        Found(
+            kind="document",
+            id=f.document.id,
+            path=f"/intel/documents/{f.document.id}",
+            title=f.document.title,
+            detail=" · ".join(
+                x
+                for x in (
+                    f.document.source or "",
+                    f.document.issued_on.isoformat() if f.document.issued_on else "",
+                )
+                if x
+            ),
+            score=f.score,
+            matched_terms=tuple(f.terms[:8]),
+        )
+        for f in found
+    ]

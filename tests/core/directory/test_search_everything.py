@@ -1,0 +1,126 @@
+"""The one search box: instruments, needs, achievements, calls, organisations and documents
+found from the header's search box, grouped by kind, each kind asked through its module's
+Searchable and showing only what the asker may see; gibberish still finds nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from labline.core.models import Role
+from labline.intel.documents.models import Collection
+from labline.intel.documents.readers import Parsed, _checked, paragraphs_of, sha256_of
+from labline.intel.documents.service.ingest import store
+from tests.factories import (
+    make_achievement,
+    make_call,
+    make_instrument,
+    make_need,
+    make_org,
+    make_person,
+    sign_in,
+)
+
+WORD = "magnetocaloric"
+
+
+def _document(db, title: str, collection: Collection) -> int:
+    text = f"{title}.\nThe {WORD} refrigeration pilot line reaches 40 kelvin of cooling."
+    parsed = _checked(
+        Parsed(
+            title,
+            paragraphs_of(text),
+            "text",
+            sha256_of(text.encode()),
+            source="Office of Science",
+            issued_on=date(2026, 3, 1),
+        ),
+        title,
+    )
+    return store(db, collection=collection, parsed=parsed).document.id
+
+
+@pytest.fixture()
+def world(db):
+    org = make_org(db, name_zh="磁制冷材料研究院", name_en=f"Institute of {WORD.title()} Materials")
+    ids = {
+        "organisation": org.id,
+        "instrument": make_instrument(
+            db, name_en=f"{WORD.title()} effect test bench", name_zh="磁热效应测试台"
+        ).id,
+        "need": make_need(db, title=f"{WORD} cooling module for cold-chain trucks").id,
+        "achievement": make_achievement(db, title=f"{WORD.title()} alloy regenerator").id,
+        "call": make_call(db, title_en=f"{WORD.title()} refrigeration programme").id,
+        "draft_call": make_call(
+            db, title_en=f"Draft {WORD} refrigeration programme", status="draft"
+        ).id,
+    }
+    public = Collection(name="public")
+    private = Collection(name="private", organisation_id=org.id)
+    db.add_all([public, private])
+    db.flush()
+    ids["document"] = _document(db, f"Plan for {WORD} refrigeration", public)
+    ids["private_document"] = _document(db, f"Internal {WORD} roadmap", private)
+    return ids
+
+
+def _found(client, q: str) -> dict[str, set[int]]:
+    page = client.get("/search", params={"q": q})
+    assert page.status_code == 200
+    out: dict[str, set[int]] = {}
+    for section in re.findall(r'data-kind="(\w+)".*?</section>', page.text, re.S):
+        out[section] = set()
+    for kind, body in re.findall(r'data-kind="(\w+)"(.*?)</section>', page.text, re.S):
+        out[kind] = {int(i) for i in re.findall(r'href="/[\w/]+/(\d+)"', body)}
+    return out
+
+
+def test_every_kind_found_from_the_one_box_grouped_by_kind(client, db, world):
+    member = make_person(db, roles=(Role.member,))
+    sign_in(client, member.email)
+    found = _found(client, WORD)
+    assert world["instrument"] in found["instrument"]
+    assert world["need"] in found["need"]
+    assert world["achievement"] in found["achievement"]
+    assert world["call"] in found["call"]
+    assert world["document"] in found["document"]
+    assert world["organisation"] in found["organisation"]
+    # What the member may not see is not found: a draft call, another organisation's
+    # private documents.
+    assert world["draft_call"] not in found["call"]
+    assert world["private_document"] not in found["document"]
+
+
+def test_signed_out_visitors_find_no_documents(client, db, world):
+    found = _found(client, WORD)
+    assert world["instrument"] in found["instrument"] and "document" not in found
+
+
+def test_the_header_carries_the_search_box(client):
+    page = client.get("/")
+    assert re.search(r'<form class="header-search"[^>]*action="/search"', page.text)
+    assert 'data-testid="header-search"' in page.text
+
+
+def test_gibberish_finds_nothing_of_any_kind(client, db, world):
+    page = client.get("/search", params={"q": "asdkjhqwe"})
+    assert page.status_code == 200 and 'data-testid="search-hit"' not in page.text
+    assert 'data-testid="search-nothing"' in page.text
+
+
+def test_one_kind_and_the_json_api(client, db, world):
+    operator = make_person(db, roles=(Role.platform_operator,))
+    sign_in(client, operator.email)
+    groups = client.get("/api/v1/search/everything", params={"q": WORD}).json()
+    kinds = [g["kind"] for g in groups]
+    assert {"instrument", "need", "achievement", "call", "document", "organisation"} <= set(kinds)
+    # Operators manage calls: the draft is theirs to find; so are private documents.
+    calls = next(g for g in groups if g["kind"] == "call")["found"]
+    assert world["draft_call"] in {f["id"] for f in calls}
+    only = client.get("/api/v1/search/everything", params={"q": WORD, "kind": "need"}).json()
+    assert [g["kind"] for g in only] == ["need"]
+    bad = client.get("/api/v1/search/everything", params={"q": WORD, "kind": "castle"})
+    assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["field"] == "kind"
+    assert "instrument" in bad.json()["error"]["fields"][0]["allowed"]["allowed"]
