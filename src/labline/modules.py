@@ -58,7 +58,9 @@ class Module:
     demo_steps: tuple[Callable[..., None], ...] = ()
     # Live figures by region for the indicators (session, year) -> figures.
     live_figures: Callable[..., Any] | None = None
-    # What waits on a person, for the home page: (session, *, actor) -> [labline.work.WorkList].
+    # What waits on a person, for the home page:
+    # (session, *, actor, holder) -> [labline.work.WorkList]; holder is the app's state (for
+    # the search indexes).
     work: Callable[..., Any] | None = None
     # Blocks shown on other domains' pages (see Panel).
     panels: tuple[Panel, ...] = ()

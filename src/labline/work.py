@@ -1,6 +1,7 @@
 """What waits on a person: the lists a module puts on its users' home page.
 
-A module record's `work` provider is `(session, *, actor) -> list[WorkList]`; the core's
+A module record's `work` provider is `(session, *, actor, holder) -> list[WorkList]` (holder:
+the app's state, for search indexes); the core's
 home page calls every provider the app took from the registry (the core imports no
 domain). Titles are catalogue message ids, translated where they are shown; item labels
 are record content (a title, a name) shown as written.

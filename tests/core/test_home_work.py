@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from sqlalchemy import func, select
+
 from labline import clock
 from labline.core.models import Role, RoleGrant
 from labline.facilities.models import Booking, BookingStatus
@@ -178,3 +180,68 @@ def test_a_facility_manager_sees_beamtime_rounds_until_published(client, db):
     cycle.status = CycleStatus.published
     db.flush()
     assert _count(_work(client.get("/").text, "cycles-to-schedule")) == 0
+
+
+def test_each_roles_card_leads_to_that_roles_work_not_the_account_page(client, db):
+    """Reviewer, committee, facility manager and organisation admin each reach their work."""
+    org = make_org(db)
+    person = make_person(
+        db,
+        org=org,
+        org_role=Role.org_admin,
+        roles=(Role.reviewer, Role.committee_member, Role.facility_manager, Role.analyst),
+    )
+    sign_in(client, person.email)
+    html = client.get("/").text
+    expected = {
+        "reviewer": "/review",
+        "committee_member": "/review",
+        "facility_manager": "/facilities/bookings",
+        "org_admin": f"/organisations/{org.id}",
+        "analyst": "/indicators",
+    }
+    for role, href in expected.items():
+        card = re.search(rf'data-role-card="{role}".*?</div>', html, re.S)
+        assert card, f"no card for {role}"
+        assert f'href="{href}"' in card.group(0), (role, card.group(0))
+        assert client.get(href).status_code == 200, href
+
+
+def test_members_see_the_suggestions_new_since_their_last_visit(client, db):
+    from labline.core.models import Visit
+    from tests.factories import make_achievement
+
+    now = clock.now()
+    enterprise = make_org(db)
+    owner = make_person(db, org=enterprise)
+    need = make_need(db, org=enterprise, published_at=now - timedelta(days=10))
+    old = make_achievement(db, published_at=now - timedelta(days=5))
+    new = make_achievement(db, published_at=now - timedelta(minutes=30))
+    sign_in(client, owner.email)
+
+    # The first visit: every suggestion is new.
+    section = _work(client.get("/").text, "new-suggestions")
+    assert old.title in section and new.title in section
+    assert f"/market/needs/{need.id}#s-{new.id}" in section
+
+    # Back three hours later (the last visit ended then): only what came since is new.
+    visit = db.get(Visit, (owner.id, "home"))
+    visit.last_at = now - timedelta(hours=3)
+    db.flush()
+    for _reload in range(2):  # reloading within the visit keeps what is new
+        section = _work(client.get("/").text, "new-suggestions")
+        assert new.title in section and old.title not in section
+        assert _count(section) == 1
+    db.refresh(visit)
+    assert visit.previous_at is not None
+
+
+def test_the_visit_is_not_recorded_for_the_anonymous_and_nothing_new_says_so(client, db):
+    from labline.core.models import Visit
+
+    owner = make_person(db, org=make_org(db))
+    client.get("/")
+    assert db.scalar(select(func.count()).select_from(Visit)) == 0
+    sign_in(client, owner.email)
+    section = _work(client.get("/").text, "new-suggestions")
+    assert _count(section) == 0 and "No new suggestions since your last visit." in section

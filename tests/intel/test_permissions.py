@@ -19,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from labline.app import create_app
 from labline.config import Settings
 from labline.core.models import Role
+from labline.intel.digests.models import LlmDigestRun
 from labline.intel.documents.models import Collection
 from labline.intel.documents.readers import read_text
 from labline.intel.documents.service.ingest import store
@@ -67,6 +68,15 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/intel/documents/{foreign_id}/digest/llm?foreign"): Case(
         readers(409, ("platform_operator",))
     ),
+    ("POST", "/api/v1/intel/documents/{public_id}/digest/llm"): Case(signed_in(409)),
+    ("POST", "/api/v1/intel/documents/{foreign_id}/digest/llm?foreign"): Case(
+        readers(409, ("platform_operator",))
+    ),
+    # a run asked for before (by whoever): shown to whoever may read its document
+    ("GET", "/api/v1/intel/llm-digests/{run_id}"): Case(signed_in()),
+    ("GET", "/api/v1/intel/llm-digests/{foreign_run_id}?foreign"): Case(
+        readers(200, ("platform_operator",))
+    ),
     ("GET", "/api/v1/intel/feeds"): Case(only(200, ANALYSTS)),
     ("POST", "/api/v1/intel/feeds"): Case(
         only(201, ANALYSTS),
@@ -91,6 +101,11 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/intel/search?q=basic%20research&digest=true"): Case(signed_in()),
     ("GET", "/intel/documents/{public_id}/links"): Case(signed_in()),
     ("GET", "/intel/documents/{public_id}/digest/llm"): Case(signed_in(409)),
+    ("POST", "/intel/documents/{public_id}/digest/llm"): Case(signed_in(409), form={}),
+    ("GET", "/intel/llm-digests/{run_id}"): Case(signed_in()),
+    ("GET", "/intel/llm-digests/{foreign_run_id}?foreign"): Case(
+        readers(200, ("platform_operator",))
+    ),
     ("GET", "/intel/documents/{private_id}/links?own"): Case(readers(200, ENTERPRISE)),
     ("GET", "/intel/about/need/{need_id}"): Case(signed_in()),
     ("GET", "/intel/about/organisation/{org_id}"): Case(signed_in()),
@@ -107,6 +122,7 @@ ALIASES = {
     "{public_id}": "{document_id}",
     "{private_id}": "{document_id}",
     "{foreign_id}": "{document_id}",
+    "{foreign_run_id}": "{run_id}",
 }
 
 
@@ -159,12 +175,19 @@ def shared(engine, tmp_path_factory) -> Iterator[SimpleNamespace]:
     db.add(item)
     db.flush()
     need = make_need(db, org=other, field="基础研究")
+    runs = {
+        key: LlmDigestRun(document_id=docs[doc], language="zh", state="queued")
+        for key, doc in (("{run_id}", "{public_id}"), ("{foreign_run_id}", "{foreign_id}"))
+    }
+    db.add_all(runs.values())
+    db.flush()
     ids = {
         **docs,
         "{watch_id}": watch.id,
         "{item_id}": item.id,
         "{need_id}": need.id,
         "{org_id}": other.id,
+        **{key: run.id for key, run in runs.items()},
     }
     data_dir = tmp_path_factory.mktemp("intel-perm")
     settings = Settings(env="test", data_dir=data_dir, database_url=str(engine.url))

@@ -441,7 +441,7 @@ def shared(engine, tmp_path_factory) -> Iterator[SimpleNamespace]:
     db.add(item)
     db.flush()
     ledger_ids = _licence_world(db, deal, need, other, enterprise, university)
-    ledger_ids.update(captable_matrix.world(db, enterprise.id))
+    ledger_ids.update(captable_matrix.world(db, enterprise.id, people["investor"].id))
     ids = {
         **ledger_ids,
         "{watch_id}": watch.id,

@@ -623,3 +623,23 @@ def test_votes_need_a_committee_member_and_a_reason_and_count_once(db):
             proposal_id=pid,
             data=NoteCreate(stance="advocate", text="let me in"),
         )
+
+
+def test_an_assignment_short_of_reviewers_names_the_proposal_by_its_title(db):
+    """Internal indexes never reach a reader: not "proposal 0 needs 3 reviews"."""
+    from labline.core.models import Membership
+
+    call, proposals, reviewers = _world(db, n_proposals=2, n_reviewers=3, per=3, load=4)
+    # One reviewer works where the first proposal comes from: a conflict.
+    db.add(
+        Membership(
+            person_id=reviewers[0].id, organisation_id=proposals[0].organisation_id, role="member"
+        )
+    )
+    db.flush()
+    with pytest.raises(Conflict) as err:
+        assign.run_assignment(db, actor=SYSTEM, call_id=call.id, data=AssignmentRun())
+    message = err.value.message
+    assert proposals[0].title_en in message or proposals[0].title_zh in message, message
+    assert "needs 3 reviews but only 2 panel members have no conflict" in message
+    assert "proposal 0" not in message and "proposal 1" not in message

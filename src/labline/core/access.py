@@ -35,6 +35,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.committee_member: SIGNED_IN,
     Role.facility_manager: SIGNED_IN,
     Role.analyst: SIGNED_IN | {Permission.import_export},
+    Role.investor: SIGNED_IN,
 }
 ANONYMOUS_PERMISSIONS = frozenset({Permission.view_directory})
 

@@ -10,6 +10,7 @@ import click
 from sqlalchemy import select
 
 from labline.clitools import console, engine_of, progress, settings_of, unit_of_work
+from labline.config import get_settings
 from labline.core import audit_keys, database
 from labline.core import audit_verify as audit_verify_
 from labline.core.models import Person, Role
@@ -40,6 +41,14 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: b
     os.environ["LABLINE_DATA_DIR"] = str(settings.data_dir)
     if settings.database_url:
         os.environ["LABLINE_DATABASE_URL"] = settings.database_url
+    # The app reads its settings from the environment just set: forget any read before it
+    # in this process (`labline demo --serve` builds first, and the build's index jobs ask
+    # for the settings, which pinned the default data folder: the server saw an empty one).
+    # The job queue, set up by those jobs with the same default, is set up again.
+    get_settings.cache_clear()
+    from labline.core.indexes import jobs
+
+    jobs.configure(get_settings())
     console.print(f"labline at [bold]http://{host}:{port}[/bold]  (API docs: /api/docs)")
     if with_worker is None:
         with_worker = settings.env != "production" and settings.jobs != "inline"
@@ -197,8 +206,10 @@ def users_create(
     with unit_of_work(ctx, as_email=as_email) as (session, actor):
         person = people.create_person(session, actor=actor, data=data)
         for role in roles:
+            # An investor invests for the organisation joined (--org).
+            scope = organisation_id if Role(role) == Role.investor else None
             people.grant_role(
-                session, actor=actor, person_id=person.id, role=Role(role), organisation_id=None
+                session, actor=actor, person_id=person.id, role=Role(role), organisation_id=scope
             )
         click.echo(f"created person {person.id} <{person.email}>")
 
@@ -237,7 +248,9 @@ def _person_id(session: object, email: str) -> int:
 @users.command("grant")
 @click.argument("email")
 @click.argument("role", type=click.Choice([r.value for r in people.PLATFORM]))
-@click.option("--org", "organisation_id", type=int, help="Scope (facility managers).")
+@click.option(
+    "--org", "organisation_id", type=int, help="Scope (facility managers; investors: required)."
+)
 @click.pass_context
 def users_grant(ctx: click.Context, email: str, role: str, organisation_id: int | None) -> None:
     """Grant a platform role."""

@@ -47,6 +47,9 @@ class Role(enum.StrEnum):
     committee_member = "committee_member"
     facility_manager = "facility_manager"
     analyst = "analyst"
+    # Invests for a fund or a company (guidance fund, venture fund, corporate venture): a
+    # platform grant scoped to that organisation.
+    investor = "investor"
 
 
 # Roles held platform-wide (granted by an operator); org_admin and member come from memberships.
@@ -56,6 +59,7 @@ PLATFORM_ROLES = (
     Role.committee_member,
     Role.facility_manager,
     Role.analyst,
+    Role.investor,
 )
 MEMBERSHIP_ROLES = (Role.org_admin, Role.member)
 
@@ -196,6 +200,21 @@ class WebSession(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Visit(Base):
+    """When a person last came to a place (the home page), and the visit before that, so
+    a page can show what is new since their last visit."""
+
+    __tablename__ = "visits"
+    __audited__ = False
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    place: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    previous_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SignInAttempt(Base):

@@ -185,7 +185,12 @@ class PersonRead(Output):
 
 class RoleGrantCreate(StrictInput):
     role: Literal[
-        "platform_operator", "reviewer", "committee_member", "facility_manager", "analyst"
+        "platform_operator",
+        "reviewer",
+        "committee_member",
+        "facility_manager",
+        "analyst",
+        "investor",
     ]
     organisation_id: int | None = None
 

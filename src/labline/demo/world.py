@@ -40,6 +40,7 @@ DEMO_ACCOUNTS = [  # e-mail, role, display name, English name
     ("committee@labline.demo", "committee_member", "刘洋", "Liu Yang"),
     ("facility@labline.demo", "facility_manager", "赵敏", "Zhao Min"),
     ("analyst@labline.demo", "analyst", "孙博", "Sun Bo"),
+    ("investor@labline.demo", "investor", "郑凯", "Zheng Kai"),
 ]
 
 
@@ -254,6 +255,7 @@ def step_demo_accounts(world: World) -> None:
     enterprise = world.orgs_by_kind.get("enterprise", [1])[0]
     university = (world.orgs_by_kind.get("university") or world.orgs_by_kind["enterprise"])[0]
     facility_org = (world.orgs_by_kind.get("facility_operator") or [enterprise])[0]
+    fund = (world.orgs_by_kind.get("investment_fund") or [enterprise])[0]
     pw = hash_password(DEMO_PASSWORD)
     people, memberships, grants = [], [], []
     for i, (email, role, zh, en) in enumerate(DEMO_ACCOUNTS):
@@ -271,9 +273,12 @@ def step_demo_accounts(world: World) -> None:
                 "updated_at": EPOCH,
             }
         )
-        org = {"org_admin": enterprise, "member": university, "facility_manager": facility_org}.get(
-            role, university
-        )
+        org = {
+            "org_admin": enterprise,
+            "member": university,
+            "facility_manager": facility_org,
+            "investor": fund,  # a venture fund's partner, invested for that fund
+        }.get(role, university)
         memberships.append(
             {
                 "id": 10_000_000 + pid,
@@ -292,7 +297,7 @@ def step_demo_accounts(world: World) -> None:
                     "id": i + 1,
                     "person_id": pid,
                     "role": role,
-                    "organisation_id": facility_org if role == "facility_manager" else None,
+                    "organisation_id": org if role in ("facility_manager", "investor") else None,
                     "created_at": EPOCH,
                     "updated_at": EPOCH,
                 }

@@ -16,6 +16,7 @@ from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.errors import FieldError, ImportRejected, InvalidInput
 from labline.indicators import labels, regions
 from labline.indicators.api import LiveProviders, import_upload
+from labline.indicators.errors import InsufficientCoverage
 from labline.indicators.service import live, read
 from labline.indicators.service.index import build_index
 from labline.indicators.unit_labels import unit_label
@@ -107,7 +108,22 @@ def index_page(
         "weighting": weighting,
     }
     if indicator and year:
-        result = build_index(db, indicators=indicator, year=year, weighting=weighting)  # type: ignore[arg-type]
+        try:
+            result = build_index(db, indicators=indicator, year=year, weighting=weighting)  # type: ignore[arg-type]
+        except InsufficientCoverage as exc:
+            # On the form, which keeps the choice: which region falls short, and what to do.
+            ctx["message"] = i18n.gettext(
+                "%(region)s has values for %(share)s of the chosen indicators in %(year)s;"
+                " every region needs %(minimum)s. Choose other indicators or another year.",
+                region=_label(exc.region),
+                share=f"{exc.coverage:.0%}",
+                minimum=f"{exc.minimum:.0%}",
+                year=exc.year,
+            )
+            return render(request, "indicators/index.html", ctx, status=422)
+        except InvalidInput as exc:
+            ctx["message"] = exc.message
+            return render(request, "indicators/index.html", ctx, status=exc.status)
         ctx["result"] = result
         ctx["export_query"] = urlencode(
             [("indicator", c) for c in indicator] + [("year", year), ("weighting", weighting)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from labline.intel import cli, demo
 from labline.intel.briefings import api as briefings_api
 from labline.intel.digests import api as digests_api
+from labline.intel.digests import jobs as digests_jobs  # noqa: F401 - registers the job
+from labline.intel.digests import models as digest_models
 from labline.intel.digests import pages as digests_pages
 from labline.intel.documents import api as documents_api
 from labline.intel.documents import models as document_models
@@ -37,7 +39,7 @@ MODULE = Module(
         documents_pages.router,
     ),
     commands=(cli.intel,),
-    models=(document_models, watch_models),
+    models=(document_models, watch_models, digest_models),
     demo_steps=(demo.step_intel,),
     # Recent policy documents about a market record's field, on its page.
     panels=tuple(

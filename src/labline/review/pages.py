@@ -26,7 +26,7 @@ from labline.review.schemas import (
     ProposalCreate,
     ReviewSubmit,
 )
-from labline.review.service import assign, calls, reminders, reviews
+from labline.review.service import assign, calls, queue, reminders, reviews
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -37,10 +37,12 @@ STEPS = ("open", "close", "assign", "analyse", "remind", "decide")
 @router.get("/review", response_class=HTMLResponse)
 def calls_page(request: Request, db: Db, actor: CurrentActor) -> Response:
     signed_in = not actor.is_anonymous
+    to_review, reviewed = queue.review_queue(db, actor=actor) if signed_in else ([], [])
     ctx = {
         "calls": [(c, calls.decision_due(c)) for c in calls.list_calls(db, actor=actor)],
         "mine": calls.my_proposals(db, actor=actor) if signed_in else [],
-        "to_review": assign.my_assignments(db, actor=actor) if signed_in else [],
+        "to_review": to_review,
+        "reviewed": reviewed,
     }
     return render(request, "review/calls.html", ctx)
 

@@ -17,7 +17,7 @@ from labline.review.committee.view import dossier_context
 from labline.review.documents.view import documents_context
 from labline.review.letters.service import issue_of
 from labline.review.models import VOTES, CallStatus, Stance
-from labline.review.service import assign, calls, reviews
+from labline.review.service import assign, calls, queue, reviews
 
 
 def call_context(db: Session, actor: Actor, call_id: int) -> dict[str, Any]:
@@ -66,6 +66,13 @@ def proposal_context(db: Session, actor: Actor, proposal_id: int) -> dict[str, A
     is_committee = calls.is_committee(actor)
     notes = decisions.notes(db, actor=actor, proposal_id=proposal.id) if is_committee else []
     shown = reviews.reviews_of(db, actor=actor, proposal_id=proposal.id)
+    own = queue.my_review(db, actor=actor, proposal_id=proposal.id)
+    by_id = {c.id: c for c in call.criteria}
+    # The reviewer's own review fills the form again (resubmitting replaces it).
+    values: dict[str, str] = {}
+    if own is not None:
+        values = {f"score_{by_id[s.criterion_id].code}": str(s.score) for s in own.scores}
+        values |= {"confidence": str(own.confidence), "comment": own.comment}
     # Reviewers the actor may know by name, and the committee's note writers: their names.
     ids = {r.reviewer_id for r, named in shown if named} | {n.author_id for n in notes}
     people = {p.id: p for p in db.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
@@ -76,15 +83,16 @@ def proposal_context(db: Session, actor: Actor, proposal_id: int) -> dict[str, A
         "votes": decisions.tally(notes),
         "call": call,
         "criteria": call.criteria,
-        "by_id": {c.id: c for c in call.criteria},
+        "by_id": by_id,
         "can_review": mine is not None and call.status == CallStatus.reviewing,
         "reviews": shown,
+        "own_review": own,
         "is_committee": is_committee,
         "notes": notes,
         "can_ticket": actor.has(Role.committee_member),
         "can_vote": actor.has(Role.committee_member),
         "stances": [s.value for s in Stance if s not in VOTES or actor.has(Role.committee_member)],
-        "values": {},
+        "values": values,
         "errors": [],
         "form_values": {},
         "form_errors": [],

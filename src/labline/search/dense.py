@@ -201,6 +201,13 @@ class VectorIndex:
         self._n = 0
         self._ann: IVF | None = None
         self._ann_rows = 0
+        # Above this many rows the IVF index answers (None: the module's EXACT_LIMIT). An
+        # owner whose rows are wide and many (a paragraph index) may set it lower.
+        self.exact_limit: int | None = None
+
+    @property
+    def limit(self) -> int:
+        return EXACT_LIMIT if self.exact_limit is None else self.exact_limit
 
     @property
     def vectors(self) -> Vectors:
@@ -248,7 +255,7 @@ class VectorIndex:
         if n == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         n_allowed = n if allowed is None else int(np.count_nonzero(allowed))
-        if n > EXACT_LIMIT and (allowed is None or n_allowed > EXACT_FILTERED):
+        if n > self.limit and (allowed is None or n_allowed > EXACT_FILTERED):
             # The cells nearest the query, filtered before any vector is read; their rows
             # are scored exactly. (Scanning all allowed rows reads hundreds of MB a query.)
             rows = self._sync_ann().candidates(normalise(query.reshape(1, -1))[0], 4 * k, allowed)
@@ -271,7 +278,7 @@ class VectorIndex:
 
     def build_ann(self) -> None:
         """Bring the approximate index up to date now rather than at the next search."""
-        if len(self) > EXACT_LIMIT:
+        if len(self) > self.limit:
             self._sync_ann()
 
     def _sync_ann(self) -> IVF:

@@ -12,7 +12,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from labline.search import bridge, fusion, topk
-from labline.search import dense as dense_module
 from labline.search.analysis import (
     MAX_QUERY_CHARS,
     PendingAnalysis,
@@ -254,7 +253,7 @@ class SearchIndex:
     ) -> tuple[NDArray[np.float32], NDArray[np.int64] | None]:
         """Every row's similarity (exact, below the approximate index's size), or the
         approximate index's best allowed rows and their similarities."""
-        if len(self.vectors) <= dense_module.EXACT_LIMIT:
+        if len(self.vectors) <= self.vectors.limit:
             return self.vectors.scores(qv), None
         rows, sims = self.vectors.top(qv, 1000, allowed)
         return sims, rows

@@ -84,30 +84,42 @@ ROWS.update(
         ),
     }
 )
-# Investors: the list is public; the enterprise is a corporate venture investor whose
-# follows, board and introductions are its people's and operators' business.
-PARTIES = READERS
+# Investors: a role a person holds. The world's investor is a member of a fund and holds the
+# role for it; its profile, follows, board and introductions are its own business (and the
+# operators'); the list is for those signed in. Registering: the operator names a second
+# holder of the role (201); the investor already has a profile (409); nobody else may.
+INVESTOR_SIDE = ("platform_operator", "investor")
 ROWS.update(
     {
-        ("GET", "/api/v1/market/investors"): Case(ALL),
+        ("GET", "/api/v1/market/investors"): Case(signed_in(200)),
         ("POST", "/api/v1/market/investors"): Case(
-            only(201, ("platform_operator",)),
-            body={"organisation_id": "{fund_id}", "kind": "guidance_fund"},
+            {**only(201, ("platform_operator",)), "investor": 403},
+            body={
+                "organisation_id": "{fund_id}",
+                "kind": "guidance_fund",
+                "person_id": "{holder_id}",
+            },
         ),
-        ("GET", "/api/v1/market/investors/{investor_id}"): Case(only(200, PARTIES, others=404)),
+        ("GET", "/api/v1/market/investors/{investor_id}"): Case(
+            only(200, INVESTOR_SIDE, others=404)
+        ),
         ("POST", "/api/v1/market/investors/{investor_id}/follows"): Case(
-            only(201, PARTIES, others=404), body={"kind": "field", "value": "3841"}
+            only(201, INVESTOR_SIDE, others=404), body={"kind": "field", "value": "3841"}
         ),
         ("DELETE", "/api/v1/market/investors/{investor_id}/follows/{follow_id}"): Case(
-            only(204, PARTIES, others=404)
+            only(204, INVESTOR_SIDE, others=404)
         ),
         ("POST", "/api/v1/market/investors/{investor_id}/introductions"): Case(
-            only(201, PARTIES, others=404), body={"achievement_id": "{other_achievement_id}"}
+            only(201, INVESTOR_SIDE, others=404), body={"achievement_id": "{other_achievement_id}"}
         ),
-        ("GET", "/market/investors"): Case(ALL),
-        ("GET", "/market/investors/{investor_id}"): Case(only(200, PARTIES, others=404)),
+        ("GET", "/market/investors"): Case(signed_in(200)),
+        ("POST", "/market/investors"): Case(
+            {**only(303, ()), "investor": 409},
+            form={"organisation_id": "{fund_id}", "kind": "venture_fund", "thesis": "x"},
+        ),
+        ("GET", "/market/investors/{investor_id}"): Case(only(200, INVESTOR_SIDE, others=404)),
         ("POST", "/market/investors/{investor_id}"): Case(
-            only(303, PARTIES, others=404),
+            only(303, INVESTOR_SIDE, others=404),
             form={"action": "follow", "kind": "field", "value": "3841"},
         ),
     }
@@ -115,22 +127,36 @@ ROWS.update(
 ALIASES = {"{enterprise_id}": "{issuer_id}", "{company_id}": "{organisation_id}"}
 
 
-def world(db: Any, issuer_id: int) -> dict[str, int]:
-    """The enterprise's cap table, its investor record with one follow, and a fund that is
-    not an investor yet."""
+def world(db: Any, issuer_id: int, investor_person_id: int) -> dict[str, int]:
+    """The enterprise's cap table; a fund whose member (the matrix's investor) holds the
+    investor role for it, with a profile and one follow; a second holder without one."""
+    from sqlalchemy import update
+
+    from labline.core.models import Membership, Role, RoleGrant
     from labline.market.investors.models import Investor, InvestorFollow
-    from tests.factories import make_org
+    from tests.factories import make_org, make_person
 
     actor = command_line_actor("test")
     service.import_ocf(db, actor=actor, issuer_id=issuer_id, package=package())
-    investor = Investor(organisation_id=issuer_id, kind="corporate_venture", thesis="")
+    fund = make_org(db, kind="investment_fund")
+    db.add(Membership(person_id=investor_person_id, organisation_id=fund.id))
+    db.execute(
+        update(RoleGrant)
+        .where(RoleGrant.person_id == investor_person_id, RoleGrant.role == Role.investor)
+        .values(organisation_id=fund.id)
+    )
+    investor = Investor(
+        person_id=investor_person_id, organisation_id=fund.id, kind="venture_fund", thesis=""
+    )
     investor.follows = [InvestorFollow(kind="region", value="320500")]
     db.add(investor)
+    holder = make_person(db, org=fund, password=False)
+    db.add(RoleGrant(person_id=holder.id, role=Role.investor, organisation_id=fund.id))
     db.flush()
-    fund = make_org(db, kind="investment_fund")
     return {
         "{investor_id}": investor.id,
         "{follow_id}": investor.follows[0].id,
         "{fund_id}": fund.id,
+        "{holder_id}": holder.id,
         "{company_id}": issuer_id,
     }

@@ -86,3 +86,72 @@ def test_royalties_milestones_licences_and_equity_by_region(db):
     provider = registry.live_figure_providers()["market"]
     codes = {c for _r, c, _v in provider(db, start=date(2026, 1, 1), end=date(2027, 1, 1))}
     assert {"tech_contracts", "royalty_income", "equity_investment"} <= codes
+
+
+def _invested(db, issuer, year=2026):  # type: ignore[no-untyped-def]
+    captable.import_ocf(db, actor=command_line_actor("t"), issuer_id=issuer.id, package=package())
+    db.flush()
+    return {
+        (r, c): v
+        for r, c, v in capital.by_region(db, start=date(year, 1, 1), end=date(year + 1, 1, 1))
+    }
+
+
+def test_investment_into_a_spin_offs_sole_team_counts_by_the_teams_region_and_field(db):
+    from labline.core.models import Team
+
+    issuer = make_org(db, region_code="440300", industry_code="3841")
+    db.add(Team(organisation_id=issuer.id, name_zh="创始团队", name_en="Founding team"))
+    db.flush()
+    figures = _invested(db, issuer)
+    assert figures[("440000", "team_investment")] == pytest.approx(1065.0)
+    assert figures[("440000", "team_investment_38")] == pytest.approx(1065.0)
+    assert figures[("440000", "teams_invested")] == 1
+
+
+def test_an_equity_deal_names_the_team_of_its_achievement_and_no_team_counts_nothing(db):
+    from labline.core.models import Team
+    from labline.market.captable.schemas import IssuanceCreate
+
+    issuer = make_org(db, region_code="440300", industry_code="3841")
+    teams = [Team(organisation_id=issuer.id, name_zh=f"团队{i}", name_en=f"T{i}") for i in (1, 2)]
+    db.add_all(teams)
+    db.flush()
+    # Two teams and no deal: the company's investment names no team.
+    figures = _invested(db, issuer)
+    assert figures[("440000", "equity_investment")] == pytest.approx(1065.0)
+    assert ("440000", "team_investment") not in figures
+    fund = make_org(db, kind="investment_fund", region_code="310000")
+    battery = make_achievement(db, org=issuer, industry_code="2710", team_id=teams[1].id)
+    deal = Deal(
+        achievement_id=battery.id, buyer_id=fund.id, seller_id=issuer.id, state=DealState.signed
+    )
+    db.add(deal)
+    db.flush()
+    captable.issue(
+        db,
+        actor=command_line_actor("t"),
+        issuer_id=issuer.id,
+        data=IssuanceCreate.model_validate(
+            {
+                "new_stakeholder": {
+                    "legal_name": "Battery Fund",
+                    "stakeholder_type": "INSTITUTION",
+                },
+                "stock_class_id": "pref",
+                "quantity": "100000",
+                "share_price": "2",
+                "currency": "CNY",
+                "issued_on": "2026-03-01",
+                "deal_id": deal.id,
+            }
+        ),
+    )
+    figures = {
+        (r, c): v for r, c, v in capital.by_region(db, start=date(2026, 1, 1), end=date(2027, 1, 1))
+    }
+    # 100,000 × 2 CNY = 20 万元 into the battery team, in its field (division 27).
+    assert figures[("440000", "team_investment")] == pytest.approx(20.0)
+    assert figures[("440000", "team_investment_27")] == pytest.approx(20.0)
+    assert figures[("440000", "teams_invested")] == 1
+    assert figures[("440000", "equity_investment")] == pytest.approx(1085.0)

@@ -36,6 +36,57 @@ class _State:
     huey: Huey | None = None
     tasks: dict[str, Callable[..., Any]] = {}  # noqa: RUF012
     sessions: sessionmaker[Session] | None = None
+    # index name -> the audit seq its last refresh in this process started from: a refresh
+    # enqueued by every commit of a long import runs once, not once per commit
+    refreshed: dict[str, int] = {}  # noqa: RUF012
+
+
+# Jobs of the domains (name -> function), registered when their module is imported; each
+# runs with the queue's retries and its failure is kept like any other.
+_registered: dict[str, Callable[..., Any]] = {}
+
+
+def register_task(name: str, fn: Callable[..., Any]) -> None:
+    """Make `fn` a background job called `name` (see `enqueue`). It is called with its
+    arguments and `last_attempt` (True when the queue will not retry it again)."""
+    _registered[name] = fn
+    if _state.huey is not None:
+        _add_task(_state.huey, name, fn, context=True)
+
+
+def _add_task(huey: Huey, name: str, fn: Callable[..., Any], *, context: bool = False) -> None:
+    if context:
+        inner = fn
+
+        def fn(*args: Any, task: Any = None) -> Any:
+            return inner(*args, last_attempt=task is None or getattr(task, "retries", 0) <= 0)
+
+    _state.tasks[name] = huey.task(
+        retries=RETRIES, retry_delay=RETRY_DELAY_S, name=name, context=context
+    )(fn)
+
+
+def enqueue(name: str, *args: Any) -> None:
+    """Run the job `name` in the worker (at once, here, when jobs are "inline"). A queue
+    that cannot be reached raises: the caller reports it (unlike an index refresh)."""
+    queue()
+    _state.tasks[name](*args)
+
+
+def enqueue_after_commit(session: Session, name: str, *args: Any) -> None:
+    """Enqueue the job once the session's transaction commits (the worker must see what
+    it was asked about); nothing is enqueued if it rolls back."""
+    session.info.setdefault("jobs_after_commit", []).append((name, args))
+
+
+def current_settings() -> Settings:
+    """The settings of this process's queue (the worker's, in a job)."""
+    return _state.settings or get_settings()
+
+
+def sessions() -> sessionmaker[Session]:
+    """The sessions a job opens (it owns its transactions)."""
+    return _sessions()
 
 
 _state = _State()
@@ -66,11 +117,11 @@ def _make(settings: Settings) -> Huey:
     else:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey("labline", filename=str(settings.data_dir / "jobs.db"))
-    _state.tasks = {
-        "refresh_index": huey.task(
-            retries=RETRIES, retry_delay=RETRY_DELAY_S, name="refresh_index"
-        )(refresh_index),
-    }
+    _state.tasks = {}
+    _state.refreshed = {}
+    _add_task(huey, "refresh_index", refresh_index)
+    for name, fn in _registered.items():
+        _add_task(huey, name, fn, context=True)
     huey.periodic_task(crontab(minute="*"), name="refresh_indexes")(refresh_indexes)
     huey.signal(SIGNAL_ERROR)(_failed)
     return huey
@@ -94,8 +145,12 @@ def refresh_index(name: str) -> str:
     spec = service.SPECS[name]
     directory = settings.data_dir / "indexes" / name
     with _sessions()() as session:
-        note = service.encode_tail(session, spec, directory)
+        seq = service.last_seq(session)
+        if _state.refreshed.get(name) == seq:
+            return "nothing changed since the last refresh"
+        note = service.encode_tail(session, spec, directory, checkpoint=session.commit)
         session.commit()
+    _state.refreshed[name] = seq
     log.info("index %s: %s", name, note)
     return note
 
@@ -153,6 +208,11 @@ def _note_tables(session: Session, _context: Any) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _enqueue_after_commit(session: Session) -> None:
+    for name, args in session.info.pop("jobs_after_commit", []):
+        try:
+            enqueue(name, *args)
+        except Exception:  # the queue is down: the job's record says it waits
+            log.exception("could not enqueue job %s%s", name, args)
     tables = session.info.pop("indexed_tables", None)
     if not tables:
         return
@@ -164,3 +224,4 @@ def _enqueue_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop("indexed_tables", None)
+    session.info.pop("jobs_after_commit", None)

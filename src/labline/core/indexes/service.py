@@ -316,7 +316,7 @@ def catch_up(session: Session, spec: Spec, live: Live, *, inline: bool) -> int:
         for part, rid, record in spec.changed(session, table, eid):
             live.pending.pop(rid, None)
             if record is None:
-                live.parts[part].delete([rid])
+                live.parts[part].delete(_ids_matching(live.parts[part], rid))
             else:
                 adds.setdefault(part, {})[rid] = record
     if live.pending and encoder is not None:
@@ -330,6 +330,15 @@ def catch_up(session: Session, spec: Spec, live: Live, *, inline: bool) -> int:
     if rows:
         live.audit_seq = max(live.audit_seq, rows[-1][0])
     return len(seen)
+
+
+def _ids_matching(index: SearchIndex, rid: str) -> list[str]:
+    """The record id, or every id it prefixes when it ends in "*" (a document gone with
+    its paragraphs, whose number the database no longer knows)."""
+    if not rid.endswith("*"):
+        return [rid]
+    prefix = rid[:-1]
+    return [i for i in index.row_of if i.startswith(prefix)]
 
 
 def open_index(session: Session, spec: Spec, holder: Any) -> Live:
@@ -363,25 +372,16 @@ def open_index(session: Session, spec: Spec, holder: Any) -> Live:
 # --- the worker's side ------------------------------------------------------------------
 
 
-def encode_tail(session: Session, spec: Spec, directory: Path) -> str:
-    """The worker's job: a snapshot that cannot be used (or a long tail) is rebuilt; else
-    the tail's records without a vector for their current text are encoded and stored."""
-    why = problem(session, spec, directory, full=False)
-    if why is not None:
-        rebuild(session, spec, directory)
-        return f"rebuilt the snapshot beside the live one ({why})"
-    _gen, meta = store.read_meta(directory)
-    rows = tail(session, spec, int(meta["audit_seq"]))
-    if len(rows) > REBUILD_AFTER or any(not e.isdigit() for _s, _t, e in rows):
-        rebuild(session, spec, directory)
-        return f"rebuilt the snapshot ({len(rows)} changes since the last one)"
+def encode_missing(
+    session: Session,
+    records: Sequence[Record],
+    *,
+    checkpoint: Callable[[], None] | None = None,
+) -> int:
+    """Encode and store the records without a vector for their current text, a batch at a
+    time; `checkpoint` (the job's commit) runs after each batch, so a long run stopped
+    part-way keeps what it encoded."""
     encoder = live_encoder()
-    changed = {
-        rid: rec
-        for t, e in dict.fromkeys((t, int(e)) for _s, t, e in rows)
-        for _part, rid, rec in spec.changed(session, t, e)
-    }
-    records = [rec for rec in changed.values() if rec is not None]
     done = 0
     for i in range(0, len(records), BATCH):
         batch = records[i : i + BATCH]
@@ -391,6 +391,40 @@ def encode_tail(session: Session, spec: Spec, directory: Path) -> str:
             texts = [SearchIndex.document_text(r.fields) for r in todo]
             store_vectors(session, encoder, todo, encoder.encode(texts))
             done += len(todo)
+            if checkpoint is not None:
+                checkpoint()
+    return done
+
+
+def encode_tail(
+    session: Session,
+    spec: Spec,
+    directory: Path,
+    *,
+    checkpoint: Callable[[], None] | None = None,
+) -> str:
+    """The worker's job: a snapshot that cannot be used (or a long tail) is rebuilt; else
+    the tail's records without a vector for their current text are encoded and stored.
+    A rebuild first encodes what has no vector yet, batch by batch (`checkpoint` after
+    each), so it never holds hours of encoding in one transaction."""
+    why = problem(session, spec, directory, full=False)
+    if why is None:
+        _gen, meta = store.read_meta(directory)
+        rows = tail(session, spec, int(meta["audit_seq"]))
+        if len(rows) > REBUILD_AFTER or any(not e.isdigit() for _s, _t, e in rows):
+            why = f"{len(rows)} changes since the last one"
+    if why is not None:
+        every = [r for part in spec.live_records(session).values() for r in part]
+        encode_missing(session, every, checkpoint=checkpoint)
+        rebuild(session, spec, directory)
+        return f"rebuilt the snapshot beside the live one ({why})"
+    changed = {
+        rid: rec
+        for t, e in dict.fromkeys((t, int(e)) for _s, t, e in rows)
+        for _part, rid, rec in spec.changed(session, t, e)
+    }
+    records = [rec for rec in changed.values() if rec is not None]
+    done = encode_missing(session, records, checkpoint=checkpoint)
     return f"encoded {done} of {len(records)} changed records"
 
 

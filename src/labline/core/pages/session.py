@@ -18,7 +18,7 @@ from labline.core.deps import (
 )
 from labline.core.models import Role
 from labline.core.pages.forms import client_address, safe_next
-from labline.core.service import auth
+from labline.core.service import auth, visits
 from labline.errors import FieldError, InvalidInput, LablineError
 from labline.i18n import N_
 from labline.web.middleware import LANG_COOKIE
@@ -32,7 +32,11 @@ def home(request: Request, db: Db, actor: CurrentActor) -> Response:
     # Each module's lists of what waits on this person (the app hands in the providers
     # its module records declare: the core imports no domain).
     providers = getattr(request.app.state, "work", ())
-    work = [] if actor.is_anonymous else [w for p in providers for w in p(db, actor=actor)]
+    work = []
+    if not actor.is_anonymous:
+        # The visit is noted first: "new since your last visit" means since the visit before.
+        visits.record_visit(db, actor=actor)
+        work = [w for p in providers for w in p(db, actor=actor, holder=request.app.state)]
     return render(request, "core/home.html", {"cards": _home_cards(actor), "work": work})
 
 
@@ -45,7 +49,7 @@ ROLE_CARDS: dict[Role, tuple[str, str, str]] = {
     Role.org_admin: (
         N_("Your organisation"),
         N_("Keep your organisation's profile and members up to date."),
-        "/account",
+        "/organisations",  # the organisation's own page: see _home_cards
     ),
     Role.member: (N_("Your work"), N_("Your organisations, teams and API tokens."), "/account"),
     Role.reviewer: (N_("Reviews"), N_("Proposals assigned to you for review."), "/review"),
@@ -60,6 +64,11 @@ ROLE_CARDS: dict[Role, tuple[str, str, str]] = {
         "/facilities/bookings",
     ),
     Role.analyst: (N_("Indicators"), N_("Figures, indices and reports."), "/indicators"),
+    Role.investor: (
+        N_("Investing"),
+        N_("Fields, regions, projects and teams you follow, and your deal flow."),
+        "/market/investors",
+    ),
 }
 
 
@@ -80,6 +89,10 @@ def _home_cards(actor: Any) -> list[dict[str, str]]:
     for role in Role:
         if actor.has(role):
             title, text, href = ROLE_CARDS[role]
+            if role == Role.org_admin:
+                # The organisation the person keeps (the first one, when several).
+                kept = sorted(o for o, r in actor.org_roles.items() if r == Role.org_admin)
+                href = f"/organisations/{kept[0]}" if kept else "/organisations"
             cards.append({"title": title, "text": text, "href": href, "role": role.value})
     return cards
 

@@ -13,7 +13,14 @@ from labline.core.access import (
     require_org_admin,
     require_signed_in,
 )
-from labline.core.models import Membership, Organisation, Person, Role, RoleGrant
+from labline.core.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Role,
+    RoleGrant,
+)
 from labline.core.schemas import MembershipRead, PersonCreate, PersonRead, PersonUpdate
 from labline.core.service.passwords import hash_password
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
@@ -142,11 +149,14 @@ def grant_role(
             "org_admin and member come from a membership, not a grant.",
             fields=[FieldError("role", "not a platform role", allowed=[r.value for r in PLATFORM])],
         )
-    if organisation_id is not None and session.get(Organisation, organisation_id) is None:
+    org = session.get(Organisation, organisation_id) if organisation_id is not None else None
+    if organisation_id is not None and org is None:
         raise InvalidInput(
             f"No organisation with id {organisation_id}.",
             fields=[FieldError("organisation_id", "no organisation with this id")],
         )
+    if role == Role.investor:
+        _check_investing_organisation(org)
     existing = session.scalar(
         select(RoleGrant).where(
             RoleGrant.person_id == person.id,
@@ -162,6 +172,27 @@ def grant_role(
     session.add(grant)
     session.flush()
     return grant
+
+
+# An investor invests for a fund (guidance or venture) or for a company (corporate venture).
+INVESTING_KINDS = (OrganisationKind.investment_fund, OrganisationKind.enterprise)
+
+
+def _check_investing_organisation(org: Organisation | None) -> None:
+    allowed = [k.value for k in INVESTING_KINDS]
+    if org is None:
+        raise InvalidInput(
+            "An investor invests for an organisation: say which fund or company.",
+            fields=[FieldError("organisation_id", "required for the investor role", allowed)],
+        )
+    if org.kind not in INVESTING_KINDS:
+        raise InvalidInput(
+            f"Organisation {org.id} is a {OrganisationKind(org.kind).value}: an investor"
+            " invests for a fund or a company.",
+            fields=[
+                FieldError("organisation_id", f"is a {OrganisationKind(org.kind).value}", allowed)
+            ],
+        )
 
 
 def revoke_role(session: Session, *, actor: Actor, person_id: int, role: Role) -> int:
@@ -208,4 +239,5 @@ PLATFORM = (
     Role.committee_member,
     Role.facility_manager,
     Role.analyst,
+    Role.investor,
 )

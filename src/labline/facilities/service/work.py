@@ -108,7 +108,7 @@ def my_next_bookings(session: Session, *, actor: Actor) -> WorkList:
     )
 
 
-def work(session: Session, *, actor: Actor) -> list[WorkList]:
+def work(session: Session, *, actor: Actor, holder: object = None) -> list[WorkList]:
     """The facilities lists for this person's home page."""
     if actor.person_id is None:
         return []

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from labline import i18n
 from labline.core.access import require_signed_in
 from labline.core.deps import CsrfChecked, CurrentActor
-from labline.errors import FieldError, InvalidInput
+from labline.errors import FieldError, InvalidInput, LablineError
 from labline.indicators.growth.service import averages
 from labline.indicators.growth.upload import run_upload
 from labline.web.charts import Series, contribution_chart, line_chart
@@ -43,14 +43,22 @@ async def growth_post(
     first_year: Annotated[str, Form()] = "",
     last_year: Annotated[str, Form()] = "",
 ) -> Response:
+    require_signed_in(actor)
+    typed = {"base_year": base_year, "first_year": first_year, "last_year": last_year}
     try:
-        years = [int(v) if v.strip() else None for v in (base_year, first_year, last_year)]
-    except ValueError:
-        raise InvalidInput(
-            "Years must be whole numbers.",
-            fields=[FieldError("base_year", "a year such as 2017")],
-        ) from None
-    rows = await run_in_threadpool(run_upload, actor, file, years[0] or 2017)
+        try:
+            years = [int(v) if v.strip() else None for v in typed.values()]
+        except ValueError:
+            raise InvalidInput(
+                i18n.gettext("Years must be whole numbers, such as 2017."),
+                fields=[FieldError("base_year", "a year such as 2017")],
+            ) from None
+        rows = await run_in_threadpool(run_upload, actor, file, years[0] or 2017)
+    except LablineError as exc:
+        # The message goes on the form, which keeps what was typed (the file is chosen again).
+        ctx_bad: dict[str, Any] = {**typed, "countries_typed": countries, "message": exc.message}
+        ctx_bad["errors"] = exc.fields
+        return render(request, "indicators/growth.html", ctx_bad, status=exc.status)
     spans = averages(rows, first_year=years[1], last_year=years[2])
     wanted = [c.strip() for c in countries.replace(",", " ").split() if c.strip()]
     shown = [c for c in wanted if any(r.country == c for r in rows)] or [
@@ -59,6 +67,8 @@ async def growth_post(
     parts = [i18n.gettext(p) for p in ("Capital", "Labour", "Human capital", "TFP")]
     ctx: dict[str, Any] = {
         "filename": file.filename,
+        **typed,
+        "countries_typed": countries,
         "base_year": years[0] or 2017,
         "spans": spans,
         "countries": sorted({r.country for r in rows}),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from labline import i18n
 from labline.errors import FieldError, InvalidInput
 
 PWT_COLUMNS = ["rgdpna", "rkna", "emp", "hc", "labsh"]
@@ -61,7 +62,13 @@ def growth_accounting(path: Path, *, base_year: int = 2017) -> list[GrowthRow]:
     missing = [c for c in [region, "year", *PWT_COLUMNS] if c not in frame.columns]
     if missing:
         raise InvalidInput(
-            f"{path.name} lacks the columns {missing}.",
+            i18n.gettext(
+                "The table %(name)s lacks the columns %(missing)s; it needs country (or"
+                " countrycode), year and %(needed)s.",
+                name=path.name,
+                missing=", ".join(missing),
+                needed=", ".join(PWT_COLUMNS),
+            ),
             fields=[FieldError("file", f"needs columns country, year, {', '.join(PWT_COLUMNS)}")],
         )
     data = complete_rows(frame=frame, columns=[region, "year", *PWT_COLUMNS])

@@ -10,6 +10,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from labline import i18n
 from labline.errors import FieldError, InvalidInput
 from labline.indicators import labels
 from labline.indicators.engine import mcda
@@ -63,7 +64,11 @@ def build_index(
     missing = [c for c in codes if not any(rc == c for _r, rc, _v in rows)]
     if missing:
         raise InvalidInput(
-            f"No values of {', '.join(missing)} in {year}.",
+            i18n.gettext(
+                "No values of %(indicators)s in %(year)s: choose another year or other indicators.",
+                indicators=", ".join(labels.name(m) for m in missing),
+                year=year,
+            ),
             fields=[FieldError("indicator", f"{m} has no values in {year}") for m in missing],
         )
     matrix = np.full((len(regions), len(codes)), np.nan)

@@ -58,7 +58,7 @@ def prompt(doc: Document, language: str) -> list[dict[str, str]]:
     ]
 
 
-def _ask(settings: Settings, messages: list[dict[str, str]]) -> str:
+def ask(settings: Settings, messages: list[dict[str, str]]) -> str:
     headers = {"Authorization": f"Bearer {settings.llm_api_key}"} if settings.llm_api_key else {}
     body = {"model": settings.llm_model, "messages": messages, "temperature": 0}
     try:
@@ -149,6 +149,6 @@ def abstractive_digest(
         raise InvalidInput(
             "Unknown language", fields=[FieldError("lang", "unknown", list(LANGUAGES))]
         )
-    answer = _ask(settings, prompt(doc, language))
+    answer = ask(settings, prompt(doc, language))
     paragraphs = [p.text for p in doc.paragraphs]
     return checked_digest(parse(answer), paragraphs, model=settings.llm_model, language=language)

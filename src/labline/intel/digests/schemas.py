@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel
 
 
@@ -57,3 +59,21 @@ class AbstractiveDigestRead(BaseModel):
     kept: int
     dropped: int
     dropped_points: list[DroppedRead]
+
+
+class LlmDigestRunRead(BaseModel):
+    """A language-model digest asked for in the background: where the worker is with it
+    (state: queued, asking, checking, retrying, done, failed), and its checked digest once
+    done (or the error of its last attempt)."""
+
+    id: int
+    document_id: int
+    language: str
+    model: str
+    state: str
+    attempts: int
+    finished: bool
+    error: str
+    created_at: datetime
+    finished_at: datetime | None
+    result: AbstractiveDigestRead | None

@@ -13,6 +13,7 @@ import io
 import json
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,9 @@ from typing import Any
 from labline.errors import InvalidInput
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # checked before reading: a 1 GB file or a zip bomb stops here
+# A DOCX is a zip: what its members would unpack to is checked (from the zip's directory)
+# before anything is unpacked, so a zip bomb is refused without inflating it.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 MAX_PARAGRAPH_CHARS = 100_000
 MAX_PARAGRAPHS = 20_000
 SUFFIXES = {
@@ -275,9 +279,27 @@ def read_pdf(data: bytes, name: str) -> Parsed:
     return _checked(parsed, name)
 
 
+def _check_unpacked_size(data: bytes, name: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(max(0, i.file_size) for i in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise Rejected(
+            name, "corrupt", f"not a readable DOCX file ({type(exc).__name__})"
+        ) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise Rejected(
+            name,
+            "zip_bomb",
+            f"its parts would unpack to {unpacked:,} bytes from {len(data):,}; the limit is"
+            f" {MAX_UNPACKED_BYTES:,} bytes (not unpacked)",
+        )
+
+
 def read_docx(data: bytes, name: str) -> Parsed:
     import docx
 
+    _check_unpacked_size(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # a zip that is not a Word document, or a broken one

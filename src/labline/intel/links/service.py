@@ -291,8 +291,6 @@ def documents_about(
             "Say what the documents should be about",
             fields=[FieldError("term", "must not be empty")],
         )
-    settings = getattr(holder, "settings", None)
-    folder = settings.data_dir / "intel" / "search-index" if settings else None
     found = search.search(
         session,
         actor=actor,
@@ -301,7 +299,6 @@ def documents_about(
         limit=limit,
         sort="date",
         per_document=1,
-        folder=folder,
     )
     return AboutListRead(
         query=term,

@@ -18,10 +18,6 @@ router = APIRouter(prefix="/api/v1/intel", tags=["intel"])
 Q = Annotated[str, Query(min_length=1, max_length=2000, description="Chinese, English or both")]
 
 
-def _folder(request: Request) -> Any:
-    return request.app.state.settings.data_dir / "intel" / "search-index"
-
-
 @router.get("/search", response_model=SearchRead)
 def search(
     request: Request,
@@ -54,7 +50,6 @@ def search(
         since=since,
         until=until,
         sort=sort,
-        folder=_folder(request),
     )
     return results_of(found, with_digest=digest)
 
@@ -76,7 +71,6 @@ def topic(
         query=q,
         limit=top,
         language=lang,
-        folder=_folder(request),
     )
     return digests.topic_digest(db, actor=actor, document_ids=[f.document.id for f in found])
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from types import SimpleNamespace
 
 import click
 
-from labline.clitools import settings_of, unit_of_work
+from labline.clitools import unit_of_work
 from labline.intel.search import service
 from labline.intel.search.present import results_of
 
@@ -57,7 +56,7 @@ def search_cmd(
         found = service.search(
             session,
             actor=actor,
-            holder=SimpleNamespace(),
+            holder=ctx.find_root().obj,
             query=query,
             limit=limit,
             language=lang,
@@ -67,7 +66,6 @@ def search_cmd(
             since=_day(since),
             until=_day(until),
             sort="date" if sort == "date" else "relevance",
-            folder=settings_of(ctx).data_dir / "intel" / "search-index",
         )
         out = results_of(found, with_digest=with_digest)
     if as_json:

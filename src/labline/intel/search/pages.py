@@ -63,7 +63,6 @@ def search_page(
             since=_day(since, "since"),
             until=_day(until, "until"),
             sort="date" if sort == "date" else "relevance",
-            folder=request.app.state.settings.data_dir / "intel" / "search-index",
         )
         results = results_of(found, with_digest=digest).results
         if digest and found:

@@ -1,38 +1,40 @@
 """Searching documents by their paragraphs with labline.search: bilingual (the dictionary
-bridge finds English documents for a Chinese query and the reverse; sentence vectors
-while the corpus is small enough to encode), filtered inside retrieval, grouped into
-documents that show their best paragraphs with the matched terms marked.
+bridge finds English documents for a Chinese query and the reverse; sentence vectors at
+every size, the engine's IVF index answering above its exact limit), filtered inside
+retrieval, grouped into documents that show their best paragraphs with the matched terms
+marked.
 
-Each app process (or command) holds one index, built from the database the first time it
-is needed and caught up with newly stored documents before each search.
+The index lives beside the database (labline.core.indexes): a snapshot on disk plus the
+audit tail (a document's row is audited; its paragraphs come with it), which each process
+replays before a search. Paragraphs are encoded by the worker (`labline worker`), never in
+a web request: a document stored since the worker last ran is found by its words at once
+and by its vectors once they are stored. Only the query is encoded here (once a search).
 """
 
 from __future__ import annotations
 
-import json
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor
-from labline.core.directory.service import live_encoder
+from labline.core.indexes import service as indexes
 from labline.errors import FieldError, InvalidInput
 from labline.intel import access
 from labline.intel.documents.models import Collection, Document, Paragraph
 from labline.search import Hit, Record, SearchIndex
 from labline.search.bridge import en_to_zh, zh_to_en
+from labline.search.dense import Encoder, encode_queries
 from labline.search.errors import SearchError
 from labline.search.filters import Kind
-from labline.search.persistence import load as load_index
-from labline.search.persistence import save as save_index
 
 FACETS: dict[str, Kind] = {
     "collection": "keyword",
@@ -42,18 +44,13 @@ FACETS: dict[str, Kind] = {
     "date": "date",
 }
 FIELDS = {"title": 1.0, "body": 1.0}
-DENSE_LIMIT = 20_000  # paragraphs; above this the index is lexical + dictionary bridge only
+# Paragraph vectors above this many are searched through the engine's IVF index: an exact
+# scan reads every vector (200 MB at 100,000 paragraphs) for each of a search's two
+# queries, the IVF only the cells nearest the query (intel_speed.py measures both).
+EXACT_LIMIT = 20_000
 BRIDGED_WEIGHT = 0.8  # a match on the translation counts a little less than on the query
 _END = "\u241f"  # ends keyword facet values: filters match by prefix, "1" must not match "12"
-_lock = threading.Lock()
 Sort = Literal["relevance", "date"]
-
-
-@dataclass
-class DocumentIndex:
-    index: SearchIndex
-    last_document_id: int
-    documents: int
 
 
 @dataclass
@@ -75,109 +72,90 @@ def _key(value: object) -> str:
     return f"{value}{_END}"
 
 
-def _records(session: Session, after_id: int = 0) -> tuple[list[Record], int, int]:
-    docs = {
-        d.id: d
-        for d in session.scalars(
-            select(Document).where(Document.id > after_id).order_by(Document.id)
-        )
-    }
-    records: list[Record] = []
-    rows = session.execute(
-        select(Paragraph.document_id, Paragraph.n, Paragraph.text)
-        .where(Paragraph.document_id > after_id)
-        .order_by(Paragraph.document_id, Paragraph.n)
+def _record(doc: Document, n: int, text: str) -> Record:
+    return Record(
+        f"{doc.id}:{n}",
+        # The title travels with every paragraph so that a title word finds them all.
+        {"title": doc.title, "body": text},
+        {
+            "collection": _key(doc.collection_id),
+            "source": _key(doc.source),
+            "language": _key(doc.language),
+            "type": _key(doc.doc_type),
+            "date": doc.issued_on,
+        },
     )
-    for doc_id, n, text in rows:
-        doc = docs[doc_id]
-        records.append(
-            Record(
-                f"{doc_id}:{n}",
-                # The title travels with every paragraph so that a title word finds them all.
-                {"title": doc.title, "body": text},
-                {
-                    "collection": _key(doc.collection_id),
-                    "source": _key(doc.source),
-                    "language": _key(doc.language),
-                    "type": _key(doc.doc_type),
-                    "date": doc.issued_on,
-                },
-            )
-        )
-    return records, max(docs, default=after_id), len(docs)
 
 
-def build(session: Session, *, dense: bool | None = None) -> DocumentIndex:
-    records, last, count = _records(session)
-    use_dense = len(records) <= DENSE_LIMIT if dense is None else dense
-    index = SearchIndex(
-        fields=FIELDS,
-        facets=FACETS,
-        use_dense=use_dense,
-        encoder=live_encoder() if use_dense else None,
+def _records(session: Session, document_ids: Sequence[int] | None = None) -> list[Record]:
+    """The paragraphs of the documents (all of them when None), as index records."""
+    docs_q = select(Document).order_by(Document.id)
+    rows_q = select(Paragraph.document_id, Paragraph.n, Paragraph.text).order_by(
+        Paragraph.document_id, Paragraph.n
     )
-    for i in range(0, len(records), 5000):
-        index.add(records[i : i + 5000])
-    return DocumentIndex(index, last, count)
+    if document_ids is not None:
+        docs_q = docs_q.where(Document.id.in_(document_ids))
+        rows_q = rows_q.where(Paragraph.document_id.in_(document_ids))
+    docs = {d.id: d for d in session.scalars(docs_q)}
+    return [_record(docs[d], n, text) for d, n, text in session.execute(rows_q) if d in docs]
 
 
-def catch_up(session: Session, found: DocumentIndex) -> int:
-    """Add documents stored since the index was built (a rebuild if any went away)."""
-    count = int(session.scalar(select(func.count(Document.id))) or 0)
-    last = int(session.scalar(select(func.max(Document.id))) or 0)
-    if last < found.last_document_id or count < found.documents:  # deleted or rolled back
-        fresh = build(session, dense=found.index.encoder is not None)
-        found.index, found.last_document_id, found.documents = (
-            fresh.index,
-            fresh.last_document_id,
-            fresh.documents,
-        )
-        return fresh.documents
-    if last == found.last_document_id:
-        return 0
-    records, last, added = _records(session, found.last_document_id)
-    if records:
-        found.index.add(records)
-    found.last_document_id, found.documents = last, found.documents + added
-    return added
+def _new_part(_part: str, encoder: Encoder | None) -> SearchIndex:
+    return SearchIndex(fields=FIELDS, facets=FACETS, use_dense=encoder is not None, encoder=encoder)
 
 
-def save(found: DocumentIndex, folder: Path) -> None:
-    save_index(found.index, folder)
-    meta = {
-        "last_document_id": found.last_document_id,
-        "documents": found.documents,
-        "dense": found.index.encoder is not None,
-    }
-    (folder / "intel.json").write_text(json.dumps(meta), encoding="utf-8")
+def _live_records(session: Session) -> dict[str, list[Record]]:
+    return {"paragraphs": _records(session)}
 
 
-def load(folder: Path) -> DocumentIndex | None:
-    try:
-        meta = json.loads((folder / "intel.json").read_text(encoding="utf-8"))
-        options = {"encoder": live_encoder()} if meta["dense"] else {}
-        index = load_index(folder, **options)
-        return DocumentIndex(index, int(meta["last_document_id"]), int(meta["documents"]))
-    except (OSError, ValueError, KeyError, SearchError):
+def _changed(session: Session, table: str, eid: int) -> list[tuple[str, str, Record | None]]:
+    """A document's change re-reads its paragraphs; a document gone takes them all."""
+    found = _records(session, [eid])
+    if not found and session.get(Document, eid) is None:
+        return [("paragraphs", f"{eid}:*", None)]
+    return [("paragraphs", r.id, r) for r in found]
+
+
+SPEC = indexes.register(
+    indexes.Spec(
+        name="intel",
+        parts=("paragraphs",),
+        tables=("intel_documents",),
+        new_part=_new_part,
+        live_records=_live_records,
+        changed=_changed,
+    )
+)
+
+
+def index_for(session: Session, holder: Any) -> SearchIndex:
+    """The holder's (an app's state, a command's context) paragraph index: opened from the
+    snapshot beside the database and caught up with the audit tail."""
+    index = indexes.open_index(session, SPEC, holder).parts["paragraphs"]
+    index.vectors.exact_limit = EXACT_LIMIT  # (a snapshot opened from disk has the default)
+    return index
+
+
+_QUERY_VECTORS: dict[tuple[str, str], NDArray[np.float32]] = {}
+
+
+def _query_vector(encoder: Encoder, query: str) -> NDArray[np.float32]:
+    """Cached by encoder and query text."""
+    key = (encoder.name, query)
+    found = _QUERY_VECTORS.get(key)
+    if found is None:
+        if len(_QUERY_VECTORS) >= 512:
+            _QUERY_VECTORS.pop(next(iter(_QUERY_VECTORS)))
+        found = _QUERY_VECTORS[key] = encode_queries(encoder, [query])[0]
+    return found
+
+
+def query_vector(index: SearchIndex, query: str) -> NDArray[np.float32] | None:
+    """The query's sentence vector (encoded once and shared by the query's searches), or
+    None when the index has no dense side."""
+    if index.encoder is None or not len(index.vectors):
         return None
-
-
-def index_for(session: Session, holder: Any, *, folder: Path | None = None) -> DocumentIndex:
-    """The holder's index (an app's state, a command's context): loaded from `folder` or
-    built once, then caught up with the documents stored since; saved back when it moved."""
-    with _lock:
-        found: DocumentIndex | None = getattr(holder, "intel_index", None)
-        if found is None:
-            found = (load(folder) if folder else None) or build(session)
-            holder.intel_index = found
-            fresh = True
-        else:
-            fresh = False
-        changed = catch_up(session, found) > 0 or fresh
-        if folder is not None and changed:
-            folder.mkdir(parents=True, exist_ok=True)
-            save(found, folder)
-        return found
+    return _query_vector(index.encoder, query[:2000])
 
 
 def _terms(query: str, matched: dict[str, float]) -> list[str]:
@@ -233,7 +211,6 @@ def search(
     until: date | None = None,
     sort: Sort = "relevance",
     per_document: int = 3,
-    folder: Path | None = None,
 ) -> list[Found]:
     """The best documents for the query, each with its best paragraphs."""
     access.require_reader(actor)
@@ -262,17 +239,25 @@ def search(
         if until:
             bounds["lte"] = until.isoformat()
         filters["date"] = bounds
-    index = index_for(session, holder, folder=folder).index
+    index = index_for(session, holder)
     k = max(30, limit * 5)
     try:
-        hits = index.search(query, k=k, filters=filters, explain=True, explain_fields=False)
+        qv = query_vector(index, query)
+        hits = index.search(
+            query, k=k, filters=filters, explain=True, explain_fields=False, query_vector=qv
+        )
         translated = bridged(query)
         if translated:
             # The query's dictionary translation finds the other language's documents by
             # their words (with terms to show), not by vectors alone.
             merged = {h.id: h for h in hits}
             for h in index.search(
-                translated, k=k, filters=filters, explain=True, explain_fields=False
+                translated,
+                k=k,
+                filters=filters,
+                explain=True,
+                explain_fields=False,
+                query_vector=qv,
             ):
                 scaled = Hit(h.id, h.score * BRIDGED_WEIGHT, h.explanation)
                 known = merged.get(h.id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import click
 
 from labline.clitools import settings_of, unit_of_work
@@ -38,6 +36,6 @@ def add_cmd(ctx: click.Context, query: str, as_email: str, lang: str | None, sou
 def run_cmd(ctx: click.Context) -> None:
     """Run every watch and queue the day's digest mails (for cron; idempotent per day)."""
     with unit_of_work(ctx) as (session, _actor):
-        filed = service.sweep(session, holder=SimpleNamespace())
+        filed = service.sweep(session, holder=ctx.find_root().obj)
         mailed = service.mail_daily(session, base_url=settings_of(ctx).base_url)
     click.echo(f"filed {len(filed)} inbox items, queued {mailed} digest mails")

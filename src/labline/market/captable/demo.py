@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from labline.core.access import command_line_actor
-from labline.core.models import Organisation
+from labline.core.models import Organisation, Person, Role, RoleGrant, Team
 from labline.demo.api import EPOCH, World, person_name
 from labline.market.captable import service
 from labline.market.captable.models import CapStakeholder
@@ -108,6 +108,21 @@ def step_captable(world: World) -> None:
         "StockClasses.ocf.json": {"file_type": "OCF_STOCK_CLASSES_FILE", "items": classes},
         "Transactions.ocf.json": {"file_type": "OCF_TRANSACTIONS_FILE", "items": issuances},
     }
+    # The spin-off's founding team: its investors' money counts as investment into a team.
+    if not world.session.scalar(select(Team.id).where(Team.organisation_id == issuer.id)):
+        # An explicit id: the demo's bulk rows leave PostgreSQL's sequences behind until
+        # the build ends.
+        next_id = (world.session.scalar(select(func.max(Team.id))) or 0) + 1
+        world.session.add(
+            Team(
+                id=next_id,
+                organisation_id=issuer.id,
+                name_zh="创始研发团队",
+                name_en="Founding R&D team",
+                field_zh="储能电池",
+                field_en="energy-storage batteries",
+            )
+        )
     actor = command_line_actor("demo")
     done = service.import_ocf(world.session, actor=actor, issuer_id=issuer.id, package=package)
     links = {"university": university, "fund-a": fund}
@@ -117,10 +132,21 @@ def step_captable(world: World) -> None:
         org = links.get(holder.ocf_id)
         if org is not None:
             holder.organisation_id = org.id
-    if fund is not None:
-        # The Series A fund as an investor following the field and the spin-off's region.
+    partner: int | None = world.session.scalar(
+        select(RoleGrant.person_id)
+        .join(Person, Person.id == RoleGrant.person_id)
+        .where(
+            RoleGrant.role == Role.investor, RoleGrant.organisation_id == (fund.id if fund else 0)
+        )
+    )
+    if fund is not None and partner is not None:
+        # The demo investor (the Series A fund's partner, who holds the investor role for
+        # it) following the field and the spin-off's region.
         investor = Investor(
-            organisation_id=fund.id, kind="venture_fund", thesis="硬科技早期投资 (early hard tech)"
+            person_id=partner,
+            organisation_id=fund.id,
+            kind="venture_fund",
+            thesis="硬科技早期投资 (early hard tech)",
         )
         investor.follows = [InvestorFollow(kind="field", value="38")]
         if issuer.region_code:

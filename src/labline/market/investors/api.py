@@ -19,12 +19,17 @@ from labline.market.investors.schemas import (
 router = APIRouter(prefix="/api/v1/market/investors", tags=["market"])
 
 
-@router.get("", response_model=list[InvestorSummary], summary="Investors (public)")
-def list_(db: Db) -> list[InvestorSummary]:
-    return service.list_investors(db)
+@router.get("", response_model=list[InvestorSummary], summary="Investors (for those signed in)")
+def list_(db: Db, actor: CurrentActor) -> list[InvestorSummary]:
+    return service.list_investors(db, actor=actor)
 
 
-@router.post("", response_model=InvestorSummary, status_code=201, summary="Register an investor")
+@router.post(
+    "",
+    response_model=InvestorSummary,
+    status_code=201,
+    summary="Register an investor profile (holders of the investor role; operators for them)",
+)
 def register(db: Db, actor: CurrentActor, data: InvestorCreate) -> InvestorSummary:
     return service.register(db, actor=actor, data=data)
 

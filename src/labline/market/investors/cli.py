@@ -19,28 +19,51 @@ def investors() -> None:
 @click.pass_context
 def list_(ctx: click.Context) -> None:
     """Every investor."""
-    with unit_of_work(ctx, write=False) as (session, _actor):
-        rows = service.list_investors(session)
+    with unit_of_work(ctx, write=False) as (session, actor):
+        rows = service.list_investors(session, actor=actor)
     for r in rows:
-        console.print(f"{r.id:>5} {r.kind:<18} {r.name_zh} / {r.name_en}")
+        console.print(
+            f"{r.id:>5} {r.kind:<18} {r.person_name} ({r.person_name_en}) for"
+            f" {r.name_zh} / {r.name_en}"
+        )
 
 
 @investors.command("register")
 @click.argument("organisation_id", type=int)
 @click.option("--kind", type=click.Choice(sorted(service.KINDS)), required=True)
 @click.option("--thesis", default="")
+@click.option(
+    "--person",
+    "person_email",
+    default=None,
+    help="Whose profile (e-mail): an operator registers it for a holder of the role.",
+)
 @ACT_AS
 @click.pass_context
 def register(
-    ctx: click.Context, organisation_id: int, kind: str, thesis: str, as_email: str | None
+    ctx: click.Context,
+    organisation_id: int,
+    kind: str,
+    thesis: str,
+    person_email: str | None,
+    as_email: str | None,
 ) -> None:
-    """Register an organisation as an investor."""
-    data = InvestorCreate.model_validate(
-        {"organisation_id": organisation_id, "kind": kind, "thesis": thesis}
-    )
+    """Register an investor profile for ORGANISATION_ID (the fund or company the person
+    holds the investor role for): yourself with --as, or a holder of the role with --person."""
     with unit_of_work(ctx, as_email=as_email) as (session, actor):
+        person_id = None
+        if person_email is not None:
+            person_id = service.person_id_for(session, email=person_email)
+        data = InvestorCreate.model_validate(
+            {
+                "organisation_id": organisation_id,
+                "kind": kind,
+                "thesis": thesis,
+                "person_id": person_id,
+            }
+        )
         inv = service.register(session, actor=actor, data=data)
-    console.print(f"investor {inv.id}: {inv.name_zh} ({inv.kind})")
+    console.print(f"investor {inv.id}: {inv.person_name} for {inv.name_zh} ({inv.kind})")
 
 
 @investors.command("follow")

@@ -1,4 +1,8 @@
-"""An organisation registered as an investor, and what it follows."""
+"""An investor's profile and what it follows.
+
+Investor is a role a person holds (`Role.investor`, a platform grant scoped to the fund or
+company they invest for); the profile says which kind of investor they are for that
+organisation and what they follow. One profile per person."""
 
 from __future__ import annotations
 
@@ -15,8 +19,10 @@ class Investor(Timestamped, Base):
     __tablename__ = "market_investors"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    # The fund or company the person invests for (the buying side of their introductions).
     organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), unique=True
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(20))
     thesis: Mapped[str] = mapped_column(Text, default="")  # public: what it invests in

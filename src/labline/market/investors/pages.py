@@ -9,11 +9,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from labline.core.access import Actor
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
+from labline.core.models import Role
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
 from labline.i18n import N_
 from labline.market.investors import service
-from labline.market.investors.schemas import FollowCreate, IntroductionCreate
+from labline.market.investors.schemas import FollowCreate, IntroductionCreate, InvestorCreate
 from labline.web.render import render
 
 router = APIRouter()
@@ -41,11 +43,51 @@ def _context(db: Db, actor: Any, investor_id: int) -> dict[str, Any]:
     }
 
 
+def _list_context(db: Db, actor: Actor) -> dict[str, Any]:
+    rows = service.list_investors(db, actor=actor)
+    mine = service.my_profile(db, actor=actor)
+    return {
+        "rows": rows,
+        "mine": {r.id for r in rows if actor.is_operator or (mine and r.id == mine.id)},
+        "profile": mine,
+        # A holder of the role without a profile yet is offered the form.
+        "can_register": mine is None and actor.has(Role.investor),
+        "organisations": service.investing_for(db, actor=actor),
+        "kinds": KINDS,
+        "values": {},
+    }
+
+
 @router.get("/market/investors", response_class=HTMLResponse)
 def investors_page(request: Request, db: Db, actor: CurrentActor) -> Response:
-    rows = service.list_investors(db)
-    mine = {r.id for r in rows if actor.is_operator or r.organisation_id in actor.org_roles}
-    return render(request, "market/investors.html", {"rows": rows, "mine": mine, "kinds": KINDS})
+    return render(request, "market/investors.html", _list_context(db, actor))
+
+
+@router.post("/market/investors", dependencies=[CsrfChecked])
+def register_investor(
+    request: Request, db: Db, actor: CurrentActor, form: SubmittedForm
+) -> Response:
+    try:
+        data = InvestorCreate.model_validate(
+            {
+                "organisation_id": form.get("organisation_id") or None,
+                "kind": form.get("kind") or None,
+                "thesis": form.get("thesis", ""),
+            }
+        )
+        done = service.register(db, actor=actor, data=data)
+    except (ValidationError, LablineError) as exc:
+        if isinstance(exc, LablineError) and exc.status in (401, 404):
+            raise
+        db.rollback()
+        ctx = _list_context(db, actor)
+        ctx["values"] = form
+        if isinstance(exc, ValidationError):
+            ctx["errors"], status = validation_fields(exc.errors()), 422
+        else:
+            ctx["errors"], ctx["message"], status = exc.fields, exc.message, exc.status
+        return render(request, "market/investors.html", ctx, status=status)
+    return RedirectResponse(f"/market/investors/{done.id}?note=done", status_code=303)
 
 
 @router.get("/market/investors/{investor_id}", response_class=HTMLResponse)

@@ -14,11 +14,16 @@ FollowKind = Literal["field", "region", "project", "achievement", "team"]
 
 
 class InvestorCreate(StrictInput):
+    """An investor's profile: for which organisation (one the person holds the investor
+    role for), as which kind of investor. An operator may name the person; everyone else
+    registers themselves."""
+
     model_config = ConfigDict(extra="forbid")
 
     organisation_id: int = Field(ge=1)
     kind: InvestorKind
     thesis: str = Field(default="", max_length=2000)
+    person_id: int | None = Field(default=None, ge=1)
 
 
 class FollowCreate(StrictInput):
@@ -37,6 +42,9 @@ class IntroductionCreate(StrictInput):
 
 class InvestorSummary(Output):
     id: int
+    person_id: int
+    person_name: str
+    person_name_en: str
     organisation_id: int
     name_zh: str
     name_en: str

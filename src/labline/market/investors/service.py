@@ -1,9 +1,15 @@
-"""Investors: who they are (public), what they follow and their deal flow (their own
-business: their people and operators), and introductions through the deal machinery.
+"""Investors: a role a person holds (`Role.investor`, granted by an operator and scoped to
+the fund or company the person invests for). Whoever holds it registers a profile (guidance
+fund, venture fund or corporate venture, for one of the organisations of their grant),
+follows fields, regions, funded projects, achievements and teams, watches the deal flow of
+that organisation by stage, and asks for introductions.
 
-An introduction opens a deal with the investor as the buying side on a published
-achievement; from there the deal's own rules apply, including the NDA gate before either
-side reads the other's confidential details.
+Who sees what: the list of investors (who, for whom, what kind, the thesis) is for those
+signed in, like the people directory; a profile's follows, feed and board are the
+investor's own business (and the operators'); losing the role closes the profile to its
+person. An introduction opens a deal with the investor's organisation as the buying side
+on a published achievement; from there the deal's own rules apply, including the NDA gate
+before either side reads the other's confidential details.
 """
 
 from __future__ import annotations
@@ -12,8 +18,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from labline.core import refdata
-from labline.core.access import Actor, require_org_admin, require_signed_in
-from labline.core.models import Organisation, OrganisationKind, Team
+from labline.core.access import Actor, Permission, require, require_signed_in
+from labline.core.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Role,
+    RoleGrant,
+    Team,
+)
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from labline.i18n import pick
 from labline.market.deals.schemas import DealCreate
@@ -46,9 +60,12 @@ FEED_LIMIT = 30
 MAX_ID = 2**31 - 1  # integer primary keys
 
 
-def _summary(inv: Investor, org: Organisation) -> InvestorSummary:
+def _summary(inv: Investor, org: Organisation, person: Person) -> InvestorSummary:
     return InvestorSummary(
         id=inv.id,
+        person_id=person.id,
+        person_name=person.display_name,
+        person_name_en=person.name_en,
         organisation_id=org.id,
         name_zh=org.name_zh,
         name_en=org.name_en,
@@ -57,26 +74,104 @@ def _summary(inv: Investor, org: Organisation) -> InvestorSummary:
     )
 
 
-def list_investors(session: Session) -> list[InvestorSummary]:
-    """Every investor with its kind and thesis (public, like the directory)."""
+def list_investors(session: Session, *, actor: Actor) -> list[InvestorSummary]:
+    """Every investor: who, for which organisation, what kind and the thesis (for those
+    signed in, like the people directory)."""
+    require(actor, Permission.view_people)
     rows = session.execute(
-        select(Investor, Organisation)
+        select(Investor, Organisation, Person)
         .join(Organisation, Organisation.id == Investor.organisation_id)
+        .join(Person, Person.id == Investor.person_id)
         .order_by(Investor.id)
     ).all()
-    return [_summary(inv, org) for inv, org in rows]
+    return [_summary(inv, org, person) for inv, org, person in rows]
+
+
+def holds_role(session: Session, person_id: int, organisation_id: int) -> bool:
+    """Whether the person holds the investor role for this organisation (a grant scoped to
+    it, or an unscoped grant and a membership of it)."""
+    scopes = set(
+        session.scalars(
+            select(RoleGrant.organisation_id).where(
+                RoleGrant.person_id == person_id, RoleGrant.role == Role.investor
+            )
+        )
+    )
+    if organisation_id in scopes:
+        return True
+    if None not in scopes:
+        return False
+    return bool(
+        session.scalar(
+            select(Membership.id).where(
+                Membership.person_id == person_id, Membership.organisation_id == organisation_id
+            )
+        )
+    )
+
+
+def person_id_for(session: Session, *, email: str) -> int:
+    found = session.scalar(select(Person.id).where(Person.email == email.strip().lower()))
+    if found is None:
+        raise InvalidInput(
+            f"Nobody has the e-mail address {email}.",
+            fields=[FieldError("person", "no person with this e-mail address")],
+        )
+    return found
+
+
+def investing_for(session: Session, *, actor: Actor) -> list[Organisation]:
+    """The organisations the signed-in person holds the investor role for."""
+    if actor.person_id is None or not actor.has(Role.investor):
+        return []
+    scopes = actor.scoped.get(Role.investor, frozenset())
+    ids = {i for i in scopes if i is not None}
+    if None in scopes:
+        ids |= set(actor.org_roles)
+    return list(
+        session.scalars(
+            select(Organisation).where(Organisation.id.in_(ids or {0})).order_by(Organisation.id)
+        )
+    )
+
+
+def my_profile(session: Session, *, actor: Actor) -> Investor | None:
+    """The signed-in person's investor profile, while they hold the role."""
+    if actor.person_id is None or not actor.has(Role.investor):
+        return None
+    return session.scalar(select(Investor).where(Investor.person_id == actor.person_id))
 
 
 def register(session: Session, *, actor: Actor, data: InvestorCreate) -> InvestorSummary:
-    """An organisation's admin (or an operator) registers it as an investor."""
+    """A holder of the investor role registers their profile (an operator may register it
+    for a holder, naming the person)."""
     require_signed_in(actor)
+    person_id = data.person_id if data.person_id is not None else actor.person_id
+    if person_id is None:
+        raise InvalidInput(
+            "Say whose investor profile this is.",
+            fields=[FieldError("person_id", "required when acting as the command line")],
+        )
+    if person_id != actor.person_id and not actor.is_operator:
+        raise NotPermitted("Only an operator registers an investor profile for someone else.")
+    person = session.get(Person, person_id)
+    if person is None:
+        raise InvalidInput(
+            f"There is no person {person_id}.",
+            fields=[FieldError("person_id", "no person with this id")],
+        )
     org = session.get(Organisation, data.organisation_id)
     if org is None:
         raise InvalidInput(
             f"There is no organisation {data.organisation_id}.",
             fields=[FieldError("organisation_id", "unknown organisation")],
         )
-    require_org_admin(actor, org.id)
+    if not holds_role(session, person.id, org.id):
+        raise NotPermitted(
+            f"{person.display_name} does not hold the investor role for organisation {org.id}:"
+            " an operator grants it (scoped to the fund or company).",
+            organisation_id=org.id,
+        )
     allowed = KINDS[data.kind]
     org_kind = OrganisationKind(org.kind)
     if org_kind not in allowed:
@@ -84,21 +179,23 @@ def register(session: Session, *, actor: Actor, data: InvestorCreate) -> Investo
             f"A {org_kind.value} cannot be a {data.kind}.",
             fields=[FieldError("kind", f"not for a {org_kind.value}", [k.value for k in allowed])],
         )
-    if session.scalar(select(Investor.id).where(Investor.organisation_id == org.id)):
+    if session.scalar(select(Investor.id).where(Investor.person_id == person.id)):
         raise Conflict(
-            "This organisation is already an investor.",
-            fields=[FieldError("organisation_id", "already an investor")],
+            f"{person.display_name} already has an investor profile.",
+            fields=[FieldError("person_id", "already has an investor profile")],
         )
-    inv = Investor(organisation_id=org.id, kind=data.kind, thesis=data.thesis)
+    inv = Investor(person_id=person.id, organisation_id=org.id, kind=data.kind, thesis=data.thesis)
     session.add(inv)
     session.flush()
-    return _summary(inv, org)
+    return _summary(inv, org, person)
 
 
 def _investor(session: Session, actor: Actor, investor_id: int) -> Investor:
+    """The profile, for its own person while they hold the role, or an operator."""
     require_signed_in(actor)
     inv = session.get(Investor, investor_id)
-    if inv is None or not (actor.is_operator or inv.organisation_id in actor.org_roles):
+    mine = inv is not None and inv.person_id == actor.person_id and actor.has(Role.investor)
+    if inv is None or not (actor.is_operator or mine):
         raise NotFound(f"There is no investor {investor_id} of yours.", investor_id=investor_id)
     return inv
 
@@ -243,9 +340,10 @@ def profile(session: Session, *, actor: Actor, investor_id: int) -> InvestorRead
     """The investor's follows, what they bring up, and its deals by stage (columns)."""
     inv = _investor(session, actor, investor_id)
     org = session.get(Organisation, inv.organisation_id)
-    assert org is not None
+    person = session.get(Person, inv.person_id)
+    assert org is not None and person is not None
     return InvestorRead(
-        investor=_summary(inv, org),
+        investor=_summary(inv, org, person),
         follows=[
             FollowRead(id=f.id, kind=f.kind, value=f.value, label=_label(session, f))
             for f in inv.follows
@@ -262,7 +360,10 @@ def introduce(
     buying side, which then runs like any deal (introduction, NDA, negotiation)."""
     inv = _investor(session, actor, investor_id)
     if not (actor.is_operator or inv.organisation_id in actor.org_roles):
-        raise NotPermitted("Only the investor's people ask for introductions.")
+        raise NotPermitted(
+            "Introductions open a deal for your organisation: you must be one of its members.",
+            organisation_id=inv.organisation_id,
+        )
     deal = deals.open_deal(
         session,
         actor=actor,

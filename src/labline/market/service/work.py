@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -9,9 +10,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from labline.core.access import Actor
 from labline.core.models import Role
+from labline.core.service import visits
 from labline.i18n import N_
 from labline.market.deals.service.deals import OPEN, next_moves
 from labline.market.models import Achievement, Deal, State, TechnologyNeed
+from labline.market.service import matching
+from labline.market.service.records import LIVE_STATES
 from labline.work import SHOWN, WorkItem, WorkList
 
 
@@ -91,14 +95,77 @@ def returned_records(session: Session, *, actor: Actor) -> WorkList:
     )
 
 
-def work(session: Session, *, actor: Actor) -> list[WorkList]:
-    """The market lists for this person's home page."""
+OWN_RECORDS = 3  # of each kind, the most recently changed, whose suggestions are looked at
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
+
+
+def new_suggestions(session: Session, *, actor: Actor, holder: Any) -> WorkList:
+    """Suggestions for the person's organisations' live needs and achievements that are new
+    since their last visit: the suggested record was published after it, or the own record
+    was (its suggestions are all new then). The first visit finds every suggestion new."""
+    since = visits.last_visit(session, actor=actor)
+    orgs = list(actor.org_roles) or [0]
+    found: dict[tuple[str, int], tuple[datetime | None, WorkItem]] = {}
+    kinds: tuple[tuple[type[TechnologyNeed | Achievement], str], ...] = (
+        (TechnologyNeed, "needs"),
+        (Achievement, "achievements"),
+    )
+    own: Any
+    for model, plural in kinds:
+        for own in session.scalars(
+            select(model)
+            .where(model.organisation_id.in_(orgs), model.state.in_(LIVE_STATES))
+            .order_by(model.updated_at.desc(), model.id.desc())
+            .limit(OWN_RECORDS)
+        ):
+            if model is TechnologyNeed:
+                hits = matching.suggest_for_need(
+                    session, actor=actor, holder=holder, need_id=own.id, k=10
+                )
+            else:
+                hits = matching.suggest_for_achievement(
+                    session, actor=actor, holder=holder, achievement_id=own.id, k=10
+                )
+            own_new = since is None or (_aware(own.published_at) or since) > since
+            for s in hits:
+                item = WorkItem(s.title, f"/market/{plural}/{own.id}#s-{s.id}", state=s.kind)
+                found.setdefault((s.kind, s.id), (None if own_new else since, item))
+    published: dict[tuple[str, int], datetime | None] = {}
+    for model, kind in ((TechnologyNeed, "need"), (Achievement, "achievement")):
+        ids = [i for k, i in found if k == kind]
+        for rid, at in session.execute(
+            select(model.id, model.published_at).where(model.id.in_(ids))
+        ).all():
+            published[(kind, rid)] = _aware(at)
+    new = [
+        item
+        for key, (cutoff, item) in found.items()
+        if cutoff is None or (published.get(key) or cutoff) > cutoff
+    ]
+    return WorkList(
+        key="new-suggestions",
+        title=N_("Suggestions new since your last visit"),
+        href="/market?mine=true",
+        items=tuple(new[:SHOWN]),
+        total=len(new),
+        empty=N_("No new suggestions since your last visit."),
+    )
+
+
+def work(session: Session, *, actor: Actor, holder: Any = None) -> list[WorkList]:
+    """The market lists for this person's home page (suggestions need the search indexes'
+    holder, the app's state)."""
     if actor.person_id is None:
         return []
     out = []
     if actor.is_operator:
         out.append(records_to_screen(session))
     if actor.org_roles:
+        if holder is not None:
+            out.append(new_suggestions(session, actor=actor, holder=holder))
         out.append(deals_waiting(session, actor=actor))
         returned = returned_records(session, actor=actor)
         if returned.total:

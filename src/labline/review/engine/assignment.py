@@ -114,7 +114,11 @@ def _validate(
         p = int(short[0])
         raise AssignmentInfeasible(
             f"proposal {p} needs {d[p]} reviews but has only {allowed[p]} non-conflicted "
-            f"reviewers ({short.size} proposals short in all)"
+            f"reviewers ({short.size} proposals short in all)",
+            proposal=p,
+            needs=int(d[p]),
+            allowed=int(allowed[p]),
+            short=int(short.size),
         )
     return s, d, lo, hi
 
@@ -402,7 +406,11 @@ def _randomised_lp(
         p = int(short[0])
         raise AssignmentInfeasible(
             f"proposal {p} needs {d[p]} reviews but {allowed[p]} non-conflicted reviewers "
-            f"at probability ≤ {float(frac):g} each give at most {allowed[p] * float(frac):g}"
+            f"at probability ≤ {float(frac):g} each give at most {allowed[p] * float(frac):g}",
+            proposal=p,
+            needs=int(d[p]),
+            allowed=int(allowed[p]),
+            short=int(short.size),
         )
     opt = _optimal_flow(s, d, lo, hi, unit=unit, cap=cap, k=candidates)
     used = opt.flow > 0

@@ -34,7 +34,8 @@ def solve_with_floor(
         p = int(short[0])
         raise AssignmentInfeasible(
             f"fairness floor infeasible: proposal {p} can reach at most {reach[p]:.4f} "
-            f"total affinity with {d[p]} reviewers, below its floor {floor[p]:.4f}"
+            f"total affinity with {d[p]} reviewers, below its floor {floor[p]:.4f}",
+            proposal=p,
         )
     allowed = s >= 0
     complete = int(allowed.sum()) <= max_pairs
@@ -67,7 +68,9 @@ def solve_with_floor(
             solver.Add(load <= int(hi[r]))
         if lo[r] > 0:
             if not idx:
-                raise AssignmentInfeasible(f"reviewer {r} has a minimum load but no candidates")
+                raise AssignmentInfeasible(
+                    f"reviewer {r} has a minimum load but no candidates", reviewer=r
+                )
             solver.Add(load >= int(lo[r]))
     solver.Maximize(sum(float(w[i]) * x[i] for i in range(len(x))))
     # SCIP's default 1e-4 relative gap would call a near-optimum optimal; ask for 1e-7.

@@ -18,8 +18,9 @@ import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from labline import clock
+from labline import clock, i18n
 from labline.core.access import Actor, require_signed_in
+from labline.core.models import Person
 from labline.errors import Conflict, FieldError, InvalidInput
 from labline.review.engine import assignment as solver
 from labline.review.models import AssignmentOverride as Override
@@ -139,10 +140,7 @@ def run_assignment(
             fields=[FieldError("scores", f"proposal {proposals[p].id}, reviewer {reviewers[r]}")],
         ) from None
     except solver.AssignmentInfeasible as exc:
-        raise Conflict(
-            f"No assignment satisfies the call's rules: {exc}. Add reviewers, raise load"
-            " limits or lower the reviewers per proposal.",
-        ) from None
+        raise Conflict(_infeasible(session, exc, proposals, reviewers)) from None
     session.execute(
         delete(ReviewAssignment).where(
             ReviewAssignment.call_id == call.id, ReviewAssignment.source == "solver"
@@ -308,3 +306,51 @@ def override(
             .order_by(ReviewAssignment.reviewer_id)
         )
     )
+
+
+def _infeasible(
+    session: Session,
+    exc: solver.AssignmentInfeasible,
+    proposals: Sequence[Proposal],
+    reviewers: list[int],
+) -> str:
+    """Why no assignment exists, naming the proposal by its title and the reviewer by name
+    (the engine's indexes never reach a reader), in the reader's language."""
+    advice = i18n.gettext("Add reviewers, raise load limits or lower the reviewers per proposal.")
+    if exc.proposal is not None and exc.needs is not None and exc.allowed is not None:
+        p = proposals[exc.proposal]
+        why = i18n.ngettext(
+            "“%(title)s” needs %(needs)s reviews but only %(num)s panel member has no"
+            " conflict with it",
+            "“%(title)s” needs %(needs)s reviews but only %(num)s panel members have no"
+            " conflict with it",
+            exc.allowed,
+            title=i18n.pick(p.title_zh, p.title_en),
+            needs=exc.needs,
+        )
+        if exc.short > 1:
+            why += i18n.ngettext(
+                " (%(num)s proposal is short in all)",
+                " (%(num)s proposals are short in all)",
+                exc.short,
+            )
+        return f"{why}. {advice}"
+    if exc.proposal is not None:
+        p = proposals[exc.proposal]
+        title = i18n.pick(p.title_zh, p.title_en)
+        return (
+            i18n.gettext(
+                "No assignment gives “%(title)s” reviewers close enough to its topic.", title=title
+            )
+            + f" {advice}"
+        )
+    if exc.reviewer is not None:
+        person = session.get(Person, reviewers[exc.reviewer])
+        name = i18n.pick(person.display_name, person.name_en) if person else ""
+        return (
+            i18n.gettext(
+                "%(name)s must review some proposals but has none without a conflict.", name=name
+            )
+            + f" {advice}"
+        )
+    return i18n.gettext("No assignment satisfies the call's rules.") + f" {advice}"

@@ -88,7 +88,7 @@ def dossiers(session: Session, *, actor: Actor) -> WorkList:
     )
 
 
-def work(session: Session, *, actor: Actor) -> list[WorkList]:
+def work(session: Session, *, actor: Actor, holder: object = None) -> list[WorkList]:
     """The review lists for this person's home page (none for the anonymous)."""
     if actor.person_id is None:
         return []
