@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy import select
@@ -32,14 +33,11 @@ from labline.errors import FieldError, InvalidInput
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: bool | None) -> None:
     """Serve the web pages, the JSON API and its documentation."""
-    import os
     import subprocess
 
     settings = settings_of(ctx)
     engine_of(ctx)  # migrate a fresh database before the first request
-    os.environ["LABLINE_DATA_DIR"] = str(settings.data_dir)
-    if settings.database_url:
-        os.environ["LABLINE_DATABASE_URL"] = settings.database_url
+    hand_to_app(settings)
     console.print(f"labline at [bold]http://{host}:{port}[/bold]  (API docs: /api/docs)")
     if with_worker is None:
         with_worker = settings.env != "production" and settings.jobs != "inline"
@@ -54,6 +52,21 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: b
         if child is not None:
             child.terminate()
             child.wait(timeout=30)
+
+
+def hand_to_app(settings: Any) -> None:
+    """The app factory (`labline.app:create_app`, run by uvicorn) reads its settings from
+    the environment: hand it this command's data folder and database. The cached settings
+    are dropped, or a process that read them before (the demo build does) would serve the
+    default `data/` folder instead."""
+    import os
+
+    from labline.config import get_settings
+
+    os.environ["LABLINE_DATA_DIR"] = str(settings.data_dir)
+    if settings.database_url:
+        os.environ["LABLINE_DATABASE_URL"] = settings.database_url
+    get_settings.cache_clear()
 
 
 def _run_server(host: str, port: int, workers: int) -> None:
