@@ -99,23 +99,3 @@ def test_orgs_import_reports_every_bad_row_and_imports_nothing(run):
     # What was exported imports again (round trip through Excel), as a fresh world would.
     (run.data_dir / "labline.db").unlink()
     assert "imported 1" in run("orgs", "import", str(run.data_dir / "export.xlsx")).output
-
-
-def test_serve_hands_its_data_folder_to_the_app_even_after_settings_were_read(
-    tmp_path, monkeypatch
-):
-    """The demo builds then serves in one process; the app factory must serve the demo's
-    folder, not the default one read (and cached) earlier in that process."""
-    from labline.config import Settings, get_settings
-    from labline.core.cli import hand_to_app
-
-    monkeypatch.delenv("LABLINE_DATA_DIR", raising=False)
-    monkeypatch.delenv("LABLINE_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    before = get_settings().data_dir  # read and cached, as the demo build does
-    assert before != tmp_path
-    hand_to_app(Settings(data_dir=tmp_path))
-    try:
-        assert get_settings().data_dir == tmp_path
-    finally:
-        get_settings.cache_clear()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 from sqlalchemy import select
 
 from labline.clitools import console, engine_of, progress, settings_of, unit_of_work
+from labline.config import get_settings
 from labline.core import audit_keys, database
 from labline.core import audit_verify as audit_verify_
 from labline.core.models import Person, Role
@@ -33,11 +33,22 @@ from labline.errors import FieldError, InvalidInput
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: bool | None) -> None:
     """Serve the web pages, the JSON API and its documentation."""
+    import os
     import subprocess
 
     settings = settings_of(ctx)
     engine_of(ctx)  # migrate a fresh database before the first request
-    hand_to_app(settings)
+    os.environ["LABLINE_DATA_DIR"] = str(settings.data_dir)
+    if settings.database_url:
+        os.environ["LABLINE_DATABASE_URL"] = settings.database_url
+    # The app reads its settings from the environment just set: forget any read before it
+    # in this process (`labline demo --serve` builds first, and the build's index jobs ask
+    # for the settings, which pinned the default data folder: the server saw an empty one).
+    # The job queue, set up by those jobs with the same default, is set up again.
+    get_settings.cache_clear()
+    from labline.core.indexes import jobs
+
+    jobs.configure(get_settings())
     console.print(f"labline at [bold]http://{host}:{port}[/bold]  (API docs: /api/docs)")
     if with_worker is None:
         with_worker = settings.env != "production" and settings.jobs != "inline"
@@ -52,21 +63,6 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: b
         if child is not None:
             child.terminate()
             child.wait(timeout=30)
-
-
-def hand_to_app(settings: Any) -> None:
-    """The app factory (`labline.app:create_app`, run by uvicorn) reads its settings from
-    the environment: hand it this command's data folder and database. The cached settings
-    are dropped, or a process that read them before (the demo build does) would serve the
-    default `data/` folder instead."""
-    import os
-
-    from labline.config import get_settings
-
-    os.environ["LABLINE_DATA_DIR"] = str(settings.data_dir)
-    if settings.database_url:
-        os.environ["LABLINE_DATABASE_URL"] = settings.database_url
-    get_settings.cache_clear()
 
 
 def _run_server(host: str, port: int, workers: int) -> None:

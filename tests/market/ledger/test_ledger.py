@@ -177,3 +177,29 @@ def test_bad_entries_are_refused_by_field_and_change_nothing(db, licence):
         )
     with pytest.raises(NotFound):
         ledger.ledger(db, actor=licence["outsider"], contract_id=c.id)
+
+
+def test_a_milestone_after_the_licence_term_is_refused_and_nothing_invoiced(db, licence):
+    # A one-year licence signed 200 days ago and shortened to end 100 days ago.
+    licence["offer"].term_years = 1
+    contract = licence["contract"]
+    contract.signed_on = clock.day(-465)
+    db.flush()
+    milestone = licence["offer"].milestones[0]
+    with pytest.raises(InvalidInput) as exc:
+        ledger.invoice_milestone(
+            db,
+            actor=licence["seller"],
+            contract_id=contract.id,
+            data=MilestoneAchieved(milestone_id=milestone.id, achieved_on=clock.day(-10)),
+        )
+    assert [f.field for f in exc.value.fields] == ["achieved_on"]
+    assert not db.query(LicenceInvoice).filter_by(milestone_id=milestone.id).count()
+    # Within the term it is invoiced.
+    done = ledger.invoice_milestone(
+        db,
+        actor=licence["seller"],
+        contract_id=contract.id,
+        data=MilestoneAchieved(milestone_id=milestone.id, achieved_on=clock.day(-120)),
+    )
+    assert done.kind == "milestone"

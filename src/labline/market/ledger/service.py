@@ -129,6 +129,14 @@ def invoice_upfront(session: Session, *, actor: Actor, contract_id: int) -> Lice
     return invoice
 
 
+def _term_end(signed_on: date, years: int) -> date:
+    """The licence term's last day: `years` after signing (29 February falls to the 28th)."""
+    try:
+        return signed_on.replace(year=signed_on.year + years)
+    except ValueError:
+        return signed_on.replace(year=signed_on.year + years, day=28)
+
+
 def invoice_milestone(
     session: Session, *, actor: Actor, contract_id: int, data: MilestoneAchieved
 ) -> LicenceInvoice:
@@ -147,6 +155,12 @@ def invoice_milestone(
         raise InvalidInput(
             "A milestone is achieved between the signing and today.",
             fields=[FieldError("achieved_on", f"between {contract.signed_on} and today")],
+        )
+    term_end = _term_end(contract.signed_on, offer.term_years)
+    if data.achieved_on > term_end:
+        raise InvalidInput(
+            f"Milestone {milestone.event!r} cannot fall after the licence term ends ({term_end}).",
+            fields=[FieldError("achieved_on", f"after the term's end {term_end}")],
         )
     if session.scalar(select(LicenceInvoice.id).where(LicenceInvoice.milestone_id == milestone.id)):
         raise Conflict(
