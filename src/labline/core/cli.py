@@ -44,7 +44,11 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: b
     # The app reads its settings from the environment just set: forget any read before it
     # in this process (`labline demo --serve` builds first, and the build's index jobs ask
     # for the settings, which pinned the default data folder: the server saw an empty one).
+    # The job queue, set up by those jobs with the same default, is set up again.
     get_settings.cache_clear()
+    from labline.core.indexes import jobs
+
+    jobs.configure(get_settings())
     console.print(f"labline at [bold]http://{host}:{port}[/bold]  (API docs: /api/docs)")
     if with_worker is None:
         with_worker = settings.env != "production" and settings.jobs != "inline"

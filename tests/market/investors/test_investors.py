@@ -291,3 +291,29 @@ def test_the_cli_registers_follows_and_shows(tmp_path: Path) -> None:
     assert [f["value"] for f in shown["follows"]] == ["38"]
     assert [c["state"] for c in shown["board"]][:3] == ["interest", "introduction", "nda"]
     assert "风投" in run("market", "investors", "list")
+
+
+def test_a_holder_of_the_role_registers_on_the_page_and_others_are_not_offered_it(client, db):
+    from tests.factories import sign_in
+
+    fund = make_org(db, kind="investment_fund")
+    holder = make_person(db, org=fund)
+    people.grant_role(
+        db, actor=OP, person_id=holder.id, role=Role.investor, organisation_id=fund.id
+    )
+    colleague = make_person(db, org=fund, org_role=Role.org_admin)
+    sign_in(client, colleague.email)
+    assert 'data-testid="investor-register"' not in client.get("/market/investors").text
+    client.cookies.clear()
+    sign_in(client, holder.email)
+    page = client.get("/market/investors")
+    assert 'data-testid="investor-register"' in page.text
+    form = {"csrf_token": client.cookies.get("labline_csrf"), "organisation_id": str(fund.id)}
+    bad = client.post("/market/investors", data={**form, "kind": "angel"}, follow_redirects=False)
+    assert bad.status_code == 422 and 'data-testid="investor-errors"' in bad.text
+    r = client.post(
+        "/market/investors", data={**form, "kind": "venture_fund"}, follow_redirects=False
+    )
+    assert r.status_code == 303, r.text
+    shown = client.get(r.headers["location"])
+    assert shown.status_code == 200 and 'data-testid="deal-board"' in shown.text
