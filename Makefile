@@ -13,7 +13,7 @@ TEXTS  ?= ../shared/data/texts
 # small panel shipped in src/labline/indicators/refdata/).
 INDICATORS ?= ../shared/data/indicators
 
-.PHONY: demo test lint typecheck architecture unit browser-deps clean install
+.PHONY: demo test lint typecheck architecture unit browser-deps clean install screenshots
 
 install: $(STAMP) $(VENDOR)
 
@@ -49,9 +49,13 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    chromium fonts-wqy-microhei >/dev/null; }
 
+# Every role's home page and main flow, both languages, desktop and phone: docs/screenshots/.
+screenshots: $(STAMP) browser-deps
+	$(BIN)/python tools/screenshots.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

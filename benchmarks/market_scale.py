@@ -259,6 +259,7 @@ def freshness(design: str, data: Path) -> dict[str, Any]:
     it (labline: with a real worker running, then until the worker's vector is in use)."""
     from sqlalchemy import select
 
+    import labline.core.audit  # noqa: F401  the audit hooks, as every app process has them
     from labline.core import refdata
     from labline.core.access import command_line_actor
     from labline.core.indexes import jobs

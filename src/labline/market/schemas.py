@@ -60,7 +60,27 @@ def not_negative(v: Decimal | None) -> Decimal | None:
     return v
 
 
-class NeedFields(StrictInput):
+class _CodedRecord(StrictInput):
+    """The checks needs and achievements share: a GB/T 4754 industry code and at least one
+    cooperation mode (given as a list, or as text "transfer, joint_development")."""
+
+    @field_validator("industry_code", check_fields=False)
+    @classmethod
+    def _industry_ok(cls, v: str) -> str:
+        return _industry(v)
+
+    @field_validator("modes", mode="before", check_fields=False)
+    @classmethod
+    def _modes_text(cls, v: object) -> object:
+        return _modes_in(v)
+
+    @field_validator("modes", check_fields=False)
+    @classmethod
+    def _modes_ok(cls, v: list[Mode]) -> list[Mode]:
+        return _modes(v)
+
+
+class NeedFields(_CodedRecord):
     title: Name = Field(min_length=4, max_length=200)
     summary: str = Field(default="", max_length=5000)
     problem: str = Field(default="", max_length=TEXT)
@@ -73,21 +93,6 @@ class NeedFields(StrictInput):
     modes: list[Mode] = Field(default_factory=lambda: [Mode.transfer], max_length=6)
     min_readiness: int | None = Field(default=None, ge=1, le=9)
     language: Literal["zh", "en"] = "zh"
-
-    @field_validator("industry_code")
-    @classmethod
-    def _industry_ok(cls, v: str) -> str:
-        return _industry(v)
-
-    @field_validator("modes", mode="before")
-    @classmethod
-    def _modes_text(cls, v: object) -> object:
-        return _modes_in(v)
-
-    @field_validator("modes")
-    @classmethod
-    def _modes_ok(cls, v: list[Mode]) -> list[Mode]:
-        return _modes(v)
 
     @field_validator("budget_min", "budget_max")
     @classmethod
@@ -143,7 +148,7 @@ class NeedPatch(StrictInput):
         return _modes_in(v)
 
 
-class AchievementFields(StrictInput):
+class AchievementFields(_CodedRecord):
     kind: AchievementKind
     title: Name = Field(min_length=4, max_length=200)
     summary: str = Field(default="", max_length=5000)
@@ -164,21 +169,6 @@ class AchievementFields(StrictInput):
     @classmethod
     def _price(cls, v: Decimal | None) -> Decimal | None:
         return not_negative(v)
-
-    @field_validator("industry_code")
-    @classmethod
-    def _industry_ok(cls, v: str) -> str:
-        return _industry(v)
-
-    @field_validator("modes", mode="before")
-    @classmethod
-    def _modes_text(cls, v: object) -> object:
-        return _modes_in(v)
-
-    @field_validator("modes")
-    @classmethod
-    def _modes_ok(cls, v: list[Mode]) -> list[Mode]:
-        return _modes(v)
 
 
 class AchievementCreate(AchievementFields):

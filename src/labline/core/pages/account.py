@@ -27,21 +27,30 @@ router = APIRouter(include_in_schema=False)
 # --- account ----------------------------------------------------------------------------------
 
 
+def _account_page(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    *,
+    new_token: str | None = None,
+    status: int = 200,
+) -> Response:
+    """The account page: the person, their organisations and tokens, a new token's secret once."""
+    person = people.get_person(db, actor=actor, person_id=actor.person_id or 0)
+    ctx = {
+        "person": people.person_read(actor, person),
+        "orgs": {m.organisation_id: m.organisation for m in person.memberships},
+        "tokens": auth.list_tokens(db, actor=actor),
+        "new_token": new_token,
+    }
+    return render(request, "core/account.html", ctx, status=status)
+
+
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, db: Db, actor: CurrentActor) -> Response:
     if actor.is_anonymous:
         raise NotSignedIn("Sign in to see your account.")
-    person = people.get_person(db, actor=actor, person_id=actor.person_id or 0)
-    return render(
-        request,
-        "core/account.html",
-        {
-            "person": people.person_read(actor, person),
-            "orgs": {m.organisation_id: m.organisation for m in person.memberships},
-            "tokens": auth.list_tokens(db, actor=actor),
-            "new_token": None,
-        },
-    )
+    return _account_page(request, db, actor)
 
 
 @router.post("/account/tokens", dependencies=[CsrfChecked])
@@ -55,18 +64,7 @@ def account_create_token(
     _token, secret = auth.create_token(
         db, actor=actor, data=TokenCreate(name=name, expires_in_days=expires_in_days)
     )
-    person = people.get_person(db, actor=actor, person_id=actor.person_id or 0)
-    return render(
-        request,
-        "core/account.html",
-        {
-            "person": people.person_read(actor, person),
-            "orgs": {m.organisation_id: m.organisation for m in person.memberships},
-            "tokens": auth.list_tokens(db, actor=actor),
-            "new_token": secret,
-        },
-        status=201,
-    )
+    return _account_page(request, db, actor, new_token=secret, status=201)
 
 
 @router.post("/account/tokens/{token_id}/revoke", dependencies=[CsrfChecked])

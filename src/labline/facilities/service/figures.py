@@ -4,7 +4,6 @@ the oversubscription of proposal rounds."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,29 +23,11 @@ from labline.facilities.models import (
     Instrument,
     UsageRecord,
 )
+from labline.facilities.schemas import FiguresRead
 from labline.facilities.service.catalogue import utc
 from labline.facilities.service.usage import effective_usage
 
 SCOPES = ("instrument", "facility", "operator", "platform")
-
-
-@dataclass
-class Figures:
-    scope: str
-    scope_id: int | None
-    period_start: datetime
-    period_end: datetime
-    service_hours: float
-    samples: int
-    users_served: int
-    organisations_served: int
-    external_share: float | None
-    available_hours: float
-    utilisation: float | None
-    bookings: int
-    no_show_rate: float | None
-    late_cancellation_rate: float | None
-    oversubscription: float | None
 
 
 def _instruments(session: Session, scope: str, scope_id: int | None) -> list[Instrument]:
@@ -96,7 +77,7 @@ def figures(
     scope_id: int | None,
     start: datetime,
     end: datetime,
-) -> Figures:
+) -> FiguresRead:
     require(actor, Permission.view_directory)
     if scope not in SCOPES:
         raise InvalidInput(
@@ -146,7 +127,7 @@ def figures(
     )
     made = sum(n for s, n in counts.items() if s != BookingStatus.rejected)
     attended = counts.get(BookingStatus.completed, 0) + counts.get(BookingStatus.no_show, 0)
-    return Figures(
+    return FiguresRead(
         scope=scope,
         scope_id=scope_id,
         period_start=start,
