@@ -171,3 +171,18 @@ def test_every_error_message_has_chinese():
     assert len(messages) > 200
     missing = sorted(f"{where}: {m}" for m, where in messages.items() if not zh.get(m))
     assert not missing, missing
+
+
+def test_error_lists_name_fields_by_label_in_the_readers_language(zh) -> None:
+    """The form pages' shared error list (market deals, offers, ledger, cap table, investors,
+    instruments) shows a field's label, never its path ("tiers.1.from_sales")."""
+    from labline.errors import FieldError
+    from labline.web.render import environment
+
+    template = environment().from_string(
+        '{% import "_macros.html" as m with context %}{{ m.error_list(errors, "x-errors") }}'
+    )
+    html = template.render(errors=[FieldError("tiers.1.from_sales", "must be a number")])
+    assert 'data-testid="x-errors"' in html
+    assert "tiers.1" not in html and "from_sales" not in html, html
+    assert field_label("from_sales") in html and field_label("from_sales") != "from sales", html
