@@ -23,6 +23,7 @@ ROLES = (
     "committee_member",
     "facility_manager",
     "analyst",
+    "investor",
 )
 HTML_LANG = {"en": "en", "zh": "zh-CN"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
