@@ -54,7 +54,8 @@ def test_need_to_contract_to_figures(page: Any, server: Server) -> None:
         page.locator("main form button[type=submit]").click()
     assert posted.value.status == 422
     page.wait_for_load_state()
-    assert "budget_max" in page.locator("main [role=alert]").first.inner_text()
+    alert = page.locator("main [role=alert]").first.inner_text()
+    assert "预算上限" in alert and "budget_max" not in alert, alert  # its label, not its path
     assert page.input_value("#title") == "钙钛矿叠层电池封装可靠性提升"
     assert page.is_checked("input[name=modes][value=joint_development]")
     assert not page.is_checked("input[name=modes][value=transfer]")

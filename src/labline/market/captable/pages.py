@@ -28,7 +28,9 @@ def _context(db: Db, actor: Any, issuer_id: int, request: Request) -> dict[str, 
     bars = [(h.legal_name, float(h.percent)) for h in table.holders[:30] if h.total]
     return {
         "table": table,
-        "chart": bar_chart(bars, title=_("Ownership (% of shares issued)")) if bars else None,
+        "chart": bar_chart(bars, title=_("Ownership (% of shares issued)"), record_labels=True)
+        if bars
+        else None,
         "today": clock.today().isoformat(),
         "note": request.query_params.get("note"),
         "values": {},
