@@ -68,7 +68,9 @@ def test_a_failed_market_watch_in_chinese(client, db):
 def test_a_failed_document_watch_keeps_the_form(client, db):
     analyst = make_person(db, roles=(Role.analyst,), org=make_org(db))
     sign_in(client, analyst.email)
-    r = _post(client, "/intel/watches", {"query": "基础研究", "language": "zh", "source": "x" * 201})
+    r = _post(
+        client, "/intel/watches", {"query": "基础研究", "language": "zh", "source": "x" * 201}
+    )
     assert r.status_code == 422, r.text
     assert _value(r.text, "query") == "基础研究"
     assert _value(r.text, "source") == "x" * 201
