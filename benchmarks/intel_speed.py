@@ -45,6 +45,7 @@ from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))  # benchmarks.standin
 
 TEXTS = Path(os.environ.get("LABLINE_TEXTS", "/work/shared/data/texts"))
 QUERIES = [
@@ -258,11 +259,9 @@ def store_stand_ins(session, tmp: Path) -> dict:  # type: ignore[no-untyped-def]
     """Stand-in vectors stored as the worker stores what it encodes, the worker's real
     encoding rate on a sample, and the snapshot written by the worker's code."""
     import numpy as np
-    from sqlalchemy import insert
 
-    from labline.core.indexes import service as indexes
+    from benchmarks.standin import store_standin_vectors
     from labline.core.indexes.encoder import live_encoder
-    from labline.core.indexes.models import IndexVector
     from labline.intel.search import service as search
     from labline.search import SearchIndex
 
@@ -274,23 +273,7 @@ def store_stand_ins(session, tmp: Path) -> dict:  # type: ignore[no-untyped-def]
     encoder.encode(sample)
     encode_rate = len(sample) / (time.perf_counter() - t0)
     started = time.perf_counter()
-    rng = np.random.default_rng(7)
-    for i in range(0, len(records), 5000):
-        batch = records[i : i + 5000]
-        vecs = rng.standard_normal((len(batch), encoder.dim)).astype(np.float32)
-        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-        session.execute(
-            insert(IndexVector),
-            [
-                {
-                    "record_id": r.id,
-                    "encoder": encoder.name,
-                    "digest": indexes.digest(encoder, r),
-                    "vector": v.tobytes(),
-                }
-                for r, v in zip(batch, vecs, strict=True)
-            ],
-        )
+    store_standin_vectors(session, encoder, records, np.random.default_rng(7))
     session.commit()
     return {
         "stand_in_vectors_stored_s": round(time.perf_counter() - started, 1),

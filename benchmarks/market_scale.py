@@ -48,6 +48,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))  # benchmarks.standin
 
 FULL = {"organisations": 100_000, "needs": 50_000, "achievements": 200_000}
 OLD_DENSE_LIMIT = 20_000
@@ -74,10 +75,10 @@ def _sessions(data: Path) -> Any:
 def build_world(data: Path, sizes: dict[str, int], seed: int) -> dict[str, float]:
     from sqlalchemy import insert
 
+    from benchmarks.standin import store_standin_vectors
     from labline.core import database
     from labline.core.indexes import service as indexes
     from labline.core.indexes.encoder import live_encoder
-    from labline.core.indexes.models import IndexVector
     from labline.core.models import Organisation
     from labline.db import make_engine
     from labline.market.demo import topics
@@ -135,22 +136,7 @@ def build_world(data: Path, sizes: dict[str, int], seed: int) -> dict[str, float
         encoder = live_encoder()
         vec_rng = np.random.default_rng(seed)
         for part in market_index.SPEC.live_records(s).values():
-            for i in range(0, len(part), 5000):
-                batch = part[i : i + 5000]
-                vecs = vec_rng.standard_normal((len(batch), encoder.dim)).astype(np.float32)
-                vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-                s.execute(
-                    insert(IndexVector),
-                    [
-                        {
-                            "record_id": r.id,
-                            "encoder": encoder.name,
-                            "digest": indexes.digest(encoder, r),
-                            "vector": v.tobytes(),
-                        }
-                        for r, v in zip(batch, vecs, strict=True)
-                    ],
-                )
+            store_standin_vectors(s, encoder, part, vec_rng)
         s.commit()
         vectors_s = time.perf_counter() - started - world_s
         t0 = time.perf_counter()
