@@ -190,9 +190,7 @@ class LexicalIndex:
             b=self.b,
             variant=self.variant,
         )
-        return sparse.csc_matrix(
-            (w.astype(np.float32), (rows, cols)), shape=(end - start, width)
-        )
+        return sparse.csc_matrix((w.astype(np.float32), (rows, cols)), shape=(end - start, width))
 
     def _added_counts(self, start: int) -> sparse.csr_matrix:
         """Raw counts of rows `start`.. (rows added since the base; few), one matrix."""

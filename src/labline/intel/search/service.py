@@ -101,7 +101,9 @@ def _records(session: Session, document_ids: Sequence[int] | None = None) -> lis
 
 
 def _new_part(_part: str, encoder: Encoder | None) -> SearchIndex:
-    index = SearchIndex(fields=FIELDS, facets=FACETS, use_dense=encoder is not None, encoder=encoder)
+    index = SearchIndex(
+        fields=FIELDS, facets=FACETS, use_dense=encoder is not None, encoder=encoder
+    )
     # Set before a snapshot is written, so that it is saved with its IVF index (trained
     # once, by the worker) and a process that opens it does not train one.
     index.vectors.exact_limit = EXACT_LIMIT
