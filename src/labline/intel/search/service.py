@@ -108,7 +108,13 @@ def _records(session: Session, document_ids: Sequence[int] | None = None) -> lis
 
 
 def _new_part(_part: str, encoder: Encoder | None) -> SearchIndex:
-    return SearchIndex(fields=FIELDS, facets=FACETS, use_dense=encoder is not None, encoder=encoder)
+    index = SearchIndex(
+        fields=FIELDS, facets=FACETS, use_dense=encoder is not None, encoder=encoder
+    )
+    # Set before a snapshot is written, so that it is saved with its IVF index (trained
+    # once, by the worker) and a process that opens it does not train one.
+    index.vectors.exact_limit = EXACT_LIMIT
+    return index
 
 
 def _live_records(session: Session) -> dict[str, list[Record]]:
@@ -139,7 +145,7 @@ def index_for(session: Session, holder: Any) -> SearchIndex:
     """The holder's (an app's state, a command's context) paragraph index: opened from the
     snapshot beside the database and caught up with the audit tail."""
     index = indexes.open_index(session, SPEC, holder).parts["paragraphs"]
-    index.vectors.exact_limit = EXACT_LIMIT  # (a snapshot opened from disk has the default)
+    index.vectors.exact_limit = EXACT_LIMIT  # (a snapshot written before it was saved)
     return index
 
 
