@@ -22,6 +22,7 @@ from scipy import sparse
 from labline.search.errors import CorruptIndex
 from labline.search.filters import FacetColumns
 from labline.search.index import SearchIndex
+from labline.search.ivf import IVF
 
 FORMAT = "labline-search/1"
 
@@ -40,10 +41,17 @@ def save(index: SearchIndex, target: str | Path) -> None:
     staging = target.with_name(target.name + ".writing")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    index.lexical.merge()  # weights with every row's statistics, not a base and a delta
     counts = index.lexical._matrix()
     sparse.save_npz(staging / "counts.npz", counts, compressed=False)
     np.save(staging / "alive.npy", index.lexical.alive)
     np.save(staging / "vectors.npy", index.vectors.vectors)
+    # The approximate index (above the exact limit): trained and assigned here, once, so
+    # that a process opening the snapshot does not (about 10 s at 100,000 rows).
+    index.vectors.build_ann()
+    ann = index.vectors.ann
+    if ann is not None and len(ann) == len(index.vectors):
+        np.savez(staging / "ivf.npz", **ann.state())
     # BM25 weights as of the save: a process that opens the index answers without
     # recomputing them (5 s at 200,000 records); any change recomputes them as before.
     sparse.save_npz(staging / "weights.npz", index.lexical.weights(), compressed=False)
@@ -58,6 +66,7 @@ def save(index: SearchIndex, target: str | Path) -> None:
         "chinese_rows": index.chinese_rows,
         "bm25": {"k1": index.lexical.k1, "b": index.lexical.b, "variant": index.lexical.variant},
         "encoder": index.encoder.name if index.encoder else None,
+        "exact_limit": index.vectors.exact_limit,
     }
     (staging / "records.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     files = sorted(staging.iterdir())
@@ -180,8 +189,16 @@ def load(source: str | Path, **options: Any) -> SearchIndex:
         index.vectors.vectors = np.load(source / "vectors.npy", mmap_mode="r")
     except ValueError as exc:  # shorter than its header says
         raise CorruptIndex(f"{source}: part vectors.npy is missing or damaged ({exc})") from exc
+    index.vectors.exact_limit = meta.get("exact_limit")
+    if (source / "ivf.npz").is_file():
+        with np.load(source / "ivf.npz") as parts:
+            try:
+                index.vectors.restore_ann(IVF.restore(dict(parts)))
+            except (KeyError, ValueError) as exc:
+                raise CorruptIndex(f"{source}: part ivf.npz is missing or damaged ({exc})") from exc
     if (source / "weights.npz").is_file():
         lex._weights = sparse.load_npz(source / "weights.npz").tocsc()
+        lex._base_n = lex.n_docs
     index.ids = meta["ids"]
     if "texts" in meta:  # saved before texts.jsonl
         index.texts = meta["texts"]

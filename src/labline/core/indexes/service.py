@@ -234,7 +234,7 @@ def record_vector(index: SearchIndex, record_id: str) -> np.ndarray | None:
     row = index.row_of.get(record_id)
     if row is None or index.encoder is None or row >= len(index.vectors):
         return None
-    vec = np.asarray(index.vectors.vectors[row])
+    vec = index.vectors.row(row)
     return vec if vec.any() else None
 
 
