@@ -196,6 +196,7 @@ FIELD_LABELS: dict[str, str] = {
     "submitted_at": L_("Submitted at"),
     "summary": L_("Summary"),
     "team_id": L_("Team"),
+    "time_zone": L_("Time zone"),
     "term_years": L_("Term (years)"),
     "territory": L_("Territory"),
     "text": L_("Text"),
