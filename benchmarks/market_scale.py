@@ -150,6 +150,19 @@ def build_world(data: Path, sizes: dict[str, int], seed: int) -> dict[str, float
     }
 
 
+def write_snapshot(data: Path) -> float:
+    """Write the market snapshot again from the kept world (as the worker's rebuild does):
+    a world built by an earlier run, with a snapshot of an older format."""
+    from labline.core.indexes import service as indexes
+    from labline.market.service import market_index
+
+    t0 = time.perf_counter()
+    with _sessions(data)() as s:
+        indexes.rebuild(s, market_index.SPEC, data / "indexes" / "market")
+        s.commit()
+    return round(time.perf_counter() - t0, 1)
+
+
 # --- one fresh app process --------------------------------------------------------------
 
 
@@ -357,6 +370,10 @@ def main() -> None:
         default=STARTS,
         help="fresh processes for the in-memory design (each rebuilds the whole index)",
     )
+    parser.add_argument(
+        "--resnapshot", action="store_true", help="with --reuse: write the snapshot again"
+    )
+    parser.add_argument("--world-only", action="store_true", help="build the world and stop")
     parser.add_argument("--child", choices=["labline", "in_memory"], default=None)
     parser.add_argument("--spawned", type=float, default=0.0)
     args = parser.parse_args()
@@ -371,10 +388,15 @@ def main() -> None:
         saved = data / "setup.json"
         if args.reuse and saved.is_file():  # a world this script built before, kept
             setup = json.loads(saved.read_text(encoding="utf-8"))
+            if args.resnapshot:
+                setup["snapshot_build_s"] = write_snapshot(data)
+                saved.write_text(json.dumps(setup), encoding="utf-8")
         else:
             setup = build_world(data, sizes, args.seed)
             saved.write_text(json.dumps(setup), encoding="utf-8")
         print("world:", setup, flush=True)
+        if args.world_only:
+            return
         result: dict[str, Any] = {
             "sizes": {"needs": sizes["needs"], "achievements": sizes["achievements"]},
             "organisations": sizes["organisations"],

@@ -219,6 +219,7 @@ FIELD_LABELS: dict[str, str] = {
     "request": L_("Request"),
     "core_products_in_phase2": L_("Core products in phase II or later"),
     "deal_id": L_("Deal"),
+    "comments": L_("Comments (labline links)"),
     "issued_on": L_("Issued on"),
     "legal_name": L_("Legal name"),
     "market_value": L_("Expected market value"),

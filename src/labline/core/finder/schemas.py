@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from labline.schemas import Output
 
 
@@ -14,6 +16,9 @@ class FoundRead(Output):
     detail: str
     score: float
     matched_terms: list[str]
+    lexical: float = Field(description="the score's part from the query's own words")
+    bridge: float = Field(description="the score's part from the query's dictionary translation")
+    semantic: float = Field(description="the score's part from the sentence vectors (meaning)")
 
 
 class GroupRead(Output):
