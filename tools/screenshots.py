@@ -309,6 +309,8 @@ def shoot_role(
                 shot.problems.append(f"{path} answered {status} in {lang}")
             for width, (w, h) in WIDTHS.items():
                 page.set_viewport_size({"width": w, "height": h})
+                # Maps are drawn as they come into view; a whole-page picture shows them all.
+                page.evaluate("() => window.lablineMaps && window.lablineMaps.drawAll()")
                 page.wait_for_timeout(150)
                 png = page.screenshot(full_page=True)
                 name = f"{n:02d}-{step.name}-{lang}-{width}"
