@@ -237,6 +237,7 @@ FIELD_LABELS: dict[str, str] = {
     "stakeholder_id": L_("Stakeholder"),
     "stakeholder_type": L_("Kind of stakeholder"),
     "stock_class_id": L_("Class of shares"),
+    "source": L_("Source or issuer"),
     "technology_advantage": L_("Technology advantage"),
     "thesis": L_("Thesis"),
     "value": L_("Value"),
