@@ -48,6 +48,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))  # benchmarks.standin
 
 FULL = {"organisations": 100_000, "needs": 50_000, "achievements": 200_000}
 OLD_DENSE_LIMIT = 20_000
@@ -74,10 +75,10 @@ def _sessions(data: Path) -> Any:
 def build_world(data: Path, sizes: dict[str, int], seed: int) -> dict[str, float]:
     from sqlalchemy import insert
 
+    from benchmarks.standin import store_standin_vectors
     from labline.core import database
     from labline.core.indexes import service as indexes
     from labline.core.indexes.encoder import live_encoder
-    from labline.core.indexes.models import IndexVector
     from labline.core.models import Organisation
     from labline.db import make_engine
     from labline.market.demo import topics
@@ -135,22 +136,7 @@ def build_world(data: Path, sizes: dict[str, int], seed: int) -> dict[str, float
         encoder = live_encoder()
         vec_rng = np.random.default_rng(seed)
         for part in market_index.SPEC.live_records(s).values():
-            for i in range(0, len(part), 5000):
-                batch = part[i : i + 5000]
-                vecs = vec_rng.standard_normal((len(batch), encoder.dim)).astype(np.float32)
-                vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-                s.execute(
-                    insert(IndexVector),
-                    [
-                        {
-                            "record_id": r.id,
-                            "encoder": encoder.name,
-                            "digest": indexes.digest(encoder, r),
-                            "vector": v.tobytes(),
-                        }
-                        for r, v in zip(batch, vecs, strict=True)
-                    ],
-                )
+            store_standin_vectors(s, encoder, part, vec_rng)
         s.commit()
         vectors_s = time.perf_counter() - started - world_s
         t0 = time.perf_counter()
@@ -162,6 +148,19 @@ def build_world(data: Path, sizes: dict[str, int], seed: int) -> dict[str, float
         "stand_in_vectors_s": round(vectors_s, 1),
         "snapshot_build_s": round(snapshot_s, 1),
     }
+
+
+def write_snapshot(data: Path) -> float:
+    """Write the market snapshot again from the kept world (as the worker's rebuild does):
+    a world built by an earlier run, with a snapshot of an older format."""
+    from labline.core.indexes import service as indexes
+    from labline.market.service import market_index
+
+    t0 = time.perf_counter()
+    with _sessions(data)() as s:
+        indexes.rebuild(s, market_index.SPEC, data / "indexes" / "market")
+        s.commit()
+    return round(time.perf_counter() - t0, 1)
 
 
 # --- one fresh app process --------------------------------------------------------------
@@ -371,6 +370,10 @@ def main() -> None:
         default=STARTS,
         help="fresh processes for the in-memory design (each rebuilds the whole index)",
     )
+    parser.add_argument(
+        "--resnapshot", action="store_true", help="with --reuse: write the snapshot again"
+    )
+    parser.add_argument("--world-only", action="store_true", help="build the world and stop")
     parser.add_argument("--child", choices=["labline", "in_memory"], default=None)
     parser.add_argument("--spawned", type=float, default=0.0)
     args = parser.parse_args()
@@ -385,10 +388,15 @@ def main() -> None:
         saved = data / "setup.json"
         if args.reuse and saved.is_file():  # a world this script built before, kept
             setup = json.loads(saved.read_text(encoding="utf-8"))
+            if args.resnapshot:
+                setup["snapshot_build_s"] = write_snapshot(data)
+                saved.write_text(json.dumps(setup), encoding="utf-8")
         else:
             setup = build_world(data, sizes, args.seed)
             saved.write_text(json.dumps(setup), encoding="utf-8")
         print("world:", setup, flush=True)
+        if args.world_only:
+            return
         result: dict[str, Any] = {
             "sizes": {"needs": sizes["needs"], "achievements": sizes["achievements"]},
             "organisations": sizes["organisations"],

@@ -2,7 +2,8 @@
 
 Each domain makes its kinds findable through a `labline.modules.Searchable` in its module
 record; its `find` is a service function that returns `Found`s for what the actor may see.
-`labline.core.directory.everything` asks every one and groups the results by kind.
+`labline.core.finder` asks every one, with one `labline.search.queries.QueryVectors` for
+the search so that the query is encoded once, and groups the results by kind.
 """
 
 from __future__ import annotations
@@ -20,3 +21,21 @@ class Found:
     detail: str = ""  # a short line of record content (its organisation, facility, field)
     score: float = 0.0
     matched_terms: tuple[str, ...] = field(default_factory=tuple)
+    # What the score is made of (labline.search.index.Explanation): the query's own words,
+    # their dictionary translation, and the sentence vectors' meaning.
+    lexical: float = 0.0
+    bridge: float = 0.0
+    semantic: float = 0.0
+
+    def shares(self) -> dict[str, int]:
+        """Each part's share of the score in whole percent (words, translation, meaning);
+        nothing for a score of 0 (e.g. the only record of its kind: the engine scales each
+        side's scores over its own candidates)."""
+        total = self.lexical + self.bridge + self.semantic
+        if total <= 0:
+            return {}
+        return {
+            "words": round(100 * self.lexical / total),
+            "translation": round(100 * self.bridge / total),
+            "meaning": round(100 * self.semantic / total),
+        }

@@ -245,3 +245,24 @@ def test_the_visit_is_not_recorded_for_the_anonymous_and_nothing_new_says_so(cli
     sign_in(client, owner.email)
     section = _work(client.get("/").text, "new-suggestions")
     assert _count(section) == 0 and "No new suggestions since your last visit." in section
+
+
+def test_members_see_their_organisations_returned_records_oldest_first(client, db):
+    from tests.factories import make_achievement
+
+    enterprise = make_org(db)
+    owner = make_person(db, org=enterprise)
+    sign_in(client, owner.email)
+    assert 'data-work="records-returned"' not in client.get("/").text  # none: no list
+    needs = [make_need(db, org=enterprise, state="returned") for _ in range(2)]
+    achievement = make_achievement(db, org=enterprise, state="returned")
+    make_need(db, org=enterprise)  # published: not returned
+    elsewhere = make_need(db, state="returned")  # another organisation's
+    section = _work(client.get("/").text, "records-returned")
+    hrefs = re.findall(r'href="(/market/(?:needs|achievements)/\d+)"', section)
+    assert hrefs == [
+        f"/market/needs/{needs[0].id}",
+        f"/market/needs/{needs[1].id}",
+        f"/market/achievements/{achievement.id}",
+    ]
+    assert _count(section) == 3 and elsewhere.title not in section

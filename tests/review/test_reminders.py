@@ -13,7 +13,7 @@ from labline.errors import InvalidInput, NotPermitted
 from labline.review.schemas import AssignmentRun
 from labline.review.service import assign, reminders, reviews
 from tests.factories import make_person
-from tests.review.test_review_service import SYSTEM, _assigned, _scores, _world
+from tests.review.small_call import SYSTEM, assigned, scores, world
 
 BASE = "https://labline.example.cn"
 
@@ -23,15 +23,15 @@ def _outbox(db):
 
 
 def test_each_reviewer_with_open_reviews_is_reminded_once_per_stage(db):
-    call, proposals, _reviewers = _world(db)
+    call, proposals, _reviewers = world(db)
     assign.run_assignment(db, actor=SYSTEM, call_id=call.id, data=AssignmentRun())
     p = proposals[0]
-    ra, _rb = _assigned(db, call)[p.id]
+    ra, _rb = assigned(db, call)[p.id]
     # ra finishes everything assigned to them: no reminder for ra.
-    for pid, rids in _assigned(db, call).items():
+    for pid, rids in assigned(db, call).items():
         if ra in rids:
             reviews.submit_review(
-                db, actor=actor_for(db, ra), proposal_id=pid, data=_scores(7, 7, 7)
+                db, actor=actor_for(db, ra), proposal_id=pid, data=scores(7, 7, 7)
             )
     due = call.reviews_due
     far = reminders.remind_reviewers(
@@ -62,7 +62,7 @@ def test_each_reviewer_with_open_reviews_is_reminded_once_per_stage(db):
 
 
 def test_reminders_speak_the_reviewers_language(db):
-    call, _proposals, reviewers = _world(db)
+    call, _proposals, reviewers = world(db)
     assign.run_assignment(db, actor=SYSTEM, call_id=call.id, data=AssignmentRun())
     for r in reviewers:
         r.locale = "zh"
@@ -73,7 +73,7 @@ def test_reminders_speak_the_reviewers_language(db):
 
 
 def test_only_managers_remind_and_only_calls_in_review(db):
-    call, _proposals, _reviewers = _world(db)
+    call, _proposals, _reviewers = world(db)
     reviewer = actor_for(db, make_person(db, roles=(Role.reviewer,)).id)
     with pytest.raises(NotPermitted):
         reminders.remind_reviewers(db, actor=reviewer, call_id=call.id, base_url=BASE)

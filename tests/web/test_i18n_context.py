@@ -131,10 +131,11 @@ def test_no_catalogue_holds_one_message_twice():
 
 def test_instrument_kinds_and_qualifications_have_chinese():
     from labline.facilities.demo.data import INSTRUMENTS
+    from labline.facilities.qualifications import NAMES
 
     zh = i18n.catalogue("zh")
     for row in INSTRUMENTS:
         kind, qualification = row[4], row[9]
         assert zh.get(f"instrument kind{i18n.CONTEXT_SEP}{kind}"), kind
-        if qualification:
-            assert zh.get(f"qualification{i18n.CONTEXT_SEP}{qualification}"), qualification
+        if qualification:  # shown by its name (qualifications.NAMES), never by its code
+            assert qualification in NAMES and zh.get(NAMES[qualification]), qualification

@@ -94,13 +94,19 @@ class DealState(enum.StrEnum):
 
 
 class ContractKind(enum.StrEnum):
-    """The national technology-contract registry's categories (licence is a kind of transfer)."""
+    """The national technology-contract registry's categories (licence is a kind of transfer),
+    and `equity`: an investment contract (shares for money), which is not a technology
+    contract and does not count in the technology-contract figures."""
 
     development = "development"
     transfer = "transfer"
     licence = "licence"
     consulting = "consulting"
     service = "service"
+    equity = "equity"
+
+
+TECHNOLOGY_KINDS = tuple(k for k in ContractKind if k != ContractKind.equity)
 
 
 class TechnologyNeed(Timestamped, Base):

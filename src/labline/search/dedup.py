@@ -22,7 +22,7 @@ def near_duplicates(
     pairs: list[tuple[str, str, float]] = []
     token_sets = {int(r): set(analyze(index.document_text(index.texts[int(r)]))) for r in rows}
     if len(index.vectors):
-        vecs = index.vectors.vectors[rows]
+        vecs = index.vectors.take(rows)
         for start in range(0, rows.size, 1024):  # blocks keep memory bounded
             sims = vecs[start : start + 1024] @ vecs.T
             for i, j in zip(*np.nonzero(sims >= threshold), strict=True):

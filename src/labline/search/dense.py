@@ -190,11 +190,17 @@ def matvec(m: Vectors, q: Vectors) -> NDArray[np.float32]:
 
 class VectorIndex:
     """Vectors by row number; cosine similarity by exact matrix product, or exactly within
-    the IVF cells nearest the query above EXACT_LIMIT rows."""
+    the IVF cells nearest the query above the exact limit.
+
+    Rows live in two parts: a base (a saved matrix, memory-mapped and read-only, or
+    empty) and the rows added since, in a buffer of their own. Adding to an index opened
+    from disk copies nothing of the base (copying 400 MB out of the map made the first
+    change after opening a snapshot take tens of seconds); a search reads both."""
 
     def __init__(self, dim: int) -> None:
         self.dim = dim
-        # Rows live in a buffer that grows by doubling, so adding a batch copies only the
+        self._base: Vectors = np.zeros((0, dim), dtype=np.float32)
+        # The added rows' buffer grows by doubling, so adding a batch copies only the
         # batch (stacking onto the whole matrix each time made a build quadratic);
         # capacity never written to is not resident memory.
         self._buf: Vectors = np.zeros((0, dim), dtype=np.float32)
@@ -210,19 +216,68 @@ class VectorIndex:
         return EXACT_LIMIT if self.exact_limit is None else self.exact_limit
 
     @property
+    def base_rows(self) -> int:
+        return int(self._base.shape[0])
+
+    @property
     def vectors(self) -> Vectors:
-        return self._buf[: self._n]
+        """Every row as one matrix (a copy when rows were added to a saved base: for
+        saving; a search reads the parts)."""
+        if not self._n:
+            return self._base
+        if not self.base_rows:
+            return self._buf[: self._n]
+        return np.concatenate([self._base, self._buf[: self._n]])
 
     @vectors.setter
     def vectors(self, value: Vectors) -> None:  # e.g. a memory-mapped saved matrix
-        self._buf, self._n = value, int(value.shape[0])
-        self._ann = None
+        self._base = value
+        self._buf, self._n = np.zeros((0, self.dim), dtype=np.float32), 0
+        self._ann, self._ann_rows = None, 0
+
+    @property
+    def ann(self) -> IVF | None:
+        """The approximate index, as far as it is built (None before its first use)."""
+        return self._ann
+
+    def restore_ann(self, ann: IVF) -> None:
+        """An approximate index saved with these vectors (its rows are theirs, in order)."""
+        if len(ann) > len(self):
+            raise ValueError(f"the IVF index has {len(ann)} rows, the vectors {len(self)}")
+        self._ann, self._ann_rows = ann, len(ann)
+
+    def row(self, row: int) -> Vectors:
+        nb = self.base_rows
+        return np.asarray(self._base[row] if row < nb else self._buf[row - nb])
+
+    def take(self, rows: NDArray[np.int64]) -> Vectors:
+        """The given rows, in order (from the base and the added rows)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        nb = self.base_rows
+        if not self._n:
+            return np.asarray(self._base[rows])
+        if not nb:
+            return self._buf[rows]
+        out = np.empty((rows.size, self.dim), dtype=np.float32)
+        low = rows < nb
+        out[low] = self._base[rows[low]]
+        out[~low] = self._buf[rows[~low] - nb]
+        return out
+
+    def rows_from(self, start: int) -> Vectors:
+        """Rows `start`.. to the end (a copy only when they span both parts)."""
+        nb = self.base_rows
+        if start >= nb:
+            return self._buf[start - nb : self._n]
+        if not self._n:
+            return self._base[start:]
+        return np.concatenate([self._base[start:], self._buf[: self._n]])
 
     def add(self, vectors: Vectors) -> None:
         if vectors.ndim != 2 or vectors.shape[1] != self.dim:
             raise ValueError(f"vectors must be (n, {self.dim}); got {vectors.shape}")
         need = self._n + vectors.shape[0]
-        if need > self._buf.shape[0] or not self._buf.flags.writeable:
+        if need > self._buf.shape[0]:
             grown = np.empty((max(need, 2 * self._buf.shape[0], 1024), self.dim), np.float32)
             grown[: self._n] = self._buf[: self._n]
             self._buf = grown
@@ -235,18 +290,26 @@ class VectorIndex:
         self._n = need
 
     def replace(self, row: int, vector: Vectors) -> None:
-        self.vectors[row] = normalise(vector.reshape(1, -1))[0]
+        nb = self.base_rows
+        if row < nb and not self._base.flags.writeable:
+            self._base = np.array(self._base)  # a saved base is read-only: copied once
+        target = self._base if row < nb else self._buf
+        target[row if row < nb else row - nb] = normalise(vector.reshape(1, -1))[0]
         self._ann = None
 
     def __len__(self) -> int:
-        return self._n
+        return self.base_rows + self._n
 
     def scores(self, query: Vectors, rows: NDArray[np.int64] | None = None) -> NDArray[np.float32]:
         """Cosine similarity to every row (or to the given rows)."""
         q = normalise(query.reshape(1, -1))[0]
-        if rows is None:
-            return matvec(self.vectors, q)
-        return matvec(self.vectors[rows], q)
+        if rows is not None:
+            return matvec(self.take(rows), q)
+        if not self._n:
+            return matvec(self._base, q)
+        if not self.base_rows:
+            return matvec(self._buf[: self._n], q)
+        return np.concatenate([matvec(self._base, q), matvec(self._buf[: self._n], q)])
 
     def top(
         self, query: Vectors, k: int, allowed: NDArray[np.bool_] | None = None
@@ -255,11 +318,12 @@ class VectorIndex:
         if n == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         n_allowed = n if allowed is None else int(np.count_nonzero(allowed))
+        q = normalise(query.reshape(1, -1))[0]
         if n > self.limit and (allowed is None or n_allowed > EXACT_FILTERED):
             # The cells nearest the query, filtered before any vector is read; their rows
             # are scored exactly. (Scanning all allowed rows reads hundreds of MB a query.)
-            rows = self._sync_ann().candidates(normalise(query.reshape(1, -1))[0], 4 * k, allowed)
-            sims = matvec(self.vectors[rows], normalise(query.reshape(1, -1))[0])
+            rows = self._sync_ann().candidates(q, 4 * k, allowed)
+            sims = matvec(self.take(rows), q)
             k = min(k, rows.size)
             if k == 0:
                 return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
@@ -267,7 +331,7 @@ class VectorIndex:
             order = part[np.argsort(-sims[part])]
             return rows[order], sims[order]
         candidates = np.flatnonzero(allowed) if allowed is not None else None
-        sims = self.scores(query, candidates)
+        sims = self.scores(q, candidates)
         k = min(k, sims.shape[0])
         if k == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
@@ -284,11 +348,11 @@ class VectorIndex:
     def _sync_ann(self) -> IVF:
         if self._ann is None:
             self._ann = IVF(self.dim)
-            self._ann.train(self.vectors)
+            self._ann.train(self)
             self._ann_rows = 0
         if self._ann_rows < len(self):
             # Only the rows added since the last search are assigned to cells: an update
             # is a new row (the old one is masked), so nothing already assigned changes.
-            self._ann.add(self.vectors[self._ann_rows :])
+            self._ann.add(self.rows_from(self._ann_rows))
             self._ann_rows = len(self)
         return self._ann

@@ -60,7 +60,14 @@ class FacetColumns:
     def extend(self, columns: Mapping[str, list[Any]]) -> None:
         for field, values in columns.items():
             self.columns[field].extend(values)
-        self._arrays = None
+        if self._arrays is not None:  # the new rows appended (not every column again)
+            arrays = self._arrays
+            for field, values in columns.items():
+                more = _compact_as(self.schema[field], values, arrays[field].dtype)
+                if more is None:  # the column's type no longer holds them: all again
+                    self._arrays = None
+                    return
+                arrays[field] = np.concatenate([arrays[field], more])
 
     def set(self, row: int, facets: Mapping[str, Any]) -> None:
         for field, kind in self.schema.items():
@@ -156,6 +163,22 @@ def _compact(kind: Kind, values: Sequence[int]) -> NDArray[Any]:
         if present.size == 0 or (present.min() > info.min and present.max() <= info.max):
             return np.where(raw == MISSING, info.min, raw).astype(dtype)
     return np.where(raw == MISSING, np.iinfo(np.int64).min, raw)
+
+
+def _compact_as(kind: Kind, values: Sequence[int], dtype: np.dtype[Any]) -> NDArray[Any] | None:
+    """Values in the column type `_compact` chose for the earlier ones (None if they do
+    not fit in it: its minimum is the missing value, so a value must stay above it)."""
+    raw = np.asarray(values, dtype=np.int64)
+    if kind == "keywords" or dtype == np.int64:
+        return raw if kind == "keywords" else np.where(raw == MISSING, np.iinfo(np.int64).min, raw)
+    info = np.iinfo(dtype)
+    if kind == "keyword":
+        raw = np.where(raw == MISSING, -1, raw)
+        return raw.astype(dtype) if raw.size == 0 or raw.max() <= info.max else None
+    present = raw[raw != MISSING]
+    if present.size and (present.min() <= info.min or present.max() > info.max):
+        return None
+    return np.where(raw == MISSING, info.min, raw).astype(dtype)
 
 
 def _date(field: str, value: Any) -> int:

@@ -239,7 +239,7 @@ class SearchIndex:
         if coverage <= 0 or c.prf_docs <= 0 or not matched:
             return qv
         top = topk.largest_rows(direct, min(c.prf_docs, matched))
-        centre = np.asarray(self.vectors.vectors[top]).mean(axis=0)
+        centre = self.vectors.take(top).mean(axis=0)
         moved = qv / (np.linalg.norm(qv) or 1.0) + coverage * c.prf_weight * centre
         return (moved / (np.linalg.norm(moved) or 1.0)).astype(np.float32)
 

@@ -3,12 +3,19 @@
 Documents go in as token lists per field; a field's weight multiplies its term
 frequencies (BM25F-style) before saturation. The index keeps raw counts, so that
 adding documents recomputes only what changed; weights are rebuilt lazily.
+
+Weights come in two segments: the base (every row when they were last computed, or as
+saved) and the rows added since (the delta). A change recomputes the delta only, with
+the base's document frequencies and lengths plus its own; a deleted row is masked. The
+base is recomputed with everything once the delta outgrows `MERGE_AT` (or at a save), so
+the first change after opening a 200,000-row snapshot costs milliseconds, not the 5 s of
+recomputing every weight.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +23,8 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from labline.search import scoring
+
+MERGE_AT = 10_000  # delta rows (or a tenth of the base, if more) before a full recompute
 
 
 class LexicalIndex:
@@ -27,7 +36,15 @@ class LexicalIndex:
         self.terms: list[str] = []  # term id -> term
         self._rows: list[sparse.csr_matrix] = []  # appended segments of raw counts
         self._counts: sparse.csr_matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
-        self._weights: sparse.csc_matrix | None = None
+        self._weights: sparse.csc_matrix | None = None  # the base: rows [0, _base_n)
+        self._base_n = 0
+        self._base_df: NDArray[np.float64] | None = None  # per term, alive base rows
+        self._base_dl: tuple[float, int] | None = None  # (sum of lengths, rows) alive
+        self._delta: sparse.csc_matrix | None = None  # rows [_base_n, n_docs)
+        self._masked = False  # a base row was deleted since its weights were computed
+        # Raw counts of an opened snapshot are read when first needed (a merge, a save):
+        # searching and adding rows use the saved weights and statistics.
+        self.counts_source: Callable[[], sparse.csr_matrix] | None = None
         self.alive: NDArray[np.bool_] = np.zeros(0, dtype=bool)
 
     # -- building ------------------------------------------------------------------------
@@ -71,17 +88,25 @@ class LexicalIndex:
         seg.data = seg.data.astype(np.float32)
         self._rows.append(seg)
         self.alive = np.concatenate([self.alive, np.ones(n, dtype=bool)])
-        self._weights = None
+        self._delta = None
 
     def delete(self, rows: Iterable[int]) -> None:
-        self.alive[list(rows)] = False
-        self._weights = None
+        rows = list(rows)
+        self.alive[rows] = False
+        if self._weights is not None and any(r < self._base_n for r in rows):
+            self._masked = True
+        self._delta = None
 
     @property
     def n_docs(self) -> int:
         return int(self.alive.shape[0])
 
+    def _read_counts(self) -> None:
+        if self.counts_source is not None:
+            self._counts, self.counts_source = self.counts_source(), None
+
     def _matrix(self) -> sparse.csr_matrix:
+        self._read_counts()
         if self._rows:
             width = max(len(self.vocab), 1)
             parts = [self._counts] if self._counts.shape[0] else []
@@ -93,33 +118,107 @@ class LexicalIndex:
         return self._counts
 
     def weights(self) -> sparse.csc_matrix:
-        """BM25 weights (documents × terms), deleted documents zeroed; cached until a change."""
-        if self._weights is None:
-            counts = self._matrix().tocoo()
-            keep = self.alive[counts.row]
-            rows, cols, tf = (
-                counts.row[keep],
-                counts.col[keep],
-                counts.data[keep].astype(np.float64),
-            )
-            dl = np.bincount(rows, weights=tf, minlength=self.n_docs)
-            n_alive = max(int(self.alive.sum()), 1)
-            avgdl = float(dl[self.alive].mean()) if self.alive.any() else 1.0
-            df = np.bincount(cols, minlength=len(self.vocab)).astype(np.float64)
-            w = scoring.weights(
-                tf,
-                dl[rows],
-                df[cols],
-                n_docs=n_alive,
-                avgdl=avgdl or 1.0,
-                k1=self.k1,
-                b=self.b,
-                variant=self.variant,
-            )
-            self._weights = sparse.csc_matrix(
-                (w.astype(np.float32), (rows, cols)), shape=(self.n_docs, max(len(self.vocab), 1))
-            )
-        return self._weights
+        """BM25 weights (documents × terms), deleted documents zeroed: the segments as one
+        matrix (for saving and checking; a search reads the segments)."""
+        segments = self.segments()
+        if len(segments) == 1 and not self._masked:
+            return segments[0][1]
+        width = max(len(self.vocab), 1)
+        parts = [_widen_csc(w, width) for _start, w in segments]
+        out = sparse.vstack(parts, format="csr")
+        if self._masked:
+            out = sparse.diags(self.alive.astype(np.float32)) @ out
+            out.eliminate_zeros()
+        return out.tocsc()
+
+    def merge(self) -> None:
+        """Recompute every weight with the current statistics (one base, no delta), if
+        rows were added or deleted since they were computed."""
+        if self._weights is None or self._masked or self._base_n != self.n_docs:
+            self._weights = None
+            self.segments()
+
+    def segments(self) -> list[tuple[int, sparse.csc_matrix]]:
+        """(first row, weights) of the base and, if rows were added since, of the delta."""
+        n = self.n_docs
+        delta_rows = n - self._base_n
+        if self._weights is None or delta_rows > max(MERGE_AT, self._base_n // 10):
+            self._weights = self._compute(0, n, None)
+            self._base_n, self._masked, self._delta = n, False, None
+            self._base_df = self._base_dl = None
+            delta_rows = 0
+        if not delta_rows:
+            return [(0, self._weights)]
+        if self._delta is None:
+            self._delta = self._compute(self._base_n, n, self._base_stats())
+        return [(0, self._weights), (self._base_n, self._delta)]
+
+    def _base_stats(self) -> tuple[NDArray[np.float64], float, int]:
+        """The base's document frequencies (from its weights' columns: a term has a weight
+        in every alive row that holds it) and its alive rows' total length and count."""
+        if self._base_df is None:
+            assert self._weights is not None
+            w = self._weights
+            self._base_df = np.diff(w.indptr).astype(np.float64)
+        if self._base_dl is None:
+            # The saved or merged counts hold the base's rows first (a row sum reads them
+            # in place; slicing them off would copy them).
+            self._read_counts()
+            dl = np.asarray(self._counts.sum(axis=1)).ravel()[: self._base_n]
+            alive = self.alive[: self._base_n]
+            self._base_dl = (float(dl[alive].sum()), int(alive.sum()))
+        return self._base_df, self._base_dl[0], self._base_dl[1]
+
+    def base_lengths(self) -> tuple[float, int]:
+        """The base's alive rows' total length and count (saved with it, so that rows
+        added to an opened snapshot are weighted without reading its counts)."""
+        self.segments()
+        self._base_stats()
+        assert self._base_dl is not None
+        return self._base_dl
+
+    def _compute(
+        self, start: int, end: int, base: tuple[NDArray[np.float64], float, int] | None
+    ) -> sparse.csc_matrix:
+        """Weights of rows [start, end), with their own statistics plus the base's."""
+        counts = (self._matrix() if start == 0 else self._added_counts(start)).tocoo()
+        alive = self.alive[start:end]
+        keep = alive[counts.row]
+        rows, cols, tf = (
+            counts.row[keep],
+            counts.col[keep],
+            counts.data[keep].astype(np.float64),
+        )
+        width = max(len(self.vocab), 1)
+        dl = np.bincount(rows, weights=tf, minlength=end - start)
+        df = np.bincount(cols, minlength=width).astype(np.float64)
+        total, count = float(dl[alive].sum()), int(alive.sum())
+        if base is not None:
+            base_df, base_total, base_count = base
+            df[: base_df.size] += base_df
+            total, count = total + base_total, count + base_count
+        w = scoring.weights(
+            tf,
+            dl[rows],
+            df[cols],
+            n_docs=max(count, 1),
+            avgdl=(total / count if count else 1.0) or 1.0,
+            k1=self.k1,
+            b=self.b,
+            variant=self.variant,
+        )
+        return sparse.csc_matrix((w.astype(np.float32), (rows, cols)), shape=(end - start, width))
+
+    def _added_counts(self, start: int) -> sparse.csr_matrix:
+        """Raw counts of rows `start`.. (rows added since the base; few), one matrix."""
+        width = max(len(self.vocab), 1)
+        parts = []
+        if self.counts_source is None and self._counts.shape[0] > start:
+            parts.append(_widen(self._counts[start:], width))
+        parts += [_widen(r, width) for r in self._rows]
+        if not parts:
+            return sparse.csr_matrix((0, width), dtype=np.float32)
+        return sparse.vstack(parts, format="csr")
 
     # -- querying ------------------------------------------------------------------------
 
@@ -132,19 +231,27 @@ class LexicalIndex:
     def scores(self, tokens: Sequence[str]) -> NDArray[np.float32]:
         """BM25 score of every document for the query tokens (0 where nothing matches)."""
         ids, qtf = self.query_terms(tokens)
+        return self._scores(ids, qtf)
+
+    def _scores(self, ids: NDArray[np.int64], qw: NDArray[np.float32]) -> NDArray[np.float32]:
+        out = np.zeros(self.n_docs, dtype=np.float32)
         if ids.size == 0:
-            return np.zeros(self.n_docs, dtype=np.float32)
-        cols = self.weights()[:, ids]
-        return np.asarray(cols @ qtf).ravel().astype(np.float32)
+            return out
+        for start, w in self.segments():
+            inside = ids < w.shape[1]  # a term newer than the segment has no weight in it
+            if inside.any():
+                part = w[:, ids[inside]] @ qw[inside]
+                out[start : start + w.shape[0]] = np.asarray(part).ravel()
+        if self._masked:
+            out[~self.alive] = 0.0
+        return out
 
     def weighted_scores(self, terms: Mapping[str, float]) -> NDArray[np.float32]:
         """Scores for a weighted bag of terms (a translated query)."""
         known = [(self.vocab[t], w) for t, w in terms.items() if t in self.vocab]
-        if not known:
-            return np.zeros(self.n_docs, dtype=np.float32)
         ids = np.asarray([i for i, _ in known], dtype=np.int64)
         qw = np.asarray([w for _, w in known], dtype=np.float32)
-        return np.asarray(self.weights()[:, ids] @ qw).ravel().astype(np.float32)
+        return self._scores(ids, qw)
 
     def _query_weights(
         self, tokens: Sequence[str], weights: Mapping[str, float] | None
@@ -186,18 +293,28 @@ class LexicalIndex:
         out: list[dict[str, float]] = [{} for _ in rows]
         if ids.size == 0 or not out:
             return out
-        w = self.weights()
-        if not w.has_sorted_indices:
-            w.sort_indices()
-        wanted = np.asarray(rows, dtype=np.int32)
+        all_rows = np.asarray(rows, dtype=np.int64)
         values = np.zeros((len(out), ids.size), dtype=np.float64)
-        for j, tid in enumerate(ids.tolist()):
-            start, end = int(w.indptr[tid]), int(w.indptr[tid + 1])
-            column = w.indices[start:end]
-            at = np.searchsorted(column, wanted)
-            found = at < column.size
-            found[found] = column[at[found]] == wanted[found]
-            values[found, j] = w.data[start + at[found]]
+        for first, w in self.segments():
+            if not w.has_sorted_indices:
+                w.sort_indices()
+            mine = (all_rows >= first) & (all_rows < first + w.shape[0])
+            if self._masked:
+                mine &= self.alive[all_rows]
+            if not mine.any():
+                continue
+            wanted = (all_rows[mine] - first).astype(np.int32)
+            for j, tid in enumerate(ids.tolist()):
+                if tid >= w.shape[1]:
+                    continue
+                start, end = int(w.indptr[tid]), int(w.indptr[tid + 1])
+                column = w.indices[start:end]
+                at = np.searchsorted(column, wanted)
+                found = at < column.size
+                found[found] = column[at[found]] == wanted[found]
+                got = np.zeros(wanted.size, dtype=np.float64)
+                got[found] = w.data[start + at[found]]
+                values[mine, j] = got
         values *= qtf.astype(np.float64)
         terms = [self.terms[t] for t in ids.tolist()]
         for i, j in zip(*np.nonzero(values > 0), strict=True):
@@ -244,4 +361,14 @@ class TokenBatch:
 
 
 def _widen(m: sparse.csr_matrix, width: int) -> sparse.csr_matrix:
+    if m.shape[1] == width:
+        return m
     return sparse.csr_matrix((m.data, m.indices, m.indptr), shape=(m.shape[0], width))
+
+
+def _widen_csc(m: sparse.csc_matrix, width: int) -> sparse.csc_matrix:
+    """More (empty) term columns on the right."""
+    if m.shape[1] == width:
+        return m
+    indptr = np.concatenate([m.indptr, np.full(width - m.shape[1], m.indptr[-1])])
+    return sparse.csc_matrix((m.data, m.indices, indptr), shape=(m.shape[0], width))

@@ -13,6 +13,7 @@ from labline.core.models import Role
 from labline.intel.documents.models import Collection
 from labline.intel.documents.readers import Parsed, _checked, paragraphs_of, sha256_of
 from labline.intel.documents.service.ingest import store
+from labline.search.dense import UniversalSentenceEncoder
 from tests.factories import (
     make_achievement,
     make_call,
@@ -42,8 +43,9 @@ def _document(db, title: str, collection: Collection) -> int:
     return store(db, collection=collection, parsed=parsed).document.id
 
 
-@pytest.fixture()
-def world(db):
+def build_world(db) -> dict[str, int]:
+    """A record of every findable kind that has the word, plus what a member may not find:
+    a draft call and another organisation's private document."""
     org = make_org(db, name_zh="磁制冷材料研究院", name_en=f"Institute of {WORD.title()} Materials")
     ids = {
         "organisation": org.id,
@@ -64,6 +66,11 @@ def world(db):
     ids["document"] = _document(db, f"Plan for {WORD} refrigeration", public)
     ids["private_document"] = _document(db, f"Internal {WORD} roadmap", private)
     return ids
+
+
+@pytest.fixture()
+def world(db):
+    return build_world(db)
 
 
 def _found(client, q: str) -> dict[str, set[int]]:
@@ -124,3 +131,66 @@ def test_one_kind_and_the_json_api(client, db, world):
     bad = client.get("/api/v1/search/everything", params={"q": WORD, "kind": "castle"})
     assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["field"] == "kind"
     assert "instrument" in bad.json()["error"]["fields"][0]["allowed"]["allowed"]
+
+
+def test_one_search_encodes_its_query_once_for_every_index(client, db, world, monkeypatch):
+    """Organisations, instruments, calls, the market and documents share one encoder: the
+    query is encoded once per search, not once per index."""
+    operator = make_person(db, roles=(Role.platform_operator,))
+    sign_in(client, operator.email)
+    assert client.get("/search", params={"q": WORD}).status_code == 200  # indexes caught up
+    calls: list[list[str]] = []
+    encode = UniversalSentenceEncoder.encode
+
+    def counted(self, texts):  # the real encoder, counted
+        calls.append(list(texts))
+        return encode(self, texts)
+
+    monkeypatch.setattr(UniversalSentenceEncoder, "encode", counted)
+    query = f"{WORD} cooling"  # not searched before (documents keep a cache of queries)
+    page = client.get("/search", params={"q": query})
+    assert page.status_code == 200
+    kinds = set(re.findall(r'data-kind="(\w+)"', page.text))
+    assert {"organisation", "instrument", "need", "achievement", "call", "document"} <= kinds
+    assert calls == [[query]]
+    calls.clear()
+    groups = client.get("/api/v1/search/everything", params={"q": f"{WORD} alloy"}).json()
+    assert len(groups) >= 5 and calls == [[f"{WORD} alloy"]]
+
+
+def _shares(page_text: str) -> list[tuple[int, int, int]]:
+    return [
+        (int(a), int(b), int(c))
+        for a, b, c in re.findall(
+            r'data-testid="search-shares" data-words="(\d+)" data-translation="(\d+)"'
+            r' data-meaning="(\d+)"',
+            page_text,
+        )
+    ]
+
+
+def test_each_result_shows_what_its_score_is_made_of_in_both_languages(client, db, world):
+    """Words, translation and meaning, as /api/v1/search gives them, on every result of the
+    one search box, in the reader's language."""
+    member = make_person(db, roles=(Role.member,))
+    sign_in(client, member.email)
+    page = client.get("/search", params={"q": WORD})
+    hits = page.text.count('data-testid="search-hit"')
+    shares = _shares(page.text)
+    # Each result scored above 0 (here not the only instrument, need and achievement:
+    # the only record of an index scores 0) says what its score is made of.
+    assert hits >= 6 and len(shares) >= 3
+    assert all(98 <= sum(s) <= 102 for s in shares), shares  # whole percents of one score
+    assert any(s[0] > 0 for s in shares)  # the word itself matched
+    assert re.search(r"words \d+% · translation \d+% · meaning \d+%", page.text)
+    # A Chinese query finds the English records through its translation.
+    bridged = _shares(client.get("/search", params={"q": "制冷"}).text)
+    assert bridged and any(s[1] > 0 for s in bridged)
+    client.get("/lang/zh")
+    page = client.get("/search", params={"q": WORD})
+    assert re.search(r"字词 \d+% · 翻译 \d+% · 语义 \d+%", page.text)
+    assert "words " not in page.text
+    api = client.get("/api/v1/search/everything", params={"q": WORD}).json()
+    found = [f for g in api for f in g["found"]]
+    assert found and all({"lexical", "bridge", "semantic"} <= set(f) for f in found)
+    assert any(f["lexical"] > 0 for f in found)

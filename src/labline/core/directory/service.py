@@ -26,6 +26,7 @@ from labline.search import Record, SearchError, SearchIndex
 from labline.search.dense import Encoder
 from labline.search.filters import Kind
 from labline.search.index import Hit
+from labline.search.queries import QueryVectors
 from labline.search.surface import surface_terms
 
 FACETS: dict[str, Kind] = {
@@ -143,7 +144,10 @@ def search_directory(
     type: str | None = None,
     region_code: str | None = None,
     industry_code: str | None = None,
+    vectors: QueryVectors | None = None,
 ) -> list[Hit]:
+    """The hits with explanations; `vectors` shares the query's vector with a search's
+    other indexes (the one search box), else the query is encoded here."""
     require(actor, Permission.view_directory)
     filters = {
         key: value
@@ -157,9 +161,12 @@ def search_directory(
     }
     if region_code and region_code.endswith("0000"):
         filters["region"] = region_code[:2]  # a province includes its cities (prefix match)
-    directory = directory_for(session, holder)
+    index = directory_for(session, holder).index
+    vectors = vectors or QueryVectors(query)
     try:
-        return directory.index.search(query, k=k, filters=filters, explain=True)
+        return index.search(
+            query, k=k, filters=filters, explain=True, query_vector=vectors.for_index(index)
+        )
     except SearchError as exc:
         raise InvalidInput(
             str(exc), fields=[FieldError(getattr(exc, "field", "q"), str(exc))]
@@ -221,11 +228,21 @@ def resolve(session: Session, hits: list[Hit]) -> list[SearchHitRead]:
     return out
 
 
-def find(session: Session, *, actor: Actor, holder: Any, query: str, k: int) -> list[Found]:
+def find(
+    session: Session,
+    *,
+    actor: Actor,
+    holder: Any,
+    query: str,
+    k: int,
+    vectors: QueryVectors | None = None,
+) -> list[Found]:
     """Organisations and research teams for the one search box (core's Searchable)."""
     if Permission.view_directory not in actor.permissions:
         return []
-    hits = search_directory(session, actor=actor, holder=holder, query=query, k=k * 2)
+    hits = search_directory(
+        session, actor=actor, holder=holder, query=query, k=k * 2, vectors=vectors
+    )
     return [
         Found(
             kind=h.type,
@@ -236,6 +253,9 @@ def find(session: Session, *, actor: Actor, holder: Any, query: str, k: int) -> 
             detail=f"{h.organisation_zh} / {h.organisation_en}" if h.type == "team" else "",
             score=h.score,
             matched_terms=tuple(h.matched_terms),
+            lexical=h.lexical,
+            bridge=h.bridge,
+            semantic=h.semantic,
         )
         for h in resolve(session, hits)
     ]

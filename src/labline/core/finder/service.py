@@ -1,7 +1,12 @@
 """Searching every kind of record at once: each module's `Searchable` (handed in by the
 caller from the module records: the app's state, a command's context) is asked for its own
 kinds, and answers only with what the actor may see; the results come back grouped by kind
-in module order. Core imports no other domain: the searchables are passed in."""
+in module order. Core imports no other domain: the searchables are passed in.
+
+The query is encoded once per search: one `QueryVectors` goes to every `find`, which
+searches its indexes with the vector of their encoder (the same one for all the app's
+indexes). `search_records` and `found_of` are the shape most `find`s share: search one part
+of an index beside the database, then show each hit as a `Found`."""
 
 from __future__ import annotations
 
@@ -12,12 +17,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor, Permission, require
+from labline.core.indexes import service as indexes
 from labline.errors import FieldError, InvalidInput
 from labline.finding import Found
 from labline.modules import Searchable, SearchKind
+from labline.search import Hit, Record, SearchError, SearchIndex
+from labline.search.queries import QueryVectors
+from labline.search.surface import surface_terms
 
 PER_KIND = 5  # results per kind when every kind is asked
 ONE_KIND = 30  # results when one kind is asked
+TERMS = 8  # whole words shown per result
 
 
 @dataclass
@@ -54,14 +64,75 @@ def search_everything(
             fields=[FieldError("kind", f"unknown kind {kind!r}", {"allowed": known})],
         )
     limit = k or (ONE_KIND if kind else PER_KIND)
+    vectors = QueryVectors(query)  # encoded on first use, once for every index
     groups: list[Group] = []
     for searchable in searchables:
         wanted = [sk for sk in searchable.kinds if kind is None or sk.kind == kind]
         if not wanted:
             continue
-        found = searchable.find(session, actor=actor, holder=holder, query=query, k=limit)
+        found = searchable.find(
+            session, actor=actor, holder=holder, query=query, k=limit, vectors=vectors
+        )
         for sk in wanted:
             items = [f for f in found if f.kind == sk.kind][:limit]
             if items:
                 groups.append(Group(sk, items))
     return groups
+
+
+def search_records(
+    session: Session,
+    spec: indexes.Spec,
+    *,
+    holder: Any,
+    vectors: QueryVectors,
+    k: int,
+    part: str = "records",
+    filters: dict[str, Any] | None = None,
+) -> list[tuple[int, Hit]]:
+    """The best `k` hits of one part of an index beside the database (opened and caught up
+    with the audit tail), each with the number of the record it points at (record ids are
+    "kind:number"); a query the index refuses is the caller's error on `q`."""
+    index = indexes.open_index(session, spec, holder).parts[part]
+    try:
+        hits = index.search(
+            vectors.query,
+            k=k,
+            filters=filters,
+            explain=True,
+            query_vector=vectors.for_index(index),
+        )
+    except SearchError as exc:
+        field_ = getattr(exc, "field", "q")
+        raise InvalidInput(str(exc), fields=[FieldError(field_, str(exc))]) from exc
+    return [(int(h.id.rpartition(":")[2]), h) for h in hits]
+
+
+def found_of(
+    hit: Hit,
+    record: Record,
+    *,
+    kind: str,
+    id: int,
+    path: str,
+    title: str,
+    title_en: str = "",
+    detail: str = "",
+) -> Found:
+    """A hit as the one search box shows it: its score and what it is made of, and the
+    whole words of the record's indexed text it was found by (not stems or n-grams)."""
+    e = hit.explanation
+    terms = e.matched_terms if e else {}
+    return Found(
+        kind=kind,
+        id=id,
+        path=path,
+        title=title,
+        title_en=title_en,
+        detail=detail,
+        score=hit.score,
+        matched_terms=tuple(surface_terms(terms, SearchIndex.document_text(record.fields), TERMS)),
+        lexical=e.lexical if e else 0.0,
+        bridge=e.bridge if e else 0.0,
+        semantic=e.semantic if e else 0.0,
+    )

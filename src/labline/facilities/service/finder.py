@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from labline.core.access import Actor, Permission
+from labline.core.finder import service as finder
 from labline.core.indexes import service as indexes
-from labline.errors import FieldError, InvalidInput
 from labline.facilities.models import Facility, Instrument
 from labline.finding import Found
-from labline.search import Record, SearchError, SearchIndex
+from labline.search import Record, SearchIndex
 from labline.search.dense import Encoder
-from labline.search.surface import surface_terms
+from labline.search.queries import QueryVectors
 
 
 def instrument_record(i: Instrument) -> Record:
@@ -73,43 +73,41 @@ SPEC = indexes.register(
 )
 
 
-def find(session: Session, *, actor: Actor, holder: Any, query: str, k: int) -> list[Found]:
+def find(
+    session: Session,
+    *,
+    actor: Actor,
+    holder: Any,
+    query: str,
+    k: int,
+    vectors: QueryVectors | None = None,
+) -> list[Found]:
     """Active instruments for the one search box (facilities' Searchable): anyone who may
     see the catalogue may find them."""
     if Permission.view_directory not in actor.permissions:
         return []
-    index = indexes.open_index(session, SPEC, holder).parts["records"]
-    try:
-        hits = index.search(query, k=k, explain=True)
-    except SearchError as exc:
-        raise InvalidInput(str(exc), fields=[FieldError("q", str(exc))]) from exc
+    hits = finder.search_records(
+        session, SPEC, holder=holder, vectors=vectors or QueryVectors(query), k=k
+    )
     rows = {
         i.id: i
         for i in session.scalars(
             select(Instrument)
-            .where(Instrument.id.in_([int(h.id.split(":")[1]) for h in hits]))
+            .where(Instrument.id.in_([n for n, _hit in hits]))
             .options(selectinload(Instrument.facility))
         )
     }
-    out: list[Found] = []
-    for hit in hits:
-        i = rows.get(int(hit.id.split(":")[1]))
-        if i is None or not i.is_active:
-            continue
-        record = instrument_record(i)
-        terms = hit.explanation.matched_terms if hit.explanation else {}
-        out.append(
-            Found(
-                kind="instrument",
-                id=i.id,
-                path=f"/facilities/instruments/{i.id}",
-                title=i.name_zh,
-                title_en=i.name_en,
-                detail=f"{i.facility.name_zh} / {i.facility.name_en}",
-                score=hit.score,
-                matched_terms=tuple(
-                    surface_terms(terms, SearchIndex.document_text(record.fields), 8)
-                ),
-            )
+    return [
+        finder.found_of(
+            hit,
+            instrument_record(i),
+            kind="instrument",
+            id=i.id,
+            path=f"/facilities/instruments/{i.id}",
+            title=i.name_zh,
+            title_en=i.name_en,
+            detail=f"{i.facility.name_zh} / {i.facility.name_en}",
         )
-    return out
+        for n, hit in hits
+        if (i := rows.get(n)) is not None and i.is_active
+    ]

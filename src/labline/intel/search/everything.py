@@ -10,12 +10,23 @@ from sqlalchemy.orm import Session
 from labline.core.access import Actor
 from labline.finding import Found
 from labline.intel.search import service
+from labline.search.queries import QueryVectors
 
 
-def find(session: Session, *, actor: Actor, holder: Any, query: str, k: int) -> list[Found]:
+def find(
+    session: Session,
+    *,
+    actor: Actor,
+    holder: Any,
+    query: str,
+    k: int,
+    vectors: QueryVectors | None = None,
+) -> list[Found]:
     if actor.is_anonymous:
         return []
-    found = service.search(session, actor=actor, holder=holder, query=query, limit=k)
+    found = service.search(
+        session, actor=actor, holder=holder, query=query, limit=k, vectors=vectors
+    )
     return [
         Found(
             kind="document",
@@ -32,6 +43,9 @@ def find(session: Session, *, actor: Actor, holder: Any, query: str, k: int) -> 
             ),
             score=f.score,
             matched_terms=tuple(f.terms[:8]),
+            lexical=f.lexical,
+            bridge=f.bridge,
+            semantic=f.semantic,
         )
         for f in found
     ]

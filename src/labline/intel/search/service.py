@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any, Literal
@@ -35,6 +35,8 @@ from labline.search.bridge import en_to_zh, zh_to_en
 from labline.search.dense import Encoder, encode_queries
 from labline.search.errors import SearchError
 from labline.search.filters import Kind
+from labline.search.index import Explanation
+from labline.search.queries import QueryVectors
 
 FACETS: dict[str, Kind] = {
     "collection": "keyword",
@@ -66,6 +68,11 @@ class Found:
     score: float
     paragraphs: list[Snippet] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
+    # What the best paragraph's score is made of: its words, the query's translation (a
+    # paragraph found by the translated query counts there whole) and the meaning.
+    lexical: float = 0.0
+    bridge: float = 0.0
+    semantic: float = 0.0
 
 
 def _key(value: object) -> str:
@@ -101,7 +108,13 @@ def _records(session: Session, document_ids: Sequence[int] | None = None) -> lis
 
 
 def _new_part(_part: str, encoder: Encoder | None) -> SearchIndex:
-    return SearchIndex(fields=FIELDS, facets=FACETS, use_dense=encoder is not None, encoder=encoder)
+    index = SearchIndex(
+        fields=FIELDS, facets=FACETS, use_dense=encoder is not None, encoder=encoder
+    )
+    # Set before a snapshot is written, so that it is saved with its IVF index (trained
+    # once, by the worker) and a process that opens it does not train one.
+    index.vectors.exact_limit = EXACT_LIMIT
+    return index
 
 
 def _live_records(session: Session) -> dict[str, list[Record]]:
@@ -132,7 +145,7 @@ def index_for(session: Session, holder: Any) -> SearchIndex:
     """The holder's (an app's state, a command's context) paragraph index: opened from the
     snapshot beside the database and caught up with the audit tail."""
     index = indexes.open_index(session, SPEC, holder).parts["paragraphs"]
-    index.vectors.exact_limit = EXACT_LIMIT  # (a snapshot opened from disk has the default)
+    index.vectors.exact_limit = EXACT_LIMIT  # (a snapshot written before it was saved)
     return index
 
 
@@ -178,6 +191,15 @@ def bridged(query: str, *, terms: int = 8) -> str:
     return " ".join(t for t, _w in best)
 
 
+def _as_translated(e: Explanation | None) -> Explanation | None:
+    """A hit of the query's translation, scaled as its score is: its words are the
+    translation's."""
+    if e is None:
+        return None
+    w = BRIDGED_WEIGHT
+    return replace(e, lexical=0.0, bridge=w * (e.lexical + e.bridge), semantic=w * e.semantic)
+
+
 def _terms_of(hit: Hit) -> dict[str, float]:
     return hit.explanation.matched_terms if hit.explanation else {}
 
@@ -211,8 +233,10 @@ def search(
     until: date | None = None,
     sort: Sort = "relevance",
     per_document: int = 3,
+    vectors: QueryVectors | None = None,
 ) -> list[Found]:
-    """The best documents for the query, each with its best paragraphs."""
+    """The best documents for the query, each with its best paragraphs; `vectors` shares
+    the query's vector with a search's other indexes (the one search box)."""
     access.require_reader(actor)
     if not query.strip():
         raise InvalidInput("Say what to look for", fields=[FieldError("q", "empty query")])
@@ -242,7 +266,7 @@ def search(
     index = index_for(session, holder)
     k = max(30, limit * 5)
     try:
-        qv = query_vector(index, query)
+        qv = vectors.for_index(index) if vectors is not None else query_vector(index, query)
         hits = index.search(
             query, k=k, filters=filters, explain=True, explain_fields=False, query_vector=qv
         )
@@ -259,7 +283,7 @@ def search(
                 explain_fields=False,
                 query_vector=qv,
             ):
-                scaled = Hit(h.id, h.score * BRIDGED_WEIGHT, h.explanation)
+                scaled = Hit(h.id, h.score * BRIDGED_WEIGHT, _as_translated(h.explanation))
                 known = merged.get(h.id)
                 if known is None or not _terms_of(known) or known.score < scaled.score:
                     merged[h.id] = scaled
@@ -267,6 +291,7 @@ def search(
     except SearchError as exc:
         raise InvalidInput(str(exc)) from None
     by_doc: dict[int, list[tuple[int, float, dict[str, float]]]] = {}
+    parts: dict[int, tuple[float, float, float]] = {}  # document -> its best paragraph's
     for hit in hits:
         doc_id, n = (int(x) for x in hit.id.split(":"))
         terms = _terms_of(hit)
@@ -274,6 +299,9 @@ def search(
             # Vectors alone put every paragraph somewhere in the ranking; a result shows at
             # least one word of the query or of its dictionary translation.
             continue
+        if doc_id not in by_doc and hit.explanation is not None:  # hits come best first
+            e = hit.explanation
+            parts[doc_id] = (e.lexical, e.bridge, e.semantic)
         by_doc.setdefault(doc_id, []).append((n, hit.score, terms))
     # The best `limit` documents by their best paragraph; their texts come from the index
     # (paragraphs never change), so a search costs one query for the documents.
@@ -296,7 +324,7 @@ def search(
         for n, _s, _m in best:
             text = index.texts[index.row_of[f"{doc_id}:{n}"]]["body"]
             snippets.append(Snippet(n, text, spans_of(text, marks)))
-        out.append(Found(doc, best[0][1], snippets, sorted(weights)))
+        out.append(Found(doc, best[0][1], snippets, sorted(weights), *parts.get(doc_id, (0, 0, 0))))
     out.sort(key=lambda f: -f.score)
     out = out[:limit]
     if sort == "date":

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
-from labline.errors import invalid_input
+from labline.errors import LablineError, validation_fields
 from labline.intel.watches import service
 from labline.intel.watches.schemas import WatchCreate
 from labline.web.render import render
@@ -17,23 +17,37 @@ from labline.web.render import render
 router = APIRouter(include_in_schema=False)
 
 
+def _page(request: Request, db: Db, actor: Any, **extra: Any) -> dict[str, Any]:
+    items = service.inbox(db, actor=actor, holder=request.app.state)
+    return {"items": items, "watches": service.my_watches(db, actor=actor), "values": {}, **extra}
+
+
 @router.get("/intel/watches", response_class=HTMLResponse)
 def watches_page(request: Request, db: Db, actor: CurrentActor) -> Response:
-    items = service.inbox(db, actor=actor, holder=request.app.state)
-    ctx = {"items": items, "watches": service.my_watches(db, actor=actor)}
-    return render(request, "intel/watches.html", ctx)
+    return render(request, "intel/watches.html", _page(request, db, actor))
 
 
 @router.post("/intel/watches", dependencies=[CsrfChecked])
-def create_watch_form(db: Db, actor: CurrentActor, form: SubmittedForm) -> Response:
+def create_watch_form(
+    request: Request, db: Db, actor: CurrentActor, form: SubmittedForm
+) -> Response:
     values: dict[str, Any] = {
         k: form[k].strip() for k in ("query", "language", "source") if form.get(k, "").strip()
     }
     try:
         data = WatchCreate.model_validate(values)
-    except ValidationError as exc:
-        raise invalid_input(exc.errors()) from None
-    service.create_watch(db, actor=actor, data=data)
+        service.create_watch(db, actor=actor, data=data)
+    except (ValidationError, LablineError) as exc:
+        if isinstance(exc, LablineError) and exc.status in (401, 403, 404):
+            raise
+        # The form comes back with every value kept and each error beside its field.
+        db.rollback()
+        if isinstance(exc, ValidationError):
+            errors, message, status = validation_fields(exc.errors()), None, 422
+        else:
+            errors, message, status = exc.fields, exc.message, exc.status
+        ctx = _page(request, db, actor, values=dict(form), errors=errors, message=message)
+        return render(request, "intel/watches.html", ctx, status=status)
     return RedirectResponse("/intel/watches", status_code=303)
 
 

@@ -1,11 +1,12 @@
 """Demo step: the demo enterprise as a university spin-off with a cap table — founders'
 common stock, the university's shares for the patents it contributed, an angel, and a
-Series A preferred round from an investment fund — imported as an OCF package through the
-same service a user's import goes through."""
+Series A preferred round from an investment fund, signed as an equity deal through the deal
+machinery — imported as an OCF package through the same service a user's import goes
+through, its `labline:` comments linking the fund, the university, the deal and the team."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,7 +15,7 @@ from labline.core.access import command_line_actor
 from labline.core.models import Organisation, Person, Role, RoleGrant, Team
 from labline.demo.api import EPOCH, World, person_name
 from labline.market.captable import service
-from labline.market.captable.models import CapStakeholder
+from labline.market.captable.demo_deal import SERIES_A_PRICE, SERIES_A_SHARES, SIGNED, equity_deal
 from labline.market.investors.models import Investor, InvestorFollow
 
 
@@ -28,11 +29,14 @@ def _holder(sid: str, name: str, kind: str, relationship: str) -> dict[str, Any]
     }
 
 
-def _issue(n: int, holder: str, cls: str, quantity: int, price: str, days: int) -> dict[str, Any]:
+def _issue(
+    n: int, holder: str, cls: str, quantity: int, price: str, when: int | date
+) -> dict[str, Any]:
+    on = when if isinstance(when, date) else EPOCH.date() + timedelta(days=when)
     return {
         "object_type": "TX_STOCK_ISSUANCE",
         "id": f"tx-{n}",
-        "date": (EPOCH.date() + timedelta(days=days)).isoformat(),
+        "date": on.isoformat(),
         "security_id": f"sec-{n}",
         "custom_id": f"{'PA' if cls == 'series-a' else 'CS'}-{n}",
         "stakeholder_id": holder,
@@ -96,26 +100,29 @@ def step_captable(world: World) -> None:
         # Shares for the patents the university contributed (作价入股), at no cash price.
         issuances.append(_issue(4, "university", "common", 1_500_000, "0", 30))
     if fund is not None:
-        issuances.append(_issue(5, "fund-a", "series-a", 2_500_000, "8.00", 520))
+        issuances.append(
+            _issue(5, "fund-a", "series-a", SERIES_A_SHARES, str(SERIES_A_PRICE), SIGNED)
+        )
     package = {
         "Manifest.ocf.json": {
             "file_type": "OCF_MANIFEST_FILE",
             "ocf_version": "1.2.0",
             "issuer": {"object_type": "ISSUER", "id": "demo", "legal_name": issuer.name_zh},
-            "as_of": (EPOCH.date() + timedelta(days=600)).isoformat(),
+            "as_of": (SIGNED + timedelta(days=30)).isoformat(),
         },
         "Stakeholders.ocf.json": {"file_type": "OCF_STAKEHOLDERS_FILE", "items": holders},
         "StockClasses.ocf.json": {"file_type": "OCF_STOCK_CLASSES_FILE", "items": classes},
         "Transactions.ocf.json": {"file_type": "OCF_TRANSACTIONS_FILE", "items": issuances},
     }
     # The spin-off's founding team: its investors' money counts as investment into a team.
-    if not world.session.scalar(select(Team.id).where(Team.organisation_id == issuer.id)):
+    team_id = world.session.scalar(select(Team.id).where(Team.organisation_id == issuer.id))
+    if team_id is None:
         # An explicit id: the demo's bulk rows leave PostgreSQL's sequences behind until
         # the build ends.
-        next_id = (world.session.scalar(select(func.max(Team.id))) or 0) + 1
+        team_id = (world.session.scalar(select(func.max(Team.id))) or 0) + 1
         world.session.add(
             Team(
-                id=next_id,
+                id=team_id,
                 organisation_id=issuer.id,
                 name_zh="创始研发团队",
                 name_en="Founding R&D team",
@@ -123,15 +130,7 @@ def step_captable(world: World) -> None:
                 field_en="energy-storage batteries",
             )
         )
-    actor = command_line_actor("demo")
-    done = service.import_ocf(world.session, actor=actor, issuer_id=issuer.id, package=package)
-    links = {"university": university, "fund-a": fund}
-    for holder in world.session.scalars(
-        select(CapStakeholder).where(CapStakeholder.issuer_id == issuer.id)
-    ):
-        org = links.get(holder.ocf_id)
-        if org is not None:
-            holder.organisation_id = org.id
+        world.session.flush()
     partner: int | None = world.session.scalar(
         select(RoleGrant.person_id)
         .join(Person, Person.id == RoleGrant.person_id)
@@ -139,6 +138,11 @@ def step_captable(world: World) -> None:
             RoleGrant.role == Role.investor, RoleGrant.organisation_id == (fund.id if fund else 0)
         )
     )
+    links = {"university": university, "fund-a": fund}
+    for holder in holders:
+        org = links.get(holder["id"])
+        if org is not None:
+            holder["comments"] = [f"labline:organisation={org.id}"]
     if fund is not None and partner is not None:
         # The demo investor (the Series A fund's partner, who holds the investor role for
         # it) following the field and the spin-off's region.
@@ -152,5 +156,16 @@ def step_captable(world: World) -> None:
         if issuer.region_code:
             investor.follows.append(InvestorFollow(kind="region", value=issuer.region_code))
         world.session.add(investor)
+        world.session.flush()
+        # The Series A as an equity deal, signed through the deal machinery; its issuance
+        # names the deal and the founding team it funds.
+        deal = equity_deal(
+            world, issuer=issuer, team_id=team_id, investor_id=investor.id, partner=partner
+        )
+        round_a = next(i for i in issuances if i["stakeholder_id"] == "fund-a")
+        round_a["comments"] = [f"labline:deal={deal.id}", f"labline:team={team_id}"]
+        world.counts["market_equity_deals"] = 1
+    actor = command_line_actor("demo")
+    done = service.import_ocf(world.session, actor=actor, issuer_id=issuer.id, package=package)
     world.session.flush()
     world.counts["market_cap_issuances"] = done.issuances

@@ -67,7 +67,8 @@ class CapStockClass(Timestamped, Base):
 
 
 class CapIssuance(Timestamped, Base):
-    """A stock issuance (OCF `TX_STOCK_ISSUANCE`); with a deal when it closed an equity deal."""
+    """A stock issuance (OCF `TX_STOCK_ISSUANCE`); with a deal when it closed an equity deal,
+    and the issuer's team it funds when it names one."""
 
     __tablename__ = "market_cap_issuances"
 
@@ -89,6 +90,8 @@ class CapIssuance(Timestamped, Base):
     currency: Mapped[str] = mapped_column(String(3))
     issued_on: Mapped[date] = mapped_column(Date)
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("market_deals.id", ondelete="SET NULL"))
+    # The company's team the money funds, when the issuance names one.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
 
     stakeholder: Mapped[CapStakeholder] = relationship()
     stock_class: Mapped[CapStockClass] = relationship()

@@ -34,6 +34,7 @@ def _context(db: Db, actor: Any, issuer_id: int, request: Request) -> dict[str, 
         "today": clock.today().isoformat(),
         "note": request.query_params.get("note"),
         "values": {},
+        "teams": {t.id: t for t in table.teams},
     }
 
 
@@ -60,7 +61,15 @@ def captable_page(request: Request, db: Db, actor: CurrentActor, issuer_id: int)
 def issue(
     request: Request, db: Db, actor: CurrentActor, issuer_id: int, form: SubmittedForm
 ) -> Response:
-    fields = ("stock_class_id", "quantity", "share_price", "currency", "issued_on", "deal_id")
+    fields = (
+        "stock_class_id",
+        "quantity",
+        "share_price",
+        "currency",
+        "issued_on",
+        "deal_id",
+        "team_id",
+    )
     data: dict[str, Any] = {k: form.get(k, "").strip() or None for k in fields}
     if form.get("stakeholder_id"):
         data["stakeholder_id"] = form["stakeholder_id"]

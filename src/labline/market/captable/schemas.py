@@ -36,6 +36,7 @@ class IssuanceCreate(StrictInput):
     currency: str = Field(default="CNY", min_length=3, max_length=3)
     issued_on: date
     deal_id: int | None = None
+    team_id: int | None = None  # the company's team the money funds
 
     @field_validator("currency")
     @classmethod
@@ -88,6 +89,13 @@ class IssuanceRow(Output):
     currency: str
     issued_on: date
     deal_id: int | None
+    team_id: int | None
+
+
+class TeamOption(Output):
+    id: int
+    name_zh: str
+    name_en: str
 
 
 class CapTableRead(Output):
@@ -99,6 +107,7 @@ class CapTableRead(Output):
     total_shares: Decimal
     total_invested_cny: Decimal
     can_edit: bool
+    teams: list[TeamOption]  # the company's teams, which an issuance may name
 
 
 class ImportRead(Output):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from labline import clock
 from labline.core import audit
 from labline.core.access import Actor, can_manage_org, require_signed_in
-from labline.core.models import Organisation
+from labline.core.models import Organisation, Team
 from labline.errors import FieldError, InvalidInput, NotFound, NotPermitted
 from labline.market.captable.models import CapIssuance, CapStakeholder, CapStockClass
 from labline.market.captable.schemas import (
@@ -27,6 +27,7 @@ from labline.market.captable.schemas import (
     ImportRead,
     IssuanceCreate,
     IssuanceRow,
+    TeamOption,
 )
 from labline.market.deals.schemas import CURRENCIES as CNY_RATES
 from labline.market.engine import ocf
@@ -105,17 +106,36 @@ def _package(session: Session, org: Organisation) -> ocf.Package:
     return ocf.Package(
         issuer_name=org.name_en or org.name_zh,
         as_of=clock.today(),
-        stakeholders=[ocf.Stakeholder(**_to_ocf(s, STAKEHOLDER_FIELDS)) for s in holders.values()],
+        stakeholders=[
+            ocf.Stakeholder(
+                **_to_ocf(s, STAKEHOLDER_FIELDS), links=_links(organisation=s.organisation_id)
+            )
+            for s in holders.values()
+        ],
         stock_classes=[ocf.StockClass(**_to_ocf(c, CLASS_FIELDS)) for c in classes.values()],
         issuances=[
             ocf.Issuance(
                 **_to_ocf(i, ISSUANCE_FIELDS),
                 stakeholder_id=holders[i.stakeholder_id].ocf_id,
                 stock_class_id=classes[i.stock_class_id].ocf_id,
+                links=_links(deal=i.deal_id, team=i.team_id),
             )
             for i in _rows(session, CapIssuance, org.id)
         ],
     )
+
+
+def _links(**ids: int | None) -> dict[str, int]:
+    return {k: v for k, v in ids.items() if v is not None}
+
+
+def _teams(session: Session, org_id: int) -> dict[int, Team]:
+    return {
+        t.id: t
+        for t in session.scalars(
+            select(Team).where(Team.organisation_id == org_id).order_by(Team.id)
+        )
+    }
 
 
 def cap_table(session: Session, *, actor: Actor, issuer_id: int) -> CapTableRead:
@@ -135,15 +155,13 @@ def cap_table(session: Session, *, actor: Actor, issuer_id: int) -> CapTableRead
         row["votes"] += i.quantity * classes[i.stock_class_id].votes_per_share
         row["cny"] += i.quantity * i.share_price * CNY_RATES[i.currency]
         issued[i.stock_class_id] = issued.get(i.stock_class_id, Decimal(0)) + i.quantity
-    links = {s.ocf_id: s.organisation_id for s in _rows(session, CapStakeholder, org.id)}
-    deals = {i.ocf_id: i.deal_id for i in _rows(session, CapIssuance, org.id)}
     holders = [
         HolderRow(
             stakeholder_id=s.id,
             legal_name=s.legal_name,
             stakeholder_type=s.stakeholder_type,
             relationship=s.relationship,
-            organisation_id=links.get(s.id),
+            organisation_id=s.links.get("organisation"),
             shares=rows[s.id]["shares"],
             total=rows[s.id]["total"],
             percent=(rows[s.id]["total"] * 100 / total).quantize(Decimal("0.01"))
@@ -185,9 +203,14 @@ def cap_table(session: Session, *, actor: Actor, issuer_id: int) -> CapTableRead
                 share_price=i.share_price,
                 currency=i.currency,
                 issued_on=i.date,
-                deal_id=deals.get(i.id),
+                deal_id=i.links.get("deal"),
+                team_id=i.links.get("team"),
             )
             for i in package.issuances
+        ],
+        teams=[
+            TeamOption(id=t.id, name_zh=t.name_zh, name_en=t.name_en)
+            for t in _teams(session, org.id).values()
         ],
         total_shares=total,
         total_invested_cny=sum((h.invested_cny for h in holders), Decimal(0)),
@@ -205,24 +228,53 @@ def export_ocf(session: Session, *, actor: Actor, issuer_id: int) -> dict[str, A
     )
 
 
+def _deal_problem(session: Session, org: Organisation, deal_id: int) -> tuple[str, Any] | None:
+    """Why this deal cannot be an issuance's (message, allowed), or None."""
+    deal = session.get(Deal, deal_id)
+    if deal is None or org.id not in (deal.buyer_id, deal.seller_id):
+        return f"deal {deal_id} is not a deal of this company", None
+    if deal.state not in CLOSED:
+        return f"deal {deal_id} is {deal.state.value}, not signed", [s.value for s in CLOSED]
+    return None
+
+
+def _team_problem(session: Session, org: Organisation, team_id: int) -> tuple[str, Any] | None:
+    teams = _teams(session, org.id)
+    if team_id not in teams:
+        return f"team {team_id} is not a team of this company", sorted(teams)
+    return None
+
+
 def import_ocf(session: Session, *, actor: Actor, issuer_id: int, package: Any) -> ImportRead:
     """Replace the issuer's cap table by an OCF package: all of it, or nothing and every
-    problem by field. Links kept by OCF id: a stakeholder's organisation, an issuance's deal."""
+    problem by field. labline's links (a stakeholder's organisation, an issuance's deal and
+    team) come from the package's `labline:` comments, checked; an object without them keeps
+    the links its OCF id had in the table replaced."""
     org = _issuer(session, actor, issuer_id, write=True)
     read, problems = ocf.read(package, currencies=tuple(CNY_RATES))
-    if read is None:
+    if read is not None:
+        for s in read.stakeholders:
+            linked = s.links.get("organisation")
+            if linked is not None and session.get(Organisation, linked) is None:
+                problems.append((f"{s.at}.comments", f"no organisation {linked}", None))
+        for i in read.issuances:
+            for key, check in (("deal", _deal_problem), ("team", _team_problem)):
+                if key in i.links and (found := check(session, org, i.links[key])) is not None:
+                    problems.append((f"{i.at}.comments", *found))
+    if read is None or problems:
         raise InvalidInput(
             f"The OCF package has {len(problems)} problem(s); nothing was imported.",
             fields=[FieldError(f, m, a) for f, m, a in problems[:200]],
         )
-    links = {s.ocf_id: s.organisation_id for s in _rows(session, CapStakeholder, org.id)}
-    deals = {i.security_id: i.deal_id for i in _rows(session, CapIssuance, org.id)}
+    orgs = {s.ocf_id: s.organisation_id for s in _rows(session, CapStakeholder, org.id)}
+    kept = {i.ocf_id: i for i in _rows(session, CapIssuance, org.id)}
+    before = {i.ocf_id: _links(deal=i.deal_id, team=i.team_id) for i in kept.values()}
     for model in (CapIssuance, CapStakeholder, CapStockClass):
         session.execute(delete(model).where(model.issuer_id == org.id))
     holders = {
         s.id: CapStakeholder(
             issuer_id=org.id,
-            organisation_id=links.get(s.id),
+            organisation_id=s.links["organisation"] if s.links else orgs.get(s.id),
             **_from_ocf(s, STAKEHOLDER_FIELDS),
         )
         for s in read.stakeholders
@@ -233,16 +285,18 @@ def import_ocf(session: Session, *, actor: Actor, issuer_id: int, package: Any) 
     }
     session.add_all([*holders.values(), *classes.values()])
     session.flush()
-    session.add_all(
-        CapIssuance(
-            issuer_id=org.id,
-            stakeholder_id=holders[i.stakeholder_id].id,
-            stock_class_id=classes[i.stock_class_id].id,
-            deal_id=deals.get(i.security_id),
-            **_from_ocf(i, ISSUANCE_FIELDS),
+    for i in read.issuances:
+        links = i.links or before.get(i.id, {})
+        session.add(
+            CapIssuance(
+                issuer_id=org.id,
+                stakeholder_id=holders[i.stakeholder_id].id,
+                stock_class_id=classes[i.stock_class_id].id,
+                deal_id=links.get("deal"),
+                team_id=links.get("team"),
+                **_from_ocf(i, ISSUANCE_FIELDS),
+            )
         )
-        for i in read.issuances
-    )
     session.flush()
     counts = ImportRead(
         issuer_id=org.id,
@@ -261,19 +315,14 @@ def import_ocf(session: Session, *, actor: Actor, issuer_id: int, package: Any) 
 
 
 def _deal(session: Session, org: Organisation, deal_id: int) -> Deal:
+    problem = _deal_problem(session, org, deal_id)
+    if problem is not None:
+        raise InvalidInput(
+            "Shares are issued for a signed equity deal of this company.",
+            fields=[FieldError("deal_id", *problem)],
+        )
     deal = session.get(Deal, deal_id)
-    if deal is None or org.id not in (deal.buyer_id, deal.seller_id):
-        raise InvalidInput(
-            f"Deal {deal_id} is not one of this company's deals.",
-            fields=[FieldError("deal_id", "not a deal of this company")],
-        )
-    if deal.state not in CLOSED:
-        raise InvalidInput(
-            "Shares are issued for a signed equity deal.",
-            fields=[
-                FieldError("deal_id", f"the deal is {deal.state.value}", [s.value for s in CLOSED])
-            ],
-        )
+    assert deal is not None
     return deal
 
 
@@ -301,6 +350,11 @@ def issue(session: Session, *, actor: Actor, issuer_id: int, data: IssuanceCreat
         )
     holders = {s.ocf_id: s for s in _rows(session, CapStakeholder, org.id)}
     deal = _deal(session, org, data.deal_id) if data.deal_id is not None else None
+    if data.team_id is not None and (found := _team_problem(session, org, data.team_id)):
+        raise InvalidInput(
+            "The team an issuance funds must be one of the company's teams.",
+            fields=[FieldError("team_id", *found)],
+        )
     if data.stakeholder_id is not None:
         holder = holders.get(data.stakeholder_id)
         if holder is None:
@@ -355,6 +409,7 @@ def issue(session: Session, *, actor: Actor, issuer_id: int, data: IssuanceCreat
         currency=data.currency,
         issued_on=data.issued_on,
         deal_id=deal.id if deal is not None else None,
+        team_id=data.team_id,
     )
     session.add(issuance)
     session.flush()
@@ -369,4 +424,5 @@ def issue(session: Session, *, actor: Actor, issuer_id: int, data: IssuanceCreat
         currency=issuance.currency,
         issued_on=issuance.issued_on,
         deal_id=issuance.deal_id,
+        team_id=issuance.team_id,
     )

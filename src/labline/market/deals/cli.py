@@ -16,7 +16,7 @@ from labline.market.deals.schemas import (
     MessageCreate,
 )
 from labline.market.deals.service import deals
-from labline.market.models import DealState
+from labline.market.models import ContractKind, DealState
 
 
 @click.command("deal")
@@ -133,7 +133,7 @@ def due(ctx: click.Context, deal_id: int, as_email: str, due_on: str) -> None:
 @click.option("--as", "as_email", required=True)
 @click.option(
     "--kind",
-    type=click.Choice(["development", "transfer", "licence", "consulting", "service"]),
+    type=click.Choice([k.value for k in ContractKind]),
     required=True,
 )
 @click.option("--amount", required=True)

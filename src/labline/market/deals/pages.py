@@ -19,7 +19,7 @@ from labline.market.deals.schemas import (
     MessageCreate,
 )
 from labline.market.deals.service import deadlines, deals, senders
-from labline.market.models import DealState
+from labline.market.models import ContractKind, DealState
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -75,7 +75,7 @@ def _deal_context(db: Db, actor: Any, deal_id: int) -> dict[str, Any]:
         "today": today.isoformat(),
         "values": {"signed_on": clock.today().isoformat(), "currency": "CNY"},
         "errors": [],
-        "contract_kinds": ["development", "transfer", "licence", "consulting", "service"],
+        "contract_kinds": [k.value for k in ContractKind],
     }
 
 

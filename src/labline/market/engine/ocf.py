@@ -10,6 +10,10 @@ its key. The subset held: stakeholders, stock classes and stock issuances (`TX_S
 `read` checks everything and returns every problem at once as (field, message, allowed),
 the field a path into the package (`Transactions.ocf.json.items[2].stakeholder_id`), so the
 caller can refuse the whole package and change nothing. Quantities and prices are decimals.
+
+labline's own links ride in the objects' standard `comments` as `labline:<key>=<id>` (a
+stakeholder's `organisation`, an issuance's `deal` and `team`), so an export imports back
+with its links; other comments are free text and are not kept.
 """
 
 from __future__ import annotations
@@ -65,6 +69,8 @@ class Stakeholder:
     legal_name: str
     stakeholder_type: str
     relationship: str | None = None
+    links: dict[str, int] = field(default_factory=dict)
+    at: str = field(default="", compare=False)  # where in the package (for errors)
 
 
 @dataclass
@@ -92,6 +98,13 @@ class Issuance:
     share_price: Decimal
     currency: str
     date: date
+    links: dict[str, int] = field(default_factory=dict)
+    at: str = field(default="", compare=False)
+
+
+# The labline links each object may carry in its comments.
+LINKS = {"STAKEHOLDER": ("organisation",), "TX_STOCK_ISSUANCE": ("deal", "team")}
+LINK_PREFIX = "labline:"
 
 
 @dataclass
@@ -172,6 +185,28 @@ class _Reader:
             pass
         self.fail(where, "required: a date YYYY-MM-DD")
         return None
+
+    def links(self, obj: dict[str, Any], where: str, keys: tuple[str, ...]) -> dict[str, int]:
+        """`labline:<key>=<id>` comments; any other comment is free text."""
+        comments = obj.get("comments")
+        if comments is None:
+            return {}
+        if not isinstance(comments, list) or not all(isinstance(c, str) for c in comments):
+            self.fail(f"{where}.comments", "required: a list of strings")
+            return {}
+        out: dict[str, int] = {}
+        for j, comment in enumerate(comments):
+            if not comment.startswith(LINK_PREFIX):
+                continue
+            key, _, value = comment[len(LINK_PREFIX) :].partition("=")
+            allowed = [f"{LINK_PREFIX}{k}=<id>" for k in keys]
+            if key not in keys or key in out:
+                self.fail(f"{where}.comments[{j}]", f"unknown or repeated link {key!r}", allowed)
+            elif not value.isdigit() or not 0 < int(value) < 2**31:
+                self.fail(f"{where}.comments[{j}]", f"not an id: {value[:20]!r}", allowed)
+            else:
+                out[key] = int(value)
+        return out
 
     def items(self, doc: dict[str, Any], name: str) -> list[tuple[str, dict[str, Any]]]:
         items = doc.get("items")
@@ -259,7 +294,8 @@ def read(bundle: Any, *, currencies: tuple[str, ...]) -> tuple[Package | None, l
             rel = (item["current_relationships"] or [None])[0]
         if rel is not None and rel not in RELATIONSHIPS:
             r.fail(f"{where}.current_relationship", f"unknown value {rel!r}", list(RELATIONSHIPS))
-        package.stakeholders.append(Stakeholder(sid, legal, kind, rel))
+        links = r.links(item, where, LINKS["STAKEHOLDER"])
+        package.stakeholders.append(Stakeholder(sid, legal, kind, rel, links, where))
 
     name, doc = files["OCF_STOCK_CLASSES_FILE"]
     class_at: dict[str, str] = {}
@@ -326,6 +362,7 @@ def read(bundle: Any, *, currencies: tuple[str, ...]) -> tuple[Package | None, l
                 item.get("share_price"), f"{where}.share_price", required=True
             )
             day = r.day(item.get("date"), f"{where}.date")
+            links = r.links(item, where, LINKS["TX_STOCK_ISSUANCE"])
             if quantity is not None and cls in classes:
                 issued[cls] = issued.get(cls, Decimal(0)) + quantity
             if None in (quantity, price, currency, day):
@@ -341,6 +378,8 @@ def read(bundle: Any, *, currencies: tuple[str, ...]) -> tuple[Package | None, l
                     share_price=price,  # type: ignore[arg-type]
                     currency=currency,  # type: ignore[arg-type]
                     date=day,  # type: ignore[arg-type]
+                    links=links,
+                    at=where,
                 )
             )
     for cid, total in issued.items():
@@ -356,6 +395,12 @@ def read(bundle: Any, *, currencies: tuple[str, ...]) -> tuple[Package | None, l
 def _number(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return text
+
+
+def _comments(item: dict[str, Any], links: dict[str, int]) -> dict[str, Any]:
+    if links:
+        item["comments"] = [f"{LINK_PREFIX}{k}={v}" for k, v in sorted(links.items())]
+    return item
 
 
 def write(package: Package, *, issuer_id: str, generated_at: str) -> dict[str, Any]:
@@ -393,7 +438,7 @@ def write(package: Package, *, issuer_id: str, generated_at: str) -> dict[str, A
         }
         if s.relationship:
             item["current_relationship"] = s.relationship
-        stakeholders.append(item)
+        stakeholders.append(_comments(item, s.links))
     classes = []
     for c in package.stock_classes:
         cls: dict[str, Any] = {
@@ -412,18 +457,21 @@ def write(package: Package, *, issuer_id: str, generated_at: str) -> dict[str, A
             cls["liquidation_preference_multiple"] = _number(c.liquidation_preference_multiple)
         classes.append(cls)
     transactions = [
-        {
-            "object_type": "TX_STOCK_ISSUANCE",
-            "id": i.id,
-            "date": i.date.isoformat(),
-            "security_id": i.security_id,
-            "custom_id": i.custom_id,
-            "stakeholder_id": i.stakeholder_id,
-            "stock_class_id": i.stock_class_id,
-            "quantity": _number(i.quantity),
-            "share_price": {"amount": _number(i.share_price), "currency": i.currency},
-            "security_law_exemptions": [],
-        }
+        _comments(
+            {
+                "object_type": "TX_STOCK_ISSUANCE",
+                "id": i.id,
+                "date": i.date.isoformat(),
+                "security_id": i.security_id,
+                "custom_id": i.custom_id,
+                "stakeholder_id": i.stakeholder_id,
+                "stock_class_id": i.stock_class_id,
+                "quantity": _number(i.quantity),
+                "share_price": {"amount": _number(i.share_price), "currency": i.currency},
+                "security_law_exemptions": [],
+            },
+            i.links,
+        )
         for i in package.issuances
     ]
     return {

@@ -3,11 +3,11 @@ milestone payments invoiced (万元, where the licensor sells: the contract's re
 signed by type (exclusive, sole, non-exclusive), equity investment into companies (万元,
 shares issued to investors, by the company's province; and by field, the company's GB/T 4754
 division, as `equity_investment_<division>`), and the same investment into teams: an
-issuance funds the team of the achievement its equity deal was about, or else the company's
-team when it has exactly one (a spin-off's founding team); by the team's province
-(`team_investment`, 万元; `teams_invested`, how many teams) and field (the achievement's, else
-the company's division: `team_investment_<division>`). Investment no team can be named for
-counts for the company only. Sums are decimals until handed over."""
+issuance funds the team it names, or else the team of the achievement its equity deal was
+about, or else the company's team when it has exactly one (a spin-off's founding team); by
+the team's province (`team_investment`, 万元; `teams_invested`, how many teams) and field
+(the achievement's, else the company's division: `team_investment_<division>`). Investment
+no team can be named for counts for the company only. Sums are decimals until handed over."""
 
 from __future__ import annotations
 
@@ -71,6 +71,7 @@ def by_region(
             Organisation.industry_code,
             CapIssuance.issuer_id,
             CapIssuance.deal_id,
+            CapIssuance.team_id,
         )
         .join(CapStakeholder, CapStakeholder.id == CapIssuance.stakeholder_id)
         .join(Organisation, Organisation.id == CapIssuance.issuer_id)
@@ -82,15 +83,16 @@ def by_region(
     ).all()
     sole_team = _sole_teams(session, {row[6] for row in issuances})
     teams: dict[str, set[int]] = defaultdict(set)
-    for quantity, price, currency, region, country, industry, issuer, deal in issuances:
+    named = _teams(session, {row[8] for row in issuances if row[8] is not None})
+    for quantity, price, currency, region, country, industry, issuer, deal, named_team in issuances:
         money = Decimal(quantity) * Decimal(price) * CNY_RATES.get(currency, Decimal(0)) / WAN
         province = province_of(region, country)
         sums[(province, "equity_investment")] += money
         if industry:
             sums[(province, f"equity_investment_{industry[:2]}")] += money
-        team: tuple[int, str | None, str, str | None] | None = (
-            _team_of(session, deal) if deal is not None else None
-        )
+        team: tuple[int, str | None, str, str | None] | None = named.get(named_team or 0)
+        if team is None and deal is not None:
+            team = _team_of(session, deal)
         if team is None and issuer in sole_team:
             team = (sole_team[issuer], region, country, industry)
         if team is not None:
@@ -120,6 +122,23 @@ def _sole_teams(session: Session, org_ids: set[int]) -> dict[int, int]:
         seen.add(org_id)
         out[org_id] = team_id
     return out
+
+
+def _teams(
+    session: Session, team_ids: set[int]
+) -> dict[int, tuple[int, str | None, str, str | None]]:
+    """Teams named by issuances: (team, its organisation's region and country, the
+    organisation's division)."""
+    return {
+        row[0]: (row[0], row[1], row[2], row[3])
+        for row in session.execute(
+            select(
+                Team.id, Organisation.region_code, Organisation.country, Organisation.industry_code
+            )
+            .join(Organisation, Organisation.id == Team.organisation_id)
+            .where(Team.id.in_(team_ids or {0}))
+        )
+    }
 
 
 def _team_of(session: Session, deal_id: int) -> tuple[int, str | None, str, str | None] | None:

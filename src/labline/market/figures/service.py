@@ -29,9 +29,12 @@ from labline.core.access import Actor, Permission, require
 from labline.core.models import Organisation
 from labline.core.refdata import province_of, region_prefix
 from labline.errors import FieldError, InvalidInput
-from labline.market.models import Achievement, Contract, Deal, TechnologyNeed
+from labline.market.models import TECHNOLOGY_KINDS, Achievement, Contract, Deal, TechnologyNeed
 from labline.market.service.matching import latest_feedback, quality_of
 from labline.market.service.visibility import turnover_visible
+
+# Technology contracts only: an equity investment contract is counted as investment instead.
+TECHNOLOGY = Contract.kind.in_(TECHNOLOGY_KINDS)
 
 
 def _day(value: date | datetime) -> date:
@@ -75,7 +78,7 @@ def _activity(
         select(Contract, Achievement.published_at, Achievement.industry_code)
         .join(Deal, Deal.id == Contract.deal_id)
         .join(Achievement, Achievement.id == Deal.achievement_id)
-        .where(Contract.signed_on >= first, Contract.signed_on < last)
+        .where(Contract.signed_on >= first, Contract.signed_on < last, TECHNOLOGY)
         .order_by(Contract.signed_on, Contract.id)
     ).all()
     contracts = [
@@ -102,7 +105,11 @@ def _activity(
         session.scalars(
             select(Deal.achievement_id)
             .join(Contract, Contract.deal_id == Deal.id)
-            .where(Contract.signed_on < last, Deal.achievement_id.in_(set(cohort) or {0}))
+            .where(
+                Contract.signed_on < last,
+                TECHNOLOGY,
+                Deal.achievement_id.in_(set(cohort) or {0}),
+            )
         )
     )
     return Activity(contracts, cohort, reached)
@@ -372,7 +379,7 @@ def by_region(
     signed: dict[str, list[float]] = {}
     for code, amount in session.execute(
         select(Contract.region_code, Contract.amount_cny).where(
-            Contract.signed_on >= first, Contract.signed_on < last
+            Contract.signed_on >= first, Contract.signed_on < last, TECHNOLOGY
         )
     ):
         t = signed.setdefault(province_of(code), [0, 0.0])
@@ -390,7 +397,7 @@ def by_region(
         session.scalars(
             select(Deal.achievement_id)
             .join(Contract, Contract.deal_id == Deal.id)
-            .where(Contract.signed_on < last, Deal.achievement_id.in_(ids or {0}))
+            .where(Contract.signed_on < last, TECHNOLOGY, Deal.achievement_id.in_(ids or {0}))
         )
     )
     out: list[tuple[str, str, float]] = []

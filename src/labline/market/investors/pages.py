@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from labline.core.access import Actor
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.core.models import Role
+from labline.core.names import industry_choices, region_choices
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
 from labline.i18n import N_
 from labline.market.investors import service
@@ -32,6 +33,39 @@ FOLLOW_KINDS = {
     "achievement": N_("Achievement"),
     "team": N_("Team"),
 }
+# The follow form's pickers: each kind's input, searchable by code or name in both languages.
+FOLLOW_PICKERS = {
+    "field": ("follow_industry", N_("A field (GB/T 4754 industry)")),
+    "region": ("follow_region", N_("A region (GB/T 2260)")),
+    "team": ("follow_team", N_("A team")),
+    "achievement": ("follow_achievement", N_("An achievement")),
+    "project": ("follow_project", N_("A funded project")),
+}
+
+
+def _choices(db: Db, actor: Any, investor_id: int) -> dict[str, list[tuple[str, str]]]:
+    return {
+        "field": industry_choices(),
+        "region": region_choices(),
+        **service.follow_choices(db, actor=actor, investor_id=investor_id),
+    }
+
+
+def _picked(form: dict[str, str], choices: dict[str, list[tuple[str, str]]]) -> dict[str, Any]:
+    """The follow form's kind and value: the picked code or id, or a name typed in full
+    (in either language) that names one choice."""
+    kind = form.get("kind", "")
+    name = FOLLOW_PICKERS.get(kind, ("", ""))[0]
+    typed = (form.get(name) or form.get("value") or "").strip()
+    if typed and not (typed.isascii() and typed.isalnum()):
+        for code, label in choices.get(kind, []):
+            if typed == label or typed in label.split(" · ") or typed == f"{code} {label}":
+                return {"kind": kind, "value": code}
+        raise InvalidInput(
+            f"{typed!r} names none of the choices.",
+            fields=[FieldError(name, N_("names none of the choices: pick one from the list"))],
+        )
+    return {"kind": kind or None, "value": typed}
 
 
 def _context(db: Db, actor: Any, investor_id: int) -> dict[str, Any]:
@@ -40,6 +74,8 @@ def _context(db: Db, actor: Any, investor_id: int) -> dict[str, Any]:
         "values": {},
         "kinds": KINDS,
         "follow_kinds": FOLLOW_KINDS,
+        "pickers": FOLLOW_PICKERS,
+        "choices": _choices(db, actor, investor_id),
     }
 
 
@@ -100,7 +136,8 @@ def investor_page(request: Request, db: Db, actor: CurrentActor, investor_id: in
 def _act(db: Db, actor: Any, investor_id: int, form: dict[str, str]) -> str:
     action = form.get("action", "")
     if action == "follow":
-        data = FollowCreate.model_validate({"kind": form.get("kind"), "value": form.get("value")})
+        picked = _picked(form, _choices(db, actor, investor_id))
+        data = FollowCreate.model_validate(picked)
         service.follow(db, actor=actor, investor_id=investor_id, data=data)
     elif action == "unfollow":
         follow_id = form.get("follow_id", "")
@@ -136,5 +173,12 @@ def investor_action(
             ctx["errors"], status = validation_fields(exc.errors()), 422
         else:
             ctx["errors"], ctx["message"], status = exc.fields, exc.message, exc.status
+        # A follow's value is shown beside the picker it came from.
+        picker = FOLLOW_PICKERS.get(form.get("kind", ""), ("value", ""))[0]
+        if form.get("action") == "follow":
+            ctx["errors"] = [
+                FieldError(picker, e.message, e.allowed) if e.field == "value" else e
+                for e in ctx["errors"]
+            ]
         return render(request, "market/investor.html", ctx, status=status)
     return RedirectResponse(target, status_code=303)

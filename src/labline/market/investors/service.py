@@ -29,7 +29,7 @@ from labline.core.models import (
     Team,
 )
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
-from labline.i18n import pick
+from labline.i18n import other, pick
 from labline.market.deals.schemas import DealCreate
 from labline.market.deals.service import deals
 from labline.market.investors.models import Investor, InvestorFollow
@@ -58,6 +58,8 @@ KINDS = {
 BOARD_STATES = [s for s in DealState]
 FEED_LIMIT = 30
 MAX_ID = 2**31 - 1  # integer primary keys
+# The newest records a follow picker offers by name (the browser searches them as typed).
+CHOICES_LIMIT = 500
 
 
 def _summary(inv: Investor, org: Organisation, person: Person) -> InvestorSummary:
@@ -226,6 +228,36 @@ def _check_value(session: Session, data: FollowCreate) -> str:
         }[kind]
         raise InvalidInput(f"{kind} {value!r}: {what}.", fields=[FieldError("value", what)])
     return value
+
+
+def _both(zh: str, en: str) -> str:
+    """A label to search by in either language, the reader's own first."""
+    first = pick(zh, en)
+    second = other(zh, en)
+    return f"{first} · {second}" if second else first
+
+
+def follow_choices(
+    session: Session, *, actor: Actor, investor_id: int
+) -> dict[str, list[tuple[str, str]]]:
+    """What the follow form offers by name, beside the GB/T codes: teams, published
+    achievements and funded projects (the newest `CHOICES_LIMIT` of each), as (id, label)."""
+    _investor(session, actor, investor_id)
+    teams = session.execute(
+        select(Team.id, Team.name_zh, Team.name_en).order_by(Team.id.desc()).limit(CHOICES_LIMIT)
+    )
+    achievements = session.execute(
+        select(Achievement.id, Achievement.title)
+        .where(Achievement.state.in_(LIVE_STATES))
+        .order_by(Achievement.id.desc())
+        .limit(CHOICES_LIMIT)
+    )
+    projects = funded_projects(session, limit=CHOICES_LIMIT)
+    return {
+        "team": [(str(i), _both(zh, en)) for i, zh, en in teams],
+        "achievement": [(str(i), title) for i, title in achievements],
+        "project": [(str(p.id), _both(p.title_zh, p.title_en)) for p in projects],
+    }
 
 
 def follow(

@@ -16,6 +16,8 @@ from labline.market.models import Achievement, TechnologyNeed
 from labline.market.service.market_index import facet_filters, market_for, query_text, search
 from labline.market.service.records import LIVE_STATES, RecordKind
 from labline.search.dense import encode_queries
+from labline.search.index import Explanation
+from labline.search.queries import QueryVectors
 from labline.search.surface import surface_terms
 
 
@@ -25,6 +27,7 @@ class Found:
     record: Achievement | TechnologyNeed
     score: float
     matched_terms: list[str]
+    explanation: Explanation | None = None
 
 
 def search_live(
@@ -53,16 +56,18 @@ def search_live_both(
     k: int = 5,
     region_code: str | None = None,
     vector: Any = None,
+    vectors: QueryVectors | None = None,
 ) -> dict[RecordKind, list[Found]]:
     """Live achievements and needs for the text, the query encoded once for both (or given
-    as `vector`, from query_vectors)."""
+    as `vector`, from query_vectors, or shared with a search's other indexes through
+    `vectors`)."""
     require(actor, Permission.view_directory)
     if not query.strip():
         return {"achievement": [], "need": []}
     market = market_for(session, holder)
     encoder = market.achievements.encoder
-    if vector is None and encoder is not None:
-        vector = encode_queries(encoder, [query])[0]
+    if vector is None:
+        vector = (vectors or QueryVectors(query)).of(encoder)
     filters = facet_filters(region_code=region_code)
     pairs: tuple[tuple[RecordKind, Any], ...] = (
         ("achievement", market.achievements),
@@ -98,18 +103,26 @@ def _found(session: Session, kind: RecordKind, hits: list[Any], k: int) -> list[
         if record is None or record.state not in LIVE_STATES:
             continue
         terms = sorted(hit.explanation.matched_terms) if hit.explanation else []
-        out.append(Found(kind, record, hit.score, terms))
+        out.append(Found(kind, record, hit.score, terms, hit.explanation))
         if len(out) == k:
             break
     return out
 
 
-def find(session: Session, *, actor: Actor, holder: Any, query: str, k: int) -> list[Finding]:
+def find(
+    session: Session,
+    *,
+    actor: Actor,
+    holder: Any,
+    query: str,
+    k: int,
+    vectors: QueryVectors | None = None,
+) -> list[Finding]:
     """Live needs and achievements for the one search box (the market's Searchable): their
     public face only, with the whole words they were found by."""
     if Permission.view_directory not in actor.permissions:
         return []
-    both = search_live_both(session, actor=actor, holder=holder, query=query, k=k)
+    both = search_live_both(session, actor=actor, holder=holder, query=query, k=k, vectors=vectors)
     out: list[Finding] = []
     for kind, found in both.items():
         for f in found:
@@ -123,6 +136,9 @@ def find(session: Session, *, actor: Actor, holder: Any, query: str, k: int) -> 
                     detail=f"{org.name_zh} / {org.name_en} · {f.record.field}",
                     score=f.score,
                     matched_terms=tuple(surface_terms(f.matched_terms, query_text(f.record), 8)),
+                    lexical=f.explanation.lexical if f.explanation else 0.0,
+                    bridge=f.explanation.bridge if f.explanation else 0.0,
+                    semantic=f.explanation.semantic if f.explanation else 0.0,
                 )
             )
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,16 +19,34 @@ from labline.market.service import matching
 from labline.market.service.records import LIVE_STATES
 from labline.work import SHOWN, WorkItem, WorkList
 
+# The two kinds of market record: the model, its path segment and its label.
+KINDS: tuple[tuple[type[TechnologyNeed | Achievement], str, str], ...] = (
+    (TechnologyNeed, "needs", N_("need")),
+    (Achievement, "achievements", N_("achievement")),
+)
+
+
+def _records_of(
+    session: Session, *, orgs: list[int], states: Iterable[State], newest_first: bool, limit: int
+) -> Iterator[tuple[type[TechnologyNeed | Achievement], str, Any]]:
+    """Each kind's records of these organisations in these states, at most `limit` of each:
+    the most recently changed first, or else the oldest first (by id)."""
+    for model, plural, _label in KINDS:
+        order = (model.updated_at.desc(), model.id.desc()) if newest_first else (model.id,)
+        for r in session.scalars(
+            select(model)
+            .where(model.state.in_(list(states)), model.organisation_id.in_(orgs))
+            .order_by(*order)
+            .limit(limit)
+        ):
+            yield model, plural, r
+
 
 def records_to_screen(session: Session) -> WorkList:
     """Needs and achievements submitted for screening, the longest waiting first."""
     found: list[tuple[str, WorkItem]] = []
-    kinds: tuple[tuple[type[TechnologyNeed | Achievement], str, str], ...] = (
-        (TechnologyNeed, "needs", N_("need")),
-        (Achievement, "achievements", N_("achievement")),
-    )
     r: Any  # a need or an achievement
-    for model, plural, kind in kinds:
+    for model, plural, kind in KINDS:
         for r in session.scalars(
             select(model).where(model.state == State.screening).order_by(model.updated_at)
         ):
@@ -72,20 +91,12 @@ def deals_waiting(session: Session, *, actor: Actor) -> WorkList:
 def returned_records(session: Session, *, actor: Actor) -> WorkList:
     """The person's organisations' records sent back by screening, to correct."""
     orgs = list(actor.org_roles) or [0]
-    items = []
-    kinds: tuple[tuple[type[TechnologyNeed | Achievement], str], ...] = (
-        (TechnologyNeed, "needs"),
-        (Achievement, "achievements"),
-    )
-    r: Any
-    for model, plural in kinds:
-        for r in session.scalars(
-            select(model)
-            .where(model.state == State.returned, model.organisation_id.in_(orgs))
-            .order_by(model.id)
-            .limit(50)
-        ):
-            items.append(WorkItem(r.title, f"/market/{plural}/{r.id}", state=N_("returned")))
+    items = [
+        WorkItem(r.title, f"/market/{plural}/{r.id}", state=N_("returned"))
+        for _model, plural, r in _records_of(
+            session, orgs=orgs, states=(State.returned,), newest_first=False, limit=50
+        )
+    ]
     return WorkList(
         key="records-returned",
         title=N_("Records returned to you for changes"),
@@ -109,30 +120,21 @@ def new_suggestions(session: Session, *, actor: Actor, holder: Any) -> WorkList:
     since = visits.last_visit(session, actor=actor)
     orgs = list(actor.org_roles) or [0]
     found: dict[tuple[str, int], tuple[datetime | None, WorkItem]] = {}
-    kinds: tuple[tuple[type[TechnologyNeed | Achievement], str], ...] = (
-        (TechnologyNeed, "needs"),
-        (Achievement, "achievements"),
-    )
-    own: Any
-    for model, plural in kinds:
-        for own in session.scalars(
-            select(model)
-            .where(model.organisation_id.in_(orgs), model.state.in_(LIVE_STATES))
-            .order_by(model.updated_at.desc(), model.id.desc())
-            .limit(OWN_RECORDS)
-        ):
-            if model is TechnologyNeed:
-                hits = matching.suggest_for_need(
-                    session, actor=actor, holder=holder, need_id=own.id, k=10
-                )
-            else:
-                hits = matching.suggest_for_achievement(
-                    session, actor=actor, holder=holder, achievement_id=own.id, k=10
-                )
-            own_new = since is None or (_aware(own.published_at) or since) > since
-            for s in hits:
-                item = WorkItem(s.title, f"/market/{plural}/{own.id}#s-{s.id}", state=s.kind)
-                found.setdefault((s.kind, s.id), (None if own_new else since, item))
+    for model, plural, own in _records_of(
+        session, orgs=orgs, states=LIVE_STATES, newest_first=True, limit=OWN_RECORDS
+    ):
+        if model is TechnologyNeed:
+            hits = matching.suggest_for_need(
+                session, actor=actor, holder=holder, need_id=own.id, k=10
+            )
+        else:
+            hits = matching.suggest_for_achievement(
+                session, actor=actor, holder=holder, achievement_id=own.id, k=10
+            )
+        own_new = since is None or (_aware(own.published_at) or since) > since
+        for s in hits:
+            item = WorkItem(s.title, f"/market/{plural}/{own.id}#s-{s.id}", state=s.kind)
+            found.setdefault((s.kind, s.id), (None if own_new else since, item))
     published: dict[tuple[str, int], datetime | None] = {}
     for model, kind in ((TechnologyNeed, "need"), (Achievement, "achievement")):
         ids = [i for k, i in found if k == kind]

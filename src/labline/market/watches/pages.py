@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from labline.core.access import require_signed_in
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
-from labline.errors import invalid_input
+from labline.errors import LablineError, validation_fields
 from labline.market.watches import service as watches
 from labline.market.watches.schemas import WatchCreate
 from labline.web.render import render
@@ -18,12 +18,15 @@ from labline.web.render import render
 router = APIRouter()
 
 
+def _page(request: Request, db: Db, actor: Any, **extra: Any) -> dict[str, Any]:
+    items = watches.inbox(db, actor=actor, holder=request.app.state)
+    return {"items": items, "watches": watches.my_watches(db, actor=actor), "values": {}, **extra}
+
+
 @router.get("/market/watches", response_class=HTMLResponse, include_in_schema=False)
 def watches_page(request: Request, db: Db, actor: CurrentActor) -> Response:
     require_signed_in(actor)
-    items = watches.inbox(db, actor=actor, holder=request.app.state)
-    ctx = {"items": items, "watches": watches.my_watches(db, actor=actor)}
-    return render(request, "market/watches.html", ctx)
+    return render(request, "market/watches.html", _page(request, db, actor))
 
 
 @router.post("/market/watches", include_in_schema=False, dependencies=[CsrfChecked])
@@ -38,9 +41,18 @@ def create_watch_form(
             values[name] = form[name].strip()
     try:
         data = WatchCreate.model_validate(values)
-    except ValidationError as exc:
-        raise invalid_input(exc.errors()) from None
-    watches.create_watch(db, actor=actor, data=data)
+        watches.create_watch(db, actor=actor, data=data)
+    except (ValidationError, LablineError) as exc:
+        if isinstance(exc, LablineError) and exc.status in (401, 403, 404):
+            raise
+        # The form comes back with every value kept and each error beside its field.
+        db.rollback()
+        if isinstance(exc, ValidationError):
+            errors, message, status = validation_fields(exc.errors()), None, 422
+        else:
+            errors, message, status = exc.fields, exc.message, exc.status
+        ctx = _page(request, db, actor, values=dict(form), errors=errors, message=message)
+        return render(request, "market/watches.html", ctx, status=status)
     return RedirectResponse("/market/watches", status_code=303)
 
 

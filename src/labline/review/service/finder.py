@@ -10,14 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor, Permission
+from labline.core.finder import service as finder
 from labline.core.indexes import service as indexes
-from labline.errors import FieldError, InvalidInput
 from labline.finding import Found
 from labline.review.models import Call, CallStatus
 from labline.review.service.calls import is_manager
-from labline.search import Record, SearchError, SearchIndex
+from labline.search import Record, SearchIndex
 from labline.search.dense import Encoder
-from labline.search.surface import surface_terms
+from labline.search.queries import QueryVectors
 
 
 def call_record(c: Call) -> Record:
@@ -53,38 +53,36 @@ SPEC = indexes.register(
 )
 
 
-def find(session: Session, *, actor: Actor, holder: Any, query: str, k: int) -> list[Found]:
+def find(
+    session: Session,
+    *,
+    actor: Actor,
+    holder: Any,
+    query: str,
+    k: int,
+    vectors: QueryVectors | None = None,
+) -> list[Found]:
     """Calls for the one search box (review's Searchable): every published call (open,
     closed, decided), drafts only for call managers, as the list of calls shows them."""
     if Permission.view_directory not in actor.permissions:
         return []
-    index = indexes.open_index(session, SPEC, holder).parts["records"]
-    try:
-        hits = index.search(query, k=k * 2, explain=True)
-    except SearchError as exc:
-        raise InvalidInput(str(exc), fields=[FieldError("q", str(exc))]) from exc
-    ids = [int(h.id.split(":")[1]) for h in hits]
-    rows = {c.id: c for c in session.scalars(select(Call).where(Call.id.in_(ids)))}
+    hits = finder.search_records(
+        session, SPEC, holder=holder, vectors=vectors or QueryVectors(query), k=k * 2
+    )
+    rows = {c.id: c for c in session.scalars(select(Call).where(Call.id.in_([n for n, _ in hits])))}
     drafts_too = is_manager(actor)
-    out: list[Found] = []
-    for hit in hits:
-        c = rows.get(int(hit.id.split(":")[1]))
-        if c is None or (c.status == CallStatus.draft and not drafts_too):
-            continue
-        terms = hit.explanation.matched_terms if hit.explanation else {}
-        text = SearchIndex.document_text(call_record(c).fields)
-        out.append(
-            Found(
-                kind="call",
-                id=c.id,
-                path=f"/review/calls/{c.id}",
-                title=c.title_zh,
-                title_en=c.title_en,
-                detail=f"{c.code} · {c.opens_on.isoformat()} – {c.closes_on.isoformat()}",
-                score=hit.score,
-                matched_terms=tuple(surface_terms(terms, text, 8)),
-            )
+    shown = [
+        finder.found_of(
+            hit,
+            call_record(c),
+            kind="call",
+            id=c.id,
+            path=f"/review/calls/{c.id}",
+            title=c.title_zh,
+            title_en=c.title_en,
+            detail=f"{c.code} · {c.opens_on.isoformat()} – {c.closes_on.isoformat()}",
         )
-        if len(out) == k:
-            break
-    return out
+        for n, hit in hits
+        if (c := rows.get(n)) is not None and (c.status != CallStatus.draft or drafts_too)
+    ]
+    return shown[:k]
