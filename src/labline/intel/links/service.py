@@ -12,8 +12,9 @@ through core's and market's public service functions. Every link carries a confi
 - term: only a specific term links (engine.specific: in the technical term list, or a
   rare or acronym-bearing Chinese compound, or an English phrase that is not all general
   words); 0.9 when it is the record's field (its technology), 0.8 when one holds the other
-  (钙钛矿 | 钙钛矿叠层电池; the shorter a listed term when it is the document's), 0.6 in the title of a record without a field; a record the search
-  found otherwise scores at most 0.45, scaled by its rank against the best hit;
+  (钙钛矿 | 钙钛矿叠层电池; the shorter a listed term when it is the document's), 0.6 in
+  the title of a record without a field; a record the search found otherwise scores at
+  most 0.45, scaled by its rank against the best hit;
 - place: 1.0 for a full name (江苏省), 0.9 for a short one (江苏), 0.5 when two regions share
   the short name.
 
