@@ -123,13 +123,13 @@ def name_confidence(mention: str, *names: str) -> float:
             # and not "Department of Education".
             # Without their shared first and last words, what is left must still match:
             # Goddard | Marshall Space Flight Center are two centres.
-            x, y = _distinct_words(_word_list(mention), _word_list(name))
-            a, b = set(x), set(y)
-            if not a or not b:
+            xs, ys = _distinct_words(_word_list(mention), _word_list(name))
+            if not xs or not ys:
                 short, long = sorted((len(n), len(m)))
                 best = max(best, 0.6 + 0.3 * short / long)
             else:
-                best = max(best, 0.8 * 2 * len(a & b) / (len(a) + len(b)))
+                both = len(set(xs) & set(ys))
+                best = max(best, 0.8 * 2 * both / (len(set(xs)) + len(set(ys))))
         else:
             # What sets the names apart: without their shared start and end (示例市|成都市
             # 科学技术局), the rest must still look alike.
