@@ -43,8 +43,9 @@ def _document(db, title: str, collection: Collection) -> int:
     return store(db, collection=collection, parsed=parsed).document.id
 
 
-@pytest.fixture()
-def world(db):
+def build_world(db) -> dict[str, int]:
+    """A record of every findable kind that has the word, plus what a member may not find:
+    a draft call and another organisation's private document."""
     org = make_org(db, name_zh="磁制冷材料研究院", name_en=f"Institute of {WORD.title()} Materials")
     ids = {
         "organisation": org.id,
@@ -65,6 +66,11 @@ def world(db):
     ids["document"] = _document(db, f"Plan for {WORD} refrigeration", public)
     ids["private_document"] = _document(db, f"Internal {WORD} roadmap", private)
     return ids
+
+
+@pytest.fixture()
+def world(db):
+    return build_world(db)
 
 
 def _found(client, q: str) -> dict[str, set[int]]:
