@@ -25,6 +25,10 @@ MAX_FILE_BYTES = 64 * 1024 * 1024  # checked before reading: a 1 GB file or a zi
 # A DOCX is a zip: what its members would unpack to is checked (from the zip's directory)
 # before anything is unpacked, so a zip bomb is refused without inflating it.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+# A PDF's streams are compressed (FlateDecode and others): a small file can inflate to
+# gigabytes. pypdf stops any one stream at MAX_PDF_STREAM_BYTES (its own limits, set per
+# read), and the pages' contents together are stopped at MAX_UNPACKED_BYTES.
+MAX_PDF_STREAM_BYTES = 32 * 1024 * 1024
 MAX_PARAGRAPH_CHARS = 100_000
 MAX_PARAGRAPHS = 20_000
 SUFFIXES = {
@@ -249,18 +253,57 @@ def _only_links(data: bytes, text: str) -> bool:
     return all(line in anchors for line in lines)
 
 
+def _pdf_limits() -> dict[str, int]:
+    n = MAX_PDF_STREAM_BYTES
+    return {
+        "zlib_maximum_output_length": n,
+        "lzw_maximum_output_length": n,
+        "run_length_maximum_output_length": n,
+        "jbig2_maximum_output_length": n,
+        "array_based_stream_maximum_output_length": n,
+        "brotli_maximum_output_length": n,
+        "image_maximum_buffer_size": n,
+    }
+
+
+def _pdf_bomb(name: str, what: str) -> Rejected:
+    return Rejected(
+        name,
+        "compression_bomb",
+        f"{what}; the limit is {MAX_PDF_STREAM_BYTES:,} bytes a stream and"
+        f" {MAX_UNPACKED_BYTES:,} bytes in all (not unpacked further)",
+    )
+
+
+def _pdf_pages(reader: Any, name: str) -> list[str]:
+    """Each page's text, its content streams inflated first and counted against the limit."""
+    pages, inflated = [], 0
+    for n, page in enumerate(reader.pages, 1):
+        contents = page.get_contents()
+        inflated += len(contents.get_data()) if contents is not None else 0
+        if inflated > MAX_UNPACKED_BYTES:
+            raise _pdf_bomb(
+                name, f"its page contents inflate to over {inflated:,} bytes by page {n}"
+            )
+        pages.append(page.extract_text() or "")
+    return pages
+
+
 def read_pdf(data: bytes, name: str) -> Parsed:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise Rejected(name, "encrypted", "the PDF is encrypted with a password")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata
+        with apply_configuration(**_pdf_limits()):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise Rejected(name, "encrypted", "the PDF is encrypted with a password")
+            pages = _pdf_pages(reader, name)
+            info = reader.metadata
     except Rejected:
         raise
+    except LimitReachedError as exc:
+        raise _pdf_bomb(name, f"a compressed stream inflates too far ({exc})") from None
     except Exception as exc:  # pypdf raises many kinds on broken files
         if isinstance(exc, PdfReadError) and "decrypt" in str(exc).lower():
             raise Rejected(name, "encrypted", "the PDF is encrypted") from None
