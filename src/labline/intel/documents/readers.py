@@ -253,7 +253,7 @@ def _only_links(data: bytes, text: str) -> bool:
     return all(line in anchors for line in lines)
 
 
-def _pdf_limits() -> dict[str, int]:
+def _pdf_limits() -> dict[str, Any]:
     n = MAX_PDF_STREAM_BYTES
     return {
         "zlib_maximum_output_length": n,
