@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from labline.errors import InvalidInput
+from labline.intel.documents import pdf_limits
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # checked before reading: a 1 GB file or a zip bomb stops here
 # A DOCX is a zip: what its members would unpack to is checked (from the zip's directory)
@@ -253,19 +254,6 @@ def _only_links(data: bytes, text: str) -> bool:
     return all(line in anchors for line in lines)
 
 
-def _pdf_limits() -> dict[str, Any]:
-    n = MAX_PDF_STREAM_BYTES
-    return {
-        "zlib_maximum_output_length": n,
-        "lzw_maximum_output_length": n,
-        "run_length_maximum_output_length": n,
-        "jbig2_maximum_output_length": n,
-        "array_based_stream_maximum_output_length": n,
-        "brotli_maximum_output_length": n,
-        "image_maximum_buffer_size": n,
-    }
-
-
 def _pdf_bomb(name: str, what: str) -> Rejected:
     return Rejected(
         name,
@@ -275,33 +263,21 @@ def _pdf_bomb(name: str, what: str) -> Rejected:
     )
 
 
-def _pdf_pages(reader: Any, name: str) -> list[str]:
-    """Each page's text, its content streams inflated first and counted against the limit."""
-    pages, inflated = [], 0
-    for n, page in enumerate(reader.pages, 1):
-        contents = page.get_contents()
-        inflated += len(contents.get_data()) if contents is not None else 0
-        if inflated > MAX_UNPACKED_BYTES:
-            raise _pdf_bomb(
-                name, f"its page contents inflate to over {inflated:,} bytes by page {n}"
-            )
-        pages.append(page.extract_text() or "")
-    return pages
-
-
 def read_pdf(data: bytes, name: str) -> Parsed:
     from pypdf import PdfReader, apply_configuration
     from pypdf.errors import LimitReachedError, PdfReadError
 
     try:
-        with apply_configuration(**_pdf_limits()):
+        with apply_configuration(**pdf_limits.per_stream(MAX_PDF_STREAM_BYTES)):
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted and not reader.decrypt(""):
                 raise Rejected(name, "encrypted", "the PDF is encrypted with a password")
-            pages = _pdf_pages(reader, name)
+            pages = pdf_limits.page_texts(reader, MAX_UNPACKED_BYTES)
             info = reader.metadata
     except Rejected:
         raise
+    except pdf_limits.Inflated as exc:
+        raise _pdf_bomb(name, str(exc)) from None
     except LimitReachedError as exc:
         raise _pdf_bomb(name, f"a compressed stream inflates too far ({exc})") from None
     except Exception as exc:  # pypdf raises many kinds on broken files
