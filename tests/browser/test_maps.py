@@ -22,6 +22,8 @@ VALUE_OF = """el => {
 
 
 def _drawn_map(page: Any) -> Any:
+    # A map is drawn when it comes near the screen (labline-map.js).
+    page.locator("[data-testid=region-map] .map-canvas").first.scroll_into_view_if_needed()
     canvas = page.locator("[data-testid=region-map] .map-canvas[data-rendered]").first
     canvas.wait_for()
     # Every province outline is drawn (34 areas, many of several parts), some filled.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from labline.web.charts import Series, _ticks, bar_chart, line_chart, radar_chart
+from labline.web.charts import Series, _ticks, bar_chart, line_chart, radar_chart, text_width
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -78,3 +78,29 @@ def test_a_label_too_long_for_its_room_ends_in_an_ellipsis_with_a_tooltip():
     text = next(t for t in svg.iter(f"{NS}text") if t.find(f"{NS}title") is not None)
     assert text.find(f"{NS}title").text == label
     assert "".join(text.itertext()).endswith("…")
+
+
+def test_radar_axis_names_are_whole_in_lines_inside_the_picture():
+    axes = [
+        "R&D intensity (GERD / GDP)",
+        "Basic-research share of R&D",
+        "Enterprise share of R&D funding",
+        "Government share of R&D funding",
+        "研究与试验发展经费投入强度",
+        "Invention patent applications",
+    ]
+    svg = _parse(radar_chart(axes, [("Beijing", [100, 55, 35, 58, 61, 75])], title="Profile"))
+    width = float(svg.attrib["viewBox"].split()[2])
+    shown = []
+    for text in svg.iter(f"{NS}text"):
+        spans = list(text.iter(f"{NS}tspan"))
+        if not spans:
+            continue
+        shown.append("".join(s.text or "" for s in spans).replace(" ", ""))
+        for s in spans:  # each line inside the picture, by the chart's own width estimate
+            x, room = float(s.attrib["x"]), text_width(s.text or "", 11)
+            assert "…" not in (s.text or "")
+            anchor = text.attrib["text-anchor"]
+            left = x - room if anchor == "end" else x - room / 2 if anchor == "middle" else x
+            assert left >= 0 and left + room <= width, (s.text, left, room, width)
+    assert shown == [a.replace(" ", "") for a in axes]  # whole, not "R&D intensity (G"

@@ -32,8 +32,11 @@ def _label(code: str) -> str:
     return regions.label(code, i18n.get_locale())
 
 
-def _map(values: list[tuple[str, float]], *, title: str, unit: str) -> Any:
-    """The provinces among the values on a map of China (None when there are none)."""
+def _map(
+    values: list[tuple[str, float]], *, title: str, unit: str, marked: tuple[str, ...] = ()
+) -> Any:
+    """The provinces among the values on a map of China (None when there are none), the
+    `marked` regions outlined."""
     areas = [
         Area(key, _label(code), value)
         for code, value in values
@@ -41,7 +44,25 @@ def _map(values: list[tuple[str, float]], *, title: str, unit: str) -> Any:
     ]
     if not areas:
         return None
-    return province_map(areas, title=title, unit=unit, caption=i18n.gettext("By province"))
+    keys = [k for c in marked if (k := regions.map_key(c)) is not None]
+    caption = i18n.gettext("By province")
+    return province_map(areas, title=title, unit=unit, caption=caption, marked=keys)
+
+
+def _region_map(
+    db: Db, mine: list[tuple[str, int, float, float]], chosen: str | None, marked: tuple[str, ...]
+) -> tuple[str | None, Any]:
+    """A region's page map: the chosen indicator (else the first of its profile that has
+    provinces) in every province that year, the page's regions outlined."""
+    years = {c: y for c, y, _v, _s in mine}
+    order = [chosen] if chosen is not None and chosen in years else [c for c, *_ in mine][:12]
+    for code in order:
+        year, ranked = read.ranking(db, indicator=code, year=years[code])
+        title = f"{labels.name(code)} ({year})"
+        found = _map(ranked, title=title, unit=labels.unit(code), marked=marked)
+        if found is not None:
+            return code, found
+    return None, None
 
 
 def _region_choices(codes: list[str]) -> list[tuple[str, str]]:
@@ -144,6 +165,7 @@ def region_page(
     actor: CurrentActor,
     region: str,
     compare: Annotated[str | None, Query(max_length=40)] = None,
+    on_map: Annotated[str | None, Query(alias="map", max_length=60)] = None,
 ) -> Response:
     require(actor, Permission.view_directory)
     code = regions.resolve(region) or region
@@ -159,6 +181,8 @@ def region_page(
         [(name, [scores.get(a, 0.0) for a in axes]) for name, scores in profiles],
         title=i18n.gettext("Profile of %(region)s", region=_label(code)),
     )
+    marked = (code, other_code) if other_code else (code,)
+    map_code, region_map = _region_map(db, mine, on_map, marked)
     ctx = {
         "code": code,
         "name": _label(code),
@@ -168,6 +192,10 @@ def region_page(
         "compare_name": _label(other_code) if other_code else "",
         "others": sorted({r for c in read.coverage(db) for r in [c.indicator_code]}),
         "compare_choices": _region_choices([c for c in read.region_codes(db) if c != code]),
+        "map": region_map,
+        "map_code": map_code,
+        "map_choices": [(c, labels.name(c)) for c, *_ in mine],
+        "map_scripts": MAP_SCRIPTS,
     }
     return render(request, "indicators/region.html", ctx)
 

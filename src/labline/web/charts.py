@@ -8,6 +8,7 @@ text <desc> so that screen readers get the numbers too.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -71,6 +72,30 @@ def fit(text: str, room: float, size: float) -> str:
             break
         out += ch
     return out + "…"
+
+
+_TOKENS = re.compile(r"[\u2e80-\U0010ffff]|[^\s\u2e80-\U0010ffff]+\s*|\s+")
+
+
+def wrap(text: str, room: float, size: float, lines: int = 3) -> list[str]:
+    """The label in lines of at most `room` pixels: Latin text breaks between words, CJK
+    between characters; only a label longer than `lines` lines is shortened with "…"."""
+    if text_width(text, size) <= room:
+        return [text]
+    out: list[str] = []
+    line = ""
+    for token in _TOKENS.findall(text):
+        if line.strip() and text_width((line + token).rstrip(), size) > room:
+            out.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    if line.strip():
+        out.append(line.rstrip())
+    if len(out) > lines:
+        joiner = "" if ord(out[lines - 1][-1]) >= 0x2E80 else " "
+        out = [*out[: lines - 1], joiner.join(out[lines - 1 :])]
+    return [fit(x, room, size) for x in out]
 
 
 def _label(
@@ -256,7 +281,9 @@ def radar_chart(
             "not enough axes",
             f'<text x="10" y="30" font-size="13">{escape(title)}: —</text>',
         )
-    cx = cy = size / 2
+    side = 110  # room beside the spokes for whole axis names, in up to three lines
+    width = size + 2 * side
+    cx, cy = width / 2, size / 2
     r = size / 2 - 70
 
     def point(i: int, v: float) -> tuple[float, float]:
@@ -273,9 +300,14 @@ def radar_chart(
         parts.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#e3e7ee"/>')
         lx, ly = point(i, 118)
         anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
-        parts.append(
-            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" font-size="11" text-anchor="{anchor}">{escape(axis[:16])}</text>'
+        room = 2 * side - 20 if anchor == "middle" else min(lx, width - lx) - 6
+        lines = wrap(axis, room, 11)
+        top = ly + 4 - (0 if ly > cy + 10 else 13 * (len(lines) - 1) / (1 if ly < cy - 10 else 2))
+        spans = "".join(
+            f'<tspan x="{lx:.1f}" y="{top + 13 * k:.1f}">{escape(line)}</tspan>'
+            for k, line in enumerate(lines)
         )
+        parts.append(f'<text font-size="11" text-anchor="{anchor}">{spans}</text>')
     desc = []
     for k, (name, values) in enumerate(profiles):
         colour = PALETTE[k % len(PALETTE)]
@@ -288,7 +320,7 @@ def radar_chart(
         desc.append(
             name + ": " + ", ".join(f"{a} {v:.0f}" for a, v in zip(axes, values, strict=False))
         )
-    return _frame(size, size, title, "; ".join(desc), "".join(parts))
+    return _frame(width, size, title, "; ".join(desc), "".join(parts))
 
 
 def contribution_chart(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from labline import i18n
 from labline.web.charts import fmt
 
 SCRIPTS = (
@@ -27,13 +28,29 @@ class Area:
     value: float
 
 
-def province_map(areas: Sequence[Area], *, title: str, unit: str, caption: str) -> Markup:
+def province_map(
+    areas: Sequence[Area],
+    *,
+    title: str,
+    unit: str,
+    caption: str,
+    marked: Sequence[str] = (),
+) -> Markup:
     """A map figure: the drawing's container (filled by static/labline-map.js) and the
-    values as a table; `caption` is the table's heading in the reader's language."""
+    values as a table; `caption` is the table's heading in the reader's language. The
+    provinces keyed in `marked` (the page's own regions) are outlined and named."""
     heading = f"{title} ({unit})" if unit and unit not in title else title
     spec = {
         "title": heading,
+        "unit": unit,
         "values": [{"name": a.key, "value": a.value, "region": a.label} for a in areas],
+        "marked": list(marked),
+        "labels": {
+            "no_data": i18n.gettext("no data"),
+            "high": i18n.pgettext("scale", "high"),
+            "low": i18n.pgettext("scale", "low"),
+            "download": i18n.gettext("Download PNG"),
+        },
     }
     rows = "".join(
         f"<tr><th scope='row'>{escape(a.label)}</th>"

@@ -1,5 +1,6 @@
 // Charts are server-drawn SVG. This adds a "PNG" download to each chart (drawn onto a
-// canvas in the browser, nothing leaves the page) and wires [data-print] buttons.
+// canvas in the browser, nothing leaves the page) and wires [data-print] buttons. The maps
+// (labline-map.js) save their drawing with the same `lablineCharts.download`.
 (function () {
   "use strict";
   var zh = (document.documentElement.lang || "").indexOf("zh") === 0;
@@ -37,7 +38,8 @@
     var figures = document.querySelectorAll("main figure");
     figures.forEach(function (fig, i) {
       var svg = fig.querySelector("svg");
-      if (!svg || fig.querySelector(".chart-png")) return;
+      // A map (labline-map.js) adds its own button once ECharts has drawn it.
+      if (!svg || fig.querySelector(".chart-png") || fig.querySelector("[data-map]")) return;
       var b = document.createElement("button");
       b.type = "button";
       b.className = "secondary chart-png no-print";
@@ -52,6 +54,7 @@
       b.addEventListener("click", function () { window.print(); });
     });
   }
+  window.lablineCharts = { download: download };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
