@@ -7,8 +7,9 @@ desktop (1280 px) and phone (390 px) widths, into docs/screenshots/flows/ with a
 
 The demo is built as the browser tests build it (seed 42, size small, the suite's frozen
 "now"), so the pictures change only when the pages do. Chromium is Debian's
-(`make browser-deps`); nothing is downloaded. Pages are saved as 256-colour PNGs (or WebP
-with --format webp) and cut at --max-height pixels, to keep the folder small.
+(`make browser-deps`); nothing is downloaded. Pages are saved whole as 256-colour PNGs (or
+WebP with --format webp); a page taller than --max-height pixels is saved in parts of that
+height, top to bottom (`…-part1.png`, `…-part2.png`), so that nothing is cut off.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 import httpx
 from PIL import Image
@@ -63,7 +64,8 @@ class Step:
 class Shot:
     role: str
     step: Step
-    files: dict[tuple[str, str], str] = field(default_factory=dict)  # (lang, width) -> name
+    # (lang, width) -> the picture's files: one, or the parts of a long page, top first
+    files: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
 
@@ -102,6 +104,44 @@ def first_link(listing: str | Find, pattern: str, having: str | None = None) -> 
     return find
 
 
+def introduction(desk: Find) -> Find:
+    """A deal an introduction opened, from the investor's deal flow on `desk`; where the
+    investor has none yet (the demo world), the first "Ask for an introduction" under what
+    their follows bring up asks for one (this writes to the demo being photographed)."""
+
+    def find(page: Any) -> str:
+        _goto(page, desk(page))
+        deals = page.locator("[data-testid=deal-board] a[href^='/market/deals/']")
+        if deals.count():
+            return str(deals.first.get_attribute("href"))
+        ask = page.locator("[data-testid=feed] form:has(input[value=introduce]) button")
+        if not ask.count():
+            raise LookupError("nothing to ask an introduction for on the investor's page")
+        with page.expect_navigation():
+            ask.first.click()
+        path = urlparse(page.url).path
+        if not re.fullmatch(r"/market/deals/\d+", path):
+            raise LookupError(f"asking for an introduction led to {page.url}")
+        return path
+
+    return find
+
+
+INVESTOR_DESK = first_link("/market/investors", r"/market/investors/\d+")
+
+
+def investors_cap_table(page: Any) -> str:
+    """The cap table of the organisation the investor invests for, named by the investors'
+    API (no page links to it: a deal links to its sides' cap tables once it has a
+    contract)."""
+    _goto(page, "/")
+    answer = page.request.get("/api/v1/market/investors")
+    mine = [i for i in answer.json() if f"/market/investors/{i['id']}" == INVESTOR_DESK(page)]
+    if not answer.ok or not mine:
+        raise LookupError(f"no investor profile of one's own ({answer.status})")
+    return f"/market/captables/{mine[0]['organisation_id']}"
+
+
 FLOWS: dict[str, list[Step]] = {
     "platform_operator": [
         Step("records-to-screen", "A record waiting for screening", work_item("records-to-screen")),
@@ -138,6 +178,11 @@ FLOWS: dict[str, list[Step]] = {
             "A deal with its messages and contract",
             first_link("/market/deals", r"/market/deals/\d+"),
         ),
+        Step(
+            "search",
+            "The one search box: every kind of record, and what each score is made of",
+            "/search?q=" + quote("钙钛矿"),
+        ),
     ],
     "reviewer": [
         Step("queue", "Calls and my review queue", "/review"),
@@ -166,6 +211,20 @@ FLOWS: dict[str, list[Step]] = {
         ),
         Step("indicators", "Indicators", "/indicators"),
         Step("growth", "Growth accounting", "/indicators/growth"),
+    ],
+    "investor": [
+        Step("follows", "What the investor follows, and what that brings up", INVESTOR_DESK),
+        Step(
+            "introduction",
+            "An introduction to an achievement: the deal it opens",
+            introduction(INVESTOR_DESK),
+        ),
+        Step("deal-flow", "The deal flow as a board by stage", "/market/deals?view=board"),
+        Step(
+            "cap-table",
+            "The cap table of the fund the investor invests for",
+            investors_cap_table,
+        ),
     ],
 }
 HOME = Step("home", "Home page: the role's work", "/")
@@ -233,10 +292,8 @@ def _accounts(text: str) -> dict[str, str]:
 # --- taking the pictures ----------------------------------------------------------------------
 
 
-def save(png: bytes, path: Path, fmt: str, max_height: int) -> Path:
+def save(png: bytes, path: Path, fmt: str) -> Path:
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    if image.height > max_height:
-        image = image.crop((0, 0, image.width, max_height))
     if fmt == "webp":
         path = path.with_suffix(".webp")
         image.save(path, "WEBP", quality=80, method=6)
@@ -288,12 +345,29 @@ def _goto(page: Any, path: str) -> int:
     return status
 
 
+def shoot_page(page: Any, path: Path, width: int, args: argparse.Namespace) -> list[Path]:
+    """The whole page: one picture, or parts of --max-height pixels from the top down
+    (`-part1`, `-part2`, …) for a longer page. Each part is a clip of the full page, as
+    tall as the page lays out at this width, so nothing is cut off."""
+    height = int(page.evaluate("Math.ceil(document.documentElement.scrollHeight)"))
+    if height <= args.max_height:
+        return [save(page.screenshot(full_page=True), path, args.format)]
+    saved = []
+    for part, top in enumerate(range(0, height, args.max_height), 1):
+        clip = {"x": 0, "y": top, "width": width, "height": min(args.max_height, height - top)}
+        png = page.screenshot(full_page=True, clip=clip)
+        saved.append(save(png, path.with_name(f"{path.name}-part{part}"), args.format))
+    return saved
+
+
 def shoot_role(
     browser: Any, url: str, role: str, email: str, args: argparse.Namespace
 ) -> list[Shot]:
     shots = [Shot(role, step) for step in [HOME, *FLOWS.get(role, [])]]
     folder = args.out / "flows" / role
     folder.mkdir(parents=True, exist_ok=True)
+    for old in [*folder.glob("*.png"), *folder.glob("*.webp")]:  # no stale picture or part
+        old.unlink()
     for lang in LANGS:
         context, page, errors = _signed_in(browser, url, email, lang)
         for n, shot in enumerate(shots):
@@ -312,10 +386,11 @@ def shoot_role(
                 # Maps are drawn as they come into view; a whole-page picture shows them all.
                 page.evaluate("() => window.lablineMaps && window.lablineMaps.drawAll()")
                 page.wait_for_timeout(150)
-                png = page.screenshot(full_page=True)
                 name = f"{n:02d}-{step.name}-{lang}-{width}"
-                saved = save(png, folder / name, args.format, args.max_height)
-                shot.files[(lang, width)] = saved.relative_to(args.out).as_posix()
+                shot.files[(lang, width)] = [
+                    saved.relative_to(args.out).as_posix()
+                    for saved in shoot_page(page, folder / name, w, args)
+                ]
             shot.problems += [f"JavaScript error in {lang}: {e}" for e in errors]
             errors.clear()
             print(f"  {role:<18} {lang} {step.name:<24} {path}", flush=True)
@@ -323,15 +398,23 @@ def shoot_role(
     return shots
 
 
-def write_index(shots: list[Shot], out: Path) -> None:
+def _links(width: str, files: list[str]) -> str:
+    if len(files) == 1:
+        return f"[{width}]({files[0]})"
+    return f"{width} " + " ".join(f"[{i}]({f})" for i, f in enumerate(files, 1))
+
+
+def write_index(shots: list[Shot], out: Path, args_max_height: int) -> None:
     lines = [
         "# Screenshots",
         "",
         "Every demo role's home page and main flow, in Chinese and English, at desktop",
         "(1280 px) and phone (390 px) widths: `flows/<role>/`. Made by",
-        "`.venv/bin/python tools/screenshots.py` on the small demo world (seed 42), signed in",
-        "as each role's demo account; long pages are cut at the bottom. The other pictures",
-        "in this folder are kept by the browser tests (`tests/browser/`).",
+        "`.venv/bin/python tools/screenshots.py` (`make screenshots`) on the small demo world",
+        "(seed 42), signed in as each role's demo account. Every page is captured whole: a page",
+        f"taller than {args_max_height:,} px is split into parts of that height, top to bottom",
+        "(linked as 1, 2, … in the table; files `…-part1.png`, `…-part2.png`). The other",
+        "pictures in this folder are kept by the browser tests (`tests/browser/`).",
         "",
     ]
     role = ""
@@ -343,7 +426,7 @@ def write_index(shots: list[Shot], out: Path) -> None:
         cells = []
         for lang in LANGS:
             links = [
-                f"[{width}]({shot.files[(lang, width)]})"
+                _links(width, shot.files[(lang, width)])
                 for width in WIDTHS
                 if (lang, width) in shot.files
             ]
@@ -360,7 +443,9 @@ def main() -> None:
     parser.add_argument("--url", help="a demo already served here (default: build one)")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--format", choices=("png", "webp"), default="png")
-    parser.add_argument("--max-height", type=int, default=4000)
+    parser.add_argument(
+        "--max-height", type=int, default=4000, help="taller pages are saved in parts this tall"
+    )
     parser.add_argument("--roles", nargs="*", help="only these roles (default: all)")
     parser.add_argument("--now", default=NOW, help="the server's clock when it builds")
     args = parser.parse_args()
@@ -376,9 +461,10 @@ def main() -> None:
             if not args.roles or role in args.roles:
                 shots += shoot_role(browser, url, role, email, args)
         browser.close()
-    write_index(shots, args.out)
+    write_index(shots, args.out, args.max_height)
     total = sum(f.stat().st_size for f in (args.out / "flows").rglob("*") if f.is_file())
-    print(f"{sum(len(s.files) for s in shots)} pictures, {total / 1e6:.1f} MB in {args.out}")
+    pictures = sum(len(files) for s in shots for files in s.files.values())
+    print(f"{pictures} pictures, {total / 1e6:.1f} MB in {args.out}")
     for s in shots:
         for problem in s.problems:
             print(f"PROBLEM {s.role} {s.step.name}: {problem}")

@@ -17,7 +17,8 @@ from labline.core import audit_keys
 
 class Context:
     """What every command receives: settings built once from the root options, and what
-    the module records declare for the commands (the indicators' live-figure providers)."""
+    the module records declare for the commands (the indicators' live-figure providers, the
+    one search box's searchables)."""
 
     def __init__(self, settings: Settings) -> None:
         from labline import registry
@@ -25,6 +26,7 @@ class Context:
         self.settings = settings
         self.engine: object | None = None
         self.live_figures = registry.live_figure_providers()
+        self.searchables = registry.searchables()  # the one search box's kinds
 
 
 @click.group(cls=DomainErrors, context_settings={"help_option_names": ["-h", "--help"]})

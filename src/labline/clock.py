@@ -7,6 +7,9 @@ travels with `time-machine`) and a rule never depends on the day it happens to r
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -21,8 +24,27 @@ def today() -> date:
     return now().date()
 
 
-# Where a time belongs to no facility, pages show it on the clock of the platform's users.
+# Where a time belongs to no facility, pages show it on the reader's clock: the zone on their
+# account, else the platform's (the `time_zone` setting), else this one.
 DISPLAY_ZONE = "Asia/Shanghai"
+_display_zone: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "labline_display_zone", default=DISPLAY_ZONE
+)
+
+
+def display_zone() -> str:
+    """The reader's time zone (an IANA name) for times that belong to no facility."""
+    return _display_zone.get()
+
+
+@contextmanager
+def reading_in(zone: str) -> Iterator[None]:
+    """Show times in this zone while rendering for one reader (a page, a mail)."""
+    token = _display_zone.set(zone)
+    try:
+        yield
+    finally:
+        _display_zone.reset(token)
 
 
 def in_zone(value: datetime, zone: str | tzinfo) -> datetime:

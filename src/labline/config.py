@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     audit_key: str | None = None
     config_file: str | None = None
     default_locale: Literal["en", "zh"] = "en"
+    # The clock times are shown on (outside facilities, which keep their own) for a person
+    # who has not chosen one on their account: an IANA name.
+    time_zone: str = "Asia/Shanghai"
     session_max_age_s: int = Field(default=14 * 24 * 3600, gt=0)
     sign_in_max_failures: int = Field(default=5, gt=0)
     sign_in_window_s: int = Field(default=15 * 60, gt=0)
@@ -112,6 +115,15 @@ class Settings(BaseSettings):
     def _known_backend(cls, v: str | None) -> str | None:
         if v is not None and not v.startswith(("sqlite", "postgresql")):
             raise ValueError("database_url must be a sqlite:// or postgresql:// URL")
+        return v
+
+    @field_validator("time_zone")
+    @classmethod
+    def _iana_zone(cls, v: str) -> str:
+        from labline.zones import is_zone
+
+        if not is_zone(v):
+            raise ValueError("time_zone must be an IANA time zone name such as Asia/Shanghai")
         return v
 
     @field_validator("llm_url")

@@ -64,6 +64,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/people/{person_id}"): Case(signed_in()),
     ("GET", "/account"): Case(signed_in()),
     ("POST", "/account/tokens"): Case(signed_in(201), form={"name": "t", "expires_in_days": "5"}),
+    ("POST", "/account/time-zone"): Case(signed_in(303), form={"time_zone": "Europe/Berlin"}),
     ("POST", "/account/tokens/{token_id}/revoke"): Case(only(303, OPERATOR, others=404), form={}),
     ("GET", "/audit"): Case(only(200, OPERATOR)),
     ("GET", "/mail"): Case(only(200, OPERATOR)),

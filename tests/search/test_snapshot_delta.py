@@ -186,3 +186,24 @@ def test_a_new_snapshot_is_swapped_in_whole_and_a_failed_write_changes_nothing(
     # The process that opened the first one keeps searching it (its files are kept).
     assert len(reader.parts["a"].search("solar", k=100)) > 0
     assert (directory / first).is_dir()
+
+
+def test_an_opened_snapshot_maps_its_weights_and_reads_its_counts_only_to_merge(tmp_path):
+    from labline.search import CorruptIndex
+
+    save(_index(200), tmp_path / "idx")
+    opened = load(tmp_path / "idx", encoder=WordHashEncoder(), verify="quick")
+    weights = opened.lexical._weights
+    for part in (weights.data, weights.indices, weights.indptr):  # views of the mapped files
+        assert not part.flags.owndata and not part.flags.writeable
+    opened.add(_records(5, start=200))
+    assert opened.search("record number 203", k=1)[0].id == "r203"
+    assert opened.lexical.counts_source is not None  # searched and added without them
+    # Damage inside the counts (same size) passes the quick open, and is found when
+    # they are read.
+    counts = tmp_path / "idx" / "counts.npz"
+    raw = bytearray(counts.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    counts.write_bytes(bytes(raw))
+    with pytest.raises(CorruptIndex, match=r"counts\.npz"):
+        opened.lexical.merge()

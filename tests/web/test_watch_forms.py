@@ -76,6 +76,7 @@ def test_a_failed_document_watch_keeps_the_form(client, db):
     assert _value(r.text, "source") == "x" * 201
     assert '<option value="zh" lang="zh" selected>' in r.text
     assert 'id="source-error"' in r.text
+    assert "<li>Source or issuer: " in r.text  # the error list names the field by its label
     assert db.scalar(select(func.count()).select_from(DocumentWatch)) == 0
     # A good one is saved and leads back to the page.
     r = _post(client, "/intel/watches", {"query": "基础研究", "language": "zh"})

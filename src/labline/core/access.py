@@ -53,6 +53,8 @@ class Actor:
     scoped: dict[Role, frozenset[int | None]] = field(default_factory=dict)
     # The local command line: whoever runs it already holds the database.
     system: bool = False
+    # The IANA zone the person reads times in (None: the platform's).
+    time_zone: str | None = None
 
     @property
     def is_anonymous(self) -> bool:

@@ -128,6 +128,8 @@ class Person(Timestamped, Base):
     # NULL: the person cannot sign in (e.g. imported contact, demo bulk person).
     password_hash: Mapped[str | None] = mapped_column(String(200))
     locale: Mapped[str] = mapped_column(String(5), default="en")
+    # The IANA zone times are shown in (outside facilities); NULL: the platform's.
+    time_zone: Mapped[str | None] = mapped_column(String(64), default=None)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     memberships: Mapped[list[Membership]] = relationship(

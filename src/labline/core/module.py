@@ -8,6 +8,7 @@ from labline.core.directory import cli as directory_cli
 from labline.core.directory import pages as directory_pages
 from labline.core.directory import service as directory_service
 from labline.core.finder import api as finder_api
+from labline.core.finder import cli as finder_cli
 from labline.core.indexes import cli as indexes_cli
 from labline.core.indexes import models as indexes_models
 from labline.core.indexes import pages as indexes_pages
@@ -47,7 +48,7 @@ MODULE = Module(
         cli.audit_group,
         cli.orgs,
         mail_cli.mail_group,
-        directory_cli.search_cmd,
+        finder_cli.search_cmd,
         directory_cli.search_index_cmd,
         indexes_cli.worker,
     ),

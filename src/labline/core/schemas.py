@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from labline import zones
 from labline.core import refdata
 from labline.core.models import OrganisationKind, OrganisationSize, Role
 from labline.schemas import Name, Output, StrictInput, WebAddress
@@ -155,10 +156,19 @@ class PersonUpdate(StrictInput):
     name_en: Name | None = Field(default=None, max_length=120)
     locale: Locale | None = None
     is_active: bool | None = None
+    # An IANA name; null: the platform's zone.
+    time_zone: str | None = Field(default=None, max_length=64)
 
     _not_null = field_validator("display_name", "name_en", "locale", "is_active")(
         _leave_out_not_null
     )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, v: str | None) -> str | None:
+        if v is not None and not zones.is_zone(v):
+            raise ValueError("not an IANA time zone name (such as Europe/Berlin or Asia/Shanghai)")
+        return v
 
 
 class PasswordChange(StrictInput):
@@ -178,6 +188,7 @@ class PersonRead(Output):
     name_en: str
     email: str | None = None  # only for those allowed to see contacts
     locale: str
+    time_zone: str | None = None
     is_active: bool
     roles: list[Role] = Field(default_factory=list)
     memberships: list[MembershipRead] = Field(default_factory=list)

@@ -15,7 +15,7 @@ recomputing every weight.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +42,9 @@ class LexicalIndex:
         self._base_dl: tuple[float, int] | None = None  # (sum of lengths, rows) alive
         self._delta: sparse.csc_matrix | None = None  # rows [_base_n, n_docs)
         self._masked = False  # a base row was deleted since its weights were computed
+        # Raw counts of an opened snapshot are read when first needed (a merge, a save):
+        # searching and adding rows use the saved weights and statistics.
+        self.counts_source: Callable[[], sparse.csr_matrix] | None = None
         self.alive: NDArray[np.bool_] = np.zeros(0, dtype=bool)
 
     # -- building ------------------------------------------------------------------------
@@ -98,7 +101,12 @@ class LexicalIndex:
     def n_docs(self) -> int:
         return int(self.alive.shape[0])
 
+    def _read_counts(self) -> None:
+        if self.counts_source is not None:
+            self._counts, self.counts_source = self.counts_source(), None
+
     def _matrix(self) -> sparse.csr_matrix:
+        self._read_counts()
         if self._rows:
             width = max(len(self.vocab), 1)
             parts = [self._counts] if self._counts.shape[0] else []
@@ -155,10 +163,19 @@ class LexicalIndex:
         if self._base_dl is None:
             # The saved or merged counts hold the base's rows first (a row sum reads them
             # in place; slicing them off would copy them).
+            self._read_counts()
             dl = np.asarray(self._counts.sum(axis=1)).ravel()[: self._base_n]
             alive = self.alive[: self._base_n]
             self._base_dl = (float(dl[alive].sum()), int(alive.sum()))
         return self._base_df, self._base_dl[0], self._base_dl[1]
+
+    def base_lengths(self) -> tuple[float, int]:
+        """The base's alive rows' total length and count (saved with it, so that rows
+        added to an opened snapshot are weighted without reading its counts)."""
+        self.segments()
+        self._base_stats()
+        assert self._base_dl is not None
+        return self._base_dl
 
     def _compute(
         self, start: int, end: int, base: tuple[NDArray[np.float64], float, int] | None
@@ -196,7 +213,7 @@ class LexicalIndex:
         """Raw counts of rows `start`.. (rows added since the base; few), one matrix."""
         width = max(len(self.vocab), 1)
         parts = []
-        if self._counts.shape[0] > start:
+        if self.counts_source is None and self._counts.shape[0] > start:
             parts.append(_widen(self._counts[start:], width))
         parts += [_widen(r, width) for r in self._rows]
         if not parts:

@@ -12,7 +12,7 @@ import json
 import mmap
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +52,14 @@ def save(index: SearchIndex, target: str | Path) -> None:
     ann = index.vectors.ann
     if ann is not None and len(ann) == len(index.vectors):
         np.savez(staging / "ivf.npz", **ann.state())
-    # BM25 weights as of the save: a process that opens the index answers without
-    # recomputing them (5 s at 200,000 records); any change recomputes them as before.
-    sparse.save_npz(staging / "weights.npz", index.lexical.weights(), compressed=False)
+    # BM25 weights as of the save, as three arrays a process maps (reading 100 MB of
+    # them at open was a second of a first answer) instead of recomputing them (5 s at
+    # 200,000 records); rows added later get weights of their own (lexical.py).
+    weights = index.lexical.weights()
+    weights.sort_indices()
+    for name in ("data", "indices", "indptr"):
+        np.save(staging / f"weights.{name}.npy", getattr(weights, name))
+    dl_total, dl_rows = index.lexical.base_lengths()
     _save_texts(index.texts, staging)
     meta = {
         "ids": index.ids,
@@ -64,7 +69,14 @@ def save(index: SearchIndex, target: str | Path) -> None:
         "facet_codes": index.facets.codes,
         "facet_columns": index.facets.columns,
         "chinese_rows": index.chinese_rows,
-        "bm25": {"k1": index.lexical.k1, "b": index.lexical.b, "variant": index.lexical.variant},
+        "bm25": {
+            "k1": index.lexical.k1,
+            "b": index.lexical.b,
+            "variant": index.lexical.variant,
+            "weights_shape": list(weights.shape),
+            "dl_total": dl_total,
+            "dl_rows": dl_rows,
+        },
         "encoder": index.encoder.name if index.encoder else None,
         "exact_limit": index.vectors.exact_limit,
     }
@@ -85,8 +97,18 @@ def save(index: SearchIndex, target: str | Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-# Memory-mapped (read a row at a time): hashing them would read them whole at every open.
-MAPPED = frozenset({"vectors.npy", "texts.jsonl"})
+# Memory-mapped (read a row or a column at a time): hashing them would read them whole at
+# every open. The counts are read (and hashed) only when a merge or a save needs them.
+MAPPED = frozenset(
+    {
+        "vectors.npy",
+        "texts.jsonl",
+        "weights.data.npy",
+        "weights.indices.npy",
+        "weights.indptr.npy",
+        "counts.npz",
+    }
+)
 
 
 class LazyTexts:
@@ -133,6 +155,24 @@ def _save_texts(texts: Sequence[dict[str, str]], staging: Path) -> None:
     np.save(staging / "texts.idx.npy", np.asarray(offsets, dtype=np.int64))
 
 
+WEIGHT_PARTS = ("data", "indices", "indptr")
+
+
+def _counts_reader(
+    source: Path, digest: str | None, verify: str
+) -> Callable[[], sparse.csr_matrix]:
+    """Reads the saved raw counts when asked, checking their hash first (a quick open
+    checked only their size)."""
+    path = source / "counts.npz"
+
+    def read() -> sparse.csr_matrix:
+        if verify == "quick" and digest is not None and _sha256(path) != digest:
+            raise CorruptIndex(f"{source}: part counts.npz is missing or damaged (checksum)")
+        return sparse.load_npz(path).tocsr()
+
+    return read
+
+
 def load(source: str | Path, **options: Any) -> SearchIndex:
     """Load (vectors memory-mapped) after checking every part; CorruptIndex if damaged.
 
@@ -177,7 +217,7 @@ def load(source: str | Path, **options: Any) -> SearchIndex:
     lex.k1, lex.b, lex.variant = meta["bm25"]["k1"], meta["bm25"]["b"], meta["bm25"]["variant"]
     lex.terms = meta["terms"]
     lex.vocab = {t: i for i, t in enumerate(lex.terms)}
-    lex._counts = sparse.load_npz(source / "counts.npz").tocsr()
+    lex.counts_source = _counts_reader(source, manifest["parts"].get("counts.npz"), verify)
     lex.alive = np.load(source / "alive.npy")
     if index.encoder is not None and index.encoder.name != meta["encoder"]:
         # Vectors from another encoder mean nothing to this one's queries.
@@ -196,9 +236,20 @@ def load(source: str | Path, **options: Any) -> SearchIndex:
                 index.vectors.restore_ann(IVF.restore(dict(parts)))
             except (KeyError, ValueError) as exc:
                 raise CorruptIndex(f"{source}: part ivf.npz is missing or damaged ({exc})") from exc
-    if (source / "weights.npz").is_file():
+    if (source / "weights.indptr.npy").is_file():
+        parts = [np.load(source / f"weights.{n}.npy", mmap_mode="r") for n in WEIGHT_PARTS]
+        shape = tuple(meta["bm25"]["weights_shape"])
+        if parts[2].shape != (shape[1] + 1,) or int(parts[2][-1]) != parts[0].shape[0]:
+            raise CorruptIndex(f"{source}: the weights' parts do not fit together")
+        lex._weights = sparse.csc_matrix(tuple(parts), shape=shape, copy=False)
+        # Sorted when saved: said here, or scipy reads every index to find out.
+        lex._weights.has_sorted_indices = True
+        lex._base_n = lex.n_docs
+    elif (source / "weights.npz").is_file():  # saved before the weights were mapped
         lex._weights = sparse.load_npz(source / "weights.npz").tocsc()
         lex._base_n = lex.n_docs
+    if "dl_total" in meta["bm25"]:
+        lex._base_dl = (float(meta["bm25"]["dl_total"]), int(meta["bm25"]["dl_rows"]))
     index.ids = meta["ids"]
     if "texts" in meta:  # saved before texts.jsonl
         index.texts = meta["texts"]
@@ -207,8 +258,12 @@ def load(source: str | Path, **options: Any) -> SearchIndex:
         if int(offsets[-1]) != (source / "texts.jsonl").stat().st_size:
             raise CorruptIndex(f"{source}: part texts.jsonl is missing or damaged (size)")
         index.texts = LazyTexts(source / "texts.jsonl", offsets)  # type: ignore[assignment]
-    alive = lex.alive.tolist()
-    index.row_of = {i: r for r, (i, a) in enumerate(zip(index.ids, alive, strict=True)) if a}
+    if len(index.ids) != lex.n_docs:
+        raise CorruptIndex(f"{source}: {len(index.ids)} ids for {lex.n_docs} rows")
+    index.row_of = dict(zip(index.ids, range(len(index.ids)), strict=True))
+    for row in np.flatnonzero(~lex.alive).tolist():  # a replaced record's old row
+        if index.row_of.get(index.ids[row]) == row:
+            del index.row_of[index.ids[row]]
     facets = FacetColumns(meta["facet_schema"])
     facets.codes, facets.columns = meta["facet_codes"], meta["facet_columns"]
     index.facets = facets

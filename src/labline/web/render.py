@@ -70,13 +70,15 @@ def _number(value: Any) -> str:
 
 
 def _localtime(
-    value: datetime | str | None, zone: str = clock.DISPLAY_ZONE, fmt: str = "%Y-%m-%d %H:%M"
+    value: datetime | str | None, zone: str | None = None, fmt: str = "%Y-%m-%d %H:%M"
 ) -> str:
-    """A stored (UTC) time as the clock on the wall shows it in that zone (by default the
-    platform's, for times that belong to no facility); an ISO text (the audit trail's) too."""
+    """A stored (UTC) time as the clock on the wall shows it in that zone (a facility's), by
+    default the reader's (`clock.display_zone`); an ISO text (the audit trail's) too."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value) if value else None
-    return "—" if value is None else clock.in_zone(value, zone).strftime(fmt)
+    if value is None:
+        return "—"
+    return clock.in_zone(value, zone or clock.display_zone()).strftime(fmt)
 
 
 def _period(start: datetime | None, end: datetime | None, zone: str) -> str:
@@ -133,5 +135,16 @@ def render(
         "htmx": request.headers.get("hx-request") == "true",
     }
     ctx.update(context or {})
-    html = environment().get_template(template).render(ctx)
+    with clock.reading_in(reader_zone(request)):
+        html = environment().get_template(template).render(ctx)
     return HTMLResponse(html, status_code=status)
+
+
+def reader_zone(request: Request) -> str:
+    """The time zone the page's reader reads times in: their account's, else the platform's."""
+    actor = getattr(request.state, "actor", None)
+    mine = getattr(actor, "time_zone", None)
+    if mine:
+        return str(mine)
+    settings = getattr(request.app.state, "settings", None)
+    return str(getattr(settings, "time_zone", None) or clock.DISPLAY_ZONE)

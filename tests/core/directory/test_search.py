@@ -73,10 +73,10 @@ def test_command_line_search(tmp_path):
     assert runner.invoke(cli, [*base, "demo", "--size", "small"]).exit_code == 0
     out = runner.invoke(cli, [*base, "search", "钙钛矿叠层电池", "--json", "-k", "3"])
     assert out.exit_code == 0, out.output
-    hits = json.loads(out.output)
-    assert len(hits) == 3 and all(
-        "钙钛矿" in h["name_zh"] or "钙钛矿" in h["organisation_zh"] for h in hits
-    )
+    groups = {g["kind"]: g["found"] for g in json.loads(out.output)}
+    hits = sorted(groups["organisation"] + groups.get("team", []), key=lambda h: -h["score"])[:3]
+    assert len(hits) == 3 and all("钙钛矿" in h["title"] + h["detail"] for h in hits)
+    assert groups["need"] and groups["achievement"]  # every kind: `labline search` is the box
 
 
 def test_the_apps_live_encoder_is_a_setting(monkeypatch):

@@ -43,8 +43,9 @@ def _document(db, title: str, collection: Collection) -> int:
     return store(db, collection=collection, parsed=parsed).document.id
 
 
-@pytest.fixture()
-def world(db):
+def build_world(db) -> dict[str, int]:
+    """A record of every findable kind that has the word, plus what a member may not find:
+    a draft call and another organisation's private document."""
     org = make_org(db, name_zh="磁制冷材料研究院", name_en=f"Institute of {WORD.title()} Materials")
     ids = {
         "organisation": org.id,
@@ -65,6 +66,11 @@ def world(db):
     ids["document"] = _document(db, f"Plan for {WORD} refrigeration", public)
     ids["private_document"] = _document(db, f"Internal {WORD} roadmap", private)
     return ids
+
+
+@pytest.fixture()
+def world(db):
+    return build_world(db)
 
 
 def _found(client, q: str) -> dict[str, set[int]]:
@@ -188,3 +194,12 @@ def test_each_result_shows_what_its_score_is_made_of_in_both_languages(client, d
     found = [f for g in api for f in g["found"]]
     assert found and all({"lexical", "bridge", "semantic"} <= set(f) for f in found)
     assert any(f["lexical"] > 0 for f in found)
+
+
+def test_a_result_shows_a_word_of_the_query_or_of_its_translation(client, db, world):
+    """Sentence vectors rank every record somewhere, and a small index's best is always
+    "meaning 100%": a microscope is not an answer to the word."""
+    microscope = make_instrument(db, name_en="Confocal laser microscope", name_zh="共聚焦显微镜")
+    found = _found(client, WORD)
+    assert world["instrument"] in found["instrument"]
+    assert microscope.id not in found["instrument"]

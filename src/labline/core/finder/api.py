@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from labline.core.deps import CurrentActor, Db
 from labline.core.finder import service
-from labline.core.finder.schemas import FoundRead, GroupRead
+from labline.core.finder.schemas import GroupRead, read_groups
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
@@ -37,12 +37,4 @@ def search_everything_api(
         kind=kind or None,
         k=k,
     )
-    return [
-        GroupRead(
-            kind=g.kind.kind,
-            label_en=g.kind.label_en,
-            label_zh=g.kind.label_zh,
-            found=[FoundRead.model_validate(f) for f in g.found],
-        )
-        for g in groups
-    ]
+    return read_groups(groups)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from pydantic import Field
 
 from labline.schemas import Output
@@ -26,3 +29,17 @@ class GroupRead(Output):
     label_en: str
     label_zh: str
     found: list[FoundRead]
+
+
+def read_groups(groups: Iterable[Any]) -> list[GroupRead]:
+    """The service's groups (labline.core.finder.service.Group) as the API and the command
+    line give them."""
+    return [
+        GroupRead(
+            kind=g.kind.kind,
+            label_en=g.kind.label_en,
+            label_zh=g.kind.label_zh,
+            found=[FoundRead.model_validate(f) for f in g.found],
+        )
+        for g in groups
+    ]

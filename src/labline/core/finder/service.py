@@ -74,10 +74,19 @@ def search_everything(
             session, actor=actor, holder=holder, query=query, k=limit, vectors=vectors
         )
         for sk in wanted:
-            items = [f for f in found if f.kind == sk.kind][:limit]
+            items = [f for f in found if f.kind == sk.kind and worded(f)][:limit]
             if items:
                 groups.append(Group(sk, items))
     return groups
+
+
+def worded(found: Found) -> bool:
+    """Found by at least one word of the query or of its dictionary translation. Sentence
+    vectors rank every record somewhere, and a small index's best is always "meaning
+    100%" (each side's scores are scaled over its own candidates), so a record found by its
+    vector alone is not shown, as the document search already does. Gibberish has no
+    words to match, so the index's own cut-off is kept."""
+    return found.lexical > 0 or found.bridge > 0 or bool(found.matched_terms)
 
 
 def search_records(

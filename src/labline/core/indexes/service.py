@@ -302,8 +302,15 @@ def _open(session: Session, spec: Spec, directory: Path | None, inline: bool) ->
     return live
 
 
-def catch_up(session: Session, spec: Spec, live: Live, *, inline: bool) -> int:
-    """Replay the audit records since the index's seq; look again for pending vectors."""
+def catch_up(
+    session: Session, spec: Spec, live: Live, *, inline: bool, upto: int | None = None
+) -> int:
+    """Replay the audit records since the index's seq; look again for pending vectors.
+    `upto`, the database's last audit seq read just before: nothing to replay (no query
+    for the tail) when the index is there already; and the index is then as of it, even
+    when the records since were of other tables (or every search would ask again)."""
+    if upto is not None and upto <= live.audit_seq and not live.pending:
+        return 0
     rows = tail(session, spec, live.audit_seq)
     encoder = live_encoder() if any(p.encoder for p in live.parts.values()) else None
     if any(not eid.isdigit() for _s, _t, eid in rows):  # a bulk load: read everything again
@@ -329,6 +336,8 @@ def catch_up(session: Session, spec: Spec, live: Live, *, inline: bool) -> int:
         _add(session, live, part, list(records.values()), encoder, inline)
     if rows:
         live.audit_seq = max(live.audit_seq, rows[-1][0])
+    if upto is not None:
+        live.audit_seq = max(live.audit_seq, upto)
     return len(seen)
 
 
@@ -349,7 +358,8 @@ def open_index(session: Session, spec: Spec, holder: Any) -> Live:
     with _locks.setdefault(spec.name, threading.Lock()):
         cache: dict[str, Live] = getattr(holder, "indexes", None) or {}
         live = cache.get(spec.name)
-        if live is not None and live.audit_seq > last_seq(session):
+        seq = last_seq(session)
+        if live is not None and live.audit_seq > seq:
             live = None  # the database went back (a restore): start again
         if live is not None and directory is not None:
             gen = store.generation(directory)
@@ -363,7 +373,7 @@ def open_index(session: Session, spec: Spec, holder: Any) -> Live:
         if live is None:
             live = _open(session, spec, directory, inline)
         else:
-            catch_up(session, spec, live, inline=inline)
+            catch_up(session, spec, live, inline=inline, upto=seq)
         cache[spec.name] = live
         holder.indexes = cache
         return live

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from labline import i18n
+from labline import clock, i18n
 from labline.config import Settings
 from labline.core.access import Actor, Permission, require
 from labline.core.models import OutboxMail, Person
@@ -95,7 +95,7 @@ def queue_digests(
         person = session.get(Person, person_id)
         if person is None or not person.is_active:
             continue
-        with in_language(person.locale):
+        with in_language(person.locale, person.time_zone):
             subject, body = compose(mine)
         _mail, new = queue_mail(
             session,
@@ -112,11 +112,16 @@ def queue_digests(
 
 
 @contextmanager
-def in_language(locale: str) -> Iterator[None]:
-    """Write a message in its reader's language (gettext follows the current locale)."""
+def in_language(locale: str, zone: str | None = None) -> Iterator[None]:
+    """Write a message in its reader's language (gettext follows the current locale), and
+    its times on the reader's clock when they chose a zone."""
     token = i18n.set_locale(locale)
     try:
-        yield
+        if zone:
+            with clock.reading_in(zone):
+                yield
+        else:
+            yield
     finally:
         i18n.reset_locale(token)
 

@@ -6,7 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
+from labline import zones
 from labline.core.deps import (
     CsrfChecked,
     CurrentActor,
@@ -14,11 +16,12 @@ from labline.core.deps import (
     Paging,
 )
 from labline.core.schemas import (
+    PersonUpdate,
     TokenCreate,
 )
 from labline.core.service import auth, people
 from labline.core.service.audit_log import list_records
-from labline.errors import NotSignedIn
+from labline.errors import NotSignedIn, validation_fields
 from labline.schemas import Page
 from labline.web.render import render
 
@@ -34,14 +37,20 @@ def _account_page(
     *,
     new_token: str | None = None,
     status: int = 200,
+    **extra: Any,
 ) -> Response:
-    """The account page: the person, their organisations and tokens, a new token's secret once."""
+    """The account page: the person, their organisations and tokens, a new token's secret once,
+    and the time zone they read times in."""
     person = people.get_person(db, actor=actor, person_id=actor.person_id or 0)
     ctx = {
         "person": people.person_read(actor, person),
         "orgs": {m.organisation_id: m.organisation for m in person.memberships},
         "tokens": auth.list_tokens(db, actor=actor),
         "new_token": new_token,
+        "zone_choices": zones.choices(),
+        "platform_zone": request.app.state.settings.time_zone,
+        "values": {"time_zone": person.time_zone or ""},
+        **extra,
     }
     return render(request, "core/account.html", ctx, status=status)
 
@@ -50,7 +59,32 @@ def _account_page(
 def account(request: Request, db: Db, actor: CurrentActor) -> Response:
     if actor.is_anonymous:
         raise NotSignedIn("Sign in to see your account.")
-    return _account_page(request, db, actor)
+    return _account_page(request, db, actor, saved=request.query_params.get("saved"))
+
+
+@router.post("/account/time-zone", dependencies=[CsrfChecked])
+def account_time_zone(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    time_zone: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Choose the zone times are shown in; empty: the platform's."""
+    if actor.is_anonymous:
+        raise NotSignedIn("Sign in to see your account.")
+    try:
+        data = PersonUpdate.model_validate({"time_zone": time_zone.strip() or None})
+    except ValidationError as exc:
+        return _account_page(
+            request,
+            db,
+            actor,
+            status=422,
+            errors=validation_fields(exc.errors()),
+            values={"time_zone": time_zone},
+        )
+    people.update_person(db, actor=actor, person_id=actor.person_id or 0, data=data)
+    return RedirectResponse("/account?saved=time_zone", status_code=303)
 
 
 @router.post("/account/tokens", dependencies=[CsrfChecked])

@@ -45,7 +45,14 @@ def actor_for(session: Session, person_id: int) -> Actor:
 
 
 # The person's columns an Actor needs, read beside the token or web session in one query.
-_PERSON = (Person.id, Person.email, Person.display_name, Person.name_en, Person.is_active)
+_PERSON = (
+    Person.id,
+    Person.email,
+    Person.display_name,
+    Person.name_en,
+    Person.is_active,
+    Person.time_zone,
+)
 
 
 def _actor(session: Session, person: Any) -> Actor:
@@ -78,6 +85,7 @@ def _actor(session: Session, person: Any) -> Actor:
         platform_roles=frozenset(platform),
         org_roles=org_roles,
         scoped={k: frozenset(v) for k, v in scoped.items()},
+        time_zone=person.time_zone,
     )
 
 

@@ -50,6 +50,7 @@ def person_read(actor: Actor, person: Person) -> PersonRead:
         name_en=person.name_en,
         email=person.email if may_see_contact(actor, person) else None,
         locale=person.locale,
+        time_zone=person.time_zone,
         is_active=person.is_active,
         roles=sorted({g.role for g in person.roles} | {m.role for m in person.memberships}),
         memberships=[MembershipRead.model_validate(m) for m in person.memberships],

@@ -77,7 +77,7 @@ def remind_reviewers(
         person = session.get(Person, reviewer_id)
         if person is None or not person.is_active:
             continue
-        with mail.in_language(person.locale):
+        with mail.in_language(person.locale, person.time_zone):
             title = pick(call.title_zh, call.title_en)
             lines = [
                 f"- {pick(p.title_zh, p.title_en)}  {base_url}/review/proposals/{p.id}"
