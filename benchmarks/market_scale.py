@@ -350,6 +350,24 @@ def freshness(design: str, data: Path) -> dict[str, Any]:
             worker.wait(timeout=60)
 
 
+def app_imports(starts: int = 3) -> dict[str, Any]:
+    """What a real app worker imports before it can open an index (`labline serve` runs
+    `labline.app:create_app`, which loads every module: indicators, review, intel...), in
+    fresh processes; the children above import only the market's code, so this is the
+    difference between them and an app worker's start."""
+    times = []
+    code = "from labline.app import create_app; create_app()"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    for _ in range(starts):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return {
+        "create_app_s_median": round(statistics.median(times), 2),
+        "create_app_s_all": [round(t, 2) for t in sorted(times)],
+    }
+
+
 def _du(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
 
@@ -374,6 +392,9 @@ def main() -> None:
         "--resnapshot", action="store_true", help="with --reuse: write the snapshot again"
     )
     parser.add_argument("--world-only", action="store_true", help="build the world and stop")
+    parser.add_argument(
+        "--only", choices=["labline", "in_memory"], default=None, help="measure one design"
+    )
     parser.add_argument("--child", choices=["labline", "in_memory"], default=None)
     parser.add_argument("--spawned", type=float, default=0.0)
     args = parser.parse_args()
@@ -401,10 +422,15 @@ def main() -> None:
             "sizes": {"needs": sizes["needs"], "achievements": sizes["achievements"]},
             "organisations": sizes["organisations"],
             "setup": setup,
+            "load_average_start": [round(x, 1) for x in os.getloadavg()],
+            "app_imports": app_imports(),
         }
-        if not args.baseline_starts:  # each start would rebuild every record's index
+        designs = ["labline", "in_memory"] if args.baseline_starts else ["labline"]
+        if args.only:
+            designs = [args.only]
+        if "in_memory" not in designs:  # each start would rebuild every record's index
             result["in_memory"] = None
-        for design in ("labline", "in_memory") if args.baseline_starts else ("labline",):
+        for design in designs:
             starts = STARTS if design == "labline" else args.baseline_starts
             figures = run_children(design, data, args.seed, starts)
             figures["starts"] = starts
@@ -412,6 +438,7 @@ def main() -> None:
             figures["index_mb"] = (
                 round(_du(data / "indexes" / "market"), 1) if design == "labline" else None
             )
+            figures["load_average_end"] = [round(x, 1) for x in os.getloadavg()]
             result[design] = figures
             print(design, figures, flush=True)
     out = json.dumps(result, indent=1)

@@ -6,6 +6,12 @@ import os
 
 from labline.search.dense import Encoder, UniversalSentenceEncoder, default_encoder
 
+# USE's numpy forward pass on one BLAS thread. Its matrices are small (micro-batches of 384
+# tokens), so a second thread gains little even on an idle machine, and on a busy one the
+# two threads wait on each other: encoding the demo's records took 7x the CPU and 9x the
+# time with 2 threads at load average 16 (vectors identical to the bit either way).
+USE_THREADS = 1
+
 
 def live_encoder() -> Encoder:
     """USE alone by default: on real technology records (benchmarks/market_real.py) the
@@ -17,4 +23,4 @@ def live_encoder() -> Encoder:
     # first caller for the whole process.
     if os.environ.get("LABLINE_SEARCH_ENCODER", "use") == "use+e5":
         return default_encoder()
-    return UniversalSentenceEncoder()
+    return UniversalSentenceEncoder(threads=USE_THREADS)
