@@ -482,6 +482,7 @@ def main() -> None:
     session = make_sessionmaker(engine)()
     if args.reuse and saved.is_file():  # ingest figures from the run that built it
         setup = json.loads(saved.read_text(encoding="utf-8"))
+        database.upgrade(engine)  # to this code's migrations
         if args.resnapshot:
             setup["vectors"].update(write_snapshot(session, tmp))
             saved.write_text(json.dumps(setup), encoding="utf-8")
