@@ -370,6 +370,7 @@ def prepare(session, actor, tmp: Path, args: argparse.Namespace) -> dict:  # typ
     from labline.intel.documents.models import Document, Paragraph
     from labline.intel.documents.service import ingest, records
 
+    load_before = [round(x, 1) for x in os.getloadavg()]
     docs, kind = real_documents(args.documents)
     src = tmp / "in"
     src.mkdir()
@@ -446,6 +447,8 @@ def prepare(session, actor, tmp: Path, args: argparse.Namespace) -> dict:  # typ
             "documents_per_s": round((len(report.imported) + len(report.duplicates)) / ingest_s, 1),
             "pdf_pages": pdf_pages,
             "pdf_pages_per_s": round(pdf_pages / pdf_s, 1),
+            "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "load_average_before_after": [load_before, [round(x, 1) for x in os.getloadavg()]],
         },
         "vectors": store_stand_ins(session, tmp),
     }
