@@ -6,9 +6,12 @@ technical terms real documents name, linked to the records of a demo world.
 
 - World: a demo world built by `labline --data-dir DATA_DIR demo` (small, seed 42); its
   database is copied, so the world is left as it was.
-- Documents: a fixed sample (seeded) of real texts from ../shared/data/texts: Chinese
-  State Council documents and Government Work Reports (zh_gov_policy_docs) and White House
-  remarks (us_whitehouse_remarks_en), imported through the ingest service.
+- Documents: fixed samples (seeded) of real texts from ../shared/data/texts (see SETS):
+  Chinese State Council documents and Government Work Reports, White House remarks, NASA
+  technologies, and texts naming one of the market's technologies, imported through the
+  ingest service.
+- Organisations: REAL_ORGANISATIONS are added to the copy through core's service (the
+  demo's own are invented, so no real text names them).
 - Links: `links.service.links_of` as the document's links page shows them (confidence
   >= MIN_CONFIDENCE), read as an operator; the indexes beside the database are opened
   without a worker (words and dictionary bridge; the stored vectors of the demo, if any).
@@ -31,6 +34,7 @@ import re
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -42,7 +46,50 @@ LABELS = Path(__file__).with_name("intel_links_labels.json")
 SETS = {
     "zh_policy": "zh_gov_policy_docs/zh_gov_policy_docs.jsonl",
     "en_remarks": "us_whitehouse_remarks_en/whitehouse_remarks.jsonl",
+    # Texts that name technologies and real organisations: every Government Work Report from
+    # 2015 on, and NASA technologies offered for licensing (patents and software; abstracts).
+    "zh_reports": "zh_gov_policy_docs/zh_gov_policy_docs.jsonl",
+    "en_nasa": "nasa_techtransfer_en/nasa_techtransfer.jsonl",
+    # Texts that name one of the market's technologies (a record's field, as the world has
+    # them): NASA technologies and Chinese scientific abstracts. Real texts rarely name the
+    # demo's technologies otherwise, and a term link can only be right where one is named.
+    "en_nasa_tech": "nasa_techtransfer_en/nasa_techtransfer.jsonl",
+    "zh_csl_tech": "csl_zh_sci_abstracts/csl_dev.jsonl",
 }
+# Real organisations the real texts name, added to the world's directory (the demo's own
+# organisations are invented): official Chinese and English names, as their own sites give
+# them. A link to one is judged by name, like any organisation link.
+REAL_ORGANISATIONS = [
+    ("国家发展和改革委员会", "National Development and Reform Commission", "CN"),
+    ("科学技术部", "Ministry of Science and Technology", "CN"),
+    ("工业和信息化部", "Ministry of Industry and Information Technology", "CN"),
+    ("财政部", "Ministry of Finance", "CN"),
+    ("教育部", "Ministry of Education", "CN"),
+    ("商务部", "Ministry of Commerce", "CN"),
+    ("农业农村部", "Ministry of Agriculture and Rural Affairs", "CN"),
+    ("生态环境部", "Ministry of Ecology and Environment", "CN"),
+    ("人力资源和社会保障部", "Ministry of Human Resources and Social Security", "CN"),
+    ("中国人民银行", "People's Bank of China", "CN"),
+    ("中国科学院", "Chinese Academy of Sciences", "CN"),
+    ("国家统计局", "National Bureau of Statistics", "CN"),
+    ("国家知识产权局", "China National Intellectual Property Administration", "CN"),
+    ("兰利研究中心", "Langley Research Center", "US"),
+    ("格伦研究中心", "Glenn Research Center", "US"),
+    ("约翰逊航天中心", "Johnson Space Center", "US"),
+    ("马歇尔太空飞行中心", "Marshall Space Flight Center", "US"),
+    ("肯尼迪航天中心", "Kennedy Space Center", "US"),
+    ("艾姆斯研究中心", "Ames Research Center", "US"),
+    ("戈达德太空飞行中心", "Goddard Space Flight Center", "US"),
+    ("喷气推进实验室", "Jet Propulsion Laboratory", "US"),
+    ("阿姆斯特朗飞行研究中心", "Armstrong Flight Research Center", "US"),
+    ("斯坦尼斯航天中心", "Stennis Space Center", "US"),
+    ("美国能源部", "Department of Energy", "US"),
+    ("美国国防部", "Department of Defense", "US"),
+    ("美国教育部", "Department of Education", "US"),
+    ("美国农业部", "Department of Agriculture", "US"),
+    ("美国国土安全部", "Department of Homeland Security", "US"),
+    ("美国环境保护署", "Environmental Protection Agency", "US"),
+]
 _PUNCT = re.compile(r"[\s\W_]+")
 
 
@@ -50,13 +97,57 @@ def norm(name: str) -> str:
     return _PUNCT.sub("", name.lower()).removeprefix("the")
 
 
-def sample(per_set: int) -> list[tuple[str, dict[str, Any]]]:
+def _report(row: dict[str, Any]) -> bool:
+    year = row.get("year")
+    return row.get("collection") == "government_work_report" and int(year or 0) >= 2015
+
+
+def _names_field(text: str, fields: set[str]) -> bool:
+    low = text.lower()
+    return any(
+        re.search(rf"\b{re.escape(f.lower())}\b", low) if f.isascii() else f in text
+        for f in fields
+        if f
+    )
+
+
+def sample(per_set: int, fields: set[str] = frozenset()) -> list[tuple[str, dict[str, Any]]]:
     out = []
     for key, rel in SETS.items():
         rows = [json.loads(line) for line in (TEXTS / rel).open(encoding="utf-8")]
-        rows = [r for r in rows if (r.get("text") or "").strip()]
+        for r in rows:
+            r["text"] = r.get("text") or r.get("abstract") or ""
+        rows = [r for r in rows if r["text"].strip()]
+        if key == "zh_reports":
+            out += [(key, r) for r in rows if _report(r)]
+            continue
+        if key == "en_nasa":
+            rows = [r for r in rows if r.get("type") in ("patent", "software")]
+        if key.endswith("_tech"):
+            rows = [r for r in rows if _names_field(f"{r.get('title')} {r['text']}", fields)]
         random.Random(15).shuffle(rows)
         out += [(key, r) for r in rows[:per_set]]
+    return out
+
+
+def add_real_organisations(session: Any, actor: Any) -> list[Any]:
+    """The real organisations, through core's service as an operator would add them."""
+    import labline.core.audit  # noqa: F401  the audit hooks, as every app process has them
+    from labline.core.models import OrganisationKind
+    from labline.core.schemas import OrganisationCreate
+    from labline.core.service.organisations import create_organisation
+
+    out = []
+    for zh, en, country in REAL_ORGANISATIONS:
+        data = OrganisationCreate(
+            name_zh=zh,
+            name_en=en,
+            kind=OrganisationKind.government_office,
+            country=country,
+            region_code="110000" if country == "CN" else None,
+        )
+        out.append(create_organisation(session, actor=actor, data=data))
+    session.commit()  # a copy of the world: its directory catches up from the audit trail
     return out
 
 
@@ -79,6 +170,7 @@ def main() -> None:
     from labline.intel.documents.readers import read_text
     from labline.intel.documents.service import ingest, records
     from labline.intel.links import service as links
+    from labline.market.models import Achievement, TechnologyNeed
 
     tmp = Path(tempfile.mkdtemp(prefix="intel-links-"))
     shutil.copy(args.world / "labline.db", tmp / "labline.db")
@@ -88,16 +180,22 @@ def main() -> None:
     actor = command_line_actor("benchmark")
     # A web process's view: indexes from the snapshot and audit tail, nothing encoded here.
     holder = SimpleNamespace(settings=Settings(env="test", data_dir=tmp, jobs="sqlite"))
+    real = add_real_organisations(session, actor)
     coll = records.collection_named(session, actor=actor, name="links-benchmark")
     orgs = session.scalars(select(Organisation)).all()
     labels = json.loads(LABELS.read_text(encoding="utf-8")) if LABELS.is_file() else {}
-    aliases = {(norm(a), int(i)) for a, i in labels.get("organisation_aliases", [])}
+    # An alias names its organisation by id (the demo's) or by English name (the real ones).
+    aliases = {(norm(a), str(i)) for a, i in labels.get("organisation_aliases", [])}
     judged = {(j["kind"], j["mention"], j["record"]): j["right"] for j in labels.get("links", [])}
 
     counts: dict[str, dict[str, int]] = {}
     recall = {"named": 0, "linked": 0, "missed": []}
     dump = []
-    for key, row in sample(args.per_set):
+    fields = {a.field for a in session.scalars(select(Achievement))} | {
+        n.field for n in session.scalars(select(TechnologyNeed))
+    }
+    docs = sample(args.per_set, fields)
+    for key, row in docs:
         text = f"{row.get('title') or ''}\n{row['text']}"
         parsed = read_text(text.encode("utf-8"), f"{key}-{row.get('title', '')[:40]}.txt")
         stored = ingest.store(session, collection=coll, parsed=parsed)
@@ -118,7 +216,11 @@ def main() -> None:
                     if kind == "organisation":
                         names = {norm(n) for n in link.title.split(" ", 1)} | {norm(link.title)}
                         oid = int(link.id)
-                        right: bool | None = norm(m.text) in names or (norm(m.text), oid) in aliases
+                        right: bool | None = (
+                            norm(m.text) in names
+                            or (norm(m.text), str(oid)) in aliases
+                            or any((norm(m.text), n) in aliases for n in link.title.split(" ", 1))
+                        )
                         if right:
                             linked_orgs.add(oid)
                     else:
@@ -173,8 +275,8 @@ def main() -> None:
             "precision": round(right / labelled, 3) if labelled else None,
         }
     out = {
-        "documents": {k: args.per_set for k in SETS},
-        "world": "labline demo --size small --seed 42",
+        "documents": dict(Counter(key for key, _ in docs)),
+        "world": f"labline demo --size small --seed 42, plus {len(real)} real organisations",
         "min_confidence": links.MIN_CONFIDENCE,
         "precision": summary,
         "organisation_recall": {

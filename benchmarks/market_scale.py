@@ -150,6 +150,43 @@ def build_world(data: Path, sizes: dict[str, int], seed: int) -> dict[str, float
     }
 
 
+def upgrade(data: Path) -> None:
+    from labline.core import database
+    from labline.db import make_engine
+
+    database.upgrade(make_engine(f"sqlite:///{data / 'labline.db'}"))
+
+
+def other_snapshots(data: Path, seed: int) -> float:
+    """Every other index's snapshot (the directory's 100,000 organisations; the others are
+    empty here), with stand-in vectors: the worker refreshes every index when it starts,
+    and one it must encode from nothing (hours) would hold the market's job behind it."""
+    import labline.core.directory.service
+    import labline.facilities.service.finder
+    import labline.intel.search.service
+    import labline.review.service.finder  # noqa: F401  (each registers its index)
+    from benchmarks.standin import store_standin_vectors
+    from labline.core.indexes import service as indexes
+    from labline.core.indexes.encoder import live_encoder
+
+    t0 = time.perf_counter()
+    encoder = live_encoder()
+    rng = np.random.default_rng(seed + 1)
+    with _sessions(data)() as s:
+        for name, spec in indexes.SPECS.items():
+            if name == "market" or (data / "indexes" / name / "current").exists():
+                continue
+            records = [r for part in spec.live_records(s).values() for r in part]
+            have = indexes.stored_vectors(
+                s, encoder, {r.id: indexes.digest(encoder, r) for r in records}
+            )
+            store_standin_vectors(s, encoder, [r for r in records if r.id not in have], rng)
+            s.commit()
+            indexes.rebuild(s, spec, data / "indexes" / name)
+            s.commit()
+    return round(time.perf_counter() - t0, 1)
+
+
 def write_snapshot(data: Path) -> float:
     """Write the market snapshot again from the kept world (as the worker's rebuild does):
     a world built by an earlier run, with a snapshot of an older format."""
@@ -350,6 +387,24 @@ def freshness(design: str, data: Path) -> dict[str, Any]:
             worker.wait(timeout=60)
 
 
+def app_imports(starts: int = 3) -> dict[str, Any]:
+    """What a real app worker imports before it can open an index (`labline serve` runs
+    `labline.app:create_app`, which loads every module: indicators, review, intel...), in
+    fresh processes; the children above import only the market's code, so this is the
+    difference between them and an app worker's start."""
+    times = []
+    code = "from labline.app import create_app; create_app()"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    for _ in range(starts):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return {
+        "create_app_s_median": round(statistics.median(times), 2),
+        "create_app_s_all": [round(t, 2) for t in sorted(times)],
+    }
+
+
 def _du(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
 
@@ -374,6 +429,9 @@ def main() -> None:
         "--resnapshot", action="store_true", help="with --reuse: write the snapshot again"
     )
     parser.add_argument("--world-only", action="store_true", help="build the world and stop")
+    parser.add_argument(
+        "--only", choices=["labline", "in_memory"], default=None, help="measure one design"
+    )
     parser.add_argument("--child", choices=["labline", "in_memory"], default=None)
     parser.add_argument("--spawned", type=float, default=0.0)
     args = parser.parse_args()
@@ -388,11 +446,16 @@ def main() -> None:
         saved = data / "setup.json"
         if args.reuse and saved.is_file():  # a world this script built before, kept
             setup = json.loads(saved.read_text(encoding="utf-8"))
+            upgrade(data)  # to the migrations of this code, as `labline db upgrade` does
+            if "other_snapshots_s" not in setup:
+                setup["other_snapshots_s"] = other_snapshots(data, args.seed)
+                saved.write_text(json.dumps(setup), encoding="utf-8")
             if args.resnapshot:
                 setup["snapshot_build_s"] = write_snapshot(data)
                 saved.write_text(json.dumps(setup), encoding="utf-8")
         else:
             setup = build_world(data, sizes, args.seed)
+            setup["other_snapshots_s"] = other_snapshots(data, args.seed)
             saved.write_text(json.dumps(setup), encoding="utf-8")
         print("world:", setup, flush=True)
         if args.world_only:
@@ -401,10 +464,15 @@ def main() -> None:
             "sizes": {"needs": sizes["needs"], "achievements": sizes["achievements"]},
             "organisations": sizes["organisations"],
             "setup": setup,
+            "load_average_start": [round(x, 1) for x in os.getloadavg()],
+            "app_imports": app_imports(),
         }
-        if not args.baseline_starts:  # each start would rebuild every record's index
+        designs = ["labline", "in_memory"] if args.baseline_starts else ["labline"]
+        if args.only:
+            designs = [args.only]
+        if "in_memory" not in designs:  # each start would rebuild every record's index
             result["in_memory"] = None
-        for design in ("labline", "in_memory") if args.baseline_starts else ("labline",):
+        for design in designs:
             starts = STARTS if design == "labline" else args.baseline_starts
             figures = run_children(design, data, args.seed, starts)
             figures["starts"] = starts
@@ -412,6 +480,7 @@ def main() -> None:
             figures["index_mb"] = (
                 round(_du(data / "indexes" / "market"), 1) if design == "labline" else None
             )
+            figures["load_average_end"] = [round(x, 1) for x in os.getloadavg()]
             result[design] = figures
             print(design, figures, flush=True)
     out = json.dumps(result, indent=1)

@@ -376,4 +376,13 @@ def test_search_finds_across_languages_and_explains(
     first = hits.first.inner_text()
     assert "钙钛矿" in first or "Perovskite" in first  # the same teams, whichever language asks
     assert ("匹配" if lang == "zh" else "matched") in first
+    # What each score is made of, in the reader's language, as /api/v1/search gives it.
+    shares = page.get_by_test_id("search-shares")
+    assert shares.count() >= 3
+    made_of = (
+        r"字词 \d+% · 翻译 \d+% · 语义 \d+%"
+        if lang == "zh"
+        else r"words \d+% · translation \d+% · meaning \d+%"
+    )
+    assert re.fullmatch(made_of, shares.first.inner_text().strip()), shares.first.inner_text()
     shot(page, f"search-{lang}")

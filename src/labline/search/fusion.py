@@ -169,17 +169,25 @@ def fuse_top(
     assert dense is not None and s_dense is not None
     # The lexical part alone, up to a constant, over the allowed rows only (gathering
     # them costs less than masking every row).
-    allowed_rows = np.flatnonzero(allowed)
-    lexical = direct[allowed_rows] * np.float32(w.direct / _span(s_direct))
-    if bridge is not None and s_bridge is not None:
-        lexical += bridge[allowed_rows] * np.float32(w.bridge / _span(s_bridge))
-    # Dense rows are candidates already: drop them from the lexical choice.
-    pos = np.searchsorted(allowed_rows, dense_rows)
-    inside = pos < allowed_rows.size
-    pos = pos[inside]
-    lexical[pos[allowed_rows[pos] == dense_rows[inside]]] = -np.inf
-    chosen = topk.largest_rows(lexical, min(2 * k, lexical.size))
-    lex_rows = allowed_rows[chosen[np.isfinite(lexical[chosen])]]
+    if allowed.all():  # no filter (or one every row passes): no gathering
+        lexical = direct * np.float32(w.direct / _span(s_direct))
+        if bridge is not None and s_bridge is not None:
+            lexical += bridge * np.float32(w.bridge / _span(s_bridge))
+        lexical[dense_rows] = -np.inf  # dense rows are candidates already
+        chosen = topk.largest_rows(lexical, min(2 * k, lexical.size))
+        lex_rows = chosen[np.isfinite(lexical[chosen])]
+    else:
+        allowed_rows = np.flatnonzero(allowed)
+        lexical = direct[allowed_rows] * np.float32(w.direct / _span(s_direct))
+        if bridge is not None and s_bridge is not None:
+            lexical += bridge[allowed_rows] * np.float32(w.bridge / _span(s_bridge))
+        # Dense rows are candidates already: drop them from the lexical choice.
+        pos = np.searchsorted(allowed_rows, dense_rows)
+        inside = pos < allowed_rows.size
+        pos = pos[inside]
+        lexical[pos[allowed_rows[pos] == dense_rows[inside]]] = -np.inf
+        chosen = topk.largest_rows(lexical, min(2 * k, lexical.size))
+        lex_rows = allowed_rows[chosen[np.isfinite(lexical[chosen])]]
     keep = allowed[dense_rows]
     rows = np.concatenate([dense_rows[keep], lex_rows]).astype(np.intp)
     sims = np.concatenate([dense[keep], np.zeros(lex_rows.size, dense.dtype)])

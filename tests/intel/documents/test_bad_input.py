@@ -11,6 +11,7 @@ file is refused here.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -44,6 +45,11 @@ BAD = {
     "broken.pdf": ("corrupt PDF", "corrupt", "PDF"),
     "scan.pdf": ("scanned PDF without a text layer", "no_text_layer", "OCR"),
     "bomb.docx": ("zip bomb", "zip_bomb", "not unpacked"),
+    "bomb.pdf": (
+        "a compressed stream in a PDF inflating to a gigabyte",
+        "compression_bomb",
+        "inflates",
+    ),
     "huge.txt": ("1 GB file, size limit checked before reading", "too_large", "not read"),
     "nav.html": ("HTML with no main text", "no_main_text", ""),
     "mixed.txt": ("mixed encodings in one file", "encoding", ""),
@@ -64,6 +70,7 @@ def bad_folder(tmp: Path, monkeypatch) -> Path:  # type: ignore[no-untyped-def]
     # The limit lowered so that the bomb stays small to make: 40 MB unpacked against 16.
     monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 16 * 1024 * 1024)
     zip_bomb(src / "bomb.docx", 40)
+    pdf_bomb(src / "bomb.pdf", 1024)
     with (src / "huge.txt").open("wb") as fh:  # sparse: 1 GB that takes no disk
         fh.seek(1024**3 - 1)
         fh.write(b"\0")
@@ -114,3 +121,64 @@ def test_a_zip_bomb_is_refused_without_unpacking_it(tmp_path, monkeypatch):
         assert "3,145,736 bytes" in exc.message  # 3 MB of zeros and the 8-byte types part
     else:
         raise AssertionError("the zip bomb was read")
+
+
+def pdf_bomb(path: Path, inflated_mb: int, pages: int = 1) -> Path:
+    """A PDF whose pages' FlateDecode content streams each inflate to `inflated_mb` MB of
+    spaces (about a thousandth of that on disk), written object by object."""
+    pack = zlib.compressobj(9)
+    chunk = b" " * (1024 * 1024)
+    packed = b"".join(pack.compress(chunk) for _ in range(inflated_mb)) + pack.flush()
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+    ]
+    for i in range(pages):
+        page = f"/Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R"
+        objects.append(f"<< {page} >>".encode())
+        objects.append(
+            f"<< /Length {len(packed)} /Filter /FlateDecode >>\nstream\n".encode()
+            + packed
+            + b"\nendstream"
+        )
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_a_pdf_whose_stream_inflates_to_a_gigabyte_is_refused(tmp_path):
+    """1 GB of spaces in one FlateDecode stream, about 1 MB on disk: pypdf's limit (set for
+    the read) stops the inflating at the first 32 MB, and the refusal names the file."""
+    path = pdf_bomb(tmp_path / "bomb.pdf", 1024)
+    assert path.stat().st_size < 2 * 1024 * 1024
+    try:
+        readers.read_file(path)
+    except readers.Rejected as exc:
+        assert exc.reason == "compression_bomb" and str(path) in exc.message
+        assert "inflates" in exc.message and "not unpacked further" in exc.message
+    else:
+        raise AssertionError("the PDF bomb was read")
+
+
+def test_a_pdf_whose_pages_inflate_too_far_together_is_refused(tmp_path, monkeypatch):
+    """Each page's stream is under the per-stream limit; together they pass the total."""
+    monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 8 * 1024 * 1024)
+    path = pdf_bomb(tmp_path / "pages.pdf", 3, pages=4)
+    try:
+        readers.read_file(path)
+    except readers.Rejected as exc:
+        assert exc.reason == "compression_bomb" and str(path) in exc.message
+        assert "by page 3" in exc.message
+    else:
+        raise AssertionError("the PDF bomb was read")

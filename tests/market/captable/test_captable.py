@@ -18,7 +18,7 @@ from labline.market.captable import service
 from labline.market.captable.schemas import IssuanceCreate
 from labline.market.models import Deal, DealState
 from tests import clock
-from tests.factories import make_achievement, make_org, make_person
+from tests.factories import make_achievement, make_org, make_person, sign_in
 
 
 def package() -> dict[str, Any]:
@@ -319,3 +319,19 @@ def test_hostile_packages_are_refused_by_field(db, w, garbage):
     with pytest.raises(InvalidInput) as exc:
         service.import_ocf(db, actor=w["admin"], issuer_id=w["issuer"].id, package=garbage)
     assert exc.value.fields and all(f.field for f in exc.value.fields)
+
+
+def test_the_page_names_the_company_in_the_readers_language(client, db, w):
+    """The heading named the company by the OCF package's legal name (English) on the
+    Chinese page too."""
+    issuer = w["issuer"]
+    service.import_ocf(db, actor=w["operator"], issuer_id=issuer.id, package=package())
+    sign_in(client, make_person(db, org=issuer, org_role=Role.member).email)
+    for lang, shown, hidden in (
+        ("zh", issuer.name_zh, issuer.name_en),
+        ("en", issuer.name_en, issuer.name_zh),
+    ):
+        client.get(f"/lang/{lang}")
+        page = client.get(f"/market/captables/{issuer.id}")
+        heading = page.text[page.text.index("<h1>") : page.text.index("</h1>")]
+        assert page.status_code == 200 and shown in heading and hidden not in heading, heading

@@ -40,9 +40,12 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from ortools.sat.python import cp_model
+
+if TYPE_CHECKING:  # imported when a schedule is solved: OR-Tools (and pandas) cost 1-2 s
+    from ortools.sat.python import cp_model
 
 from labline.facilities.engine.cycle import (
     Cycle,
@@ -330,6 +333,8 @@ def _solve(
 ) -> _Part:
     """CP-SAT over the experiments `ids`; `busy` holds each local contact's shifts taken
     by experiments outside `ids` (they shrink the start domains)."""
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     start: dict[str, cp_model.IntVar] = {}
     present: dict[str, cp_model.IntVar] = {}

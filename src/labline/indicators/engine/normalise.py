@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from scipy.stats import rankdata
 
 from labline.indicators.errors import InvalidParameter
 
@@ -57,6 +56,8 @@ def zscore(*, matrix: np.ndarray, directions: np.ndarray | list[int] | None = No
 
 def rank(*, matrix: np.ndarray, directions: np.ndarray | list[int] | None = None) -> np.ndarray:
     """Average ranks 1..n per column (n = best), ties share the mean rank; NaN stays NaN."""
+    from scipy.stats import rankdata  # scipy.stats costs a process 1-3 s to import
+
     x = np.asarray(matrix, dtype=float)
     d = _directions(directions, x.shape[-1])
     return rankdata(x * d, axis=-2, method="average", nan_policy="omit")

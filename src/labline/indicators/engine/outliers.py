@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.stats import kurtosis, skew
 
 Treatment = Literal["none", "winsorised", "log"]
 
@@ -35,6 +34,8 @@ class OutlierResult:
 
 def shape(values: np.ndarray) -> tuple[float, float]:
     """(skewness, excess kurtosis) with the small-sample corrections of Excel's SKEW/KURT."""
+    from scipy.stats import kurtosis, skew  # scipy.stats costs 1-3 s to import
+
     x = values[~np.isnan(values)]
     if x.size < 4 or np.ptp(x) == 0:
         return 0.0, 0.0

@@ -3,10 +3,12 @@ language model) abstractive and checked against the cited paragraphs."""
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from labline.clitools import settings_of, unit_of_work
-from labline.intel.digests import service
+from labline.intel.digests import llm_runs, service
 from labline.intel.digests.schemas import AbstractiveDigestRead, DigestRead
 
 
@@ -16,7 +18,11 @@ def _cites(ns: list[int]) -> str:
 
 @click.command("digest")
 @click.argument("document_id", type=int)
-@click.option("--llm", is_flag=True, help="Ask the model at LABLINE_LLM_URL (checked).")
+@click.option(
+    "--llm",
+    is_flag=True,
+    help="Ask the model at LABLINE_LLM_URL (checked); the run is stored, as the page's.",
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="The digest's language (--llm).")
 @click.option("--as", "as_email", help="Read as this person (e-mail).")
 @click.option("--json", "as_json", is_flag=True)
@@ -30,21 +36,31 @@ def digest_cmd(
     as_json: bool,
 ) -> None:
     """The core viewpoint and groups of document ID, every point citing its paragraphs."""
-    with unit_of_work(ctx, as_email=as_email, write=False) as (session, actor):
+    run_id = None
+    with unit_of_work(ctx, as_email=as_email, write=llm) as (session, actor):
         if llm:
-            checked = service.llm_digest(
+            run = llm_runs.digest_now(
                 session,
                 actor=actor,
                 settings=settings_of(ctx),
                 document_id=document_id,
                 language=lang,
+                checkpoint=session.commit,
             )
+            run_id = run.id
+            checked = llm_runs.run_read(run).result
+            assert checked is not None  # a done run has its digest
             found: AbstractiveDigestRead | DigestRead = checked
         else:
             found = service.document_digest(session, actor=actor, document_id=document_id)
     if as_json:
-        click.echo(found.model_dump_json(indent=2))
+        out = found.model_dump(mode="json")
+        if run_id is not None:
+            out["run_id"] = run_id
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
+    if run_id is not None:
+        click.echo(f"Run {run_id} (stored; shown on the document's page and by the API)")
     if found.core_viewpoint is not None:
         core = found.core_viewpoint
         click.echo(f"Core viewpoint: {core.text} {_cites(core.citations)}")

@@ -10,8 +10,6 @@ import json
 import re
 from typing import Any
 
-import httpx
-
 from labline.config import Settings
 from labline.errors import Conflict, FieldError, InvalidInput, Unavailable
 from labline.intel.digests.schemas import (
@@ -61,6 +59,8 @@ def prompt(doc: Document, language: str) -> list[dict[str, str]]:
 def ask(settings: Settings, messages: list[dict[str, str]]) -> str:
     headers = {"Authorization": f"Bearer {settings.llm_api_key}"} if settings.llm_api_key else {}
     body = {"model": settings.llm_model, "messages": messages, "temperature": 0}
+    import httpx  # only where a model server is set: httpx costs every process 0.3-1 s
+
     try:
         r = httpx.post(
             _endpoint(settings.llm_url or ""),

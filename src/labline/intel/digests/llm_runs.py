@@ -46,18 +46,25 @@ def request_digest(
     settings: Settings,
     document_id: int,
     language: str | None = None,
+    background: bool = True,
 ) -> LlmDigestRun:
     """Ask the worker for a language model's digest of a document the actor may read; a
-    run for the same document and language still under way is returned, not doubled."""
+    run for the same document and language still under way is returned, not doubled.
+    With `background=False` (the command line) a new run is stored and not enqueued: its
+    caller performs it (`digest_now`)."""
     doc = records.get_document(session, actor=actor, document_id=document_id)
     _require_model(settings)
     language = _language(language, doc.language)
-    running = session.scalar(
-        select(LlmDigestRun)
-        .where(LlmDigestRun.document_id == doc.id, LlmDigestRun.language == language)
-        .where(LlmDigestRun.state.not_in(FINISHED))
-        .order_by(LlmDigestRun.id.desc())
-        .limit(1)
+    running = (
+        None
+        if not background
+        else session.scalar(
+            select(LlmDigestRun)
+            .where(LlmDigestRun.document_id == doc.id, LlmDigestRun.language == language)
+            .where(LlmDigestRun.state.not_in(FINISHED))
+            .order_by(LlmDigestRun.id.desc())
+            .limit(1)
+        )
     )
     if running is not None:
         return running
@@ -71,8 +78,35 @@ def request_digest(
     )
     session.add(run)
     session.flush()
-    jobs.enqueue_after_commit(session, JOB, run.id)
+    if background:
+        jobs.enqueue_after_commit(session, JOB, run.id)
     return run
+
+
+def digest_now(
+    session: Session,
+    *,
+    actor: Actor,
+    settings: Settings,
+    document_id: int,
+    language: str | None = None,
+    checkpoint: Callable[[], None],
+) -> LlmDigestRun:
+    """A run stored and performed here, as the worker's job performs it (the command line
+    waits for the model; the page and the API show the run afterwards). `checkpoint` is
+    the caller's commit: the run, its stages and a failure are kept."""
+    run = request_digest(
+        session,
+        actor=actor,
+        settings=settings,
+        document_id=document_id,
+        language=language,
+        background=False,
+    )
+    checkpoint()
+    return perform(
+        session, settings=settings, run_id=run.id, checkpoint=checkpoint, last_attempt=True
+    )
 
 
 def get_run(session: Session, *, actor: Actor, run_id: int) -> LlmDigestRun:

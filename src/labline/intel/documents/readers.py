@@ -20,11 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from labline.errors import InvalidInput
+from labline.intel.documents import pdf_limits
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # checked before reading: a 1 GB file or a zip bomb stops here
 # A DOCX is a zip: what its members would unpack to is checked (from the zip's directory)
 # before anything is unpacked, so a zip bomb is refused without inflating it.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+# A PDF's streams are compressed (FlateDecode and others): a small file can inflate to
+# gigabytes. pypdf stops any one stream at MAX_PDF_STREAM_BYTES (its own limits, set per
+# read), and the pages' contents together are stopped at MAX_UNPACKED_BYTES.
+MAX_PDF_STREAM_BYTES = 32 * 1024 * 1024
 MAX_PARAGRAPH_CHARS = 100_000
 MAX_PARAGRAPHS = 20_000
 SUFFIXES = {
@@ -249,18 +254,32 @@ def _only_links(data: bytes, text: str) -> bool:
     return all(line in anchors for line in lines)
 
 
+def _pdf_bomb(name: str, what: str) -> Rejected:
+    return Rejected(
+        name,
+        "compression_bomb",
+        f"{what}; the limit is {MAX_PDF_STREAM_BYTES:,} bytes a stream and"
+        f" {MAX_UNPACKED_BYTES:,} bytes in all (not unpacked further)",
+    )
+
+
 def read_pdf(data: bytes, name: str) -> Parsed:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise Rejected(name, "encrypted", "the PDF is encrypted with a password")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata
+        with apply_configuration(**pdf_limits.per_stream(MAX_PDF_STREAM_BYTES)):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise Rejected(name, "encrypted", "the PDF is encrypted with a password")
+            pages = pdf_limits.page_texts(reader, MAX_UNPACKED_BYTES)
+            info = reader.metadata
     except Rejected:
         raise
+    except pdf_limits.Inflated as exc:
+        raise _pdf_bomb(name, str(exc)) from None
+    except LimitReachedError as exc:
+        raise _pdf_bomb(name, f"a compressed stream inflates too far ({exc})") from None
     except Exception as exc:  # pypdf raises many kinds on broken files
         if isinstance(exc, PdfReadError) and "decrypt" in str(exc).lower():
             raise Rejected(name, "encrypted", "the PDF is encrypted") from None

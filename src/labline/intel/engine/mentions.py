@@ -80,7 +80,7 @@ _JOIN_TAGS = frozenset(("nt", "ns", "nr", "nz", "n", "vn", "eng", "j", "zg", "nr
 _EN_ORG_WORD = (
     r"University|Institute|Academy|Laboratory|Laboratories|Corporation|Company|Inc\.?|Ltd\.?"
     r"|Group|Ministry|Commission|Agency|Department|Council|Foundation|Administration|Bureau"
-    r"|College|Office|Association|Society|Bank"
+    r"|College|Office|Association|Society|Bank|Center|Centre"
 )
 _CAP = r"(?:[A-Z][A-Za-z&\-]+|[A-Z]{2,})"
 _EN_ORG = re.compile(

@@ -6,9 +6,15 @@ through core's and market's public service functions. Every link carries a confi
 
 - organisation: 1.0 when the record's Chinese or English name is the mention, 0.6–0.9 when
   one name holds the other, else the names' character-bigram overlap (kept from 0.5);
-- term: 0.9 when the term stands in the record's title, 0.8 in its field, 0.7 in its
-  summary; a record the search found only through translation or meaning scores at most
-  0.45, scaled by its rank against the best hit;
+- organisation: … but a name that is the other plus a country or region (教育部 | 美国教育部)
+  is another body; English names are compared by their words (State Department | Department
+  of State);
+- term: only a specific term links (engine.specific: in the technical term list, or a
+  rare or acronym-bearing Chinese compound, or an English phrase that is not all general
+  words); 0.9 when it is the record's field (its technology), 0.8 when one holds the other
+  (钙钛矿 | 钙钛矿叠层电池; the shorter a listed term when it is the document's), 0.6 in
+  the title of a record without a field; a record the search found otherwise scores at
+  most 0.45, scaled by its rank against the best hit;
 - place: 1.0 for a full name (江苏省), 0.9 for a short one (江苏), 0.5 when two regions share
   the short name.
 
@@ -19,6 +25,7 @@ best matches, newest first.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -31,7 +38,8 @@ from labline.errors import FieldError, InvalidInput
 from labline.intel.access import require_reader
 from labline.intel.documents.models import Document
 from labline.intel.documents.service import records
-from labline.intel.engine.mentions import Mention, Place, extract
+from labline.intel.engine.mentions import Mention, Place, extract, short_name
+from labline.intel.engine.specific import is_specific, listed
 from labline.intel.links.schemas import (
     AboutListRead,
     AboutRead,
@@ -45,6 +53,7 @@ from labline.market.service import records as market_records
 
 MIN_CONFIDENCE = 0.5
 ORGANISATIONS, PLACES, TERMS = 10, 6, 8
+CANDIDATE_TERMS = 40  # the salient words looked through for technical terms
 _PUNCT = re.compile(r"[\s\W_]+")
 
 
@@ -66,6 +75,33 @@ def _distinct(a: str, b: str) -> tuple[str, str]:
     return a[start : len(a) - end], b[start : len(b) - end]
 
 
+@cache
+def _place_names() -> frozenset[str]:
+    """Country and region names (normalised): a name that differs from another only by one
+    of these is another place's body (教育部 | 美国教育部)."""
+    names = {_norm(c.name_zh) for c in refdata.countries()} | {
+        _norm(c.name_en) for c in refdata.countries()
+    }
+    for r in refdata.regions():
+        names |= {_norm(r.name_zh), _norm(short_name(r.name_zh)), _norm(r.name_en)}
+    return frozenset(n for n in names if len(n) >= 2)
+
+
+_EN_LINKS = frozenset(("of", "the", "and", "for", "on", "s"))
+
+
+def _word_list(name: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9]+", name.lower()) if w not in _EN_LINKS]
+
+
+def _distinct_words(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
+    while a and b and a[0] == b[0]:
+        a, b = a[1:], b[1:]
+    while a and b and a[-1] == b[-1]:
+        a, b = a[:-1], b[:-1]
+    return a, b
+
+
 def name_confidence(mention: str, *names: str) -> float:
     """How surely a mention names a record with these names (see the module's notes)."""
     m = _norm(mention)
@@ -78,10 +114,25 @@ def name_confidence(mention: str, *names: str) -> float:
             return 1.0
         if n in m or m in n:
             short, long = sorted((len(n), len(m)))
+            extra = (n if len(n) > len(m) else m).replace(n if len(n) < len(m) else m, "", 1)
+            if extra in _place_names():
+                continue  # the same body's name in another country or city
             best = max(best, 0.6 + 0.3 * short / long)
+        elif mention.isascii() and name.isascii():
+            # English names by their words: "State Department" is "Department of State",
+            # and not "Department of Education".
+            # Without their shared first and last words, what is left must still match:
+            # Goddard | Marshall Space Flight Center are two centres.
+            xs, ys = _distinct_words(_word_list(mention), _word_list(name))
+            if not xs or not ys:
+                short, long = sorted((len(n), len(m)))
+                best = max(best, 0.6 + 0.3 * short / long)
+            else:
+                both = len(set(xs) & set(ys))
+                best = max(best, 0.8 * 2 * both / (len(set(xs)) + len(set(ys))))
         else:
             # What sets the names apart: without their shared start and end (示例市|成都市
-            # 科学技术局, Department of Energy|Education), the rest must still look alike.
+            # 科学技术局), the rest must still look alike.
             x, y = _distinct(m, n)
             if not x or not y:  # one is the other with words inserted (股份)
                 short, long = sorted((len(n), len(m)))
@@ -92,11 +143,31 @@ def name_confidence(mention: str, *names: str) -> float:
     return round(best, 3)
 
 
+def _phrase(text: str) -> str:
+    """Lower case, words apart by one space, so an English term matches whole words only."""
+    return " " + " ".join(re.findall(r"[\w\-]+", text.lower())) + " "
+
+
 def term_confidence(term: str, record: Any, score: float, top: float) -> tuple[float, str]:
-    t = term.lower()
-    for text, value in ((record.title, 0.9), (record.field, 0.8), (record.summary, 0.7)):
-        if t in (text or "").lower():
-            return value, "text"
+    """How surely a document's term is what a market record is about (see the module's
+    notes): a general word (优化, "system") links nothing, however it stands in titles."""
+    if not is_specific(term):
+        return 0.0, "general"
+    if term.isascii():
+        t, field, title = _phrase(term), _phrase(record.field or ""), _phrase(record.title)
+    else:
+        t, field, title = _norm(term), _norm(record.field or ""), _norm(record.title)
+    if field.strip() and t == field:
+        return 0.9, "text"
+    # The record's technology inside the document's phrase (thermal management | passive
+    # thermal management), or a listed term inside the record's (钙钛矿 | 钙钛矿叠层电池);
+    # an unlisted word inside it is a fragment (管理系统 | 电池管理系统).
+    if field.strip() and (field in t or (t in field and listed(term))):
+        return 0.8, "text"
+    if not field.strip() and t in title:
+        return 0.6, "text"
+    # Elsewhere in a record that names its field, the term says something else about it
+    # (国产化 in "一种单克隆抗体的国产化替代方法" is the template's aspect, not the technology).
     return round(0.45 * (score / top if top else 0.0), 3), "search"
 
 
@@ -170,6 +241,8 @@ def _term_links(
     session: Session, actor: Actor, holder: Any, term: str, vector: Any
 ) -> list[RecordLink]:
     out: list[RecordLink] = []
+    if not is_specific(term):
+        return out  # a general word is no evidence, however many titles it stands in
     both = lookup.search_live_both(
         session, actor=actor, holder=holder, query=term, k=5, vector=vector
     )
@@ -184,7 +257,7 @@ def _term_links(
 
 
 def _place_links(
-    session: Session, actor: Actor, holder: Any, m: Mention, query: str, vector: Any
+    session: Session, actor: Actor, holder: Any, m: Mention, terms: list[str], vector: Any
 ) -> list[RecordLink]:
     region = refdata.region(m.code or "")
     if region is None:
@@ -202,12 +275,12 @@ def _place_links(
             via=[m.text],
         )
     ]
-    if query:
+    if terms:
         both = lookup.search_live_both(
             session,
             actor=actor,
             holder=holder,
-            query=query,
+            query=" ".join(terms),
             k=2,
             region_code=region.code,
             vector=vector,
@@ -215,7 +288,7 @@ def _place_links(
         for found in both.values():
             for f in found:
                 # In the region for sure; about the document's terms as surely as they stand.
-                term = next((t for t in query.split() if t.lower() in f.record.title.lower()), "")
+                term = next((t for t in terms if term_confidence(t, f.record, 0, 0)[0] >= 0.6), "")
                 value = round(confidence * (0.8 if term else 0.4), 3)
                 out.append(_market_link(f, value, "text" if term else "search", term or m.text))
     return out
@@ -238,7 +311,12 @@ def _merged(links: list[RecordLink], kind: str, limit: int = 8) -> list[RecordLi
 
 
 def links_of(doc: Document, session: Session, *, actor: Actor, holder: Any) -> DocumentLinksRead:
-    found = extract([p.text for p in doc.paragraphs], places=_places(), language=doc.language)
+    found = extract(
+        [p.text for p in doc.paragraphs],
+        places=_places(),
+        language=doc.language,
+        terms=CANDIDATE_TERMS,
+    )
     directory_ok = Permission.view_directory in actor.permissions
     organisations = [
         _mention(m, _organisation_links(session, actor, holder, m) if directory_ok else [])
@@ -246,19 +324,26 @@ def links_of(doc: Document, session: Session, *, actor: Actor, holder: Any) -> D
     ]
     terms = []
     market_links: list[RecordLink] = []
-    query = " ".join(m.text for m in found.terms[:3])
-    queries = [m.text for m in found.terms[:TERMS]] + [query]
+    # The document's technical terms first (a long report's most salient words are general:
+    # 优化, 全面), then its general words, which are shown but link nothing.
+    chosen = sorted(found.terms, key=lambda m: not is_specific(m.text))[:TERMS]
+    # Only technical terms lead to the market through a place (a general word would find the
+    # region's records by their template titles).
+    specific = [m.text for m in chosen if is_specific(m.text)][:3]
+    queries = [m.text for m in chosen] + [" ".join(specific)]
     # Every query's vector in one batch: about ten times faster than one by one.
     vectors = lookup.query_vectors(session, holder=holder, queries=queries) if directory_ok else []
-    for m, vector in zip(found.terms[:TERMS], vectors, strict=False):
+    for m, vector in zip(chosen, vectors, strict=False):
         links = _term_links(session, actor, holder, m.text, vector)
         market_links += links
         terms.append(_mention(m, [r for r in links if r.confidence >= MIN_CONFIDENCE][:4]))
     if not directory_ok:
-        terms = [_mention(m, []) for m in found.terms[:TERMS]]
+        terms = [_mention(m, []) for m in chosen]
     places = []
     for m in found.places[:PLACES]:
-        links = _place_links(session, actor, holder, m, query, vectors[-1]) if directory_ok else []
+        links = (
+            _place_links(session, actor, holder, m, specific, vectors[-1]) if directory_ok else []
+        )
         market_links += links[1:]
         places.append(_mention(m, links))
     return DocumentLinksRead(

@@ -204,15 +204,19 @@ def _terms_of(hit: Hit) -> dict[str, float]:
     return hit.explanation.matched_terms if hit.explanation else {}
 
 
+@lru_cache(maxsize=4096)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """A term's pattern, compiled once (a search marks each term in up to 150 paragraphs)."""
+    if re.match(r"[A-Za-z0-9]", term):
+        return re.compile(rf"\b{re.escape(term)}[A-Za-z]*", re.I)
+    return re.compile(re.escape(term))
+
+
 def spans_of(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """Where the terms occur (English terms by word start, so a stem marks its word)."""
     spans: list[tuple[int, int]] = []
     for term in terms:
-        if re.match(r"[A-Za-z0-9]", term):
-            pattern = re.compile(rf"\b{re.escape(term)}[A-Za-z]*", re.I)
-        else:
-            pattern = re.compile(re.escape(term))
-        for m in pattern.finditer(text):
+        for m in _term_pattern(term).finditer(text):
             if not any(s < m.end() and m.start() < e for s, e in spans):
                 spans.append((m.start(), m.end()))
     return sorted(spans)

@@ -100,7 +100,9 @@ class TeamOption(Output):
 
 class CapTableRead(Output):
     issuer_id: int
-    issuer_name: str
+    issuer_name: str  # the OCF package's legal name
+    issuer_name_zh: str = ""  # the company's names, for pages in the reader's language
+    issuer_name_en: str = ""
     classes: list[ClassRow]
     holders: list[HolderRow]
     issuances: list[IssuanceRow]

@@ -176,6 +176,8 @@ def cap_table(session: Session, *, actor: Actor, issuer_id: int) -> CapTableRead
     return CapTableRead(
         issuer_id=org.id,
         issuer_name=package.issuer_name,
+        issuer_name_zh=org.name_zh,
+        issuer_name_en=org.name_en,
         classes=[
             ClassRow(
                 id=c.id,

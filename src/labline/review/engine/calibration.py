@@ -24,7 +24,6 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import lsqr
-from scipy.stats import rankdata
 
 
 class InvalidReviewInput(ValueError):
@@ -74,6 +73,8 @@ def _arrays(
 
 def _rank(values: np.ndarray) -> np.ndarray:
     """1 = highest; NaN (no reviews) ranks after everything."""
+    from scipy.stats import rankdata  # scipy.stats costs a process 1-3 s to import
+
     v = np.where(np.isnan(values), -np.inf, values)
     return rankdata(-v, method="min").astype(np.int64)
 

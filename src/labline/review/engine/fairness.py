@@ -10,7 +10,6 @@ proposal's best reviewers plus the pairs of the plain optimum, and the status sa
 from __future__ import annotations
 
 import numpy as np
-from ortools.linear_solver import pywraplp
 
 from labline.review.engine.errors import AssignmentInfeasible
 
@@ -48,6 +47,8 @@ def solve_with_floor(
         ok = s[top, cols] >= 0
         keys = np.union1d(top[ok] * n_prop + cols[ok], start[0] * n_prop + start[1])
         rev, prop = keys // n_prop, keys % n_prop
+    from ortools.linear_solver import pywraplp  # OR-Tools: imported when used
+
     solver = pywraplp.Solver.CreateSolver("SCIP")
     if solver is None:  # pragma: no cover - SCIP ships inside the ortools wheel
         raise RuntimeError("OR-Tools was built without SCIP")

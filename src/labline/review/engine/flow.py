@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
 # Affinities in [0, 1] become integer costs in [0, SCALE]. 10**9 keeps the rounding error of
 # a whole assignment (pairs × 0.5e-9) far below anything that could change a decision, and
@@ -50,6 +49,8 @@ class FlowResult:
 
 def solve_network(net: Network) -> FlowResult:
     n_rev, n_prop = len(net.max_loads), len(net.demands)
+    from ortools.graph.python import min_cost_flow  # OR-Tools: imported when used
+
     mcf = min_cost_flow.SimpleMinCostFlow()
     extra = net.max_loads - net.min_loads
     rev_nodes = np.arange(1, n_rev + 1, dtype=np.int32)

@@ -19,7 +19,6 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
 from labline.review.engine.flow import SCALE
 
@@ -50,6 +49,8 @@ def _flow(
     """
     n_rev, n_prop = s.shape
     rev, prop = np.nonzero(allowed)
+    from ortools.graph.python import min_cost_flow  # OR-Tools: imported when used
+
     mcf = min_cost_flow.SimpleMinCostFlow()
     src, sink = 0, n_rev + n_prop + 1
     mcf.add_arcs_with_capacity_and_unit_cost(
