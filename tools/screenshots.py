@@ -178,6 +178,11 @@ FLOWS: dict[str, list[Step]] = {
             "A deal with its messages and contract",
             first_link("/market/deals", r"/market/deals/\d+"),
         ),
+        Step(
+            "search",
+            "The one search box: every kind of record, and what each score is made of",
+            "/search?q=" + quote("钙钛矿"),
+        ),
     ],
     "reviewer": [
         Step("queue", "Calls and my review queue", "/review"),

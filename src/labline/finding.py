@@ -9,6 +9,10 @@ the search so that the query is encoded once, and groups the results by kind.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from labline.search.queries import QueryVectors
 
 
 @dataclass(frozen=True)
@@ -39,3 +43,17 @@ class Found:
             "translation": round(100 * self.bridge / total),
             "meaning": round(100 * self.semantic / total),
         }
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One question to the one search box, as each module's `find(session, ask)` gets it:
+    who asks (a `labline.core.access.Actor`), the holder of the indexes (the app's state, a
+    command's context), the query, how many of each kind, and the query's vectors, shared
+    by every index of one encoder (encoded once per search)."""
+
+    actor: Any
+    holder: Any
+    query: str
+    k: int
+    vectors: QueryVectors

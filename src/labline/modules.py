@@ -37,12 +37,11 @@ class SearchKind:
 @dataclass(frozen=True)
 class Searchable:
     """Records a domain makes findable from the header's search box, no other domain
-    importing it: `find(session, *, actor, holder, query, k, vectors=None)` is one of the
-    domain's service functions; it returns up to `k` `labline.finding.Found` of each of its
-    `kinds`, only those the actor may see (nothing, not an error, for an actor who may see
-    none). `vectors` (a `labline.search.queries.QueryVectors`) is the search's query vector,
-    shared by every index of one encoder: a `find` searches with it, never encoding the
-    query itself."""
+    importing it: `find(session, ask)` is one of the domain's service functions; given a
+    `labline.finding.Ask` (actor, holder, query, k, vectors) it returns up to `ask.k`
+    `labline.finding.Found` of each of its `kinds`, only those the actor may see (nothing,
+    not an error, for an actor who may see none). It searches with `ask.vectors`, the
+    query's vector shared by every index of one encoder, never encoding the query itself."""
 
     kinds: tuple[SearchKind, ...]
     find: Callable[..., Any]

@@ -44,6 +44,8 @@ def test_a_region_page_maps_an_indicator_with_the_region_outlined(client, panel)
     values = {v["name"]: v["value"] for v in spec["values"]}
     assert len(values) == 31 and "北京" in values  # every province, not only the page's one
     assert spec["labels"]["no_data"] == "no data"
+    # Every outline named in the reader's language, for a province without a value too.
+    assert spec["names"]["新疆"] == "Xinjiang" and spec["names"]["台湾"] == "Taiwan"
     assert '<select id="map" name="map">' in page.text  # the indicator on the map is chosen
 
 

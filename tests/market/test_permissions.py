@@ -25,6 +25,7 @@ from labline.market.schemas import AccessRequest
 from labline.market.service import records
 from tests.factories import make_achievement, make_need, make_org, make_person
 from tests.market.captable import matrix as captable_matrix
+from tests.market.diligence import matrix as diligence_matrix
 from tests.permissions import (
     ACTORS,
     ALL,
@@ -368,6 +369,7 @@ def _licence_world(db, deal, need, achievement, buyer, seller) -> dict[str, int]
 
 
 MATRIX.update(captable_matrix.ROWS)
+MATRIX.update(diligence_matrix.ROWS)
 
 # Route templates as the app declares them (the matrix names specific records).
 ALIASES = {
@@ -442,6 +444,7 @@ def shared(engine, tmp_path_factory) -> Iterator[SimpleNamespace]:
     db.flush()
     ledger_ids = _licence_world(db, deal, need, other, enterprise, university)
     ledger_ids.update(captable_matrix.world(db, enterprise.id, people["investor"].id))
+    ledger_ids.update(diligence_matrix.world(db, ledger_ids["{contract_id}"]))
     ids = {
         **ledger_ids,
         "{watch_id}": watch.id,

@@ -105,8 +105,8 @@ def require(actor: Actor, permission: Permission) -> None:
         return
     require_signed_in(actor)
     raise NotPermitted(
-        f"Your roles ({', '.join(sorted(actor.roles)) or 'none'}) do not allow"
-        f" '{permission.value}'.",
+        "Your roles (%(roles)s) do not allow '%(permission)s'.",
+        params={"roles": ", ".join(sorted(actor.roles)) or "none", "permission": permission.value},
         permission=permission.value,
     )
 

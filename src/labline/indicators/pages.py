@@ -46,7 +46,8 @@ def _map(
         return None
     keys = [k for c in marked if (k := regions.map_key(c)) is not None]
     caption = i18n.gettext("By province")
-    return province_map(areas, title=title, unit=unit, caption=caption, marked=keys)
+    names = regions.map_names(i18n.get_locale())
+    return province_map(areas, title=title, unit=unit, caption=caption, marked=keys, names=names)
 
 
 def _region_map(

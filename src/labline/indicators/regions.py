@@ -55,6 +55,12 @@ def _map_keys() -> dict[str, str]:
     return out
 
 
+def map_names(locale: str) -> dict[str, str]:
+    """Every province's name on the map → its name in the reader's language (the tooltip of
+    a province without a value names it too)."""
+    return {key: label(code, locale) for code, key in _map_keys().items()}
+
+
 def map_key(code: str) -> str | None:
     """The province's name on the map of China's provinces (北京, 内蒙古, 新疆), or None
     for the national total, a country or a city."""

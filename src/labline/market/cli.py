@@ -13,6 +13,7 @@ from labline.core.indexes import service as indexes
 from labline.market.captable import cli as captable_cli
 from labline.market.cliargs import parse_day
 from labline.market.deals import cli as deals_cli
+from labline.market.diligence import cli as diligence_cli
 from labline.market.figures import cli as figures_cli
 from labline.market.investors import cli as investors_cli
 from labline.market.ledger import cli as ledger_cli
@@ -287,6 +288,7 @@ def expire(ctx: click.Context, today: str | None) -> None:
 for _command in (
     *deals_cli.COMMANDS,
     *captable_cli.COMMANDS,
+    *diligence_cli.COMMANDS,
     *investors_cli.COMMANDS,
     *figures_cli.COMMANDS,
     *profiles_cli.COMMANDS,
@@ -294,6 +296,7 @@ for _command in (
     valuation_cli.rnpv,
     licensing_cli.offer,
     ledger_cli.ledger,
+    ledger_cli.ledger_books,
     ledger_cli.ledger_overdue,
     listing_cli.listing,
     listing_cli.listing_figures,

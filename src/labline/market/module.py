@@ -10,6 +10,8 @@ from labline.market.captable import pages as captable_pages
 from labline.market.deals import api as deals_api
 from labline.market.deals import pages as deals_pages
 from labline.market.demo import steps as demo
+from labline.market.diligence import api as diligence_api
+from labline.market.diligence import models as diligence_models
 from labline.market.figures import api as figures_api
 from labline.market.figures import live as live_figures
 from labline.market.figures import pages as figures_pages
@@ -42,6 +44,7 @@ MODULE = Module(
         licensing_api.router,
         licensing_pages.router,
         ledger_api.router,
+        diligence_api.router,
         ledger_pages.router,
         captable_api.router,
         captable_pages.router,
@@ -65,6 +68,7 @@ MODULE = Module(
         models,
         licensing_models,
         ledger_models,
+        diligence_models,
         captable_models,
         investors_models,
         listing_models,

@@ -6,7 +6,7 @@ readers and for print; without the script the table is what a reader gets."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -35,16 +35,19 @@ def province_map(
     unit: str,
     caption: str,
     marked: Sequence[str] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Markup:
     """A map figure: the drawing's container (filled by static/labline-map.js) and the
     values as a table; `caption` is the table's heading in the reader's language. The
-    provinces keyed in `marked` (the page's own regions) are outlined and named."""
+    provinces keyed in `marked` (the page's own regions) are outlined and named; `names`
+    gives every outline's name in the reader's language, for those without a value."""
     heading = f"{title} ({unit})" if unit and unit not in title else title
     spec = {
         "title": heading,
         "unit": unit,
         "values": [{"name": a.key, "value": a.value, "region": a.label} for a in areas],
         "marked": list(marked),
+        "names": dict(names or {}),
         "labels": {
             "no_data": i18n.gettext("no data"),
             "high": i18n.pgettext("scale", "high"),

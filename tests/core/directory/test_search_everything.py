@@ -194,3 +194,12 @@ def test_each_result_shows_what_its_score_is_made_of_in_both_languages(client, d
     found = [f for g in api for f in g["found"]]
     assert found and all({"lexical", "bridge", "semantic"} <= set(f) for f in found)
     assert any(f["lexical"] > 0 for f in found)
+
+
+def test_a_result_shows_a_word_of_the_query_or_of_its_translation(client, db, world):
+    """Sentence vectors rank every record somewhere, and a small index's best is always
+    "meaning 100%": a microscope is not an answer to the word."""
+    microscope = make_instrument(db, name_en="Confocal laser microscope", name_zh="共聚焦显微镜")
+    found = _found(client, WORD)
+    assert world["instrument"] in found["instrument"]
+    assert microscope.id not in found["instrument"]

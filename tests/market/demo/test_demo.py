@@ -13,6 +13,7 @@ from labline.core.access import command_line_actor
 from labline.demo import world
 from labline.market.captable import service as captable
 from labline.market.demo.topics import topic_of, topics, true_matches
+from labline.market.diligence import service as diligence
 from labline.market.figures.service import market_figures
 from labline.market.ledger import service as ledger
 from labline.market.models import Achievement, Contract, Deal, DealState, State, TechnologyNeed
@@ -56,6 +57,10 @@ def test_demo_market_is_believable_and_its_matches_are_findable(db):
     assert {i.kind for i in book.invoices} == {"upfront", "milestone", "royalty"}
     assert len(book.reports) == 2 and book.offer_id is not None
     assert book.totals.invoiced == book.totals.paid + book.totals.outstanding > 0
+    # Its diligence checklist: two obligations met with evidence, one report late.
+    checklist = diligence.checklist(db, actor=command_line_actor("test"), contract_id=drug.id)
+    assert len(checklist) == 3 and [i.overdue for i in checklist] == [False, False, True]
+    assert all(i.evidence for i in checklist if i.done_on)
     # A spin-off with a cap table: founders, the university's shares, an angel, a Series A.
     spin_off = built.orgs_by_kind["enterprise"][0]
     table = captable.cap_table(db, actor=command_line_actor("test"), issuer_id=spin_off)

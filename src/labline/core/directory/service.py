@@ -21,7 +21,7 @@ from labline.core.indexes import service as indexes
 from labline.core.indexes.encoder import live_encoder as live_encoder
 from labline.core.models import Organisation, Team
 from labline.errors import FieldError, InvalidInput
-from labline.finding import Found
+from labline.finding import Ask, Found
 from labline.search import Record, SearchError, SearchIndex
 from labline.search.dense import Encoder
 from labline.search.filters import Kind
@@ -228,20 +228,17 @@ def resolve(session: Session, hits: list[Hit]) -> list[SearchHitRead]:
     return out
 
 
-def find(
-    session: Session,
-    *,
-    actor: Actor,
-    holder: Any,
-    query: str,
-    k: int,
-    vectors: QueryVectors | None = None,
-) -> list[Found]:
+def find(session: Session, ask: Ask) -> list[Found]:
     """Organisations and research teams for the one search box (core's Searchable)."""
-    if Permission.view_directory not in actor.permissions:
+    if Permission.view_directory not in ask.actor.permissions:
         return []
     hits = search_directory(
-        session, actor=actor, holder=holder, query=query, k=k * 2, vectors=vectors
+        session,
+        actor=ask.actor,
+        holder=ask.holder,
+        query=ask.query,
+        k=ask.k * 2,
+        vectors=ask.vectors,
     )
     return [
         Found(

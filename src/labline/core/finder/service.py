@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from labline.core.access import Actor, Permission, require
 from labline.core.indexes import service as indexes
 from labline.errors import FieldError, InvalidInput
-from labline.finding import Found
+from labline.finding import Ask, Found
 from labline.modules import Searchable, SearchKind
 from labline.search import Hit, Record, SearchError, SearchIndex
 from labline.search.queries import QueryVectors
@@ -70,37 +70,45 @@ def search_everything(
         wanted = [sk for sk in searchable.kinds if kind is None or sk.kind == kind]
         if not wanted:
             continue
-        found = searchable.find(
-            session, actor=actor, holder=holder, query=query, k=limit, vectors=vectors
-        )
+        ask = Ask(actor=actor, holder=holder, query=query, k=limit, vectors=vectors)
+        found = searchable.find(session, ask)
         for sk in wanted:
-            items = [f for f in found if f.kind == sk.kind][:limit]
+            items = [f for f in found if f.kind == sk.kind and worded(f)][:limit]
             if items:
                 groups.append(Group(sk, items))
     return groups
 
 
+def worded(found: Found) -> bool:
+    """Found by at least one word of the query or of its dictionary translation. Sentence
+    vectors rank every record somewhere, and a small index's best is always "meaning
+    100%" (each side's scores are scaled over its own candidates), so a record found by its
+    vector alone is not shown, as the document search already does. Gibberish has no
+    words to match, so the index's own cut-off is kept."""
+    return found.lexical > 0 or found.bridge > 0 or bool(found.matched_terms)
+
+
 def search_records(
     session: Session,
     spec: indexes.Spec,
+    ask: Ask,
     *,
-    holder: Any,
-    vectors: QueryVectors,
     k: int,
     part: str = "records",
     filters: dict[str, Any] | None = None,
 ) -> list[tuple[int, Hit]]:
     """The best `k` hits of one part of an index beside the database (opened and caught up
-    with the audit tail), each with the number of the record it points at (record ids are
-    "kind:number"); a query the index refuses is the caller's error on `q`."""
-    index = indexes.open_index(session, spec, holder).parts[part]
+    with the audit tail) for the asked query and its shared vector, each with the number of
+    the record it points at (record ids are "kind:number"); a query the index refuses is
+    the caller's error on `q`."""
+    index = indexes.open_index(session, spec, ask.holder).parts[part]
     try:
         hits = index.search(
-            vectors.query,
+            ask.query,
             k=k,
             filters=filters,
             explain=True,
-            query_vector=vectors.for_index(index),
+            query_vector=ask.vectors.for_index(index),
         )
     except SearchError as exc:
         field_ = getattr(exc, "field", "q")

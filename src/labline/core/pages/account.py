@@ -92,12 +92,24 @@ def account_create_token(
     request: Request,
     db: Db,
     actor: CurrentActor,
-    name: Annotated[str, Form(min_length=1, max_length=80)],
-    expires_in_days: Annotated[int, Form(ge=1, le=3650)] = 90,
+    name: Annotated[str, Form(max_length=200)] = "",
+    expires_in_days: Annotated[str, Form(max_length=20)] = "90",
 ) -> Response:
-    _token, secret = auth.create_token(
-        db, actor=actor, data=TokenCreate(name=name, expires_in_days=expires_in_days)
-    )
+    if actor.is_anonymous:
+        raise NotSignedIn("Sign in to see your account.")
+    try:
+        data = TokenCreate.model_validate({"name": name, "expires_in_days": expires_in_days})
+    except ValidationError as exc:
+        # The form comes back with its values and each error beside its field.
+        return _account_page(
+            request,
+            db,
+            actor,
+            status=422,
+            token_errors=validation_fields(exc.errors()),
+            token_values={"name": name, "expires_in_days": expires_in_days},
+        )
+    _token, secret = auth.create_token(db, actor=actor, data=data)
     return _account_page(request, db, actor, new_token=secret, status=201)
 
 

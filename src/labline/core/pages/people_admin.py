@@ -13,7 +13,7 @@ from labline.core.models import Membership, Organisation, Role
 from labline.core.pages.forms import form_values, reject_unknown
 from labline.core.schemas import PersonCreate, RoleGrantCreate
 from labline.core.service import people
-from labline.errors import NotPermitted, validation_fields
+from labline.errors import Conflict, InvalidInput, NotPermitted, validation_fields
 from labline.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -59,10 +59,15 @@ def person_create(request: Request, db: Db, actor: CurrentActor, form: Submitted
     values = form_values(form, PERSON_FIELDS)
     try:
         data = PersonCreate.model_validate(values)
+        person = people.create_person(db, actor=actor, data=data)
     except ValidationError as exc:
         ctx = {"orgs": orgs, "values": values, "errors": validation_fields(list(exc.errors()))}
         return render(request, "core/person_form.html", ctx, status=422)
-    person = people.create_person(db, actor=actor, data=data)
+    except (InvalidInput, Conflict) as exc:
+        # An address already registered, an organisation not theirs: the form comes back.
+        db.rollback()
+        ctx = {"orgs": orgs, "values": values, "errors": exc.fields}
+        return render(request, "core/person_form.html", ctx, status=exc.status)
     return RedirectResponse(f"/people/{person.id}", status_code=303)
 
 

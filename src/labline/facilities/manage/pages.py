@@ -3,6 +3,7 @@ windows and shutdowns, and the qualifications users need."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from labline import clock
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.core.models import Person
-from labline.errors import FieldError, InvalidInput, invalid_input
+from labline.errors import FieldError, InvalidInput, LablineError, invalid_input, validation_fields
 from labline.facilities.models import Qualification
 from labline.facilities.schemas import ClosureCreate, InstrumentPatch, QualificationGrant
 from labline.facilities.service import catalogue
@@ -65,6 +66,49 @@ def manage_page(
     instrument_id: int,
     note: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
+    return render(
+        request, "facilities/manage.html", _manage_context(db, actor, instrument_id, note)
+    )
+
+
+# A closure is entered by days: its instants' errors are shown beside the day fields.
+_FORM_FIELD = {"starts_at": "from", "ends_at": "to", "person_id": "email", "expires_at": "expires"}
+
+
+def _kept(
+    request: Request,
+    db: Db,
+    actor: Any,
+    instrument_id: int,
+    which: str,
+    form: dict[str, str],
+    act: Callable[[], Response],
+) -> Response:
+    """Run a manage form's action; when it fails, the page comes back with that form's values
+    kept and each error beside its field (not an error page)."""
+    try:
+        return act()
+    except (ValidationError, LablineError) as exc:
+        if isinstance(exc, LablineError) and exc.status in (401, 403, 404):
+            raise
+        db.rollback()
+        if isinstance(exc, ValidationError):
+            errors, message, status = validation_fields(exc.errors()), None, 422
+        else:
+            errors, message, status = exc.fields, exc.message, exc.status
+        ctx = _manage_context(db, actor, instrument_id, None)
+        ctx.update(
+            failed=which,
+            values=dict(form),
+            errors=[
+                FieldError(_FORM_FIELD.get(e.field, e.field), e.message, e.allowed) for e in errors
+            ],
+            message=message,
+        )
+        return render(request, "facilities/manage.html", ctx, status=status)
+
+
+def _manage_context(db: Db, actor: Any, instrument_id: int, note: str | None) -> dict[str, Any]:
     instrument = catalogue.get_instrument(db, actor=actor, instrument_id=instrument_id)
     require_manager(actor, instrument.facility)
     zone = ZoneInfo(instrument.facility.timezone)
@@ -98,14 +142,29 @@ def manage_page(
         "today": now.date(),
         "weekdays": weekday_names(),
         "local": lambda value: utc(value).astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+        "failed": None,
+        "values": {},
+        "errors": [],
     }
-    return render(request, "facilities/manage.html", ctx)
+    return ctx
 
 
 @router.post("/facilities/instruments/{instrument_id}/manage/rules", dependencies=[CsrfChecked])
 def update_rules(
     request: Request, db: Db, actor: CurrentActor, instrument_id: int, form: SubmittedForm
 ) -> Response:
+    return _kept(
+        request,
+        db,
+        actor,
+        instrument_id,
+        "rules",
+        form,
+        lambda: _rules(db, actor, instrument_id, form),
+    )
+
+
+def _rules(db: Db, actor: Any, instrument_id: int, form: dict[str, str]) -> Response:
     values: dict[str, Any] = {k: form[k].strip() for k in RULE_FIELDS if k in form}
     # One check box a day (1 = Monday): the ticked ones, in order; none is an error.
     days = "".join(sorted({c for c in form.get("open_weekdays", "") if c in "1234567"}))
@@ -136,6 +195,18 @@ def update_rules(
 def add_closure(
     request: Request, db: Db, actor: CurrentActor, instrument_id: int, form: SubmittedForm
 ) -> Response:
+    return _kept(
+        request,
+        db,
+        actor,
+        instrument_id,
+        "closures",
+        form,
+        lambda: _closure(db, actor, instrument_id, form),
+    )
+
+
+def _closure(db: Db, actor: Any, instrument_id: int, form: dict[str, str]) -> Response:
     instrument = catalogue.get_instrument(db, actor=actor, instrument_id=instrument_id)
     zone = ZoneInfo(instrument.facility.timezone)
     try:
@@ -168,6 +239,18 @@ def add_closure(
 def grant_qualification(
     request: Request, db: Db, actor: CurrentActor, instrument_id: int, form: SubmittedForm
 ) -> Response:
+    return _kept(
+        request,
+        db,
+        actor,
+        instrument_id,
+        "qualifications",
+        form,
+        lambda: _qualification(db, actor, instrument_id, form),
+    )
+
+
+def _qualification(db: Db, actor: Any, instrument_id: int, form: dict[str, str]) -> Response:
     instrument = catalogue.get_instrument(db, actor=actor, instrument_id=instrument_id)
     require_manager(actor, instrument.facility)
     email = form.get("email", "").strip().lower()

@@ -4,19 +4,16 @@ caught up with the audit tail before each search, so an edit is findable at once
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from labline.core.access import Actor, Permission
+from labline.core.access import Permission
 from labline.core.finder import service as finder
 from labline.core.indexes import service as indexes
 from labline.facilities.models import Facility, Instrument
-from labline.finding import Found
+from labline.finding import Ask, Found
 from labline.search import Record, SearchIndex
 from labline.search.dense import Encoder
-from labline.search.queries import QueryVectors
 
 
 def instrument_record(i: Instrument) -> Record:
@@ -73,22 +70,12 @@ SPEC = indexes.register(
 )
 
 
-def find(
-    session: Session,
-    *,
-    actor: Actor,
-    holder: Any,
-    query: str,
-    k: int,
-    vectors: QueryVectors | None = None,
-) -> list[Found]:
+def find(session: Session, ask: Ask) -> list[Found]:
     """Active instruments for the one search box (facilities' Searchable): anyone who may
     see the catalogue may find them."""
-    if Permission.view_directory not in actor.permissions:
+    if Permission.view_directory not in ask.actor.permissions:
         return []
-    hits = finder.search_records(
-        session, SPEC, holder=holder, vectors=vectors or QueryVectors(query), k=k
-    )
+    hits = finder.search_records(session, SPEC, ask, k=ask.k)
     rows = {
         i.id: i
         for i in session.scalars(

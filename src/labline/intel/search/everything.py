@@ -3,29 +3,22 @@ reader finds only the collections they may read, and nobody signed out finds any
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.orm import Session
 
-from labline.core.access import Actor
-from labline.finding import Found
+from labline.finding import Ask, Found
 from labline.intel.search import service
-from labline.search.queries import QueryVectors
 
 
-def find(
-    session: Session,
-    *,
-    actor: Actor,
-    holder: Any,
-    query: str,
-    k: int,
-    vectors: QueryVectors | None = None,
-) -> list[Found]:
-    if actor.is_anonymous:
+def find(session: Session, ask: Ask) -> list[Found]:
+    if ask.actor.is_anonymous:
         return []
     found = service.search(
-        session, actor=actor, holder=holder, query=query, limit=k, vectors=vectors
+        session,
+        actor=ask.actor,
+        holder=ask.holder,
+        query=ask.query,
+        limit=ask.k,
+        vectors=ask.vectors,
     )
     return [
         Found(

@@ -9,6 +9,7 @@ from labline.market.ledger import service
 from labline.market.ledger.schemas import (
     Ledger,
     MilestoneAchieved,
+    OrganisationBooks,
     PaymentCreate,
     PaymentRead,
     ReportRead,
@@ -73,3 +74,12 @@ def record_payment(
     return PaymentRead.model_validate(
         service.record_payment(db, actor=actor, invoice_id=invoice_id, data=data)
     )
+
+
+@router.get(
+    "/organisations/{organisation_id}/ledger",
+    response_model=OrganisationBooks,
+    summary="An organisation's licence ledgers, per contract and summed in yuan",
+)
+def books(db: Db, actor: CurrentActor, organisation_id: int) -> OrganisationBooks:
+    return service.books(db, actor=actor, organisation_id=organisation_id)

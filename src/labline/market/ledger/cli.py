@@ -33,6 +33,32 @@ def ledger(ctx: click.Context, contract_id: int, as_email: str, as_json: bool) -
     )
 
 
+@click.command("ledger-books")
+@click.argument("organisation_id", type=int)
+@click.option("--as", "as_email", required=True, help="Read as this person (e-mail).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def ledger_books(ctx: click.Context, organisation_id: int, as_email: str, as_json: bool) -> None:
+    """An organisation's licence ledgers: each contract, and the sums in yuan."""
+    with unit_of_work(ctx, as_email=as_email) as (session, actor):
+        books = service.books(session, actor=actor, organisation_id=organisation_id)
+    if as_json:
+        click.echo(books.model_dump_json())
+        return
+    for c in books.contracts:
+        t = c.totals
+        console.print(
+            f"{c.registration_no:<24} {c.side:<9} invoiced {t.invoiced:>14,.2f} paid"
+            f" {t.paid:>14,.2f} outstanding {t.outstanding:>14,.2f} {c.currency}"
+            f" (¥{t.outstanding_cny:,.2f})"
+        )
+    for label, s in (("owed to it", books.receivable_cny), ("owed by it", books.payable_cny)):
+        console.print(
+            f"{label}: invoiced ¥{s.invoiced:,.2f}, due ¥{s.due:,.2f}, paid ¥{s.paid:,.2f},"
+            f" outstanding ¥{s.outstanding:,.2f}, overdue ¥{s.overdue:,.2f}"
+        )
+
+
 @click.command("ledger-overdue")
 @click.option("--today", default=None, help="YYYY-MM-DD (default: today)")
 @click.pass_context

@@ -1,5 +1,6 @@
 """Demo step: two signed licences with their terms and ledgers — a drug licence with
-development milestones and quarterly royalty reports, and a device licence paid up."""
+development milestones, quarterly royalty reports and a diligence checklist (one report
+late), and a device licence paid up."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from labline.demo.api import World
 from labline.market.deals.schemas import CURRENCIES as CNY_RATES
+from labline.market.diligence.models import DiligenceItem
 from labline.market.engine import royalties
 from labline.market.ledger.models import LicenceInvoice, LicencePayment, RoyaltyReport
 from labline.market.licensing.models import LicenceMilestone, LicenceOffer, RoyaltyTier
@@ -33,6 +35,16 @@ DRUG_MILESTONES = [
     ("II 期临床首例患者入组 (first patient dosed, phase II)", 15_000_000, "phase2", 120),
     ("III 期临床启动 (phase III start)", 40_000_000, "phase3", None),
     ("获批上市 (approval)", 120_000_000, "market", None),
+]
+DRUG_DILIGENCE = [
+    (
+        "签约后 24 个月内启动首个 II 期临床试验 (phase II trial started within 24 months)",
+        730,
+        120,
+        "CTR20261207：II 期首例患者入组 (trial registration, first patient dosed)",
+    ),
+    ("首份半年度开发进展报告 (first half-year progress report)", 182, 175, "进展报告 H1 已提交"),
+    ("首份季度安全性报告 (first quarterly safety report)", 150, None, ""),
 ]
 DEVICE = {
     "label": "Non-exclusive licence, worldwide",
@@ -161,6 +173,21 @@ def step_licences(world: World) -> None:
         world.session.flush()
         inv = _invoice(world, drug, "royalty", f"royalties {start} – {end}", due, end)
         inv.report_id = report.id
+    # The diligence checklist: the trial started (with its registration as evidence), the
+    # first half-year report filed, the second one late.
+    for i, (obligation, due_days, done_days, evidence) in enumerate(DRUG_DILIGENCE):
+        world.session.add(
+            DiligenceItem(
+                contract_id=drug.id,
+                position=i,
+                obligation=obligation,
+                due_on=drug.signed_on + timedelta(days=due_days),
+                done_on=(
+                    drug.signed_on + timedelta(days=done_days) if done_days is not None else None
+                ),
+                evidence=evidence,
+            )
+        )
     _add_terms(world, device, DEVICE, [(0, None, "3")], [])
     paid = _invoice(world, device, "upfront", "upfront fee", Decimal(600_000), device.signed_on)
     world.session.add(

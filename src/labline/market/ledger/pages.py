@@ -1,5 +1,6 @@
 """The licence ledger as a page: invoices with what is paid and overdue, royalty reports,
-totals, and the forms each side uses (invoice, report sales, record a payment)."""
+totals, the diligence checklist, and the forms each side uses (invoice, report sales,
+record a payment, list an obligation, show it was met)."""
 
 from __future__ import annotations
 
@@ -13,22 +14,32 @@ from pydantic import ValidationError
 from labline import clock
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.errors import LablineError, validation_fields
+from labline.market.diligence import service as diligence
+from labline.market.diligence.schemas import DiligenceCreate, DiligenceEvidence
 from labline.market.ledger import service
 from labline.market.ledger.schemas import MilestoneAchieved, PaymentCreate, RoyaltyReportCreate
 from labline.web.render import render
 
 router = APIRouter()
 LINE_ROWS = 4
-ACTIONS = ("upfront", "milestone", "report", "payment")
+ACTIONS = ("upfront", "milestone", "report", "payment", "diligence", "evidence")
 
 
 def _context(db: Db, actor: Any, contract_id: int) -> dict[str, Any]:
     return {
         "ledger": service.ledger(db, actor=actor, contract_id=contract_id),
+        "sides": service.sides_of(db, actor=actor, contract_id=contract_id),
+        "diligence": diligence.checklist(db, actor=actor, contract_id=contract_id),
         "line_rows": LINE_ROWS,
         "today": clock.today().isoformat(),
         "values": {},
     }
+
+
+@router.get("/market/organisations/{organisation_id}/ledger", response_class=HTMLResponse)
+def books_page(request: Request, db: Db, actor: CurrentActor, organisation_id: int) -> Response:
+    books = service.books(db, actor=actor, organisation_id=organisation_id)
+    return render(request, "market/ledger_books.html", {"books": books})
 
 
 @router.get("/market/contracts/{contract_id}/ledger", response_class=HTMLResponse)
@@ -83,6 +94,24 @@ def _act(db: Db, actor: Any, contract_id: int, form: dict[str, str]) -> None:
                     "currency": form.get("currency"),
                     "received_on": form.get("received_on") or date.min.isoformat(),
                 }
+            ),
+        )
+    elif action == "diligence":
+        diligence.add(
+            db,
+            actor=actor,
+            contract_id=contract_id,
+            data=DiligenceCreate.model_validate(
+                {"obligation": form.get("obligation", ""), "due_on": form.get("due_on") or None}
+            ),
+        )
+    elif action == "evidence":
+        diligence.record_evidence(
+            db,
+            actor=actor,
+            item_id=int(form.get("item_id") or 0),
+            data=DiligenceEvidence.model_validate(
+                {"done_on": form.get("done_on") or None, "evidence": form.get("evidence", "")}
             ),
         )
     else:

@@ -1,7 +1,8 @@
-"""Overdue licence invoices, mailed: one digest a day to each person of either side of the
-contract (the licensee who owes, the licensor who is owed), in their language, through the
-mail outbox. The due day is the invoice's (issued + 30 days); the reminder says what is
-outstanding, in the contract's currency."""
+"""Overdue licence invoices and diligence obligations, mailed: one digest a day to each
+person of either side of the contract (the licensee who owes, the licensor who is owed), in
+their language, through the mail outbox. An invoice's due day is issued + 30 days, and the
+reminder says what is outstanding, in the contract's currency; an obligation's is the day
+the checklist gives it, and it is overdue until its evidence is recorded."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from labline import clock
 from labline.core.mail import service as mail
 from labline.core.models import Membership
 from labline.i18n import gettext as _
+from labline.market.diligence.models import DiligenceItem
 from labline.market.ledger.models import LicenceInvoice
 from labline.market.models import Contract
 
@@ -27,13 +29,14 @@ class Overdue:
     contract_id: int
     registration_no: str
     description: str
-    outstanding: Decimal
+    outstanding: Decimal | None  # None: a diligence obligation, not an invoice
     currency: str
     due_on: date
 
 
 def overdue_items(session: Session, *, today: date | None = None) -> list[Overdue]:
-    """Every unpaid invoice past its due day, once per person of either side."""
+    """Every unpaid invoice and unmet diligence obligation past its due day, once per
+    person of either side."""
     day = today or clock.today()
     rows = session.execute(
         select(LicenceInvoice, Contract)
@@ -46,6 +49,13 @@ def overdue_items(session: Session, *, today: date | None = None) -> list[Overdu
     ]
     owing = [(inv, c, left) for inv, c, left in owing if left > 0]
     orgs = {o for _i, c, _l in owing for o in (c.buyer_id, c.seller_id)}
+    late = session.execute(
+        select(DiligenceItem, Contract)
+        .join(Contract, Contract.id == DiligenceItem.contract_id)
+        .where(DiligenceItem.due_on < day, DiligenceItem.done_on.is_(None))
+        .order_by(DiligenceItem.due_on, DiligenceItem.id)
+    ).all()
+    orgs |= {o for _i, c in late for o in (c.buyer_id, c.seller_id)}
     people: dict[int, list[int]] = {}
     for person_id, org_id in session.execute(
         select(Membership.person_id, Membership.organisation_id).where(
@@ -68,6 +78,21 @@ def overdue_items(session: Session, *, today: date | None = None) -> list[Overdu
                     due_on=inv.due_on,
                 )
             )
+    for item, c in late:
+        assert item.due_on is not None
+        for person_id in sorted({p for o in (c.buyer_id, c.seller_id) for p in people.get(o, [])}):
+            out.append(
+                Overdue(
+                    person_id=person_id,
+                    invoice_id=0,
+                    contract_id=c.id,
+                    registration_no=c.registration_no,
+                    description=item.obligation,
+                    outstanding=None,
+                    currency=c.currency,
+                    due_on=item.due_on,
+                )
+            )
     return out
 
 
@@ -77,13 +102,20 @@ def mail_overdue(session: Session, *, base_url: str, today: date | None = None) 
 
     def compose(mine: list[Overdue]) -> tuple[str, str]:
         lines = [
-            f"- {o.registration_no}: {o.description} — {o.outstanding:,.2f} {o.currency}, "
+            f"- {o.registration_no}: {o.description} — "
+            + (
+                f"{o.outstanding:,.2f} {o.currency}, "
+                if o.outstanding is not None
+                else _("diligence obligation not yet met") + ", "
+            )
             + _("due %(day)s", day=o.due_on.isoformat())
             + f"\n  {base_url}/market/contracts/{o.contract_id}/ledger"
             for o in mine
         ]
-        body = "\n".join([_("These licence invoices are overdue:"), "", *lines])
-        return _("labline: %(num)s overdue licence invoices", num=len(mine)), body
+        body = "\n".join(
+            [_("These licence invoices and diligence obligations are overdue:"), "", *lines]
+        )
+        return _("labline: %(num)s overdue licence items", num=len(mine)), body
 
     return len(
         mail.queue_digests(

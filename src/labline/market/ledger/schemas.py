@@ -89,12 +89,47 @@ class ReportRead(BaseModel):
 
 
 class Totals(BaseModel):
+    """In the contract's currency, and in yuan: invoiced = paid + outstanding; `due` is
+    what was invoiced with its due day come, `overdue` what of it is still unpaid."""
+
     invoiced: Decimal
+    due: Decimal
     paid: Decimal
     outstanding: Decimal
     overdue: Decimal
     invoiced_cny: Decimal
+    due_cny: Decimal
+    paid_cny: Decimal
     outstanding_cny: Decimal
+    overdue_cny: Decimal
+
+
+class CnyTotals(BaseModel):
+    invoiced: Decimal
+    due: Decimal
+    paid: Decimal
+    outstanding: Decimal
+    overdue: Decimal
+
+
+class ContractBook(BaseModel):
+    contract_id: int
+    registration_no: str
+    side: str  # licensor (owed) | licensee (owes)
+    counterparty_id: int
+    counterparty: str
+    currency: str
+    totals: Totals
+
+
+class OrganisationBooks(BaseModel):
+    """An organisation's licence ledgers, each in its contract's currency and in yuan, and
+    summed in yuan: what it is owed (as licensor) and what it owes (as licensee)."""
+
+    organisation_id: int
+    contracts: list[ContractBook]
+    receivable_cny: CnyTotals
+    payable_cny: CnyTotals
 
 
 class Ledger(BaseModel):

@@ -8,23 +8,29 @@ decimals in the contract's currency, with the CNY equivalent kept beside them.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from labline import clock
-from labline.core.access import Actor
+from labline.core.access import Actor, require_signed_in
+from labline.core.models import Organisation
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from labline.market.deals.schemas import CURRENCIES as CNY_RATES
 from labline.market.deals.service import deals
 from labline.market.engine import royalties
 from labline.market.ledger.models import LicenceInvoice, LicencePayment, RoyaltyReport
 from labline.market.ledger.schemas import (
+    CnyTotals,
+    ContractBook,
     InvoiceRead,
     Ledger,
     MilestoneAchieved,
+    OrganisationBooks,
     PaymentCreate,
     PaymentRead,
     ReportRead,
@@ -127,6 +133,26 @@ def invoice_upfront(session: Session, *, actor: Actor, contract_id: int) -> Lice
     )
     session.flush()
     return invoice
+
+
+def contract_of(session: Session, actor: Actor, contract_id: int) -> Contract:
+    """The contract, if the actor is of either side or an operator (else not found)."""
+    return _contract(session, actor, contract_id)
+
+
+def sides_of(session: Session, *, actor: Actor, contract_id: int) -> list[int]:
+    """The contract's parties whose books this actor may open (its own; both, an operator)."""
+    c = _contract(session, actor, contract_id)
+    return [o for o in (c.seller_id, c.buyer_id) if actor.is_operator or o in actor.org_roles]
+
+
+def require_terms(session: Session, contract: Contract) -> LicenceOffer:
+    """The contract's accepted licence terms, or a conflict naming what is missing."""
+    return _require_terms(session, contract)
+
+
+def term_end(signed_on: date, years: int) -> date:
+    return _term_end(signed_on, years)
 
 
 def _term_end(signed_on: date, years: int) -> date:
@@ -319,8 +345,6 @@ def ledger(session: Session, *, actor: Actor, contract_id: int) -> Ledger:
         )
     )
     invoiced_milestones = {i.milestone_id for i in invoices if i.milestone_id is not None}
-    rate = CNY_RATES[contract.currency]
-    outstanding = sum((r.outstanding for r in rows), Decimal(0))
     return Ledger(
         contract_id=contract.id,
         currency=contract.currency,
@@ -332,12 +356,88 @@ def ledger(session: Session, *, actor: Actor, contract_id: int) -> Ledger:
             for m in (offer.milestones if offer else [])
             if m.id not in invoiced_milestones
         ],
-        totals=Totals(
-            invoiced=sum((r.amount for r in rows), Decimal(0)),
-            paid=sum((r.paid for r in rows), Decimal(0)),
-            outstanding=outstanding,
-            overdue=sum((r.outstanding for r in rows if r.overdue), Decimal(0)),
-            invoiced_cny=sum((r.amount_cny for r in rows), Decimal(0)),
-            outstanding_cny=round(outstanding * rate, 2),
-        ),
+        totals=_totals(rows, CNY_RATES[contract.currency], today),
+    )
+
+
+def _totals(rows: list[InvoiceRead], rate: Decimal, today: date) -> Totals:
+    def total(values: Any) -> Decimal:
+        return sum(values, Decimal(0))
+
+    invoiced = total(r.amount for r in rows)
+    due = total(r.amount for r in rows if r.due_on <= today)
+    paid = total(r.paid for r in rows)
+    outstanding = total(r.outstanding for r in rows)
+    overdue = total(r.outstanding for r in rows if r.overdue)
+    return Totals(
+        invoiced=invoiced,
+        due=due,
+        paid=paid,
+        outstanding=outstanding,
+        overdue=overdue,
+        invoiced_cny=total(r.amount_cny for r in rows),
+        due_cny=round(due * rate, 2),
+        paid_cny=round(paid * rate, 2),
+        outstanding_cny=round(outstanding * rate, 2),
+        overdue_cny=round(overdue * rate, 2),
+    )
+
+
+def books(session: Session, *, actor: Actor, organisation_id: int) -> OrganisationBooks:
+    """Every licence ledger of an organisation, per contract and summed in yuan. Its own
+    people and operators read it; nobody else learns what it is owed or owes."""
+    require_signed_in(actor)
+    if session.get(Organisation, organisation_id) is None or not (
+        actor.is_operator or organisation_id in actor.org_roles
+    ):
+        raise NotFound(
+            f"There are no licence books of yours for {organisation_id}.",
+            organisation_id=organisation_id,
+        )
+    contracts = session.scalars(
+        select(Contract)
+        .where(
+            or_(Contract.buyer_id == organisation_id, Contract.seller_id == organisation_id),
+            Contract.id.in_(select(LicenceInvoice.contract_id)),
+        )
+        .order_by(Contract.signed_on, Contract.id)
+    ).all()
+    names = {
+        o.id: o.name_zh or o.name_en
+        for o in session.scalars(
+            select(Organisation).where(
+                Organisation.id.in_(
+                    {c.buyer_id for c in contracts} | {c.seller_id for c in contracts}
+                )
+            )
+        )
+    }
+    out = []
+    sums: dict[str, dict[str, Decimal]] = {
+        "licensor": defaultdict(Decimal),
+        "licensee": defaultdict(Decimal),
+    }
+    for c in contracts:
+        side = "licensor" if c.seller_id == organisation_id else "licensee"
+        other = c.buyer_id if side == "licensor" else c.seller_id
+        totals = ledger(session, actor=actor, contract_id=c.id).totals
+        out.append(
+            ContractBook(
+                contract_id=c.id,
+                registration_no=c.registration_no,
+                side=side,
+                counterparty_id=other,
+                counterparty=names.get(other, ""),
+                currency=c.currency,
+                totals=totals,
+            )
+        )
+        for key in ("invoiced", "due", "paid", "outstanding", "overdue"):
+            sums[side][key] += getattr(totals, f"{key}_cny")
+    zero = dict.fromkeys(("invoiced", "due", "paid", "outstanding", "overdue"), Decimal(0))
+    return OrganisationBooks(
+        organisation_id=organisation_id,
+        contracts=out,
+        receivable_cny=CnyTotals(**(zero | sums["licensor"])),
+        payable_cny=CnyTotals(**(zero | sums["licensee"])),
     )

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from labline.core.access import Actor, Permission, require
+from labline.finding import Ask
 from labline.finding import Found as Finding
 from labline.market.models import Achievement, TechnologyNeed
 from labline.market.service.market_index import facet_filters, market_for, query_text, search
@@ -109,20 +110,19 @@ def _found(session: Session, kind: RecordKind, hits: list[Any], k: int) -> list[
     return out
 
 
-def find(
-    session: Session,
-    *,
-    actor: Actor,
-    holder: Any,
-    query: str,
-    k: int,
-    vectors: QueryVectors | None = None,
-) -> list[Finding]:
+def find(session: Session, ask: Ask) -> list[Finding]:
     """Live needs and achievements for the one search box (the market's Searchable): their
     public face only, with the whole words they were found by."""
-    if Permission.view_directory not in actor.permissions:
+    if Permission.view_directory not in ask.actor.permissions:
         return []
-    both = search_live_both(session, actor=actor, holder=holder, query=query, k=k, vectors=vectors)
+    both = search_live_both(
+        session,
+        actor=ask.actor,
+        holder=ask.holder,
+        query=ask.query,
+        k=ask.k,
+        vectors=ask.vectors,
+    )
     out: list[Finding] = []
     for kind, found in both.items():
         for f in found:

@@ -4,20 +4,17 @@ audit tail before each search. Draft calls are found only by those who manage ca
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from labline.core.access import Actor, Permission
+from labline.core.access import Permission
 from labline.core.finder import service as finder
 from labline.core.indexes import service as indexes
-from labline.finding import Found
+from labline.finding import Ask, Found
 from labline.review.models import Call, CallStatus
 from labline.review.service.calls import is_manager
 from labline.search import Record, SearchIndex
 from labline.search.dense import Encoder
-from labline.search.queries import QueryVectors
 
 
 def call_record(c: Call) -> Record:
@@ -53,24 +50,14 @@ SPEC = indexes.register(
 )
 
 
-def find(
-    session: Session,
-    *,
-    actor: Actor,
-    holder: Any,
-    query: str,
-    k: int,
-    vectors: QueryVectors | None = None,
-) -> list[Found]:
+def find(session: Session, ask: Ask) -> list[Found]:
     """Calls for the one search box (review's Searchable): every published call (open,
     closed, decided), drafts only for call managers, as the list of calls shows them."""
-    if Permission.view_directory not in actor.permissions:
+    if Permission.view_directory not in ask.actor.permissions:
         return []
-    hits = finder.search_records(
-        session, SPEC, holder=holder, vectors=vectors or QueryVectors(query), k=k * 2
-    )
+    hits = finder.search_records(session, SPEC, ask, k=ask.k * 2)
     rows = {c.id: c for c in session.scalars(select(Call).where(Call.id.in_([n for n, _ in hits])))}
-    drafts_too = is_manager(actor)
+    drafts_too = is_manager(ask.actor)
     shown = [
         finder.found_of(
             hit,
@@ -85,4 +72,4 @@ def find(
         for n, hit in hits
         if (c := rows.get(n)) is not None and (c.status != CallStatus.draft or drafts_too)
     ]
-    return shown[:k]
+    return shown[: ask.k]

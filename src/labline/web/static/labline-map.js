@@ -68,7 +68,7 @@
           var d = p.data;
           return d && typeof d.value === "number" && !isNaN(d.value)
             ? d.region + ": " + number(d.value) + (spec.unit ? " " + spec.unit : "")
-            : p.name + ": " + labels.no_data;
+            : ((spec.names || {})[p.name] || p.name) + ": " + labels.no_data;
         }
       },
       visualMap: {

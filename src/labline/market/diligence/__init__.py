@@ -1,0 +1,1 @@
+"""Diligence obligations of a signed licence, checked off with evidence."""
