@@ -323,6 +323,10 @@ def dense_search(session, actor, tmp: Path, queries: int, paragraphs: int) -> di
         search.query_vector(index, q)
         encode_queries_ms.append((time.perf_counter() - t0) * 1000)
     ivf = _timed_queries(session, actor, holder, queries)
+    # Each distinct query once more with its vector forgotten: a search of a new query,
+    # its encoding included.
+    search._QUERY_VECTORS.clear()
+    new_query = _timed_queries(session, actor, holder, len(QUERIES))
     # The same queries with the dense side off (words and dictionary bridge only), in the
     # same run: what the vectors cost on this machine at this moment.
     encoder_of = index.encoder
@@ -349,6 +353,7 @@ def dense_search(session, actor, tmp: Path, queries: int, paragraphs: int) -> di
             "max": round(max(encode_queries_ms), 1),
         },
         "ivf": {**ivf, "exact_limit": search.EXACT_LIMIT, "ivf_ready_s": round(ivf_build_s, 2)},
+        "ivf_new_query_encoded": new_query,
         "exact": {**exact, "exact_limit": dense.EXACT_LIMIT},
         "lexical_only_same_run": lexical,
         "p50_ms": ivf["p50_ms"],
