@@ -290,7 +290,8 @@ def _place_links(
                 # In the region for sure; about the document's terms as surely as they stand.
                 term = next((t for t in terms if term_confidence(t, f.record, 0, 0)[0] >= 0.6), "")
                 value = round(confidence * (0.8 if term else 0.4), 3)
-                out.append(_market_link(f, value, "text" if term else "search", term or m.text))
+                if value >= MIN_CONFIDENCE:  # a record merely in the region is no link
+                    out.append(_market_link(f, value, "text" if term else "search", term or m.text))
     return out
 
 
