@@ -323,6 +323,10 @@ def dense_search(session, actor, tmp: Path, queries: int, paragraphs: int) -> di
         search.query_vector(index, q)
         encode_queries_ms.append((time.perf_counter() - t0) * 1000)
     ivf = _timed_queries(session, actor, holder, queries)
+    # Each distinct query once more with its vector forgotten: a search of a new query,
+    # its encoding included.
+    search._QUERY_VECTORS.clear()
+    new_query = _timed_queries(session, actor, holder, len(QUERIES))
     # The same queries with the dense side off (words and dictionary bridge only), in the
     # same run: what the vectors cost on this machine at this moment.
     encoder_of = index.encoder
@@ -349,6 +353,7 @@ def dense_search(session, actor, tmp: Path, queries: int, paragraphs: int) -> di
             "max": round(max(encode_queries_ms), 1),
         },
         "ivf": {**ivf, "exact_limit": search.EXACT_LIMIT, "ivf_ready_s": round(ivf_build_s, 2)},
+        "ivf_new_query_encoded": new_query,
         "exact": {**exact, "exact_limit": dense.EXACT_LIMIT},
         "lexical_only_same_run": lexical,
         "p50_ms": ivf["p50_ms"],
@@ -365,6 +370,7 @@ def prepare(session, actor, tmp: Path, args: argparse.Namespace) -> dict:  # typ
     from labline.intel.documents.models import Document, Paragraph
     from labline.intel.documents.service import ingest, records
 
+    load_before = [round(x, 1) for x in os.getloadavg()]
     docs, kind = real_documents(args.documents)
     src = tmp / "in"
     src.mkdir()
@@ -441,6 +447,8 @@ def prepare(session, actor, tmp: Path, args: argparse.Namespace) -> dict:  # typ
             "documents_per_s": round((len(report.imported) + len(report.duplicates)) / ingest_s, 1),
             "pdf_pages": pdf_pages,
             "pdf_pages_per_s": round(pdf_pages / pdf_s, 1),
+            "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "load_average_before_after": [load_before, [round(x, 1) for x in os.getloadavg()]],
         },
         "vectors": store_stand_ins(session, tmp),
     }

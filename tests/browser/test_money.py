@@ -66,7 +66,7 @@ def test_the_money_after_signing_as_each_demo_account(page: Any, server: Server)
     assert "Due to date" in totals and "Outstanding" in totals
     shot(page, "money-en-drug-ledger")
     with page.expect_navigation():
-        page.get_by_test_id(f"books-link-{drug['buyer_id']}").locator("a").click()
+        page.get_by_test_id(f"books-link-{drug['buyer_id']}").click()
     books = page.get_by_test_id("books-contracts").inner_text()
     assert drug["registration_no"] in books and "licensee" in books
     _goto(page, f"/market/deals/{drug['deal_id']}/offers")

@@ -151,6 +151,13 @@ CASES: dict[str, list[FormCase]] = {
             },
             bad=lambda lang: {"from": "2030-04-02", "to": "2030-04-01", "reason": "年度维护"},
         ),
+        FormCase(
+            "qualification",
+            _manage_page,
+            "form[action$='/manage/qualifications']",
+            good=lambda lang: {"email": "member@labline.demo", "expires": "2030-12-31"},
+            bad=lambda lang: {"email": "nobody@labline.demo", "expires": "2030-12-31"},
+        ),
     ],
     "analyst": [
         FormCase(

@@ -186,3 +186,37 @@ def test_a_read_gives_the_token_stamp_up_rather_than_wait_for_the_write_lock(
         with make_sessionmaker(engine)() as s:
             assert stamp(s, person_id) is not None  # the next read stamps it
     engine.dispose()
+
+
+def test_a_burst_of_home_pages_notes_the_visit_without_a_busy_answer(fresh_sqlite, tmp_path):
+    """The home page notes the visit (a write) from a request that reads: 24 at once by one
+    person all answer 200 (a read transaction upgraded to write failed with "database is
+    locked" once another request had written: 503 busy for most of a burst), and the visit
+    is noted."""
+    from labline.core.models import Visit
+    from labline.db import make_engine, make_sessionmaker, transaction
+    from tests.factories import bearer, make_person
+
+    engine = make_engine(fresh_sqlite)
+    with transaction(make_sessionmaker(engine)) as s:
+        person = make_person(s)
+        h = bearer(s, person)
+        person_id = person.id
+    client = TestClient(_app(fresh_sqlite, tmp_path))
+    statuses: Counter[int] = Counter()
+    with client:  # one event loop for every request, as in a server
+        gate = threading.Barrier(24)
+
+        def hit() -> None:
+            gate.wait()
+            statuses[client.get("/", headers=h).status_code] += 1
+
+        threads = [threading.Thread(target=hit) for _ in range(24)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert statuses == {200: 24}
+    with make_sessionmaker(engine)() as s:
+        assert s.get(Visit, (person_id, "home")) is not None
+    engine.dispose()

@@ -93,3 +93,18 @@ def test_the_reader_zone_applies_to_the_localtime_filter_but_not_to_a_facility()
         shown = env.from_string("{{ at|localtime }} {{ at|localtime('Asia/Shanghai') }}")
         assert shown.render(at=at) == "2026-01-15 09:00 2026-01-15 16:00"
     assert env.from_string("{{ at|localtime }}").render(at=at) == "2026-01-15 16:00"
+
+
+def test_the_api_sets_ones_own_zone_and_refuses_a_bad_one(client, db, parties):
+    from tests.factories import bearer
+
+    p = parties
+    auth = bearer(db, p.buyer_p)
+    url = f"/api/v1/people/{p.buyer_p.id}"
+    bad = client.patch(url, json={"time_zone": "Europe/Atlantis"}, headers=auth)
+    assert bad.status_code == 422
+    assert bad.json()["error"]["fields"][0]["field"] == "time_zone"
+    ok = client.patch(url, json={"time_zone": "Europe/Berlin"}, headers=auth)
+    assert ok.status_code == 200 and ok.json()["time_zone"] == "Europe/Berlin"
+    back = client.patch(url, json={"time_zone": None}, headers=auth)
+    assert back.status_code == 200 and back.json()["time_zone"] is None

@@ -322,7 +322,8 @@ class VectorIndex:
         if n > self.limit and (allowed is None or n_allowed > EXACT_FILTERED):
             # The cells nearest the query, filtered before any vector is read; their rows
             # are scored exactly. (Scanning all allowed rows reads hundreds of MB a query.)
-            rows = self._sync_ann().candidates(q, 4 * k, allowed)
+            # Gathered in file order: neighbouring rows share pages of the mapped file.
+            rows = np.sort(self._sync_ann().candidates(q, 4 * k, allowed))
             sims = matvec(self.take(rows), q)
             k = min(k, rows.size)
             if k == 0:

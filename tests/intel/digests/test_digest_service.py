@@ -48,3 +48,7 @@ def test_gloss_comes_from_the_dictionary_or_not_at_all():
     assert gloss("科技创新") and "innovation" in gloss("科技创新")
     assert gloss("Basic research") is None  # English needs no gloss
     assert gloss("钅钅钅") is None  # nothing the dictionary knows
+    assert gloss("人工智能") == "artificial intelligence"  # the heading's own entry
+    # Without one, each word stands beside its entry, so a reader can check it; the words'
+    # glosses run together ("a study put into") would read as a translation nobody made.
+    assert gloss("研究投入") == "研究 research · 投入 throw into"

@@ -267,3 +267,38 @@ def test_teams_commands_on_the_demo_world(tmp_path: Path) -> None:
     assert {t["organisation_id"] for t in one_org} == {biggest["organisation_id"]}
     assert "team" in run("market", "teams", "--need", "1")
     assert "There is no team 999999" in run("market", "team", "999999", code=2)
+
+
+def test_a_teams_turnover_counts_technology_contracts_not_equity_rounds(client, db, world):
+    from datetime import date
+    from decimal import Decimal
+
+    from labline.market.models import Contract, ContractKind
+
+    secret = world["secret"]
+    for kind, amount in ((ContractKind.licence, 100), (ContractKind.equity, 5000)):
+        deal = Deal(
+            achievement_id=secret.id,
+            buyer_id=world["enterprise"].id,
+            seller_id=world["university"].id,
+            state=DealState.signed,
+        )
+        db.add(deal)
+        db.flush()
+        db.add(
+            Contract(
+                deal_id=deal.id,
+                kind=kind,
+                amount=Decimal(amount),
+                currency="CNY",
+                amount_cny=Decimal(amount),
+                signed_on=date(2026, 1, 5),
+                registration_no=f"TEAM-{kind.value}-{deal.id}",
+                buyer_id=deal.buyer_id,
+                seller_id=deal.seller_id,
+            )
+        )
+    db.flush()
+    insider = bearer(db, world["researcher"])
+    team = client.get(f"/api/v1/market/teams/{secret.id}", headers=insider).json()
+    assert Decimal(team["turnover_cny"]) == 100  # the equity round is investment, counted elsewhere

@@ -19,6 +19,7 @@ from labline.core.deps import (
 from labline.core.models import Role
 from labline.core.pages.forms import client_address, safe_next
 from labline.core.service import auth, visits
+from labline.db import write_apart
 from labline.errors import FieldError, InvalidInput, LablineError
 from labline.i18n import N_
 from labline.web.middleware import LANG_COOKIE
@@ -35,7 +36,9 @@ def home(request: Request, db: Db, actor: CurrentActor) -> Response:
     work = []
     if not actor.is_anonymous:
         # The visit is noted first: "new since your last visit" means since the visit before.
-        visits.record_visit(db, actor=actor)
+        # A short write of its own, given up when another request is writing: upgrading this
+        # read to a write failed ("database is locked", 503 busy) once a peer had written.
+        write_apart(db, lambda s: visits.record_visit(s, actor=actor), wait=False)
         work = [w for p in providers for w in p(db, actor=actor, holder=request.app.state)]
     return render(request, "core/home.html", {"cards": _home_cards(actor), "work": work})
 

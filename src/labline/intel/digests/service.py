@@ -101,14 +101,16 @@ def _first_gloss(word: str) -> str | None:
         text = re.sub(r"\([^)]*\)|\[[^\]]*\]|CL:.*", "", d).strip().removeprefix("to ").strip()
         if text and "variant of" not in text and "surname" not in text and len(text) <= 40:
             found.append(text)
-    # The shortest of the first senses reads as a heading word ("innovation", not "to bring
-    # forth new ideas").
-    return min(found, key=len) if found else None
+    # The sense in fewest words, the first of them, reads as a heading word ("innovation",
+    # not "to bring forth new ideas"; "research", not "a study").
+    return min(found, key=lambda f: len(f.split())) if found else None
 
 
 def gloss(heading: str) -> str | None:
-    """An English gloss of a Chinese heading, word by word from CC-CEDICT; None when the
-    dictionary does not cover most of it (better no gloss than a wrong one)."""
+    """An English gloss of a Chinese heading from CC-CEDICT: the heading's own entry, else
+    each word beside its entry ("研究 research · 投入 put into"), never the words' glosses run
+    together as if they were a translation ("a study put into"); None when the dictionary
+    does not cover most of it (better no gloss than a wrong one)."""
     if not _CJK.search(heading):
         return None
     import jieba
@@ -127,7 +129,7 @@ def gloss(heading: str) -> str | None:
         found = _first_gloss(word)
         if found:
             covered += len(word)
-            parts.append(found)
+            parts.append(f"{word} {found}")
     if total == 0 or covered / total < 0.75:
         return None
-    return " ".join(parts)
+    return " · ".join(parts)

@@ -53,7 +53,7 @@ from labline.market.service import records as market_records
 
 MIN_CONFIDENCE = 0.5
 ORGANISATIONS, PLACES, TERMS = 10, 6, 8
-CANDIDATE_TERMS = 40  # the salient words looked through for technical terms
+CANDIDATE_TERMS = 200  # the salient words looked through for technical terms
 _PUNCT = re.compile(r"[\s\W_]+")
 
 
@@ -290,7 +290,8 @@ def _place_links(
                 # In the region for sure; about the document's terms as surely as they stand.
                 term = next((t for t in terms if term_confidence(t, f.record, 0, 0)[0] >= 0.6), "")
                 value = round(confidence * (0.8 if term else 0.4), 3)
-                out.append(_market_link(f, value, "text" if term else "search", term or m.text))
+                if value >= MIN_CONFIDENCE:  # a record merely in the region is no link
+                    out.append(_market_link(f, value, "text" if term else "search", term or m.text))
     return out
 
 
@@ -324,9 +325,11 @@ def links_of(doc: Document, session: Session, *, actor: Actor, holder: Any) -> D
     ]
     terms = []
     market_links: list[RecordLink] = []
-    # The document's technical terms first (a long report's most salient words are general:
-    # 优化, 全面), then its general words, which are shown but link nothing.
-    chosen = sorted(found.terms, key=lambda m: not is_specific(m.text))[:TERMS]
+    # The document's listed technical terms first, then its other specific words (a long
+    # report's most salient words are general: 优化, 全面; 人工智能 ranks 150th), then its
+    # general words, which are shown but link nothing.
+    chosen = sorted(found.terms, key=lambda m: (not listed(m.text), not is_specific(m.text)))
+    chosen = chosen[:TERMS]
     # Only technical terms lead to the market through a place (a general word would find the
     # region's records by their template titles).
     specific = [m.text for m in chosen if is_specific(m.text)][:3]

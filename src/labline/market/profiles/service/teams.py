@@ -38,6 +38,7 @@ from labline.core.access import Actor, Permission, require
 from labline.core.models import Membership, Organisation, Person
 from labline.errors import FieldError, InvalidInput, NotFound
 from labline.market.models import (
+    TECHNOLOGY_KINDS,
     AccessGrant,
     AccessStatus,
     Achievement,
@@ -246,7 +247,8 @@ def facts(session: Session, actor: Actor, teams: list[Team]) -> Facts:
         for aid, n, total in session.execute(
             select(Deal.achievement_id, func.count(Contract.id), func.sum(Contract.amount_cny))
             .join(Deal, Deal.id == Contract.deal_id)
-            .where(Deal.achievement_id.in_(ids))
+            # Technology contracts: an equity round is investment, not a team's turnover.
+            .where(Deal.achievement_id.in_(ids), Contract.kind.in_(TECHNOLOGY_KINDS))
             .group_by(Deal.achievement_id)
         )
     }
