@@ -63,3 +63,19 @@ def test_the_bridge_tables_hold_exactly_the_parsed_dictionary():
         assert zh_table[word] == zh_en[word]
     for token in list(en_zh)[::13]:
         assert list(en_table[token].items()) == list(en_zh[token].items())  # order kept
+
+
+def test_the_word_tagger_tags_as_jieba_loading_its_whole_dictionary():
+    from labline.search.analysis import jieba_segmenter, jieba_tagger
+
+    tagger = jieba_tagger()
+    assert not isinstance(tagger.dt.word_tag_tab, dict)  # the table, not a parse
+    whole = tagger.POSTokenizer(jieba_segmenter().dt)  # reads every line, as jieba does
+    for text in (
+        "钙钛矿叠层电池的光电转换效率突破百分之三十",
+        "国务院关于加快建设全国统一大市场的意见",
+        "推动科技成果转化，培育新质生产力。",
+    ):
+        ours = [(p.word, p.flag) for p in tagger.lcut(text, HMM=False)]
+        assert ours == [(p.word, p.flag) for p in whole.lcut(text, HMM=False)]
+        assert any(flag != "x" for _, flag in ours)

@@ -8,6 +8,7 @@ from labline.intel.digests import api as digests_api
 from labline.intel.digests import jobs as digests_jobs  # noqa: F401 - registers the job
 from labline.intel.digests import models as digest_models
 from labline.intel.digests import pages as digests_pages
+from labline.intel.digests import service as digests_service
 from labline.intel.documents import api as documents_api
 from labline.intel.documents import models as document_models
 from labline.intel.documents import pages as documents_pages
@@ -41,6 +42,7 @@ MODULE = Module(
     commands=(cli.intel,),
     models=(document_models, watch_models, digest_models),
     demo_steps=(demo.step_intel,),
+    warm_ups=(digests_service.warm_up,),
     # Recent policy documents about a market record's field, on its page.
     panels=tuple(
         Panel(slot, "intel/_about_panel.html", links_service.panel_for_record)

@@ -29,6 +29,11 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _FUNCTION_WORDS = frozenset("的了和与及等在对把被是为之其")
 
 
+def warm_up(session: Session, holder: object) -> None:
+    """A process's first Chinese digest would open jieba's word tags: open them first."""
+    engine.warm()
+
+
 def digest_of(doc: Document) -> DigestRead:
     found = engine.digest([p.text for p in doc.paragraphs], language=doc.language or None)
     return DigestRead(

@@ -11,6 +11,7 @@ from labline.intel.engine.digest import (
     split_sentences,
     topic_digest,
 )
+from labline.intel.engine.keyphrase import warm
 
 __all__ = [
     "Digest",
@@ -22,4 +23,5 @@ __all__ = [
     "digest",
     "split_sentences",
     "topic_digest",
+    "warm",
 ]

@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import cache, lru_cache, partial
+from functools import lru_cache, partial
 from typing import Any
 
 from labline.search.analysis import (
@@ -21,7 +21,7 @@ from labline.search.analysis import (
     ENGLISH_STOP,
     analyze,
     english_tokens,
-    jieba_segmenter,
+    jieba_tagger,
 )
 
 _EN_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9\-]*(?:['’](?![sS]\b)[A-Za-z]+)?|[0-9]+(?:\.[0-9]+)?")
@@ -107,12 +107,13 @@ def _chunk_candidates(chunk: str) -> tuple[Phrase, ...]:
     return (*((w,) for (w, _), good in zip(tagged, noun, strict=True) if good), *pairs)
 
 
-@cache
 def _posseg() -> Any:
-    jieba_segmenter()  # its dictionary and log level first
-    import jieba.posseg
+    return jieba_tagger()
 
-    return jieba.posseg
+
+def warm() -> None:
+    """Open the word tags a Chinese heading needs (before a process takes requests)."""
+    _posseg()
 
 
 def _occurrences(text: str, candidates: Sequence[Phrase], language: str) -> Counter[str]:
