@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -230,8 +231,9 @@ def transaction(factory: sessionmaker[Session]) -> AbstractContextManager[Sessio
 def write_apart(session: Session, work: Callable[[Session], None], *, wait: bool = True) -> bool:
     """Do a small, optional write from a unit of work that only reads, in a short write
     transaction of its own (same session, one connection at a time); give it up when the
-    database is busy (at once with `wait=False`: SQLite's write lock is taken). Ends the
-    current read transaction first: nothing may be pending."""
+    database is busy (at once with `wait=False`: SQLite's write lock is taken), or when a
+    concurrent request wrote the same row first (two first visits at once on PostgreSQL).
+    Ends the current read transaction first: nothing may be pending."""
     session.commit()
     options = session.execution_options
     session.execution_options = options.union({WRITE: True, NOWAIT: not wait})
@@ -241,7 +243,7 @@ def write_apart(session: Session, work: Callable[[Session], None], *, wait: bool
         return True
     except Exception as exc:
         session.rollback()
-        if not is_busy(exc):
+        if not (is_busy(exc) or isinstance(exc, IntegrityError)):
             raise
         return False
     finally:

@@ -266,3 +266,20 @@ def test_members_see_their_organisations_returned_records_oldest_first(client, d
         f"/market/achievements/{achievement.id}",
     ]
     assert _count(section) == 3 and elsewhere.title not in section
+
+
+def test_a_first_visit_that_another_request_noted_first_is_given_up(db):
+    """Two first visits at once: the second insert collides on the visit's key (PostgreSQL
+    raises, it does not wait); the optional write is given up instead of a 500."""
+    from labline.core.models import Visit
+    from labline.db import write_apart
+
+    person = make_person(db, org=make_org(db))
+    db.add(Visit(person_id=person.id, place="home", last_at=clock.now(), previous_at=None))
+    db.flush()
+
+    def also_first(s):
+        s.add(Visit(person_id=person.id, place="home", last_at=clock.now(), previous_at=None))
+
+    assert write_apart(db, also_first, wait=False) is False
+    assert db.get(Visit, (person.id, "home")) is not None

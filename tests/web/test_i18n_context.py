@@ -118,6 +118,17 @@ def test_pages_count_in_words():
         i18n.reset_locale(token)
 
 
+def test_amounts_are_grouped_with_two_decimals():
+    from decimal import Decimal
+
+    from labline.web.render import environment
+
+    money = environment().from_string("{{ v|money }}")
+    assert money.render(v=Decimal("20000000")) == "20,000,000.00"
+    assert money.render(v=Decimal("1234.5")) == "1,234.50"
+    assert money.render(v=None) == "—"
+
+
 def test_no_catalogue_holds_one_message_twice():
     """Catalogues merge by union across branches: a message added twice must be caught."""
     import re

@@ -80,3 +80,12 @@ def test_the_queue_admits_in_turn_when_slots_free_up():
     # In a thread of its own: a test before this one may leave an event loop running here.
     with ThreadPoolExecutor(1) as pool:
         assert pool.submit(asyncio.run, run()).result() == list(range(10))
+
+
+def test_one_slow_request_does_not_make_the_queue_refuse_cheap_ones():
+    admission = Admission(2, wait_s=5)
+    admission.observe(40.0)  # a search that opened an index on a busy machine
+    assert admission.held_s < 0.1
+    for _ in range(80):  # but a lasting slowdown is learnt
+        admission.observe(2.0)
+    assert admission.held_s > 1.8

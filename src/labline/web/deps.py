@@ -99,7 +99,15 @@ class Admission:
             yield
         finally:
             queue.slots.release()
-            self.held_s += (time.monotonic() - started - self.held_s) * 0.05
+            self.observe(time.monotonic() - started)
+
+    def observe(self, held: float) -> None:
+        """Move the average toward a request's hold. One hold counts for at most four times
+        the average: a single slow request (an index opening, 20-40 s on a busy machine) made
+        the queue refuse cheap requests for the next minute; a lasting slowdown still raises
+        the average within a few dozen requests."""
+        sample = min(held, 4 * self.held_s + 0.05)
+        self.held_s += (sample - self.held_s) * 0.05
 
 
 def admission(app: FastAPI) -> Admission:

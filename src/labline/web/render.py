@@ -69,6 +69,13 @@ def _number(value: Any) -> str:
     return format_decimal(value, locale=i18n.get_locale(), decimal_quantization=False)
 
 
+def _money(value: Any) -> str:
+    """An amount as the reader writes money: grouped, two decimals ("20,000,000.00")."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0.00", locale=i18n.get_locale())
+
+
 def _localtime(
     value: datetime | str | None, zone: str | None = None, fmt: str = "%Y-%m-%d %H:%M"
 ) -> str:
@@ -107,6 +114,7 @@ def environment() -> Environment:
         newstyle=True,
     )
     env.filters["number"] = _number
+    env.filters["money"] = _money
     env.filters["localtime"] = _localtime
     env.filters["period"] = _period
     env.filters["localdates"] = clock.local_dates

@@ -83,3 +83,17 @@ def test_members_cannot_export(db, ids):
 def test_a_briefing_names_documents_or_a_query():
     with pytest.raises(ValueError, match="document_ids"):
         BriefingCreate()
+
+
+def test_the_briefing_link_takes_a_search_or_says_what_it_needs(client, db, ids):
+    """`/intel/briefing?q=…` answered the 422 error page: `ids` was required."""
+    from labline.core.models import Role
+    from tests.factories import sign_in
+
+    sign_in(client, make_person(db, roles=(Role.analyst,)).email)
+    client.get("/lang/en")
+    r = client.get("/intel/briefing", params={"q": "基础研究", "format": "md"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/markdown")
+    r = client.get("/intel/briefing", headers={"accept": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["error"]["fields"][0]["field"] == "ids", r.text

@@ -53,3 +53,11 @@ def test_headings_are_distinct_phrases_of_each_group() -> None:
     assert len(set(same)) == 2 and all(
         h in g for h, g in zip(same, ["Solar power grows.", "Solar power grows fast."], strict=True)
     )
+
+
+def test_a_chinese_heading_does_not_cut_a_compound() -> None:
+    """本市原始创新: 原始 modifies 创新, so 本市原始 is no heading (seen on a real document)."""
+    from labline.intel.engine.keyphrase import _chinese_candidates
+
+    found = {"".join(c) for c in _chinese_candidates("本市原始创新能力显著提升。加强原始创新。")}
+    assert "本市原始" not in found and "本市" in found

@@ -335,3 +335,16 @@ def test_the_page_names_the_company_in_the_readers_language(client, db, w):
         page = client.get(f"/market/captables/{issuer.id}")
         heading = page.text[page.text.index("<h1>") : page.text.index("</h1>")]
         assert page.status_code == 200 and shown in heading and hidden not in heading, heading
+
+
+def test_an_empty_cap_table_does_not_total_a_hundred_percent(client, db, w):
+    issuer = w["issuer"]
+    sign_in(client, make_person(db, org=issuer, org_role=Role.member).email)
+    client.get("/lang/en")
+    page = client.get(f"/market/captables/{issuer.id}")
+    foot = page.text[page.text.index("<tfoot>") : page.text.index("</tfoot>")]
+    assert page.status_code == 200 and '<td class="num">100</td>' not in foot, foot
+    service.import_ocf(db, actor=w["operator"], issuer_id=issuer.id, package=package())
+    page = client.get(f"/market/captables/{issuer.id}")
+    foot = page.text[page.text.index("<tfoot>") : page.text.index("</tfoot>")]
+    assert '<td class="num">100</td>' in foot, foot

@@ -38,11 +38,17 @@ def briefing_link(
     request: Request,
     db: Db,
     actor: CurrentActor,
-    ids: Annotated[str, Query(pattern=r"^\d+(,\d+)*$", max_length=600)],
+    ids: Annotated[str, Query(pattern=r"^\d+(,\d+)*$", max_length=600)] = "",
+    q: Annotated[str, Query(max_length=2000)] = "",
     format: Annotated[str, Query(pattern="^(md|docx|pdf)$")] = "md",
 ) -> Response:
-    numbers = [int(i) for i in ids.split(",")]
+    """Chosen documents (`ids`), or a search's top results (`q`)."""
+    numbers = [int(i) for i in ids.split(",")] if ids else []
     if len(numbers) > 50:
         raise InvalidInput("Too many documents", fields=[FieldError("ids", "at most 50")])
-    data = BriefingCreate.model_validate({"document_ids": numbers, "format": format})
+    if not numbers and not q.strip():
+        raise InvalidInput(
+            "Nothing to brief", fields=[FieldError("ids", "name documents (ids) or a search (q)")]
+        )
+    data = BriefingCreate.model_validate({"document_ids": numbers, "query": q, "format": format})
     return _file(*service.make(db, actor=actor, data=data, holder=request.app.state))

@@ -103,6 +103,8 @@ def _chunk_candidates(chunk: str) -> tuple[Phrase, ...]:
         and content[i + 1]
         and (noun[i] or noun[i + 1])
         and len(tagged[i][0] + tagged[i + 1][0]) <= 8
+        # not ending on a modifier of the next word: 本市原始|创新 is not a phrase
+        and (noun[i + 1] or i + 2 >= len(tagged) or not content[i + 2])
     ]
     return (*((w,) for (w, _), good in zip(tagged, noun, strict=True) if good), *pairs)
 
