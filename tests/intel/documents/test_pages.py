@@ -46,7 +46,7 @@ def test_document_and_search_pages(client, db, settings, tmp_path):
     assert glossed and "data-record>(" in html  # the glosses hold the record's own words
     client.cookies.set("labline_lang", "zh")
     zh = client.get(f"/intel/documents/{doc.id}").text
-    assert "核心观点" in zh and 'data-record>(' not in zh  # no glosses in the Chinese interface
+    assert "核心观点" in zh and "data-record>(" not in zh  # no glosses in the Chinese interface
 
     found = client.get("/intel/search", params={"q": "基础研究", "digest": "true"})
     assert found.status_code == 200
