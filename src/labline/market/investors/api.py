@@ -6,9 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from labline.core.deps import CurrentActor, Db
+from labline.core.deps import CurrentActor, Db, Paging
 from labline.market.investors import service
 from labline.market.investors.schemas import (
+    FeedItem,
     FollowChoice,
     FollowCreate,
     FollowRead,
@@ -18,6 +19,7 @@ from labline.market.investors.schemas import (
     InvestorRead,
     InvestorSummary,
 )
+from labline.schemas import Page
 
 router = APIRouter(prefix="/api/v1/market/investors", tags=["market"])
 
@@ -60,6 +62,15 @@ def follow_choices(
 ) -> list[FollowChoice]:
     found = service.follow_candidates(db, actor=actor, investor_id=investor_id, kind=kind, text=q)
     return [FollowChoice(value=value, label=label) for value, label in found]
+
+
+@router.get(
+    "/{investor_id}/feed",
+    response_model=Page[FeedItem],
+    summary="What the investor's follows bring up, a page at a time (newest achievements first)",
+)
+def feed(db: Db, actor: CurrentActor, investor_id: int, paging: Paging) -> Page[FeedItem]:
+    return service.feed(db, actor=actor, investor_id=investor_id, page=paging)
 
 
 @router.post("/{investor_id}/follows", response_model=FollowRead, status_code=201, summary="Follow")
