@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
-from labline import __version__
+from labline import __version__, clock
 from labline.config import Settings, get_settings
 from labline.core import audit_keys
 from labline.db import make_engine, make_sessionmaker
@@ -107,6 +107,7 @@ def create_app(
         responses=API_ERRORS,  # type: ignore[arg-type]
     )
     app.state.settings = settings
+    clock.use_platform_zone(settings.time_zone)
     # The audit chain's key, kept outside the database: a missing or unreadable key stops
     # the app here, not at its first write.
     audit_keys.configure(settings)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from labline.core.deps import CurrentActor, Db
+from labline.core.deps import CurrentActor, Db, Paging
 from labline.market.investors import service
 from labline.market.investors.schemas import (
+    FeedItem,
     FollowCreate,
     FollowRead,
     IntroductionCreate,
@@ -15,6 +16,7 @@ from labline.market.investors.schemas import (
     InvestorRead,
     InvestorSummary,
 )
+from labline.schemas import Page
 
 router = APIRouter(prefix="/api/v1/market/investors", tags=["market"])
 
@@ -41,6 +43,15 @@ def register(db: Db, actor: CurrentActor, data: InvestorCreate) -> InvestorSumma
 )
 def read(db: Db, actor: CurrentActor, investor_id: int) -> InvestorRead:
     return service.profile(db, actor=actor, investor_id=investor_id)
+
+
+@router.get(
+    "/{investor_id}/feed",
+    response_model=Page[FeedItem],
+    summary="What the investor's follows bring up, a page at a time (newest achievements first)",
+)
+def feed(db: Db, actor: CurrentActor, investor_id: int, paging: Paging) -> Page[FeedItem]:
+    return service.feed(db, actor=actor, investor_id=investor_id, page=paging)
 
 
 @router.post("/{investor_id}/follows", response_model=FollowRead, status_code=201, summary="Follow")

@@ -10,13 +10,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from labline.core.access import Actor
-from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
+from labline.core.deps import CsrfChecked, CurrentActor, Db, Paging, SubmittedForm
 from labline.core.models import Role
 from labline.core.names import industry_choices, region_choices
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
 from labline.i18n import N_
 from labline.market.investors import service
 from labline.market.investors.schemas import FollowCreate, IntroductionCreate, InvestorCreate
+from labline.schemas import PageParams
 from labline.web.render import render
 
 router = APIRouter()
@@ -68,9 +69,11 @@ def _picked(form: dict[str, str], choices: dict[str, list[tuple[str, str]]]) -> 
     return {"kind": kind or None, "value": typed}
 
 
-def _context(db: Db, actor: Any, investor_id: int) -> dict[str, Any]:
+def _context(
+    db: Db, actor: Any, investor_id: int, paging: PageParams | None = None
+) -> dict[str, Any]:
     return {
-        "page": service.profile(db, actor=actor, investor_id=investor_id),
+        "page": service.profile(db, actor=actor, investor_id=investor_id, page=paging),
         "values": {},
         "kinds": KINDS,
         "follow_kinds": FOLLOW_KINDS,
@@ -127,8 +130,10 @@ def register_investor(
 
 
 @router.get("/market/investors/{investor_id}", response_class=HTMLResponse)
-def investor_page(request: Request, db: Db, actor: CurrentActor, investor_id: int) -> Response:
-    ctx = _context(db, actor, investor_id)
+def investor_page(
+    request: Request, db: Db, actor: CurrentActor, investor_id: int, paging: Paging
+) -> Response:
+    ctx = _context(db, actor, investor_id, paging)
     ctx["note"] = request.query_params.get("note")
     return render(request, "market/investor.html", ctx)
 

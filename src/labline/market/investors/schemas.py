@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from labline.schemas import Output, StrictInput
+from labline.schemas import Output, Page, StrictInput
 
 InvestorKind = Literal["guidance_fund", "venture_fund", "corporate_venture"]
 FollowKind = Literal["field", "region", "project", "achievement", "team"]
@@ -82,7 +82,7 @@ class BoardColumn(Output):
 class InvestorRead(Output):
     investor: InvestorSummary
     follows: list[FollowRead]
-    feed: list[FeedItem]
+    feed: Page[FeedItem]  # one page; `GET …/{investor_id}/feed?page=` pages on
     board: list[BoardColumn]
 
 

@@ -14,7 +14,7 @@ before either side reads the other's confidential details.
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from labline.core import refdata
@@ -48,6 +48,7 @@ from labline.market.investors.schemas import (
 from labline.market.models import Achievement, Deal, DealState
 from labline.market.service.records import LIVE_STATES
 from labline.review.service.funded import funded_projects
+from labline.schemas import Page, PageParams
 
 # Which organisations may register as which kind of investor.
 KINDS = {
@@ -56,7 +57,6 @@ KINDS = {
     "corporate_venture": (OrganisationKind.enterprise,),
 }
 BOARD_STATES = [s for s in DealState]
-FEED_LIMIT = 30
 MAX_ID = 2**31 - 1  # integer primary keys
 # The newest records a follow picker offers by name (the browser searches them as typed).
 CHOICES_LIMIT = 500
@@ -302,10 +302,10 @@ def _label(session: Session, f: InvestorFollow) -> str:
     return pick(found[0].title_zh, found[0].title_en) if found else f.value
 
 
-def _feed(session: Session, inv: Investor) -> list[FeedItem]:
-    """Published achievements in the followed fields and regions (and those followed by
-    name), the followed teams and the followed funded projects."""
-    items: list[FeedItem] = []
+def _feed(session: Session, inv: Investor, page: PageParams) -> Page[FeedItem]:
+    """One page of what the follows bring up: published achievements in the followed
+    fields and regions (and those followed by name), newest first, then the followed teams
+    and funded projects in the order they were followed."""
     conditions = []
     for f in inv.follows:
         if f.kind == "field":
@@ -314,31 +314,45 @@ def _feed(session: Session, inv: Investor) -> list[FeedItem]:
             conditions.append(Achievement.region_code.startswith(refdata.region_prefix(f.value)))
         elif f.kind == "achievement":
             conditions.append(Achievement.id == int(f.value))
+    named = [f for f in inv.follows if f.kind in ("team", "project")]
+    found: list[Achievement] = []
+    n_found = 0
     if conditions:
-        found = session.scalars(
+        query = (
             select(Achievement)
             .where(Achievement.state.in_(LIVE_STATES), or_(*conditions))
             .where(Achievement.organisation_id != inv.organisation_id)
-            .order_by(Achievement.published_at.desc(), Achievement.id.desc())
-            .limit(FEED_LIMIT)
         )
-        for a in found:
-            why = next(
-                (
-                    f"{f.kind} {f.value}"
-                    for f in inv.follows
-                    if (f.kind == "field" and a.industry_code.startswith(f.value))
-                    or (f.kind == "achievement" and f.value == str(a.id))
-                ),
-                "region",
+        n_found = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        if page.offset < n_found:
+            found = list(
+                session.scalars(
+                    query.order_by(Achievement.published_at.desc(), Achievement.id.desc())
+                    .offset(page.offset)
+                    .limit(page.per_page)
+                )
             )
-            items.append(FeedItem(kind="achievement", id=a.id, title=a.title, why=why))
-    for f in inv.follows:
-        if f.kind in ("team", "project"):
-            items.append(
-                FeedItem(kind=f.kind, id=int(f.value), title=_label(session, f), why=f.kind)
-            )
-    return items
+    items: list[FeedItem] = []
+    for a in found:
+        why = next(
+            (
+                f"{f.kind} {f.value}"
+                for f in inv.follows
+                if (f.kind == "field" and a.industry_code.startswith(f.value))
+                or (f.kind == "achievement" and f.value == str(a.id))
+            ),
+            "region",
+        )
+        items.append(FeedItem(kind="achievement", id=a.id, title=a.title, why=why))
+    start = max(0, page.offset - n_found)
+    for f in named[start : start + page.per_page - len(items)]:
+        items.append(FeedItem(kind=f.kind, id=int(f.value), title=_label(session, f), why=f.kind))
+    return Page(items=items, total=n_found + len(named), page=page.page, per_page=page.per_page)
+
+
+def feed(session: Session, *, actor: Actor, investor_id: int, page: PageParams) -> Page[FeedItem]:
+    """One page of what the investor's follows bring up (the investor's own business)."""
+    return _feed(session, _investor(session, actor, investor_id), page)
 
 
 def _board(session: Session, inv: Investor) -> list[BoardColumn]:
@@ -368,8 +382,11 @@ def _board(session: Session, inv: Investor) -> list[BoardColumn]:
     return columns
 
 
-def profile(session: Session, *, actor: Actor, investor_id: int) -> InvestorRead:
-    """The investor's follows, what they bring up, and its deals by stage (columns)."""
+def profile(
+    session: Session, *, actor: Actor, investor_id: int, page: PageParams | None = None
+) -> InvestorRead:
+    """The investor's follows, one page of what they bring up (the first unless `page`
+    says otherwise), and its deals by stage (columns)."""
     inv = _investor(session, actor, investor_id)
     org = session.get(Organisation, inv.organisation_id)
     person = session.get(Person, inv.person_id)
@@ -380,7 +397,7 @@ def profile(session: Session, *, actor: Actor, investor_id: int) -> InvestorRead
             FollowRead(id=f.id, kind=f.kind, value=f.value, label=_label(session, f))
             for f in inv.follows
         ],
-        feed=_feed(session, inv),
+        feed=_feed(session, inv, page or PageParams()),
         board=_board(session, inv),
     )
 
