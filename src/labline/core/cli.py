@@ -66,8 +66,24 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: b
 
 
 def _run_server(host: str, port: int, workers: int) -> None:
-    import uvicorn
+    import copy
 
+    import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    # uvicorn's own logging at "warning", but each process's warm-up line (what it opened
+    # before taking requests, and how long it took) is shown: it says the server is ready.
+    log_config = copy.deepcopy(LOGGING_CONFIG)
+    log_config["loggers"]["labline.app"] = {
+        "handlers": ["default"],
+        "level": "INFO",
+        "propagate": False,
+    }
+    log_config["loggers"]["labline.indexes"] = {
+        "handlers": ["default"],
+        "level": "INFO",
+        "propagate": False,
+    }
     uvicorn.run(
         "labline.app:create_app",
         factory=True,
@@ -75,6 +91,7 @@ def _run_server(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_level="warning",
+        log_config=log_config,
         proxy_headers=True,
         # A client that waits its turn under load reuses its connection late: uvicorn's 5 s
         # default closed connections a client was about to send on (no answer at all).

@@ -52,21 +52,33 @@ def _choices(db: Db, actor: Any, investor_id: int) -> dict[str, list[tuple[str, 
     }
 
 
-def _picked(form: dict[str, str], choices: dict[str, list[tuple[str, str]]]) -> dict[str, Any]:
+def _picked(db: Db, actor: Any, investor_id: int, form: dict[str, str]) -> dict[str, Any]:
     """The follow form's kind and value: the picked code or id, or a name typed in full
-    (in either language) that names one choice."""
+    (in either language) that names one field, region, team, achievement or project."""
     kind = form.get("kind", "")
     name = FOLLOW_PICKERS.get(kind, ("", ""))[0]
     typed = (form.get(name) or form.get("value") or "").strip()
     if typed and not (typed.isascii() and typed.isalnum()):
-        for code, label in choices.get(kind, []):
-            if typed == label or typed in label.split(" · ") or typed == f"{code} {label}":
-                return {"kind": kind, "value": code}
-        raise InvalidInput(
-            f"{typed!r} names none of the choices.",
-            fields=[FieldError(name, N_("names none of the choices: pick one from the list"))],
-        )
+        if kind not in FOLLOW_PICKERS:
+            found = None
+        elif kind in service.PICKED_BY_NAME:
+            found = service.find_by_name(
+                db, actor=actor, investor_id=investor_id, kind=kind, typed=typed
+            )
+        else:
+            coded = {"field": industry_choices, "region": region_choices}[kind]()
+            found = next((c for c, label in coded if _names(typed, c, label)), None)
+        if found is None:
+            raise InvalidInput(
+                f"{typed!r} names none of the choices.",
+                fields=[FieldError(name, N_("names none of the choices: pick one from the list"))],
+            )
+        return {"kind": kind, "value": found}
     return {"kind": kind or None, "value": typed}
+
+
+def _names(typed: str, code: str, label: str) -> bool:
+    return typed == label or typed in label.split(" · ") or typed == f"{code} {label}"
 
 
 def _context(
@@ -79,6 +91,11 @@ def _context(
         "follow_kinds": FOLLOW_KINDS,
         "pickers": FOLLOW_PICKERS,
         "choices": _choices(db, actor, investor_id),
+        # Pickers whose choices are searched on the server as one types.
+        "suggest": {
+            kind: f"/api/v1/market/investors/{investor_id}/follow-choices?kind={kind}&q="
+            for kind in service.PICKED_BY_NAME
+        },
     }
 
 
@@ -141,7 +158,7 @@ def investor_page(
 def _act(db: Db, actor: Any, investor_id: int, form: dict[str, str]) -> str:
     action = form.get("action", "")
     if action == "follow":
-        picked = _picked(form, _choices(db, actor, investor_id))
+        picked = _picked(db, actor, investor_id, form)
         data = FollowCreate.model_validate(picked)
         service.follow(db, actor=actor, investor_id=investor_id, data=data)
     elif action == "unfollow":
