@@ -55,6 +55,9 @@ class Spec:
     # (table, row id) -> what to replace: (part, record id, the record or None when it
     # left the index), for the row and the records made from it (an organisation's teams)
     changed: Callable[[Session, str, int], list[tuple[str, str, Record | None]]]
+    # Raised when what a record holds changes (a new facet): a snapshot written with
+    # another version cannot be used and is rebuilt.
+    version: int = 1
 
 
 SPECS: dict[str, Spec] = {}
@@ -126,6 +129,15 @@ def anchors(session: Session, seq: int) -> dict[str, Any]:
         "first_hash": _hash_at(session, None),
         "seq_hash": _hash_at(session, seq),
     }
+
+
+def outdated(spec: Spec, meta: dict[str, Any]) -> str | None:
+    """Why a snapshot holds records of another shape than the index's (None if it does
+    not): it was written with another version of the spec."""
+    version = int(meta.get("version", 1))
+    if version != spec.version:
+        return f"it holds version {version} of the {spec.name} records, not {spec.version}"
+    return None
 
 
 def foreign(session: Session, meta: dict[str, Any]) -> str | None:
@@ -257,7 +269,12 @@ def rebuild(session: Session, spec: Spec, directory: Path, *, keep: bool = True)
     beside the live snapshot and swap it in."""
     live = build(session, spec, inline=True, keep=keep)
     encoder = live_encoder()
-    meta = {**anchors(session, live.audit_seq), "encoder": encoder.name, "name": spec.name}
+    meta = {
+        **anchors(session, live.audit_seq),
+        "encoder": encoder.name,
+        "name": spec.name,
+        "version": spec.version,
+    }
     live.generation = store.write(directory, live.parts, meta)
     return live
 
@@ -275,7 +292,7 @@ def problem(session: Session, spec: Spec, directory: Path, *, full: bool) -> str
         return str(exc)
     if meta.get("encoder") != live_encoder().name:
         return f"it was encoded with {meta.get('encoder')}, not {live_encoder().name}"
-    return foreign(session, meta)
+    return outdated(spec, meta) or foreign(session, meta)
 
 
 def _open(session: Session, spec: Spec, directory: Path | None, inline: bool) -> Live:
@@ -284,7 +301,7 @@ def _open(session: Session, spec: Spec, directory: Path | None, inline: bool) ->
     why: str | None
     try:
         snap = store.read(directory, encoder=live_encoder(), full=False)
-        why = foreign(session, snap.meta)
+        why = outdated(spec, snap.meta) or foreign(session, snap.meta)
     except store.SnapshotProblem as exc:
         why = str(exc)
     if why is None:
@@ -366,7 +383,7 @@ def open_index(session: Session, spec: Spec, holder: Any) -> Live:
             if gen is not None and gen != live.generation:
                 try:
                     snap = store.read(directory, encoder=live_encoder(), full=False)
-                    if foreign(session, snap.meta) is None:
+                    if (outdated(spec, snap.meta) or foreign(session, snap.meta)) is None:
                         live = Live(snap.parts, snap.audit_seq, snap.generation)
                 except store.SnapshotProblem as exc:
                     log.warning("index %s: new snapshot %s unusable: %s", spec.name, gen, exc)
