@@ -63,3 +63,44 @@ def test_the_menu_button_is_hidden_on_a_desktop(page: Any, server: Server) -> No
     _goto(page, "/")
     assert not page.get_by_test_id("menu-button").is_visible()
     assert page.locator("header nav a[href='/market']").is_visible()
+
+
+def test_the_investor_feed_pages_and_stacks_on_a_phone(page: Any, server: Server) -> None:
+    """Issue 17: the feed was a wide table of 30 rows with no way on; on a phone each row
+    is a card the width of the screen, with whole titles, and the pager goes on."""
+    sign_in(page, server.accounts["investor"].email)
+    set_language(page, "zh")
+    page.set_viewport_size(PHONE)
+    _goto(page, "/market/investors")
+    with page.expect_navigation():
+        page.get_by_test_id("my-investor").click()
+    _no_sideways_scroll(page)
+    items = page.get_by_test_id("feed-item")
+    assert items.count() == 25  # a page, not everything
+    first_page = set()
+    for item in items.all():
+        box = item.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        assert box["width"] > 0.85 * PHONE["width"]  # a card across the screen, not a column
+        title = item.locator(".feed-title a")
+        if title.count():
+            size = title.evaluate("a => parseFloat(getComputedStyle(a).fontSize)")
+            assert size >= 14 and title.bounding_box()["width"] > 100
+            first_page.add(title.get_attribute("href"))
+        button = item.locator("button")
+        if button.count():
+            b = button.bounding_box()
+            assert b is not None and b["height"] >= 32 and b["x"] + b["width"] <= PHONE["width"]
+    shot(page, "phone-zh-investor-feed")
+    nxt = page.locator("nav.pager a[rel=next]")
+    assert nxt.is_visible()
+    with page.expect_navigation():
+        nxt.click()
+    assert "page=2" in page.url and page.url.endswith("#feed")
+    later = {
+        a.get_attribute("href") for a in page.locator("[data-testid=feed-item] .feed-title a").all()
+    }
+    assert page.get_by_test_id("feed-item").count() > 0 and not later & first_page
+    assert page.locator("nav.pager a[rel=prev]").is_visible()
+    _no_sideways_scroll(page)
+    shot(page, "phone-zh-investor-feed-page-2")

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from labline import clock
 from labline.core.access import Actor, can_manage_org, require_signed_in
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.core.pages.forms import failed_form
@@ -18,7 +17,7 @@ from labline.errors import LablineError, validation_fields
 from labline.i18n import N_
 from labline.market.listing import service
 from labline.market.listing.schemas import ListingEntryCreate, ListingFigures
-from labline.web.render import render
+from labline.web.render import reader_today, render
 
 router = APIRouter()
 AMOUNTS = (
@@ -98,7 +97,7 @@ def _org_context(request: Request, db: Db, actor: Actor, organisation_id: int) -
         "flags": FLAGS,
         "labels": LABELS,
         "can_enter": can_manage_org(actor, organisation_id),
-        "today": clock.today().isoformat(),
+        "today": reader_today(request).isoformat(),
         "note": request.query_params.get("note"),
     }
 
