@@ -19,6 +19,9 @@ from labline.core.service import auth, people
 from labline.core.service.transfer import export_organisations, import_organisations
 from labline.errors import FieldError, InvalidInput
 
+# How much lower the priority of the worker `serve` starts beside it is (os.nice).
+WORKER_NICENESS = 10
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -57,6 +60,11 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: b
         child = subprocess.Popen(
             [sys.executable, "-c", "from labline.cli import main; main()", "worker"]
         )
+        # Background work: the server's requests go first. Its start (imports, the
+        # encoder, a refresh of every index) otherwise competes with the server's first
+        # requests for the CPU, and on a busy machine a burst of them was refused 503.
+        if hasattr(os, "setpriority"):
+            os.setpriority(os.PRIO_PROCESS, child.pid, WORKER_NICENESS)
     try:
         _run_server(host, port, workers)
     finally:
@@ -66,8 +74,24 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: b
 
 
 def _run_server(host: str, port: int, workers: int) -> None:
-    import uvicorn
+    import copy
 
+    import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    # uvicorn's own logging at "warning", but each process's warm-up line (what it opened
+    # before taking requests, and how long it took) is shown: it says the server is ready.
+    log_config = copy.deepcopy(LOGGING_CONFIG)
+    log_config["loggers"]["labline.app"] = {
+        "handlers": ["default"],
+        "level": "INFO",
+        "propagate": False,
+    }
+    log_config["loggers"]["labline.indexes"] = {
+        "handlers": ["default"],
+        "level": "INFO",
+        "propagate": False,
+    }
     uvicorn.run(
         "labline.app:create_app",
         factory=True,
@@ -75,6 +99,7 @@ def _run_server(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_level="warning",
+        log_config=log_config,
         proxy_headers=True,
         # A client that waits its turn under load reuses its connection late: uvicorn's 5 s
         # default closed connections a client was about to send on (no answer at all).

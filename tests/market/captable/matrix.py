@@ -103,6 +103,9 @@ ROWS.update(
         ("GET", "/api/v1/market/investors/{investor_id}"): Case(
             only(200, INVESTOR_SIDE, others=404)
         ),
+        ("GET", "/api/v1/market/investors/{investor_id}/follow-choices?kind=team&q=x"): Case(
+            only(200, INVESTOR_SIDE, others=404)
+        ),
         ("GET", "/api/v1/market/investors/{investor_id}/feed"): Case(
             only(200, INVESTOR_SIDE, others=404)
         ),

@@ -59,6 +59,13 @@ class FollowRead(Output):
     label: str
 
 
+class FollowChoice(Output):
+    """A suggestion of a follow picker: the id to follow and its name(s)."""
+
+    value: str
+    label: str
+
+
 class FeedItem(Output):
     kind: str  # achievement | team | project
     id: int
