@@ -26,6 +26,11 @@ worker fills, under the live encoder's name): on this 2-core machine shared with
 jobs, USE v3 encoded about 10 texts a second, so encoding the world would take hours;
 what is measured here is opening, replaying, searching and sharing, which do not depend on
 what the vectors mean. The worker in `fresh_s` encodes its record with the real encoder.
+
+One JSON file holds both designs (`labline`, `in_memory`, each with the load averages of
+its own run): a run that measures one design (`--only`, `--baseline-starts 0`) keeps the
+other's figures from the file when the sizes are the same. `--app-imports` measures only
+`app_imports` (a fresh `create_app()`, no world needed) and replaces it in the file.
 """
 
 from __future__ import annotations
@@ -414,6 +419,7 @@ def app_imports(starts: int = 3) -> dict[str, Any]:
     times = []
     code = "from labline.app import create_app; create_app()"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    load = [round(x, 1) for x in os.getloadavg()]
     for _ in range(starts):
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)
@@ -421,7 +427,24 @@ def app_imports(starts: int = 3) -> dict[str, Any]:
     return {
         "create_app_s_median": round(statistics.median(times), 2),
         "create_app_s_all": [round(t, 2) for t in sorted(times)],
+        "load_average_start": load,
+        "load_average_end": [round(x, 1) for x in os.getloadavg()],
     }
+
+
+def merged(result: dict[str, Any], path: Path | None, designs: list[str]) -> dict[str, Any]:
+    """`result` with the figures of the designs this run did not measure taken from the
+    file already at `path`, when it holds a run of the same sizes: one file, both designs."""
+    if path is None or not path.is_file():
+        return result
+    before = json.loads(path.read_text(encoding="utf-8"))
+    if before.get("sizes") != result["sizes"]:
+        return result
+    out = dict(result)
+    for design in ("labline", "in_memory"):
+        if design not in designs and before.get(design) is not None:
+            out[design] = before[design]
+    return out
 
 
 def _drain(stream: Any, path: Path) -> None:
@@ -457,6 +480,11 @@ def main() -> None:
     )
     parser.add_argument("--world-only", action="store_true", help="build the world and stop")
     parser.add_argument(
+        "--app-imports",
+        action="store_true",
+        help="measure only a fresh create_app() and replace `app_imports` in --json",
+    )
+    parser.add_argument(
         "--only", choices=["labline", "in_memory"], default=None, help="measure one design"
     )
     parser.add_argument("--child", choices=["labline", "in_memory"], default=None)
@@ -464,6 +492,14 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         child(args.child, args.data, args.spawned, args.seed)
+        return
+    if args.app_imports:
+        figures = app_imports(starts=STARTS)
+        print(json.dumps(figures), flush=True)
+        if args.json:
+            result = json.loads(args.json.read_text(encoding="utf-8"))
+            result["app_imports"] = figures
+            args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         return
     divide = 10 if args.small else args.divide
     sizes = {k: v // divide for k, v in FULL.items()}
@@ -503,6 +539,7 @@ def main() -> None:
             starts = STARTS if design == "labline" else args.baseline_starts
             figures = run_children(design, data, args.seed, starts)
             figures["starts"] = starts
+            figures["load_average_start"] = result["load_average_start"]
             figures |= freshness(design, data)
             figures["index_mb"] = (
                 round(_du(data / "indexes" / "market"), 1) if design == "labline" else None
@@ -510,7 +547,7 @@ def main() -> None:
             figures["load_average_end"] = [round(x, 1) for x in os.getloadavg()]
             result[design] = figures
             print(design, figures, flush=True)
-    out = json.dumps(result, indent=1)
+    out = json.dumps(merged(result, args.json, designs), indent=1)
     print(out)
     if args.json:
         args.json.write_text(out + "\n", encoding="utf-8")

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
-from labline import __version__
+from labline import __version__, clock
 from labline.config import Settings, get_settings
 from labline.core import audit_keys
 from labline.db import make_engine, make_sessionmaker
@@ -59,21 +59,24 @@ def request_threads(settings: Settings) -> int:
 
 
 def warm_up(app: FastAPI) -> None:
-    """Each module's warm-ups (opening the market's index from its snapshot), run before
-    this process accepts requests: under `serve --workers N` every process opens its own,
-    and a request must not wait for it. A failure is logged, never fatal: the first
-    request that needs the index opens it, as before."""
+    """Each module's warm-ups (the core's opens every index that has a snapshot, and the
+    query encoder), run before this process accepts requests: under `serve --workers N`
+    every process opens its own, and a request must not wait for it. A failure is logged,
+    never fatal: the first request that needs the index opens it, as before."""
     from labline import registry
 
+    began = time.perf_counter()
     for warm in registry.warm_ups():
+        name = f"{warm.__module__}.{warm.__qualname__}"
         started = time.perf_counter()
         try:
             with app.state.sessionmaker() as session:
                 warm(session, app.state)
         except Exception:  # whatever went wrong, the app still serves
-            log.exception("warm-up %s failed; the first request will do it", warm.__qualname__)
+            log.exception("warm-up %s failed; the first request will do it", name)
         else:
-            log.info("warm-up %s: %.1f s", warm.__qualname__, time.perf_counter() - started)
+            log.info("warm-up %s: %.1f s", name, time.perf_counter() - started)
+    log.info("warmed up in %.1f s: taking requests", time.perf_counter() - began)
 
 
 def create_app(
@@ -104,6 +107,7 @@ def create_app(
         responses=API_ERRORS,  # type: ignore[arg-type]
     )
     app.state.settings = settings
+    clock.use_platform_zone(settings.time_zone)
     # The audit chain's key, kept outside the database: a missing or unreadable key stops
     # the app here, not at its first write.
     audit_keys.configure(settings)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from labline import clock
 from labline.clitools import DomainErrors
 from labline.config import Settings
 from labline.core import audit_keys
@@ -43,6 +44,7 @@ def cli(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> 
         overrides["database_url"] = database_url
     ctx.obj = Context(Settings(**overrides))  # type: ignore[arg-type]
     audit_keys.configure(ctx.obj.settings)  # the audit chain's key, read at first use
+    clock.use_platform_zone(ctx.obj.settings.time_zone)  # whose "today" commands judge by
 
 
 def _register() -> None:

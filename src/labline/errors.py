@@ -135,7 +135,12 @@ _MODEL_LEVEL: tuple[str, ...] = ()
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")]
+    # FastAPI puts where a value came from first ("body", "title"); a model's own field may
+    # be called `query` or `body` itself (a saved search, a post), so only a leading
+    # location followed by a name is cut.
+    parts = [str(p) for p in loc]
+    if len(parts) > 1 and parts[0] in ("body", "query", "path", "header", "form", "cookie"):
+        parts = parts[1:]
     return ".".join(parts) or "request"
 
 

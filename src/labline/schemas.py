@@ -3,9 +3,10 @@ input obeys, and paginated output."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from typing import Annotated, Generic, TypeVar, get_args
+from typing import Annotated, Any, Generic, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -13,11 +14,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from labline import clock, text
 
@@ -135,6 +138,57 @@ class StrictInput(BaseModel):
     @classmethod
     def _sane_moment(cls, value: object) -> object:
         return _in_century(value) if isinstance(value, datetime) else value
+
+
+class CrossChecked(StrictInput):
+    """An input whose rules between fields (a search needs words, a need watch a need) are
+    reported together with its fields' own errors: pydantic skips after-validators once a
+    field fails, so a form would show its errors one round at a time. Subclasses state
+    their rules in `cross_problems`, which reads the raw values when a field failed (every
+    value may then be a string or missing) and the validated ones otherwise."""
+
+    @classmethod
+    def cross_problems(cls, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """(field, message) for each rule between fields that the values break."""
+        return []
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _every_error(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        try:
+            model = handler(data)
+        except ValidationError as exc:
+            if not isinstance(data, Mapping):
+                raise
+            failed = {e["loc"][0] for e in exc.errors() if e["loc"]}
+            extra = [(f, m) for f, m in cls.cross_problems(data) if f not in failed]
+            if not extra:
+                raise
+            raise _joined(cls.__name__, exc, extra, data) from None
+        problems = cls.cross_problems(dict(model))
+        if problems:
+            raise _joined(cls.__name__, None, problems, data)
+        return model
+
+
+def _joined(
+    title: str, exc: ValidationError | None, problems: list[tuple[str, str]], data: Any
+) -> ValidationError:
+    """One ValidationError with the fields' errors (as they were) and the cross-field ones."""
+    lines: list[InitErrorDetails] = [
+        {
+            "type": PydanticCustomError(e["type"], e["msg"], e.get("ctx")),
+            "loc": e["loc"],
+            "input": e["input"],
+        }
+        for e in (exc.errors(include_url=False) if exc else [])
+    ]
+    raw = data if isinstance(data, Mapping) else {}
+    lines += [
+        {"type": _refuse(message), "loc": (name,), "input": raw.get(name)}
+        for name, message in problems
+    ]
+    return ValidationError.from_exception_data(title, lines)
 
 
 class Output(BaseModel):

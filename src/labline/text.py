@@ -75,3 +75,13 @@ def cell(value: str) -> str:
     """Text safe for any export format: control characters (which Excel files cannot
     hold) and bidirectional controls are dropped; tab and line breaks are kept."""
     return BIDI.sub("", CONTROL.sub("", value))
+
+
+LIKE_ESCAPE = "\\"
+
+
+def like_contains(text: str) -> str:
+    """A SQL LIKE pattern for values holding `text` as typed (its % and _ are not wildcards);
+    use it with `escape=LIKE_ESCAPE`."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from difflib import get_close_matches
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -28,6 +29,13 @@ def zones() -> frozenset[str]:
 
 def is_zone(name: str | None) -> bool:
     return bool(name) and name in zones()
+
+
+def closest(name: str, n: int = 3) -> list[str]:
+    """The zone names nearest to a mistyped one (case and spelling), best first."""
+    by_folded = {z.casefold(): z for z in sorted(zones())}
+    hits = get_close_matches(name.strip().casefold(), list(by_folded), n=n, cutoff=0.6)
+    return [by_folded[h] for h in hits]
 
 
 @cache

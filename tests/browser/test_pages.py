@@ -96,11 +96,27 @@ def set_language(page: Any, lang: str) -> None:
 
 
 def sign_in(page: Any, email: str, password: str = PASSWORD) -> None:
-    _goto(page, "/sign-in")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+    """Sign in with the form. A right password must land off the sign-in page, signed in;
+    a 503 busy (the server's answer under a machine's load, with Retry-After) is retried
+    once after the wait it names, as a person would, and anything else fails here, with the
+    status and the page's alert, not later as a puzzling 401."""
+    for attempt in (1, 2):
+        _goto(page, "/sign-in")
+        page.fill("#email", email)
+        page.fill("#password", password)
+        with page.expect_navigation() as navigation:
+            page.locator("main form button[type=submit]").click()
+        answer = navigation.value
+        if password != PASSWORD:
+            return  # the caller checks the refusal
+        if answer.status < 400 and not page.url.split("?")[0].endswith("/sign-in"):
+            return
+        if answer.status == 503 and attempt == 1:
+            page.wait_for_timeout(1000 * int(answer.headers.get("retry-after", "1")))
+            continue
+        alert = page.locator("main [role=alert]")
+        said = alert.inner_text() if alert.count() else ""
+        raise AssertionError(f"{email} not signed in: {answer.status} at {page.url}: {said!r}")
 
 
 def sign_out(page: Any, lang: str) -> None:

@@ -99,3 +99,26 @@ def test_orgs_import_reports_every_bad_row_and_imports_nothing(run):
     # What was exported imports again (round trip through Excel), as a fresh world would.
     (run.data_dir / "labline.db").unlink()
     assert "imported 1" in run("orgs", "import", str(run.data_dir / "export.xlsx")).output
+
+
+def test_users_time_zone_sets_clears_and_names_an_unknown_zone(run):
+    run("users", "create", "tz@x.cn", "--name", "时区")
+
+    def zone() -> str | None:
+        people = json.loads(run("users", "list", "--json").output)
+        return next(p["time_zone"] for p in people if p["email"] == "tz@x.cn")
+
+    assert "Asia/Shanghai" in run("users", "time-zone", "tz@x.cn", "Asia/Shanghai").output
+    assert zone() == "Asia/Shanghai"
+    bad = run("users", "time-zone", "tz@x.cn", "Europe/Berln", ok=False)
+    assert bad.exit_code == 2
+    assert "Unknown time zone 'Europe/Berln'" in bad.output and "Europe/Berlin" in bad.output
+    assert zone() == "Asia/Shanghai"  # unchanged
+    nowhere = run("users", "time-zone", "tz@x.cn", "Nowhere/Atlantis", ok=False)
+    assert nowhere.exit_code == 2 and "Unknown time zone" in nowhere.output
+    both = run("users", "time-zone", "tz@x.cn", "UTC", "--platform", ok=False)
+    assert both.exit_code == 2 and zone() == "Asia/Shanghai"
+    nobody = run("users", "time-zone", "nobody@x.cn", "UTC", ok=False)
+    assert nobody.exit_code == 2 and "Nobody has this e-mail address" in nobody.output
+    run("users", "time-zone", "tz@x.cn", "--platform")
+    assert zone() is None

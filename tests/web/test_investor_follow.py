@@ -122,3 +122,58 @@ def test_a_name_that_names_nothing_is_refused_in_chinese(client, db):
     assert error and "请从列表中选择" in error.group(1)
     assert re.search(r'<input id="follow_team" name="follow_team" [^>]*value="没有的团队"', r.text)
     assert service.profile(db, actor=actor_for(db, holder.id), investor_id=inv.id).follows == []
+
+
+def test_the_pickers_search_every_record_as_one_types(client, db):
+    """The pickers used to offer only the 500 newest records; now the server searches them
+    all by id or name as one types (and a name typed in full works without script)."""
+    holder, inv, team, achievement, project = _world(db)
+    lab = make_org(db, kind="university")
+    db.add_all(
+        Team(organisation_id=lab.id, name_zh=f"新团队{i}", name_en=f"New team {i}")
+        for i in range(service.SUGGESTIONS + 5)
+    )
+    db.flush()
+    sign_in(client, holder.email)
+    page = client.get(f"/market/investors/{inv.id}").text
+    assert (
+        f'value="{team.id}"'
+        not in page.split('id="follow_team-choices"')[1].split("</datalist>")[0]
+    )
+    assert (
+        f'data-suggest="/api/v1/market/investors/{inv.id}/follow-choices?kind=team&amp;q="' in page
+    )
+    url = f"/api/v1/market/investors/{inv.id}/follow-choices"
+
+    def found(kind: str, q: str) -> list[dict[str, str]]:
+        r = client.get(url, params={"kind": kind, "q": q})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    assert found("team", "solid-STATE") == [
+        {"value": str(team.id), "label": "Solid-state battery team · 固态电池团队"}
+    ]
+    assert found("team", str(team.id))[0]["value"] == str(team.id)  # that id first
+    assert len(found("team", "")) == service.SUGGESTIONS  # the newest first
+    assert found("team", "%") == [] and found("team", "_") == []  # typed, not wildcards
+    assert [c["value"] for c in found("achievement", "硫化物")] == [str(achievement.id)]
+    assert [c["value"] for c in found("project", "sodium")] == [str(project.id)]
+    assert client.get(url, params={"kind": "region", "q": "x"}).status_code == 422
+    # The old team, typed by name in full: followed without any script.
+    form = {"csrf_token": client.cookies.get("labline_csrf"), "action": "follow"}
+    r = client.post(
+        f"/market/investors/{inv.id}",
+        data={**form, "kind": "team", "follow_team": "Solid-state battery team"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    shown = service.profile(db, actor=actor_for(db, holder.id), investor_id=inv.id)
+    assert [(f.kind, f.value) for f in shown.follows] == [("team", str(team.id))]
+
+
+def test_only_the_investor_side_reads_the_suggestions(client, db):
+    _holder, inv, *_ = _world(db)
+    other = make_person(db, org=make_org(db))
+    sign_in(client, other.email)
+    r = client.get(f"/api/v1/market/investors/{inv.id}/follow-choices", params={"kind": "team"})
+    assert r.status_code == 404

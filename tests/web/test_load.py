@@ -220,3 +220,36 @@ def test_a_burst_of_home_pages_notes_the_visit_without_a_busy_answer(fresh_sqlit
     with make_sessionmaker(engine)() as s:
         assert s.get(Visit, (person_id, "home")) is not None
     engine.dispose()
+
+
+def test_a_burst_of_searches_at_a_freshly_started_server_is_answered(fresh_sqlite, tmp_path):
+    """50 searches of the one search box at once, as soon as an app has started: all answer
+    200, and none opens an index (the warm-up opened them). The first request to open an
+    index held its slot for seconds, and the queue behind it was refused: 92 of 100 searches
+    answered 503 busy on a fresh demo server."""
+    from labline.core.indexes import service as indexes
+    from labline.db import make_engine, make_sessionmaker
+    from tests.core.indexes.test_warm import QUERY, served_app, snapshotted_world
+
+    engine = make_engine(fresh_sqlite)
+    with make_sessionmaker(engine)() as s:
+        snapshotted_world(s, tmp_path)
+    engine.dispose()
+    statuses: list[int] = []
+    with TestClient(served_app(tmp_path, fresh_sqlite)) as client:  # one event loop, as a server
+        state = client.app.state  # type: ignore[attr-defined]
+        opened = dict(state.indexes)
+        gate = threading.Barrier(50)
+
+        def hit() -> None:
+            gate.wait()
+            statuses.append(client.get("/search", params={"q": QUERY}).status_code)
+
+        threads = [threading.Thread(target=hit) for _ in range(50)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert set(opened) == set(indexes.SPECS)
+        assert all(state.indexes[name] is live for name, live in opened.items())
+    assert Counter(statuses) == {200: 50}

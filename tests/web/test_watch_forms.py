@@ -65,6 +65,22 @@ def test_a_failed_market_watch_in_chinese(client, db):
     assert error and re.search(r"[\u4e00-\u9fff]", error.group(1)), r.text[-3000:]
 
 
+def test_a_market_watch_shows_field_and_cross_field_errors_at_once(client, db):
+    scout = make_person(db, org=make_org(db, kind="enterprise"))
+    sign_in(client, scout.email)
+    for lang in ("en", "zh"):
+        client.cookies.set("labline_lang", lang)
+        bad = {"kind": "field", "region_code": "44", "min_readiness": "12", "query": "钙钛矿"}
+        r = _post(client, "/market/watches", bad)
+        assert r.status_code == 422, r.text
+        errors = dict(re.findall(r'<div class="error" id="([a-z_]+)-error">([^<]*)</div>', r.text))
+        assert set(errors) == {"region_code", "min_readiness", "industry_code"}, errors
+        if lang == "zh":
+            assert all(re.search(r"[\u4e00-\u9fff]", m) for m in errors.values()), errors
+        assert _value(r.text, "region_code") == "44" and _value(r.text, "query") == "钙钛矿"
+    assert db.scalar(select(func.count()).select_from(Watch)) == 0
+
+
 def test_a_failed_document_watch_keeps_the_form(client, db):
     analyst = make_person(db, roles=(Role.analyst,), org=make_org(db))
     sign_in(client, analyst.email)

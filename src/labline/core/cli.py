@@ -14,10 +14,13 @@ from labline.config import get_settings
 from labline.core import audit_keys, database
 from labline.core import audit_verify as audit_verify_
 from labline.core.models import Person, Role
-from labline.core.schemas import PersonCreate, TokenCreate
+from labline.core.schemas import PersonCreate, PersonUpdate, TokenCreate
 from labline.core.service import auth, people
 from labline.core.service.transfer import export_organisations, import_organisations
 from labline.errors import FieldError, InvalidInput
+
+# How much lower the priority of the worker `serve` starts beside it is (os.nice).
+WORKER_NICENESS = 10
 
 
 @click.command()
@@ -57,6 +60,11 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: b
         child = subprocess.Popen(
             [sys.executable, "-c", "from labline.cli import main; main()", "worker"]
         )
+        # Background work: the server's requests go first. Its start (imports, the
+        # encoder, a refresh of every index) otherwise competes with the server's first
+        # requests for the CPU, and on a busy machine a burst of them was refused 503.
+        if hasattr(os, "setpriority"):
+            os.setpriority(os.PRIO_PROCESS, child.pid, WORKER_NICENESS)
     try:
         _run_server(host, port, workers)
     finally:
@@ -66,8 +74,24 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: b
 
 
 def _run_server(host: str, port: int, workers: int) -> None:
-    import uvicorn
+    import copy
 
+    import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    # uvicorn's own logging at "warning", but each process's warm-up line (what it opened
+    # before taking requests, and how long it took) is shown: it says the server is ready.
+    log_config = copy.deepcopy(LOGGING_CONFIG)
+    log_config["loggers"]["labline.app"] = {
+        "handlers": ["default"],
+        "level": "INFO",
+        "propagate": False,
+    }
+    log_config["loggers"]["labline.indexes"] = {
+        "handlers": ["default"],
+        "level": "INFO",
+        "propagate": False,
+    }
     uvicorn.run(
         "labline.app:create_app",
         factory=True,
@@ -75,6 +99,7 @@ def _run_server(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_level="warning",
+        log_config=log_config,
         proxy_headers=True,
         # A client that waits its turn under load reuses its connection late: uvicorn's 5 s
         # default closed connections a client was about to send on (no answer at all).
@@ -295,6 +320,33 @@ def users_set_password(ctx: click.Context, email: str, password: str) -> None:
         assert person is not None
         person.password_hash = hash_password(password)
     click.echo(f"password set for {email}")
+
+
+@users.command("time-zone")
+@click.argument("email")
+@click.argument("zone", required=False)
+@click.option("--platform", is_flag=True, help="Clear it: show times in the platform's zone.")
+@click.pass_context
+def users_time_zone(ctx: click.Context, email: str, zone: str | None, platform: bool) -> None:
+    """Set the IANA time zone (such as Asia/Shanghai) EMAIL reads times in."""
+    from labline import zones
+
+    if platform == (zone is not None):
+        raise InvalidInput(
+            "Give a time zone, or --platform to use the platform's.",
+            fields=[FieldError("time_zone", "a zone name or --platform, not both")],
+        )
+    if zone is not None and not zones.is_zone(zone):
+        near = zones.closest(zone)
+        hint = f"; did you mean {', '.join(near)}?" if near else " (such as Asia/Shanghai)"
+        raise InvalidInput(
+            f"Unknown time zone {zone!r}{hint}",
+            fields=[FieldError("time_zone", f"not an IANA time zone name{hint}")],
+        )
+    with unit_of_work(ctx) as (session, actor):
+        pid = _person_id(session, email)
+        people.update_person(session, actor=actor, person_id=pid, data=PersonUpdate(time_zone=zone))
+    click.echo(f"{email} reads times in {zone or 'the platform time zone'}")
 
 
 @users.command("token")

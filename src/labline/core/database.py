@@ -19,12 +19,8 @@ import zipfile
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, delete, insert, select, text
 from sqlalchemy.types import Date, DateTime, LargeBinary, Numeric
 
@@ -35,6 +31,9 @@ from labline.core.audit_verify import write_anchor
 from labline.db import Base
 from labline.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MAGIC, FORMAT = backup_check.MAGIC, backup_check.FORMAT  # format 2: signed, files carried
 # Folders under the data folder whose files belong with the database (uploaded review
 # documents, stored by content hash).
@@ -43,7 +42,13 @@ FILE_TREES = ("review/documents",)
 Progress = Callable[[str, int], None]
 
 
+# alembic is imported where it is used: an app process never migrates, and importing it
+# (with mako and pygments) cost every app process half a second at start.
+
+
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("labline") / "migrations"))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
@@ -51,6 +56,8 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
+    from alembic import command
+
     with engine.begin() as conn:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
@@ -59,12 +66,16 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 
 def current_revision(engine: Engine) -> str | None:
     """The database's revision(s); modules developed side by side may leave several heads."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         heads = MigrationContext.configure(conn).get_current_heads()
     return ",".join(sorted(heads)) or None
 
 
 def head_revision(engine: Engine) -> str | None:
+    from alembic.script import ScriptDirectory
+
     heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
     return ",".join(sorted(heads)) or None
 

@@ -12,6 +12,7 @@ from labline.core.finder import cli as finder_cli
 from labline.core.indexes import cli as indexes_cli
 from labline.core.indexes import models as indexes_models
 from labline.core.indexes import pages as indexes_pages
+from labline.core.indexes import warm as indexes_warm
 from labline.core.mail import api as mail_api
 from labline.core.mail import cli as mail_cli
 from labline.core.mail import pages as mail_pages
@@ -53,6 +54,8 @@ MODULE = Module(
         indexes_cli.worker,
     ),
     models=(models, indexes_models),
+    # First of every module's warm-ups: each index with a snapshot, and the query encoder.
+    warm_ups=(indexes_warm.warm_up,),
     search=(
         Searchable(
             kinds=(

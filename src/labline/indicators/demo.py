@@ -7,8 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from labline.core.access import command_line_actor
 from labline.indicators.engine import china
 from labline.indicators.service import store
@@ -16,11 +14,17 @@ from labline.indicators.service import store
 if TYPE_CHECKING:
     from labline.demo.api import World
 
+if TYPE_CHECKING:
+    pass
+
+
 SHIPPED = Path(__file__).parent / "refdata" / "china_provinces_rd.csv"
 
 
 def panel_rows(folder: Path | None) -> tuple[list[dict[str, Any]], str]:
     """The rows to load and where they come from."""
+    import pandas as pd
+
     if folder is not None and all((folder / name).is_file() for name in china.FILES):
         raw, _report = china.read_china_provincial(folder=folder)
         frame = china.catalogue_panel(panel=raw)

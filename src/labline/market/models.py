@@ -291,12 +291,12 @@ class Deal(Timestamped, Base):
 
     @property
     def overdue(self) -> bool:
-        """The next step is late: a due day before today (UTC) on a deal not yet over."""
+        """The next step is late: a due day before the platform's today on a deal not yet over."""
 
         return (
             self.due_on is not None
             and self.state not in (DealState.delivered, DealState.abandoned)
-            and self.due_on < clock.now().date()
+            and self.due_on < clock.today()
         )
 
 

@@ -122,7 +122,8 @@ def _form_context(db: Db, actor: Any, kind: RecordKind) -> dict[str, Any]:
         "modes": [(m.value, gettext(m.value.replace("_", " "))) for m in Mode],
         "chosen_modes": [Mode.transfer.value],
         "submit_now": True,
-        "tomorrow": (clock.now().date() + timedelta(days=1)).isoformat(),
+        # the deadline's first allowed day, as `schemas.check_deadline` counts it
+        "tomorrow": (clock.today() + timedelta(days=1)).isoformat(),
         "achievement_kinds": list(AchievementKind),
         "values": {},
         "errors": [],

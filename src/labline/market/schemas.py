@@ -111,8 +111,9 @@ class NeedFields(_CodedRecord):
 
 
 def check_deadline(deadline: date | None, today: date | None = None) -> None:
-    """A new or changed deadline must lie ahead (a year at most is not required)."""
-    today = today or clock.now().date()
+    """A new or changed deadline must lie ahead (a year at most is not required): after the
+    platform's today, which later finds it passed (`clock.today`)."""
+    today = today or clock.today()
     if deadline is not None and deadline <= today:
         raise ValueError(f"deadline: must be after today ({today.isoformat()})")
     if deadline is not None and deadline > today + timedelta(days=3660):

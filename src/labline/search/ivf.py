@@ -14,7 +14,6 @@ from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
 
 Vectors = NDArray[np.float32]
 BLOCK = 65_536  # rows per matrix product while assigning
@@ -41,6 +40,8 @@ class IVF:
         return int(self.cell.shape[0])
 
     def train(self, vectors: Vectors | Rows, *, seed: int = 0, iterations: int = 6) -> None:
+        from scipy import sparse
+
         n = len(vectors)
         cells = max(1, int(np.sqrt(n)))
         rng = np.random.default_rng(seed)

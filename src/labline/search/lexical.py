@@ -17,18 +17,24 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
 
 from labline.search import scoring
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
 
 MERGE_AT = 10_000  # delta rows (or a tenth of the base, if more) before a full recompute
 
 
 class LexicalIndex:
     def __init__(self, *, k1: float = 1.5, b: float = 0.75, variant: str = "lucene") -> None:
+        from scipy import sparse
+
         if variant not in scoring.VARIANTS:
             raise ValueError(f"unknown BM25 variant {variant}; known: {sorted(scoring.VARIANTS)}")
         self.k1, self.b, self.variant = k1, b, variant
@@ -65,6 +71,8 @@ class LexicalIndex:
         return range(start, self.n_docs)
 
     def _add_batch(self, batch: TokenBatch, field_weights: Mapping[str, float]) -> None:
+        from scipy import sparse
+
         vocab = self.vocab
         known = len(vocab)
         # Each distinct term of the batch is looked up once; tokens are numbers from here.
@@ -106,6 +114,8 @@ class LexicalIndex:
             self._counts, self.counts_source = self.counts_source(), None
 
     def _matrix(self) -> sparse.csr_matrix:
+        from scipy import sparse
+
         self._read_counts()
         if self._rows:
             width = max(len(self.vocab), 1)
@@ -120,6 +130,8 @@ class LexicalIndex:
     def weights(self) -> sparse.csc_matrix:
         """BM25 weights (documents × terms), deleted documents zeroed: the segments as one
         matrix (for saving and checking; a search reads the segments)."""
+        from scipy import sparse
+
         segments = self.segments()
         if len(segments) == 1 and not self._masked:
             return segments[0][1]
@@ -181,6 +193,8 @@ class LexicalIndex:
         self, start: int, end: int, base: tuple[NDArray[np.float64], float, int] | None
     ) -> sparse.csc_matrix:
         """Weights of rows [start, end), with their own statistics plus the base's."""
+        from scipy import sparse
+
         counts = (self._matrix() if start == 0 else self._added_counts(start)).tocoo()
         alive = self.alive[start:end]
         keep = alive[counts.row]
@@ -211,6 +225,8 @@ class LexicalIndex:
 
     def _added_counts(self, start: int) -> sparse.csr_matrix:
         """Raw counts of rows `start`.. (rows added since the base; few), one matrix."""
+        from scipy import sparse
+
         width = max(len(self.vocab), 1)
         parts = []
         if self.counts_source is None and self._counts.shape[0] > start:
@@ -361,6 +377,8 @@ class TokenBatch:
 
 
 def _widen(m: sparse.csr_matrix, width: int) -> sparse.csr_matrix:
+    from scipy import sparse
+
     if m.shape[1] == width:
         return m
     return sparse.csr_matrix((m.data, m.indices, m.indptr), shape=(m.shape[0], width))
@@ -368,6 +386,8 @@ def _widen(m: sparse.csr_matrix, width: int) -> sparse.csr_matrix:
 
 def _widen_csc(m: sparse.csc_matrix, width: int) -> sparse.csc_matrix:
     """More (empty) term columns on the right."""
+    from scipy import sparse
+
     if m.shape[1] == width:
         return m
     indptr = np.concatenate([m.indptr, np.full(width - m.shape[1], m.indptr[-1])])

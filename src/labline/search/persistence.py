@@ -14,15 +14,18 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
 
 from labline.search.errors import CorruptIndex
 from labline.search.filters import FacetColumns
 from labline.search.index import SearchIndex
 from labline.search.ivf import IVF
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
 
 FORMAT = "labline-search/1"
 
@@ -37,6 +40,8 @@ def _sha256(path: Path) -> str:
 
 def save(index: SearchIndex, target: str | Path) -> None:
     """Write atomically: a crash mid-write leaves the previous saved index usable."""
+    from scipy import sparse
+
     target = Path(target)
     staging = target.with_name(target.name + ".writing")
     shutil.rmtree(staging, ignore_errors=True)
@@ -163,6 +168,8 @@ def _counts_reader(
 ) -> Callable[[], sparse.csr_matrix]:
     """Reads the saved raw counts when asked, checking their hash first (a quick open
     checked only their size)."""
+    from scipy import sparse
+
     path = source / "counts.npz"
 
     def read() -> sparse.csr_matrix:
@@ -181,6 +188,8 @@ def load(source: str | Path, **options: Any) -> SearchIndex:
     vectors, whose hash read 400 MB at 200,000 records before a first answer; a cut or
     missing file is still refused, and a full check (`labline index check`, the worker's
     rebuild decision) finds damage inside them."""
+    from scipy import sparse
+
     verify = options.pop("verify", "full")
     source = Path(source)
     manifest_path = source / "manifest.json"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -156,3 +156,8 @@ def reader_zone(request: Request) -> str:
         return str(mine)
     settings = getattr(request.app.state, "settings", None)
     return str(getattr(settings, "time_zone", None) or clock.DISPLAY_ZONE)
+
+
+def reader_today(request: Request) -> date:
+    """Today in the page's reader's zone: the day a form offers by default."""
+    return clock.local_today(reader_zone(request))

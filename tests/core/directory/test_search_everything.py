@@ -5,6 +5,7 @@ Searchable and showing only what the asker may see; gibberish still finds nothin
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date
 
 import pytest
@@ -203,3 +204,29 @@ def test_a_result_shows_a_word_of_the_query_or_of_its_translation(client, db, wo
     found = _found(client, WORD)
     assert world["instrument"] in found["instrument"]
     assert microscope.id not in found["instrument"]
+
+
+def test_a_search_does_not_wait_for_an_index_another_request_is_opening(client, db, world):
+    """A kind whose index another request is opening for the first time (at a server that
+    has just started, for an index without a snapshot) is answered at once as still being
+    indexed, beside the other kinds' results, instead of queueing every search behind that
+    request; it is searched again once open."""
+    from labline.core.indexes import service as indexes
+    from labline.market.service.market_index import SPEC
+
+    opening = indexes._locks.setdefault(SPEC.name, threading.Lock())
+    with opening:  # another request holds it while it opens the market's index
+        page = client.get("/search", params={"q": WORD})
+        groups = client.get("/api/v1/search/everything", params={"q": WORD}).json()
+    assert page.status_code == 200
+    sections = dict(re.findall(r'data-kind="(\w+)"(.*?)</section>', page.text, re.S))
+    for kind in ("need", "achievement"):
+        assert 'data-testid="search-opening"' in sections[kind]
+        assert 'data-testid="search-hit"' not in sections[kind]
+    assert f'href="/facilities/instruments/{world["instrument"]}"' in sections["instrument"]
+    by_kind = {g["kind"]: g for g in groups}
+    assert by_kind["need"]["opening"] is True and by_kind["need"]["found"] == []
+    assert by_kind["instrument"]["opening"] is False and by_kind["instrument"]["found"]
+    found = _found(client, WORD)  # the lock is free: the market opens and is searched
+    assert world["need"] in found["need"] and world["achievement"] in found["achievement"]
+    assert 'data-testid="search-opening"' not in client.get("/search", params={"q": WORD}).text

@@ -103,6 +103,12 @@ ROWS.update(
         ("GET", "/api/v1/market/investors/{investor_id}"): Case(
             only(200, INVESTOR_SIDE, others=404)
         ),
+        ("GET", "/api/v1/market/investors/{investor_id}/follow-choices?kind=team&q=x"): Case(
+            only(200, INVESTOR_SIDE, others=404)
+        ),
+        ("GET", "/api/v1/market/investors/{investor_id}/feed"): Case(
+            only(200, INVESTOR_SIDE, others=404)
+        ),
         ("POST", "/api/v1/market/investors/{investor_id}/follows"): Case(
             only(201, INVESTOR_SIDE, others=404), body={"kind": "field", "value": "3841"}
         ),

@@ -4,7 +4,7 @@ overdue deals flagged and filtered in the service, the API, the pages and the CL
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,9 +16,10 @@ from labline.core.service.auth import actor_for
 from labline.errors import Conflict, InvalidInput, NotFound
 from labline.market.deals.schemas import DealCreate, DealDue, DealTransition
 from labline.market.deals.service import deadlines, deals
+from tests import clock
 from tests.factories import bearer, make_achievement, make_need, make_org, make_person, sign_in
 
-TODAY = date.today()
+TODAY = clock.TODAY  # the platform's (Asia/Shanghai) today, which due days count from
 
 
 @pytest.fixture()

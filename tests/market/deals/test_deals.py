@@ -18,6 +18,7 @@ from labline.market.figures.service import by_region, market_figures
 from labline.market.models import AccessGrant, AccessStatus, Contract, Deal, DealState, State
 from labline.market.schemas import AccessDecision, AccessRequest
 from labline.market.service import records
+from tests import clock
 from tests.factories import bearer, make_achievement, make_need, make_org, make_person
 
 
@@ -88,7 +89,7 @@ def test_interest_to_contract_to_delivery(db, parties):
     p = parties
     deal = opened(db, p, note="interested")
     assert deal.state == DealState.interest and deal.seller_id == p.university.id
-    assert deal.due_on == date.today() + timedelta(days=14)
+    assert deal.due_on == clock.TODAY + timedelta(days=14)
     with pytest.raises(Conflict):  # one open deal per pair
         opened(db, p)
     with pytest.raises(NotPermitted):  # the side that showed interest does not introduce
@@ -98,7 +99,7 @@ def test_interest_to_contract_to_delivery(db, parties):
     deals.move(db, actor=p.seller, deal_id=deal.id, data=DealTransition(action="introduce"))
     assert deal.state == DealState.introduction
     assert deal.introduced_by_id == p.seller_p.id and deal.introduced_at is not None
-    assert deal.due_on == date.today() + timedelta(days=21)
+    assert deal.due_on == clock.TODAY + timedelta(days=21)
     assert p.need.state == State.published  # nobody negotiates yet
 
     deals.move(db, actor=p.buyer, deal_id=deal.id, data=DealTransition(action="accept_nda"))
@@ -106,11 +107,11 @@ def test_interest_to_contract_to_delivery(db, parties):
     assert deal.buyer_nda_by_id == p.buyer_p.id and deal.seller_nda_at is None
     deals.move(db, actor=p.seller, deal_id=deal.id, data=DealTransition(action="accept_nda"))
     assert deal.state == DealState.nda and deal.seller_nda_by_id == p.seller_p.id
-    assert deal.due_on == date.today() + timedelta(days=14)
+    assert deal.due_on == clock.TODAY + timedelta(days=14)
 
     deals.move(db, actor=p.seller, deal_id=deal.id, data=DealTransition(action="negotiate"))
     assert deal.state == DealState.negotiating
-    assert deal.due_on == date.today() + timedelta(days=90)
+    assert deal.due_on == clock.TODAY + timedelta(days=90)
     assert p.need.state == State.negotiating and p.achievement.state == State.negotiating
     deals.add_message(
         db,
@@ -123,7 +124,7 @@ def test_interest_to_contract_to_delivery(db, parties):
     signed = deals.sign_contract(db, actor=p.buyer, deal_id=deal.id, data=contract())
     assert signed.amount_cny == Decimal("1200000.00") and signed.region_code == "320500"
     assert deal.state == DealState.signed
-    assert deal.due_on == date.today() + timedelta(days=180)  # delivery
+    assert deal.due_on == clock.TODAY + timedelta(days=180)  # delivery
     assert p.need.state == State.closed and p.need.close_reason.value == "solved"
     assert p.achievement.state == State.published  # still offered to others
     with pytest.raises(Conflict):  # a second contract for the same deal

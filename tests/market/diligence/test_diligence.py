@@ -89,7 +89,8 @@ def test_bad_entries_are_refused_by_field_and_change_nothing(db, licence):  # no
             )
         (error,) = exc.value.fields
         assert error.field == "due_on" and error.allowed["max"] == term_end.isoformat()
-    for done in (clock.day(1), c.signed_on - timedelta(days=1)):
+    # Day 2 is in the future everywhere (day 1 has begun at UTC+14 from 18:00 in Shanghai).
+    for done in (clock.day(2), c.signed_on - timedelta(days=1)):
         with pytest.raises(InvalidInput) as exc:
             service.record_evidence(
                 db,

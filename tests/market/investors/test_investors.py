@@ -164,7 +164,7 @@ def test_follows_bring_up_achievements_teams_and_projects(db, w):
             db, actor=w["analyst"], investor_id=inv, data=FollowCreate(kind=kind, value=value)
         )
     page = service.profile(db, actor=w["analyst"], investor_id=inv)
-    found = {(f.kind, f.id) for f in page.feed}
+    found = {(f.kind, f.id) for f in page.feed.items}
     assert ("achievement", w["battery"].id) in found  # field 384x
     assert ("achievement", w["other"].id) in found  # region Beijing
     assert ("team", w["team"].id) in found and ("project", w["project"].id) in found

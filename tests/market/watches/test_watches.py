@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from labline.core.access import command_line_actor
 from labline.core.service.auth import actor_for
-from labline.errors import InvalidInput, NotFound, NotPermitted
+from labline.errors import NotFound, NotPermitted, validation_fields
 from labline.market.models import InboxItem
 from labline.market.schemas import Transition
 from labline.market.service import records
@@ -109,17 +109,40 @@ def test_bad_watches_are_named(db, world):
         WatchCreate(kind="need")
     with pytest.raises(ValidationError, match="industry_code"):
         WatchCreate(kind="field")
-    with pytest.raises(InvalidInput) as err:
-        watches.create_watch(
-            db, actor=world.scout, data=WatchCreate(kind="field", industry_code="9999")
-        )
-    assert err.value.fields[0].field == "industry_code"
+    with pytest.raises(ValidationError, match="industry_code"):
+        WatchCreate(kind="field", industry_code="9999")
     # Following a need is for those who may see its suggestions.
     with pytest.raises(NotPermitted):
         watches.create_watch(
             db, actor=world.scout, data=WatchCreate(kind="need", need_id=world.need.id)
         )
     assert watches.my_watches(db, actor=world.scout) == []
+
+
+def test_field_errors_and_rules_between_fields_are_reported_together():
+    """Pydantic skips after-validators once a field fails: the form showed the cross-field
+    error only after the fields were fixed (issue 17)."""
+    cases = [
+        ({"kind": "search", "min_readiness": "12"}, {"min_readiness", "query"}),
+        ({"kind": "field", "region_code": "1"}, {"region_code", "industry_code"}),
+        (
+            {"kind": "need", "industry_code": "9999", "query": "x" * 501},
+            {"need_id", "industry_code", "query"},
+        ),
+        # A field's own error is not repeated by the rule about it.
+        ({"kind": "need", "need_id": "abc"}, {"need_id"}),
+        ({"kind": "field", "industry_code": "9999"}, {"industry_code"}),
+    ]
+    for values, fields in cases:
+        with pytest.raises(ValidationError) as err:
+            WatchCreate.model_validate(values)
+        named = [f.field for f in validation_fields(err.value.errors())]
+        assert sorted(named) == sorted(fields), (values, named)
+    # Valid values pass; the rule alone is still enforced on them.
+    assert WatchCreate.model_validate({"kind": "field", "field": "电池"}).field == "电池"
+    with pytest.raises(ValidationError) as err:
+        WatchCreate.model_validate({"kind": "search", "query": " ", "min_readiness": "3"})
+    assert [f.field for f in validation_fields(err.value.errors())] == ["query"]
 
 
 def test_new_inbox_items_become_one_mail_per_person_once(db, world):

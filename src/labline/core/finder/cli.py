@@ -51,6 +51,9 @@ def search_cmd(
         click.echo(json.dumps([g.model_dump() for g in read], ensure_ascii=False, indent=1))
         return
     for group in read:
+        if group.opening:
+            click.echo(f"{group.label_en} ({group.label_zh}): still being indexed, try again")
+            continue
         click.echo(f"{group.label_en} ({group.label_zh}): {len(group.found)}")
         for i, f in enumerate(group.found, 1):
             title = f"{f.title} / {f.title_en}" if f.title_en else f.title

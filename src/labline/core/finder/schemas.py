@@ -29,6 +29,10 @@ class GroupRead(Output):
     label_en: str
     label_zh: str
     found: list[FoundRead]
+    opening: bool = Field(
+        default=False,
+        description="not searched: its index is still being opened (try again in a moment)",
+    )
 
 
 def read_groups(groups: Iterable[Any]) -> list[GroupRead]:
@@ -40,6 +44,7 @@ def read_groups(groups: Iterable[Any]) -> list[GroupRead]:
             label_en=g.kind.label_en,
             label_zh=g.kind.label_zh,
             found=[FoundRead.model_validate(f) for f in g.found],
+            opening=g.opening,
         )
         for g in groups
     ]

@@ -34,6 +34,9 @@ TERMS = 8  # whole words shown per result
 class Group:
     kind: SearchKind
     found: list[Found] = field(default_factory=list)
+    # Not searched: its index is still being opened by another request (a server that has
+    # just started, an index without a snapshot); the search did not wait for it.
+    opening: bool = False
 
 
 def kinds_of(searchables: Sequence[Searchable]) -> list[SearchKind]:
@@ -51,7 +54,10 @@ def search_everything(
     k: int | None = None,
 ) -> list[Group]:
     """The records of every kind (or of `kind` only) that match the query, grouped by kind;
-    kinds with nothing found are left out."""
+    kinds with nothing found are left out. A kind whose index another request is opening
+    for the first time is not waited for: its group comes back empty and `opening` (a
+    burst of searches at a fresh server is answered at once, without it, rather than
+    queued behind that request and refused)."""
     require(actor, Permission.view_directory)
     if not query.strip():
         raise InvalidInput(
@@ -71,7 +77,12 @@ def search_everything(
         if not wanted:
             continue
         ask = Ask(actor=actor, holder=holder, query=query, k=limit, vectors=vectors)
-        found = searchable.find(session, ask)
+        try:
+            with indexes.without_waiting():
+                found = searchable.find(session, ask)
+        except indexes.IndexOpening:
+            groups.extend(Group(sk, opening=True) for sk in wanted)
+            continue
         for sk in wanted:
             items = [f for f in found if f.kind == sk.kind and worded(f)][:limit]
             if items:

@@ -14,16 +14,17 @@ import json
 import logging
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from huey import Huey, MemoryHuey, SqliteHuey, crontab
-from huey.signals import SIGNAL_ERROR
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from labline.config import Settings, get_settings
 from labline.core.indexes import service
 from labline.core.indexes.models import JobFailure
+
+if TYPE_CHECKING:  # huey (and its storages' psycopg and redis) is imported when a queue is made
+    from huey import Huey
 
 log = logging.getLogger("labline.jobs")
 
@@ -107,6 +108,9 @@ def queue() -> Huey:
 
 
 def _make(settings: Settings) -> Huey:
+    from huey import MemoryHuey, SqliteHuey, crontab
+    from huey.signals import SIGNAL_ERROR
+
     huey: Huey
     if settings.jobs == "inline":
         huey = MemoryHuey("labline", immediate=True)

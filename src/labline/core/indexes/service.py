@@ -16,7 +16,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +81,32 @@ class Live:
 
 
 _locks: dict[str, threading.Lock] = {}
+# Set by `without_waiting`: an index another thread is opening for the first time is not
+# waited for (IndexOpening instead).
+_no_wait: ContextVar[bool] = ContextVar("labline_index_no_wait", default=False)
+
+
+class IndexOpening(Exception):
+    """The index is being opened (read from its snapshot, or built) by another request of
+    this process for the first time; raised only `without_waiting`."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"index {name} is still being opened")
+        self.name = name
+
+
+@contextmanager
+def without_waiting() -> Iterator[None]:
+    """Within it, `open_index` raises IndexOpening instead of waiting for another request
+    that opens the index for the first time (the one search box answers without that kind
+    rather than queue every search behind the first)."""
+    token = _no_wait.set(True)
+    try:
+        yield
+    finally:
+        _no_wait.reset(token)
+
+
 # How to ask the worker for a refresh (set by labline.core.indexes.jobs, which imports this).
 _enqueue: list[Callable[[str], None]] = [lambda name: None]
 
@@ -372,7 +400,11 @@ def open_index(session: Session, spec: Spec, holder: Any) -> Live:
     reopened when the worker swapped in a new snapshot, and caught up before each use."""
     directory = directory_of(holder, spec)
     inline = encodes_inline(holder)
-    with _locks.setdefault(spec.name, threading.Lock()):
+    lock = _locks.setdefault(spec.name, threading.Lock())
+    first = spec.name not in (getattr(holder, "indexes", None) or {})
+    if not lock.acquire(blocking=not (first and _no_wait.get())):
+        raise IndexOpening(spec.name)
+    try:
         cache: dict[str, Live] = getattr(holder, "indexes", None) or {}
         live = cache.get(spec.name)
         seq = last_seq(session)
@@ -394,6 +426,8 @@ def open_index(session: Session, spec: Spec, holder: Any) -> Live:
         cache[spec.name] = live
         holder.indexes = cache
         return live
+    finally:
+        lock.release()
 
 
 # --- the worker's side ------------------------------------------------------------------

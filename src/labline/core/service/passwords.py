@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-# A hash to verify against when the account does not exist, so timing does not tell.
-_DUMMY = _hasher.hash("labline-timing-equaliser")
+
+
+@cache
+def _dummy() -> str:
+    """A hash to verify against when the account does not exist, so timing does not tell.
+    Made at the first sign-in, not at import: hashing costs about half a second, which every
+    app process paid at start."""
+    return _hasher.hash("labline-timing-equaliser")
 
 
 def hash_password(password: str) -> str:
@@ -16,7 +24,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

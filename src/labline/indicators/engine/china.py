@@ -9,11 +9,14 @@ come from scanned yearbooks: some carry padding spaces ("北   京") or OCR slip
 from __future__ import annotations
 
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from labline.indicators.engine.panel import ImportReport, import_panel
 from labline.indicators.errors import DuplicateObservation
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 NATIONAL = "全国"
 PROVINCES = [
@@ -65,6 +68,8 @@ def read_china_provincial(
     The same variable (e.g. v4_zh_nbzc_hj, total R&D spending) appears in two files;
     identical repeats are dropped, conflicting ones raise DuplicateObservation.
     """
+    import pandas as pd
+
     frames = []
     renamed: dict[str, str] = {}
     refused: list[tuple[int, str]] = []
@@ -106,6 +111,8 @@ def nqpf_matrix(*, panel: pd.DataFrame) -> pd.DataFrame:
     Derived shares follow the catalogue definitions: basic-research share of R&D,
     enterprise share of R&D funding, researchers' share of R&D person-years.
     """
+    import pandas as pd
+
     wide = panel[panel["region"] != NATIONAL].pivot_table(
         index=["region", "year"], columns="indicator", values="value", aggfunc="first"
     )
@@ -137,6 +144,8 @@ SOURCE = "China Statistical Yearbook on Science and Technology (NBS), compiled b
 def catalogue_panel(*, panel: pd.DataFrame, since: int | None = None) -> pd.DataFrame:
     """The yearbook panel (read_china_provincial) as the catalogue's indicators, long format
     (region, year, indicator, value, unit, source), provinces and the national total."""
+    import pandas as pd
+
     wide = panel.pivot_table(
         index=["region", "year"], columns="indicator", values="value", aggfunc="first"
     )

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 
 from labline.indicators.errors import (
     InsufficientCoverage,
@@ -22,6 +21,10 @@ from labline.indicators.errors import (
     NonPositiveForLog,
     WeightsDoNotSumToOne,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 Aggregation = Literal["arithmetic", "geometric"]
 WEIGHT_TOLERANCE = 1e-9
@@ -66,6 +69,8 @@ def validate(*, tree: Node) -> None:
 
 def flat_weights(*, tree: Node) -> pd.Series:
     """Effective weight of each indicator in the index (product of weights along its path)."""
+    import pandas as pd
+
     validate(tree=tree)
     out: dict[str, float] = {}
 
@@ -104,6 +109,8 @@ def composite(
     strict: bool = False,
 ) -> CompositeResult:
     """Score every node for every row (rows: region or (region, year))."""
+    import pandas as pd
+
     validate(tree=tree)
     missing = [c for c in tree.leaves() if c not in normalised.columns]
     if missing:

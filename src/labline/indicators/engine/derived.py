@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from labline.indicators.errors import IndicatorError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def ratio(

@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 
 from labline.indicators.engine import units as unitlib
 from labline.indicators.errors import DuplicateObservation, MissingColumn, MixedUnits
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 LONG_COLUMNS = ["region", "year", "indicator", "value", "unit", "source"]
 _HEADER_UNIT = re.compile(r"^(?P<code>.+?)\s*\[(?P<unit>[^\]]+)\]\s*$")
@@ -42,6 +45,8 @@ class ImportReport:
 
 
 def read_table(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"}:
         return pd.read_excel(path)
     return pd.read_csv(path)
@@ -78,6 +83,8 @@ def import_panel(
     `target_units` fixes the unit per indicator; otherwise the first unit seen is the
     target and other convertible units are converted to it.
     """
+    import pandas as pd
+
     data = wide_to_long(frame=frame, units=units, source=source) if layout == "wide" else frame
     for col in ("region", "year", "indicator", "value"):
         if col not in data.columns:

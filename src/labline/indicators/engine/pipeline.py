@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from labline.indicators.engine.composite import Aggregation, composite, node_from_dict
 from labline.indicators.engine.mcda import entropy_topsis
@@ -17,6 +16,9 @@ from labline.indicators.engine.outliers import treat_matrix
 from labline.indicators.engine.panel import ImportReport, import_panel, read_table
 from labline.indicators.engine.uncertainty import rank_intervals, simulate_ranks
 from labline.indicators.errors import IndicatorError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def load_panel(*, path: Path, layout: str = "long") -> tuple[pd.DataFrame, ImportReport]:
@@ -40,6 +42,8 @@ def entropy_topsis_table(
     *, panel: pd.DataFrame, year: int | None, cost: set[str], shift: float
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Closeness and rank per region (or region-year when pooled), and the entropy weights."""
+    import pandas as pd
+
     matrix = _matrix(panel)
     if year is not None:
         matrix = matrix.xs(year, level="year", drop_level=False)
@@ -86,6 +90,8 @@ def build_index(
     with arithmetic aggregation, over regions with complete data in every year; regions
     left out are named in the notes.
     """
+    import pandas as pd
+
     tree = node_from_dict(tree_spec)
     matrix = _matrix(panel)
     leaves = tree.leaves()

@@ -11,8 +11,9 @@ hours). Without the reference in the table, such years hold hours constant.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from labline.indicators.errors import (
     InvalidParameter,
@@ -21,6 +22,10 @@ from labline.indicators.errors import (
     NonPositiveForLog,
     YearGap,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 REQUIRED = ("output", "capital", "employment", "human_capital", "labour_share")
 
@@ -82,6 +87,8 @@ def tornqvist_tfp(
     Returns region, year, tfp, dln_output and the contributions of capital, labour
     (employment and hours), human capital and TFP; contributions sum to dln_output.
     """
+    import pandas as pd
+
     cols = {
         "output": output,
         "capital": capital,
@@ -176,6 +183,8 @@ def solow_residual(
     labour: str = "L",
 ) -> pd.DataFrame:
     """Solow residual with constant capital share α: Δln A = Δln Y − αΔln K − (1−α)Δln L."""
+    import pandas as pd
+
     if not 0 < capital_share < 1:
         raise InvalidParameter(f"capital_share must be in (0, 1), got {capital_share}")
     data = _checked(

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from labline.indicators.engine.composite import Node, validate
 from labline.indicators.engine.normalise import Method, normalise
 from labline.indicators.errors import IndicatorError, InvalidParameter
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,8 @@ def rank_intervals(
     high: float = 95.0,
 ) -> pd.DataFrame:
     """Median rank and the [low, high] percentile interval per period and region."""
+    import pandas as pd
+
     lo, med, hi = np.percentile(ranks, [low, 50.0, high], axis=0, method="nearest")
     frame = pd.DataFrame(
         {

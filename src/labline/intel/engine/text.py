@@ -7,11 +7,15 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from labline.search.analysis import analyze, chinese_share
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
 
 # Chinese: after 。！？；; and !? (unless a Latin letter follows at once: "Bio?oss" is a
 # garbled character, not a question), and after a "." not followed by a digit (5.2%).
@@ -72,6 +76,8 @@ def substantial(sentence: Sentence, language: str) -> bool:
 def tfidf(token_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
     """Unit rows of sublinear tf × idf within the document; a term in one unit only is
     dropped (it cannot tie two units together)."""
+    from scipy import sparse
+
     df = Counter(t for ts in token_lists for t in set(ts))
     n = len(token_lists)
     vocab: dict[str, int] = {}

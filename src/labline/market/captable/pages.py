@@ -10,14 +10,13 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from labline import clock
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
 from labline.i18n import gettext as _
 from labline.market.captable import service
 from labline.market.captable.schemas import IssuanceCreate
 from labline.web.charts import bar_chart
-from labline.web.render import render
+from labline.web.render import reader_today, render
 
 router = APIRouter()
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -31,7 +30,7 @@ def _context(db: Db, actor: Any, issuer_id: int, request: Request) -> dict[str, 
         "chart": bar_chart(bars, title=_("Ownership (% of shares issued)"), record_labels=True)
         if bars
         else None,
-        "today": clock.today().isoformat(),
+        "today": reader_today(request).isoformat(),
         "note": request.query_params.get("note"),
         "values": {},
         "teams": {t.id: t for t in table.teams},

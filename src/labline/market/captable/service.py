@@ -338,10 +338,11 @@ def _free_id(taken: set[str], prefix: str) -> str:
 def issue(session: Session, *, actor: Actor, issuer_id: int, data: IssuanceCreate) -> IssuanceRow:
     """Shares issued to an investor (or founder): the equity side of a deal, on the table."""
     org = _issuer(session, actor, issuer_id, write=True)
-    if data.issued_on > clock.today():
+    latest = clock.latest_today()
+    if data.issued_on > latest:
         raise InvalidInput(
             "Shares cannot be issued in the future.",
-            fields=[FieldError("issued_on", "after today", {"le": clock.today().isoformat()})],
+            fields=[FieldError("issued_on", "after today", {"le": latest.isoformat()})],
         )
     classes = {c.ocf_id: c for c in _rows(session, CapStockClass, org.id)}
     stock_class = classes.get(data.stock_class_id)

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from labline import clock
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
-from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
+from labline.core.pages.forms import failed_form
+from labline.errors import FieldError, InvalidInput, LablineError
 from labline.market.deals.schemas import (
     ContractCreate,
     DealDue,
@@ -20,7 +20,7 @@ from labline.market.deals.schemas import (
 )
 from labline.market.deals.service import deadlines, deals, senders
 from labline.market.models import ContractKind, DealState
-from labline.web.render import render
+from labline.web.render import reader_today, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -60,10 +60,10 @@ def deals_page(
     return render(request, "market/deals.html", ctx)
 
 
-def _deal_context(db: Db, actor: Any, deal_id: int) -> dict[str, Any]:
+def _deal_context(db: Db, actor: Any, deal_id: int, request: Request) -> dict[str, Any]:
     deal = deals.get_deal(db, actor=actor, deal_id=deal_id)
     limits = deadlines.DUE_DAYS.get(deal.state)
-    today = deadlines.today()
+    today = deadlines.today()  # due days count on the platform's clock, as the service does
     return {
         "deal": deal,
         "senders": senders.message_senders(db, actor=actor, deal_id=deal_id),
@@ -73,7 +73,7 @@ def _deal_context(db: Db, actor: Any, deal_id: int) -> dict[str, Any]:
         "stages": [s for s in DealState if s != DealState.abandoned],
         "due_max": (today + timedelta(days=limits[1])).isoformat() if limits else None,
         "today": today.isoformat(),
-        "values": {"signed_on": clock.today().isoformat(), "currency": "CNY"},
+        "values": {"signed_on": reader_today(request).isoformat(), "currency": "CNY"},
         "errors": [],
         "contract_kinds": [k.value for k in ContractKind],
     }
@@ -87,7 +87,7 @@ def deal_page(
     deal_id: int,
     note: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
-    ctx = _deal_context(db, actor, deal_id)
+    ctx = _deal_context(db, actor, deal_id, request)
     ctx["note"] = note
     return render(request, "market/deal.html", ctx)
 
@@ -143,14 +143,14 @@ def deal_action(
                 ),
             )
     except (ValidationError, LablineError) as exc:
-        db.rollback()
-        ctx = _deal_context(db, actor, deal_id)
-        ctx["values"] = {k: v for k, v in form.items() if k != "csrf_token"}
-        if isinstance(exc, ValidationError):
-            ctx["errors"] = validation_fields(exc.errors())
-            status = 422
-        else:
-            ctx["errors"], ctx["message"], status = exc.fields, exc.message, exc.status
-        ctx["failed"] = action
-        return render(request, "market/deal.html", ctx, status=status)
+        return failed_form(
+            request,
+            db,
+            exc,
+            "market/deal.html",
+            lambda: _deal_context(db, actor, deal_id, request),
+            values={k: v for k, v in form.items() if k != "csrf_token"},
+            passthrough=(),
+            failed=action,
+        )
     return RedirectResponse(f"/market/deals/{deal_id}?note={action}", status_code=303)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -106,7 +106,7 @@ class ContractCreate(StrictInput):
     @field_validator("signed_on")
     @classmethod
     def _signed(cls, v: date) -> date:
-        if v > clock.now().date() + timedelta(days=1):
+        if v > clock.latest_today():
             raise ValueError("a contract cannot be signed in the future")
         return v
 

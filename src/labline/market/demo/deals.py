@@ -159,7 +159,7 @@ def move_to_stages(
     next step is due. Due days count from the day the demo is built, so that a few deals are
     always overdue and the rest due in the coming weeks. A separate random stream, so the
     rest of the market stays as it was."""
-    today = clock.now().date()
+    today = clock.today()
     order = ["interest", "introduction", "nda", "negotiating", "signed", "delivered"]
     for deal in deals:
         state = deal["state"]

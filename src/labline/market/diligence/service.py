@@ -109,7 +109,7 @@ def record_evidence(
             "This obligation is already met; its evidence stays as recorded.",
             fields=[FieldError("item_id", f"met on {item.done_on}")],
         )
-    today = clock.today()
+    today = clock.latest_today()
     if not contract.signed_on <= data.done_on <= today:
         raise InvalidInput(
             "An obligation is met between the signing and today.",

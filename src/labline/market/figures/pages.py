@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from labline import clock, i18n
+from labline import i18n
 from labline.core.access import Permission, require
 from labline.core.deps import CurrentActor, Db
 from labline.market.figures import service as figures
 from labline.web.charts import bar_chart
-from labline.web.render import render
+from labline.web.render import reader_today, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,7 +28,7 @@ def figures_page(
     industry: Annotated[str | None, Query(pattern=r"^(\d{2,4})?$")] = None,
 ) -> Response:
     require(actor, Permission.view_directory)
-    year = year or clock.today().year
+    year = year or reader_today(request).year
     region, industry = region or None, industry or None
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
     total = figures.figures(db, actor=actor, start=start, end=end, region=region, industry=industry)

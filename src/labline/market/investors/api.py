@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated, Literal
 
-from labline.core.deps import CurrentActor, Db
+from fastapi import APIRouter, Query, Response
+
+from labline.core.deps import CurrentActor, Db, Paging
 from labline.market.investors import service
 from labline.market.investors.schemas import (
+    FeedItem,
+    FollowChoice,
     FollowCreate,
     FollowRead,
     IntroductionCreate,
@@ -15,6 +19,7 @@ from labline.market.investors.schemas import (
     InvestorRead,
     InvestorSummary,
 )
+from labline.schemas import Page
 
 router = APIRouter(prefix="/api/v1/market/investors", tags=["market"])
 
@@ -41,6 +46,31 @@ def register(db: Db, actor: CurrentActor, data: InvestorCreate) -> InvestorSumma
 )
 def read(db: Db, actor: CurrentActor, investor_id: int) -> InvestorRead:
     return service.profile(db, actor=actor, investor_id=investor_id)
+
+
+@router.get(
+    "/{investor_id}/follow-choices",
+    response_model=list[FollowChoice],
+    summary="What a follow picker suggests: teams, achievements or funded projects by id or name",
+)
+def follow_choices(
+    db: Db,
+    actor: CurrentActor,
+    investor_id: int,
+    kind: Literal["team", "achievement", "project"],
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> list[FollowChoice]:
+    found = service.follow_candidates(db, actor=actor, investor_id=investor_id, kind=kind, text=q)
+    return [FollowChoice(value=value, label=label) for value, label in found]
+
+
+@router.get(
+    "/{investor_id}/feed",
+    response_model=Page[FeedItem],
+    summary="What the investor's follows bring up, a page at a time (newest achievements first)",
+)
+def feed(db: Db, actor: CurrentActor, investor_id: int, paging: Paging) -> Page[FeedItem]:
+    return service.feed(db, actor=actor, investor_id=investor_id, page=paging)
 
 
 @router.post("/{investor_id}/follows", response_model=FollowRead, status_code=201, summary="Follow")

@@ -7,6 +7,7 @@ import click
 from labline.clitools import ACT_AS, AS_JSON, console, echoed_json, unit_of_work
 from labline.market.investors import service
 from labline.market.investors.schemas import FollowCreate, IntroductionCreate, InvestorCreate
+from labline.schemas import PageParams
 
 
 @click.group("investors")
@@ -84,21 +85,26 @@ def follow(
 
 @investors.command("show")
 @click.argument("investor_id", type=int)
+@click.option("--page", "page_no", type=click.IntRange(1, 100_000), default=1, show_default=True)
 @ACT_AS
 @AS_JSON
 @click.pass_context
-def show(ctx: click.Context, investor_id: int, as_email: str | None, as_json: bool) -> None:
-    """Follows, what they bring up, and the deal-flow board by stage."""
+def show(
+    ctx: click.Context, investor_id: int, page_no: int, as_email: str | None, as_json: bool
+) -> None:
+    """Follows, a page of what they bring up, and the deal-flow board by stage."""
+    paging = PageParams(page=page_no)
     with unit_of_work(ctx, as_email=as_email, write=False) as (session, actor):
-        page = service.profile(session, actor=actor, investor_id=investor_id)
+        page = service.profile(session, actor=actor, investor_id=investor_id, page=paging)
     if echoed_json(page, as_json):
         return
     for f in page.follows:
         console.print(f"follows {f.kind} {f.value} {f.label}")
     for col in page.board:
         console.print(f"[{col.state}] " + ", ".join(str(d.id) for d in col.deals))
-    for item in page.feed:
+    for item in page.feed.items:
         console.print(f"  {item.kind} {item.id} {item.title} ({item.why})")
+    console.print(f"  page {page.feed.page} of {page.feed.pages}, {page.feed.total} in all")
 
 
 @investors.command("introduce")

@@ -10,13 +10,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from labline.core.access import Actor
-from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
+from labline.core.deps import CsrfChecked, CurrentActor, Db, Paging, SubmittedForm
 from labline.core.models import Role
 from labline.core.names import industry_choices, region_choices
-from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
+from labline.core.pages.forms import failed_form
+from labline.errors import FieldError, InvalidInput, LablineError
 from labline.i18n import N_
 from labline.market.investors import service
 from labline.market.investors.schemas import FollowCreate, IntroductionCreate, InvestorCreate
+from labline.schemas import PageParams
 from labline.web.render import render
 
 router = APIRouter()
@@ -51,31 +53,50 @@ def _choices(db: Db, actor: Any, investor_id: int) -> dict[str, list[tuple[str, 
     }
 
 
-def _picked(form: dict[str, str], choices: dict[str, list[tuple[str, str]]]) -> dict[str, Any]:
+def _picked(db: Db, actor: Any, investor_id: int, form: dict[str, str]) -> dict[str, Any]:
     """The follow form's kind and value: the picked code or id, or a name typed in full
-    (in either language) that names one choice."""
+    (in either language) that names one field, region, team, achievement or project."""
     kind = form.get("kind", "")
     name = FOLLOW_PICKERS.get(kind, ("", ""))[0]
     typed = (form.get(name) or form.get("value") or "").strip()
     if typed and not (typed.isascii() and typed.isalnum()):
-        for code, label in choices.get(kind, []):
-            if typed == label or typed in label.split(" · ") or typed == f"{code} {label}":
-                return {"kind": kind, "value": code}
-        raise InvalidInput(
-            f"{typed!r} names none of the choices.",
-            fields=[FieldError(name, N_("names none of the choices: pick one from the list"))],
-        )
+        if kind not in FOLLOW_PICKERS:
+            found = None
+        elif kind in service.PICKED_BY_NAME:
+            found = service.find_by_name(
+                db, actor=actor, investor_id=investor_id, kind=kind, typed=typed
+            )
+        else:
+            coded = {"field": industry_choices, "region": region_choices}[kind]()
+            found = next((c for c, label in coded if _names(typed, c, label)), None)
+        if found is None:
+            raise InvalidInput(
+                f"{typed!r} names none of the choices.",
+                fields=[FieldError(name, N_("names none of the choices: pick one from the list"))],
+            )
+        return {"kind": kind, "value": found}
     return {"kind": kind or None, "value": typed}
 
 
-def _context(db: Db, actor: Any, investor_id: int) -> dict[str, Any]:
+def _names(typed: str, code: str, label: str) -> bool:
+    return typed == label or typed in label.split(" · ") or typed == f"{code} {label}"
+
+
+def _context(
+    db: Db, actor: Any, investor_id: int, paging: PageParams | None = None
+) -> dict[str, Any]:
     return {
-        "page": service.profile(db, actor=actor, investor_id=investor_id),
+        "page": service.profile(db, actor=actor, investor_id=investor_id, page=paging),
         "values": {},
         "kinds": KINDS,
         "follow_kinds": FOLLOW_KINDS,
         "pickers": FOLLOW_PICKERS,
         "choices": _choices(db, actor, investor_id),
+        # Pickers whose choices are searched on the server as one types.
+        "suggest": {
+            kind: f"/api/v1/market/investors/{investor_id}/follow-choices?kind={kind}&q="
+            for kind in service.PICKED_BY_NAME
+        },
     }
 
 
@@ -113,22 +134,23 @@ def register_investor(
         )
         done = service.register(db, actor=actor, data=data)
     except (ValidationError, LablineError) as exc:
-        if isinstance(exc, LablineError) and exc.status in (401, 404):
-            raise
-        db.rollback()
-        ctx = _list_context(db, actor)
-        ctx["values"] = form
-        if isinstance(exc, ValidationError):
-            ctx["errors"], status = validation_fields(exc.errors()), 422
-        else:
-            ctx["errors"], ctx["message"], status = exc.fields, exc.message, exc.status
-        return render(request, "market/investors.html", ctx, status=status)
+        return failed_form(
+            request,
+            db,
+            exc,
+            "market/investors.html",
+            lambda: _list_context(db, actor),
+            values=form,
+            passthrough=(401, 404),
+        )
     return RedirectResponse(f"/market/investors/{done.id}?note=done", status_code=303)
 
 
 @router.get("/market/investors/{investor_id}", response_class=HTMLResponse)
-def investor_page(request: Request, db: Db, actor: CurrentActor, investor_id: int) -> Response:
-    ctx = _context(db, actor, investor_id)
+def investor_page(
+    request: Request, db: Db, actor: CurrentActor, investor_id: int, paging: Paging
+) -> Response:
+    ctx = _context(db, actor, investor_id, paging)
     ctx["note"] = request.query_params.get("note")
     return render(request, "market/investor.html", ctx)
 
@@ -136,7 +158,7 @@ def investor_page(request: Request, db: Db, actor: CurrentActor, investor_id: in
 def _act(db: Db, actor: Any, investor_id: int, form: dict[str, str]) -> str:
     action = form.get("action", "")
     if action == "follow":
-        picked = _picked(form, _choices(db, actor, investor_id))
+        picked = _picked(db, actor, investor_id, form)
         data = FollowCreate.model_validate(picked)
         service.follow(db, actor=actor, investor_id=investor_id, data=data)
     elif action == "unfollow":
@@ -164,21 +186,16 @@ def investor_action(
     try:
         target = _act(db, actor, investor_id, form)
     except (ValidationError, LablineError) as exc:
-        if isinstance(exc, LablineError) and exc.status in (401, 404):
-            raise
-        db.rollback()
-        ctx = _context(db, actor, investor_id)
-        ctx["values"] = form
-        if isinstance(exc, ValidationError):
-            ctx["errors"], status = validation_fields(exc.errors()), 422
-        else:
-            ctx["errors"], ctx["message"], status = exc.fields, exc.message, exc.status
         # A follow's value is shown beside the picker it came from.
         picker = FOLLOW_PICKERS.get(form.get("kind", ""), ("value", ""))[0]
-        if form.get("action") == "follow":
-            ctx["errors"] = [
-                FieldError(picker, e.message, e.allowed) if e.field == "value" else e
-                for e in ctx["errors"]
-            ]
-        return render(request, "market/investor.html", ctx, status=status)
+        return failed_form(
+            request,
+            db,
+            exc,
+            "market/investor.html",
+            lambda: _context(db, actor, investor_id),
+            values=form,
+            field_names={"value": picker} if form.get("action") == "follow" else None,
+            passthrough=(401, 404),
+        )
     return RedirectResponse(target, status_code=303)

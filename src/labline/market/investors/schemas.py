@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from labline.schemas import Output, StrictInput
+from labline.schemas import Output, Page, StrictInput
 
 InvestorKind = Literal["guidance_fund", "venture_fund", "corporate_venture"]
 FollowKind = Literal["field", "region", "project", "achievement", "team"]
@@ -59,6 +59,13 @@ class FollowRead(Output):
     label: str
 
 
+class FollowChoice(Output):
+    """A suggestion of a follow picker: the id to follow and its name(s)."""
+
+    value: str
+    label: str
+
+
 class FeedItem(Output):
     kind: str  # achievement | team | project
     id: int
@@ -82,7 +89,7 @@ class BoardColumn(Output):
 class InvestorRead(Output):
     investor: InvestorSummary
     follows: list[FollowRead]
-    feed: list[FeedItem]
+    feed: Page[FeedItem]  # one page; `GET …/{investor_id}/feed?page=` pages on
     board: list[BoardColumn]
 
 

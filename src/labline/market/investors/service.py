@@ -14,7 +14,7 @@ before either side reads the other's confidential details.
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from labline.core import refdata
@@ -48,6 +48,8 @@ from labline.market.investors.schemas import (
 from labline.market.models import Achievement, Deal, DealState
 from labline.market.service.records import LIVE_STATES
 from labline.review.service.funded import funded_projects
+from labline.schemas import Page, PageParams
+from labline.text import LIKE_ESCAPE, like_contains
 
 # Which organisations may register as which kind of investor.
 KINDS = {
@@ -56,10 +58,10 @@ KINDS = {
     "corporate_venture": (OrganisationKind.enterprise,),
 }
 BOARD_STATES = [s for s in DealState]
-FEED_LIMIT = 30
 MAX_ID = 2**31 - 1  # integer primary keys
-# The newest records a follow picker offers by name (the browser searches them as typed).
-CHOICES_LIMIT = 500
+# What a follow picker suggests for the text typed so far (the newest, before any is typed).
+SUGGESTIONS = 20
+PICKED_BY_NAME = ("team", "achievement", "project")
 
 
 def _summary(inv: Investor, org: Organisation, person: Person) -> InvestorSummary:
@@ -237,27 +239,69 @@ def _both(zh: str, en: str) -> str:
     return f"{first} · {second}" if second else first
 
 
+def follow_candidates(
+    session: Session, *, actor: Actor, investor_id: int, kind: str, text: str = ""
+) -> list[tuple[str, str]]:
+    """Teams, published achievements or funded projects whose id is `text` or whose name
+    (in either language) holds it, that id first, then the newest, at most `SUGGESTIONS`,
+    as (id, label): what a follow picker suggests as one types. No text: the newest."""
+    _investor(session, actor, investor_id)
+    if kind not in PICKED_BY_NAME:
+        raise InvalidInput(
+            f"{kind!r} is not picked by name.",
+            fields=[FieldError("kind", "not picked by name", list(PICKED_BY_NAME))],
+        )
+    text = text.strip()[:200]
+    the_id = int(text) if text.isdigit() and int(text) <= MAX_ID else 0
+    if kind == "project":
+        found = funded_projects(session, text=text, limit=SUGGESTIONS)
+        return [(str(p.id), _both(p.title_zh, p.title_en)) for p in found]
+    if kind == "team":
+        stmt = select(Team.id, Team.name_zh, Team.name_en)
+        names, key = [Team.name_zh, Team.name_en], Team.id
+    else:
+        stmt = select(Achievement.id, Achievement.title, Achievement.title).where(
+            Achievement.state.in_(LIVE_STATES)
+        )
+        names, key = [Achievement.title], Achievement.id
+    if text:
+        stmt = stmt.where(
+            or_(key == the_id, *(n.ilike(like_contains(text), escape=LIKE_ESCAPE) for n in names))
+        )
+    # The record whose id was typed first, then the newest.
+    stmt = stmt.order_by(case((key == the_id, 0), else_=1), key.desc())
+    rows = session.execute(stmt.limit(SUGGESTIONS))
+    if kind == "team":
+        return [(str(i), _both(zh, en)) for i, zh, en in rows]
+    return [(str(i), title) for i, title, _same in rows]
+
+
 def follow_choices(
     session: Session, *, actor: Actor, investor_id: int
 ) -> dict[str, list[tuple[str, str]]]:
-    """What the follow form offers by name, beside the GB/T codes: teams, published
-    achievements and funded projects (the newest `CHOICES_LIMIT` of each), as (id, label)."""
-    _investor(session, actor, investor_id)
-    teams = session.execute(
-        select(Team.id, Team.name_zh, Team.name_en).order_by(Team.id.desc()).limit(CHOICES_LIMIT)
-    )
-    achievements = session.execute(
-        select(Achievement.id, Achievement.title)
-        .where(Achievement.state.in_(LIVE_STATES))
-        .order_by(Achievement.id.desc())
-        .limit(CHOICES_LIMIT)
-    )
-    projects = funded_projects(session, limit=CHOICES_LIMIT)
+    """What the follow form offers before anything is typed, beside the GB/T codes: the
+    newest teams, published achievements and funded projects (the rest are found by
+    `follow_candidates` as one types)."""
     return {
-        "team": [(str(i), _both(zh, en)) for i, zh, en in teams],
-        "achievement": [(str(i), title) for i, title in achievements],
-        "project": [(str(p.id), _both(p.title_zh, p.title_en)) for p in projects],
+        kind: follow_candidates(session, actor=actor, investor_id=investor_id, kind=kind)
+        for kind in PICKED_BY_NAME
     }
+
+
+def find_by_name(
+    session: Session, *, actor: Actor, investor_id: int, kind: str, typed: str
+) -> str | None:
+    """The id of the team, achievement or project a name typed in full (in either
+    language, or as its picker label "id name") names; None when it names none."""
+    typed = typed.strip()
+    bare = typed.split(" ", 1)[1] if typed.split(" ", 1)[0].isdigit() and " " in typed else typed
+    for text in dict.fromkeys((typed, bare)):
+        for code, label in follow_candidates(
+            session, actor=actor, investor_id=investor_id, kind=kind, text=text
+        ):
+            if typed in (label, f"{code} {label}") or typed in label.split(" · "):
+                return code
+    return None
 
 
 def follow(
@@ -302,10 +346,10 @@ def _label(session: Session, f: InvestorFollow) -> str:
     return pick(found[0].title_zh, found[0].title_en) if found else f.value
 
 
-def _feed(session: Session, inv: Investor) -> list[FeedItem]:
-    """Published achievements in the followed fields and regions (and those followed by
-    name), the followed teams and the followed funded projects."""
-    items: list[FeedItem] = []
+def _feed(session: Session, inv: Investor, page: PageParams) -> Page[FeedItem]:
+    """One page of what the follows bring up: published achievements in the followed
+    fields and regions (and those followed by name), newest first, then the followed teams
+    and funded projects in the order they were followed."""
     conditions = []
     for f in inv.follows:
         if f.kind == "field":
@@ -314,31 +358,45 @@ def _feed(session: Session, inv: Investor) -> list[FeedItem]:
             conditions.append(Achievement.region_code.startswith(refdata.region_prefix(f.value)))
         elif f.kind == "achievement":
             conditions.append(Achievement.id == int(f.value))
+    named = [f for f in inv.follows if f.kind in ("team", "project")]
+    found: list[Achievement] = []
+    n_found = 0
     if conditions:
-        found = session.scalars(
+        query = (
             select(Achievement)
             .where(Achievement.state.in_(LIVE_STATES), or_(*conditions))
             .where(Achievement.organisation_id != inv.organisation_id)
-            .order_by(Achievement.published_at.desc(), Achievement.id.desc())
-            .limit(FEED_LIMIT)
         )
-        for a in found:
-            why = next(
-                (
-                    f"{f.kind} {f.value}"
-                    for f in inv.follows
-                    if (f.kind == "field" and a.industry_code.startswith(f.value))
-                    or (f.kind == "achievement" and f.value == str(a.id))
-                ),
-                "region",
+        n_found = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        if page.offset < n_found:
+            found = list(
+                session.scalars(
+                    query.order_by(Achievement.published_at.desc(), Achievement.id.desc())
+                    .offset(page.offset)
+                    .limit(page.per_page)
+                )
             )
-            items.append(FeedItem(kind="achievement", id=a.id, title=a.title, why=why))
-    for f in inv.follows:
-        if f.kind in ("team", "project"):
-            items.append(
-                FeedItem(kind=f.kind, id=int(f.value), title=_label(session, f), why=f.kind)
-            )
-    return items
+    items: list[FeedItem] = []
+    for a in found:
+        why = next(
+            (
+                f"{f.kind} {f.value}"
+                for f in inv.follows
+                if (f.kind == "field" and a.industry_code.startswith(f.value))
+                or (f.kind == "achievement" and f.value == str(a.id))
+            ),
+            "region",
+        )
+        items.append(FeedItem(kind="achievement", id=a.id, title=a.title, why=why))
+    start = max(0, page.offset - n_found)
+    for f in named[start : start + page.per_page - len(items)]:
+        items.append(FeedItem(kind=f.kind, id=int(f.value), title=_label(session, f), why=f.kind))
+    return Page(items=items, total=n_found + len(named), page=page.page, per_page=page.per_page)
+
+
+def feed(session: Session, *, actor: Actor, investor_id: int, page: PageParams) -> Page[FeedItem]:
+    """One page of what the investor's follows bring up (the investor's own business)."""
+    return _feed(session, _investor(session, actor, investor_id), page)
 
 
 def _board(session: Session, inv: Investor) -> list[BoardColumn]:
@@ -368,8 +426,11 @@ def _board(session: Session, inv: Investor) -> list[BoardColumn]:
     return columns
 
 
-def profile(session: Session, *, actor: Actor, investor_id: int) -> InvestorRead:
-    """The investor's follows, what they bring up, and its deals by stage (columns)."""
+def profile(
+    session: Session, *, actor: Actor, investor_id: int, page: PageParams | None = None
+) -> InvestorRead:
+    """The investor's follows, one page of what they bring up (the first unless `page`
+    says otherwise), and its deals by stage (columns)."""
     inv = _investor(session, actor, investor_id)
     org = session.get(Organisation, inv.organisation_id)
     person = session.get(Person, inv.person_id)
@@ -380,7 +441,7 @@ def profile(session: Session, *, actor: Actor, investor_id: int) -> InvestorRead
             FollowRead(id=f.id, kind=f.kind, value=f.value, label=_label(session, f))
             for f in inv.follows
         ],
-        feed=_feed(session, inv),
+        feed=_feed(session, inv, page or PageParams()),
         board=_board(session, inv),
     )
 

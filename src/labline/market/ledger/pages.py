@@ -11,27 +11,27 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from labline import clock
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
-from labline.errors import LablineError, validation_fields
+from labline.core.pages.forms import failed_form
+from labline.errors import LablineError
 from labline.market.diligence import service as diligence
 from labline.market.diligence.schemas import DiligenceCreate, DiligenceEvidence
 from labline.market.ledger import service
 from labline.market.ledger.schemas import MilestoneAchieved, PaymentCreate, RoyaltyReportCreate
-from labline.web.render import render
+from labline.web.render import reader_today, render
 
 router = APIRouter()
 LINE_ROWS = 4
 ACTIONS = ("upfront", "milestone", "report", "payment", "diligence", "evidence")
 
 
-def _context(db: Db, actor: Any, contract_id: int) -> dict[str, Any]:
+def _context(db: Db, actor: Any, contract_id: int, request: Request) -> dict[str, Any]:
     return {
         "ledger": service.ledger(db, actor=actor, contract_id=contract_id),
         "sides": service.sides_of(db, actor=actor, contract_id=contract_id),
         "diligence": diligence.checklist(db, actor=actor, contract_id=contract_id),
         "line_rows": LINE_ROWS,
-        "today": clock.today().isoformat(),
+        "today": reader_today(request).isoformat(),
         "values": {},
     }
 
@@ -44,7 +44,7 @@ def books_page(request: Request, db: Db, actor: CurrentActor, organisation_id: i
 
 @router.get("/market/contracts/{contract_id}/ledger", response_class=HTMLResponse)
 def ledger_page(request: Request, db: Db, actor: CurrentActor, contract_id: int) -> Response:
-    ctx = _context(db, actor, contract_id)
+    ctx = _context(db, actor, contract_id, request)
     ctx["note"] = request.query_params.get("note")
     return render(request, "market/ledger.html", ctx)
 
@@ -128,21 +128,15 @@ def ledger_action(
 ) -> Response:
     try:
         _act(db, actor, contract_id, form)
-    except ValidationError as exc:
-        db.rollback()
-        ctx = _context(db, actor, contract_id)
-        ctx["errors"], ctx["values"], ctx["failed"] = (
-            validation_fields(exc.errors()),
-            form,
-            form.get("action"),
+    except (ValidationError, LablineError) as exc:
+        return failed_form(
+            request,
+            db,
+            exc,
+            "market/ledger.html",
+            lambda: _context(db, actor, contract_id, request),
+            values=form,
+            passthrough=(401, 404),
+            failed=form.get("action"),
         )
-        return render(request, "market/ledger.html", ctx, status=422)
-    except LablineError as exc:
-        if exc.status in (401, 404):
-            raise
-        db.rollback()
-        ctx = _context(db, actor, contract_id)
-        ctx["errors"], ctx["message"] = exc.fields, exc.message
-        ctx["values"], ctx["failed"] = form, form.get("action")
-        return render(request, "market/ledger.html", ctx, status=exc.status)
     return RedirectResponse(f"/market/contracts/{contract_id}/ledger?note=done", status_code=303)

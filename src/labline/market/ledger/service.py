@@ -177,10 +177,17 @@ def invoice_milestone(
                 FieldError("milestone_id", "not in the terms", [m.id for m in offer.milestones])
             ],
         )
-    if data.achieved_on < contract.signed_on or data.achieved_on > clock.today():
+    latest = clock.latest_today()
+    if data.achieved_on < contract.signed_on or data.achieved_on > latest:
         raise InvalidInput(
             "A milestone is achieved between the signing and today.",
-            fields=[FieldError("achieved_on", f"between {contract.signed_on} and today")],
+            fields=[
+                FieldError(
+                    "achieved_on",
+                    f"between {contract.signed_on} and today",
+                    {"min": contract.signed_on.isoformat(), "max": latest.isoformat()},
+                )
+            ],
         )
     term_end = _term_end(contract.signed_on, offer.term_years)
     if data.achieved_on > term_end:
@@ -289,10 +296,11 @@ def record_payment(
             f"That pays more than invoice {invoice.id} still owes ({invoice.amount - paid}).",
             fields=[FieldError("amount", f"at most {invoice.amount - paid}")],
         )
-    if data.received_on > clock.today():
+    latest = clock.latest_today()
+    if data.received_on > latest:
         raise InvalidInput(
             "A payment is recorded once received.",
-            fields=[FieldError("received_on", "not in the future")],
+            fields=[FieldError("received_on", "not in the future", {"max": latest.isoformat()})],
         )
     payment = LicencePayment(
         invoice_id=invoice.id,

@@ -10,14 +10,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from labline import clock
 from labline.core.access import Actor, can_manage_org, require_signed_in
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
+from labline.core.pages.forms import failed_form
 from labline.errors import LablineError, validation_fields
 from labline.i18n import N_
 from labline.market.listing import service
 from labline.market.listing.schemas import ListingEntryCreate, ListingFigures
-from labline.web.render import render
+from labline.web.render import reader_today, render
 
 router = APIRouter()
 AMOUNTS = (
@@ -97,7 +97,7 @@ def _org_context(request: Request, db: Db, actor: Actor, organisation_id: int) -
         "flags": FLAGS,
         "labels": LABELS,
         "can_enter": can_manage_org(actor, organisation_id),
-        "today": clock.today().isoformat(),
+        "today": reader_today(request).isoformat(),
         "note": request.query_params.get("note"),
     }
 
@@ -128,16 +128,15 @@ def enter_figures(
             data=ListingEntryCreate.model_validate(data),
         )
     except (ValidationError, LablineError) as exc:
-        if isinstance(exc, LablineError) and exc.status in (401, 404):
-            raise
-        db.rollback()
-        ctx = _org_context(request, db, actor, organisation_id)
-        ctx["values"] = {**ctx["values"], **form, **{k: bool(form.get(k)) for k in FLAGS}}
-        if isinstance(exc, ValidationError):
-            ctx["errors"], status = validation_fields(exc.errors()), 422
-        else:
-            ctx["errors"], ctx["message"], status = exc.fields, exc.message, exc.status
-        return render(request, "market/listing_org.html", ctx, status=status)
+
+        def kept() -> dict[str, Any]:
+            ctx = _org_context(request, db, actor, organisation_id)
+            ctx["values"] = {**ctx["values"], **form, **{k: bool(form.get(k)) for k in FLAGS}}
+            return ctx
+
+        return failed_form(
+            request, db, exc, "market/listing_org.html", kept, passthrough=(401, 404)
+        )
     return RedirectResponse(
         f"/market/listing/organisations/{organisation_id}?note=kept", status_code=303
     )

@@ -160,7 +160,7 @@ def record_figures(
                 )
             ],
         )
-    today = clock.today()
+    today = clock.latest_today()
     if not EARLIEST_PERIOD_END <= data.period_end <= today:
         raise InvalidInput(
             f"The period must end between {EARLIEST_PERIOD_END} and today ({today}).",

@@ -176,9 +176,10 @@ def market_for(session: Session, holder: Any) -> MarketIndex:
 
 
 def warm_up(session: Session, holder: Any) -> None:
-    """Open the market's index and the dictionaries a first query uses (an app process
-    does this before it accepts requests)."""
-    market_for(session, holder)
+    """Open the dictionaries a first query uses (an app process does this before it
+    accepts requests). The market's index is opened by the core's warm-up with the others,
+    from its snapshot only: one missing is built by the worker, not before the first
+    request is answered."""
     bridge.warm()
 
 

@@ -457,7 +457,7 @@ def expire_needs(session: Session, *, actor: Actor, today: date | None = None) -
     if not actor.is_operator:
         require_signed_in(actor)
         raise NotPermitted("Only a platform operator runs the expiry sweep.")
-    today = today or now().date()
+    today = today or clock.today()
     stale = session.scalars(
         select(TechnologyNeed).where(
             TechnologyNeed.state.in_(LIVE_STATES), TechnologyNeed.deadline < today

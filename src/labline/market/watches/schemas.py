@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
-from labline.schemas import Output, StrictInput
+from labline.core import refdata
+from labline.schemas import CrossChecked, Output
 
 
-class WatchCreate(StrictInput):
+class WatchCreate(CrossChecked):
     """search: `query` (and filters) over new needs or achievements; need: new achievements
     that could meet `need_id`; field: new records in `industry_code` or whose field names
     `field`."""
@@ -24,15 +26,25 @@ class WatchCreate(StrictInput):
     region_code: str | None = Field(default=None, pattern=r"^\d{6}$")
     min_readiness: int | None = Field(default=None, ge=1, le=9)
 
-    @model_validator(mode="after")
-    def _what(self) -> WatchCreate:
-        if self.kind == "search" and not self.query.strip():
-            raise ValueError("query: a saved search needs words to search for")
-        if self.kind == "need" and self.need_id is None:
-            raise ValueError("need_id: say which need to follow")
-        if self.kind == "field" and not (self.industry_code or self.field.strip()):
-            raise ValueError("industry_code: give an industry code or a field to follow")
-        return self
+    @field_validator("industry_code")
+    @classmethod
+    def _known_industry(cls, v: str | None) -> str | None:
+        if v is not None and not refdata.is_industry_code(v):
+            raise ValueError("a GB/T 4754 division, group or class code")
+        return v
+
+    @classmethod
+    def cross_problems(cls, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+        kind = values.get("kind")
+        if kind == "search" and not str(values.get("query") or "").strip():
+            return [("query", "a saved search needs words to search for")]
+        if kind == "need" and values.get("need_id") in (None, ""):
+            return [("need_id", "say which need to follow")]
+        if kind == "field" and not (
+            values.get("industry_code") or str(values.get("field") or "").strip()
+        ):
+            return [("industry_code", "give an industry code or a field to follow")]
+        return []
 
 
 class WatchRead(Output):

@@ -21,9 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
-from scipy.sparse.linalg import lsqr
 
 
 class InvalidReviewInput(ValueError):
@@ -89,6 +86,11 @@ def calibrate(
     n_proposals: int | None = None,
 ) -> Calibration:
     """Fit the additive model and return raw and calibrated proposal means and ranks."""
+    # scipy is imported here, not with the module: the app imports this for its routes.
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+    from scipy.sparse.linalg import lsqr
+
     if min_reviews < 0:
         raise InvalidReviewInput(f"min_reviews must be ≥ 0, got {min_reviews}")
     r, p, x, n_r, n_p = _arrays(reviewers, proposals, scores, n_reviewers, n_proposals)

@@ -30,7 +30,8 @@ DUE_STATES = tuple(DUE_DAYS)
 
 
 def today() -> date:
-    return clock.now().date()
+    """The platform's today, which due days count from and are overdue after."""
+    return clock.today()
 
 
 def default_due(state: DealState, on: date | None = None) -> date | None:

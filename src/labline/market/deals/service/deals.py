@@ -22,6 +22,7 @@ from datetime import timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from labline import clock
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Membership, Organisation, OrganisationKind
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
@@ -37,7 +38,6 @@ from labline.market.deals.service.deadlines import (
     DUE_DAYS,
     overdue_clause,
     restart_clock,
-    today,
 )
 from labline.market.models import (
     AccessGrant,
@@ -451,7 +451,7 @@ def set_due(session: Session, *, actor: Actor, deal_id: int, data: DealDue) -> D
             fields=[FieldError("due_on", f"not settable on a {deal.state.value} deal")],
             state=deal.state.value,
         )
-    first = today()
+    first = clock.today()  # the platform's: the clock that will find the deal overdue
     farthest = first + timedelta(days=DUE_DAYS[deal.state][1])
     if data.due_on < first:
         raise InvalidInput(
