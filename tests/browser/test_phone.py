@@ -104,3 +104,55 @@ def test_the_investor_feed_pages_and_stacks_on_a_phone(page: Any, server: Server
     assert page.locator("nav.pager a[rel=prev]").is_visible()
     _no_sideways_scroll(page)
     shot(page, "phone-zh-investor-feed-page-2")
+
+
+# Each line of text drawn in the visible charts: its box on the screen, its rendered font
+# size (the SVG's size times the picture's scale) and the box of its picture.
+CHART_TEXT = """() => [...document.querySelectorAll("main svg.chart")]
+  .filter(svg => svg.getClientRects().length)
+  .flatMap(svg => {
+    const frame = svg.getBoundingClientRect(), scale = svg.getScreenCTM().a;
+    return [...svg.querySelectorAll("text")].flatMap(t => {
+      const parts = t.querySelectorAll("tspan").length ? [...t.querySelectorAll("tspan")] : [t];
+      return parts.map(p => {
+        const b = p.getBoundingClientRect();
+        return {text: p.textContent, px: parseFloat(t.getAttribute("font-size")) * scale,
+                box: [b.left, b.top, b.right, b.bottom],
+                frame: [frame.left, frame.top, frame.right, frame.bottom]};
+      });
+    });
+  })"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bar_charts_are_legible_on_a_phone(page: Any, server: Server, lang: str) -> None:
+    """Issue 17: at 390 px the desktop's bar chart shrank to half (6 px labels). On a phone
+    the page shows the phone's picture: every label whole and at least 12 px, inside the
+    picture, no two overlapping; a desktop keeps its own picture."""
+    sign_in(page, server.accounts["analyst"].email)
+    set_language(page, lang)
+    _goto(page, "/indicators/rd_intensity")
+    assert page.locator("main svg.chart-wide:visible").count() >= 2
+    assert page.locator("main svg.chart-narrow:visible").count() == 0
+    page.set_viewport_size(PHONE)
+    assert page.locator("main svg.chart-wide:visible").count() == 0
+    bars = page.locator("main figure svg.chart-narrow:visible").first
+    assert bars.locator("rect").count() == 31  # every province, each its own bar
+    _no_sideways_scroll(page)
+    lines = page.evaluate(CHART_TEXT)
+    assert len(lines) > 2 * 31
+    for line in lines:
+        assert line["px"] >= 12, line
+        left, top, right, _bottom = line["box"]
+        f_left, f_top, f_right, _f_bottom = line["frame"]
+        assert left >= f_left - 1 and right <= f_right + 1 and top >= f_top - 1, line
+        assert f_right <= PHONE["width"]
+    for i, a in enumerate(lines):
+        for b in lines[i + 1 :]:
+            if a["frame"] != b["frame"]:
+                continue
+            ax0, ay0, ax1, ay1 = a["box"]
+            bx0, by0, bx1, by1 = b["box"]
+            overlap = min(ax1, bx1) - max(ax0, bx0) > 1 and min(ay1, by1) - max(ay0, by0) > 2
+            assert not overlap, (a["text"], b["text"])
+    shot(page, f"phone-{lang}-indicator-bars")

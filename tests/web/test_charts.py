@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 
 from labline.web.charts import Series, _ticks, bar_chart, line_chart, radar_chart, text_width
@@ -10,7 +11,17 @@ NS = "{http://www.w3.org/2000/svg}"
 
 
 def _parse(markup: str) -> ET.Element:
-    return ET.fromstring(str(markup))
+    """The chart's desktop picture (a chart-set holds the desktop's and the phone's)."""
+    root = ET.fromstring(str(markup))
+    return root if root.tag == f"{NS}svg" else root[0]
+
+
+def _phone(markup: str) -> ET.Element:
+    root = ET.fromstring(str(markup))
+    assert root.attrib["class"] == "chart-set" and len(root) == 2
+    assert root[0].attrib["class"] == "chart chart-wide"
+    assert root[1].attrib["class"] == "chart chart-narrow"
+    return root[1]
 
 
 def test_ticks_are_nice_and_cover_the_range():
@@ -104,3 +115,91 @@ def test_radar_axis_names_are_whole_in_lines_inside_the_picture():
             left = x - room if anchor == "end" else x - room / 2 if anchor == "middle" else x
             assert left >= 0 and left + room <= width, (s.text, left, room, width)
     assert shown == [a.replace(" ", "") for a in axes]  # whole, not "R&D intensity (G"
+
+
+PROVINCES = [
+    "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省",
+    "上海市", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省",
+    "湖南省", "广东省", "广西壮族自治区", "海南省", "重庆市", "四川省", "贵州省", "云南省",
+    "西藏自治区", "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区",
+]  # fmt: skip
+
+
+def _lines(svg: ET.Element) -> list[tuple[float, float, float, str, str, ET.Element]]:
+    """Each line of text drawn: (left, baseline, font size, anchor, text, its <text>), with
+    positions in the picture (the body is moved down by its heading's height)."""
+    out = []
+    for group in [svg, *svg.iter(f"{NS}g")]:
+        dy = 0.0
+        move = group.attrib.get("transform", "")
+        if move.startswith("translate("):
+            dy = float(move[len("translate(") : -1].split(",")[1])
+        for text in group.findall(f"{NS}text"):
+            size = float(text.attrib["font-size"])
+            anchor = text.attrib.get("text-anchor", "start")
+            spans = text.findall(f"{NS}tspan") or [text]
+            for s in spans:
+                shown = "".join(s.itertext()) if s is not text else (text.text or "")
+                width = text_width(shown, size)
+                x = float(s.attrib["x"])
+                left = x - width if anchor == "end" else x - width / 2 if anchor == "middle" else x
+                out.append((left, float(s.attrib["y"]) + dy, size, shown, anchor, text))
+    return out
+
+
+def test_the_phone_picture_keeps_every_label_whole_readable_and_inside():
+    """Issue 17: on a 390 px phone the desktop's 720 px bar chart shrank to half, its labels
+    to 6 px. The phone's picture is drawn about as wide as the phone shows it (340 px, the
+    stylesheet caps it at 480), with labels of 14 px and values and axes of 12 px."""
+    org = "Qiandongnan Miao and Dong Autonomous Prefecture University"  # two lines
+    bars = [(p, 31.0 - i) for i, p in enumerate(PROVINCES)] + [(org, 2.5), ("A" * 200, 1.0)]
+    markup = bar_chart(bars, title="R&D intensity by province, 2023, all regions", unit="%")
+    wide, svg = _parse(markup), _phone(markup)
+    assert float(wide.attrib["viewBox"].split()[2]) == 720  # the desktop's, as it was
+    width = float(svg.attrib["viewBox"].split()[2])
+    assert width == 340 and "max-width:480px" in svg.attrib["style"]
+    lines = _lines(svg)
+    for left, _y, size, shown, _a, _t in lines:
+        assert size >= 12, shown
+        assert left >= 0 and left + text_width(shown, size) <= width, (shown, left)
+    # Each bar's label is whole, on its own line(s) above its bar; the province names at
+    # 14 px, as large as the page's own small text.
+    labels = {
+        "".join(t.itertext()).replace(" ", ""): t for *_x, t in lines if t.get("font-size") == "14"
+    }
+    for name in PROVINCES:
+        assert name in labels and labels[name].find(f"{NS}title") is None
+    assert org.replace(" ", "") in labels  # two lines, whole
+    long = next(t for t in labels.values() if t.find(f"{NS}title") is not None)
+    assert long.find(f"{NS}title").text == "A" * 200 and "".join(long.itertext()).endswith("…")
+    # No two lines of text overlap (each line's box by the chart's own width estimate).
+    boxes = [(x, y - s, x + text_width(t, s), y) for x, y, s, t, _a, _e in lines]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] + 1 or b[3] <= a[1] + 1
+            assert apart, (lines[i][3], lines[boxes.index(b)][3])
+    rects = list(svg.iter(f"{NS}rect"))
+    assert len(rects) == len(bars) and all(float(r.attrib["height"]) >= 14 for r in rects)
+
+
+def test_the_phone_picture_of_a_line_chart_and_a_decomposition_stays_inside():
+    from labline.web.charts import contribution_chart
+
+    series = [
+        Series(p, [(y, 1.0 + i / 3 + y % 7) for y in range(2000, 2024)])
+        for i, p in enumerate(PROVINCES[:6])
+    ]
+    line = _phone(line_chart(series, title="R&D intensity, 2000–2023", y_label="%"))
+    parts = ["Capital deepening", "Human capital", "Total factor productivity"]
+    rows = [(p, [1.5, 0.5, -0.4 + i / 10], 1.6 + i / 10) for i, p in enumerate(PROVINCES[:5])]
+    contrib = _phone(contribution_chart(rows, parts, title="Average annual growth, per cent"))
+    for svg in (line, contrib):
+        lines = _lines(svg)
+        for left, _y, size, shown, _a, _t in lines:
+            assert size >= 12 and left >= 0 and left + text_width(shown, size) <= 340, shown
+        years = sorted((x, t) for x, _y, _s, t, a, _e in lines if a == "middle" and t.isdigit())
+        for (x1, t1), (x2, _t2) in itertools.pairwise(years):
+            assert x1 + text_width(t1, 12) + 4 <= x2  # axis labels never overlap
+    shown = ["".join(t.itertext()) for t in line.iter(f"{NS}text")]
+    assert all(p in shown for p in PROVINCES[:6]) and "2023" in shown  # the latest year
+    assert all(p in ["".join(t.itertext()) for t in contrib.iter(f"{NS}text")] for p in parts)

@@ -3,135 +3,68 @@
 Each function takes plain numbers and labels and returns markup safe to put in a
 template. Colours come from one accessible palette; every chart has a <title> and a
 text <desc> so that screen readers get the numbers too.
+
+Bar, line and contribution charts come as two pictures in one `div.chart-set`: the
+desktop's (`svg.chart-wide`, drawn here) and the phone's (`svg.chart-narrow`, drawn by
+labline.web.charts_phone with text that stays readable at 390 px); the stylesheet shows
+one of them, and print takes the desktop's.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-PALETTE = ("#0f5c8c", "#d9822b", "#2e8540", "#a23b72", "#6b5b95", "#c0392b", "#1b998b", "#7f8c8d")
-FONT = 'font-family="system-ui, sans-serif"'
+from labline.web import charts_phone as phone
+from labline.web.chartkit import (
+    HEADING,
+    PALETTE,
+    Series,
+    fit,
+    fmt,
+    text_width,
+    wrap,
+)
+from labline.web.chartkit import frame as _frame
+from labline.web.chartkit import label as _label
+from labline.web.chartkit import ticks as _ticks
 
 
-@dataclass(frozen=True)
-class Series:
-    name: str
-    points: Sequence[tuple[float, float | None]]  # (x, y); None is a gap
+def both(wide: Markup, narrow: Markup) -> Markup:
+    """The desktop's and the phone's pictures of one chart, for the stylesheet to pick."""
+    wide = Markup(str(wide).replace('<svg class="chart"', '<svg class="chart chart-wide"', 1))
+    return Markup('<div class="chart-set">') + wide + narrow + Markup("</div>")
 
 
-def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
-    """'Nice' tick values covering [lo, hi] (1, 2, 2.5 or 5 times a power of ten)."""
-    if not math.isfinite(lo) or not math.isfinite(hi):
-        return [0.0]
-    if hi == lo:
-        hi = lo + (abs(lo) or 1.0)
-    raw = (hi - lo) / max(n, 1)
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    start = math.floor(lo / step) * step
-    ticks, t = [], start
-    while t <= hi + step * 1e-9:
-        ticks.append(round(t, 10))
-        t += step
-    if ticks[-1] < hi:
-        ticks.append(round(t, 10))
-    return ticks
-
-
-def fmt(value: float) -> str:
-    if abs(value) >= 1e9:
-        return f"{value / 1e9:.3g}B"
-    if abs(value) >= 1e6:
-        return f"{value / 1e6:.3g}M"
-    if abs(value) >= 1e4:
-        return f"{value / 1e3:.3g}k"
-    return f"{value:.4g}"
-
-
-HEADING = 24  # the chart's visible title, so that a saved or printed picture keeps it
-
-
-def text_width(text: str, size: float) -> float:
-    """A label's width in the chart's font, estimated: CJK characters are square, Latin
-    ones about 0.6 of the font size."""
-    return sum(size if ord(ch) >= 0x2E80 else 0.6 * size for ch in text)
-
-
-def fit(text: str, room: float, size: float) -> str:
-    """The label, shortened with "…" at the end only if it cannot fit in `room` pixels."""
-    if text_width(text, size) <= room:
-        return text
-    out = ""
-    for ch in text:
-        if text_width(out + ch + "…", size) > room:
-            break
-        out += ch
-    return out + "…"
-
-
-_TOKENS = re.compile(r"[\u2e80-\U0010ffff]|[^\s\u2e80-\U0010ffff]+\s*|\s+")
-
-
-def wrap(text: str, room: float, size: float, lines: int = 3) -> list[str]:
-    """The label in lines of at most `room` pixels: Latin text breaks between words, CJK
-    between characters; only a label longer than `lines` lines is shortened with "…"."""
-    if text_width(text, size) <= room:
-        return [text]
-    out: list[str] = []
-    line = ""
-    for token in _TOKENS.findall(text):
-        if line.strip() and text_width((line + token).rstrip(), size) > room:
-            out.append(line.rstrip())
-            line = token.lstrip()
-        else:
-            line += token
-    if line.strip():
-        out.append(line.rstrip())
-    if len(out) > lines:
-        joiner = "" if ord(out[lines - 1][-1]) >= 0x2E80 else " "
-        out = [*out[: lines - 1], joiner.join(out[lines - 1 :])]
-    return [fit(x, room, size) for x in out]
-
-
-def _label(
-    x: float,
-    y: float,
-    text: str,
-    room: float,
-    size: int = 12,
-    anchor: str = "end",
-    record: bool = False,
-) -> str:
-    """A label that shows whole or shortened, with the full text as its tooltip; `record`
-    marks it as record content (a name as written, in either language)."""
-    shown = fit(text, room, size)
-    tip = f"<title>{escape(text)}</title>" if shown != text else ""
-    mark = " data-record" if record else ""
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}"{mark}>'
-        f"{tip}{escape(shown)}</text>"
-    )
-
-
-def _frame(width: int, height: int, title: str, desc: str, body: str, unit: str = "") -> Markup:
-    heading = f"{title} ({unit})" if unit and unit not in title else title
-    return Markup(
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height + HEADING}" width="100%" '
-        f'style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg" {FONT}>'
-        f"<title>{escape(heading)}</title><desc>{escape(desc)}</desc>"
-        f'<text class="chart-heading" x="4" y="16" font-size="14" font-weight="600">'
-        f"{escape(heading)}</text>"
-        f'<g transform="translate(0,{HEADING})">{body}</g></svg>'
-    )
+__all__ = [
+    "HEADING",
+    "Series",
+    "_ticks",
+    "bar_chart",
+    "both",
+    "contribution_chart",
+    "fit",
+    "fmt",
+    "line_chart",
+    "radar_chart",
+    "text_width",
+    "wrap",
+]
 
 
 def line_chart(
     series: Sequence[Series], *, title: str, width: int = 720, height: int = 320, y_label: str = ""
+) -> Markup:
+    return both(
+        _line_wide(series, title=title, width=width, height=height, y_label=y_label),
+        phone.line_chart(series, title=title, y_label=y_label),
+    )
+
+
+def _line_wide(
+    series: Sequence[Series], *, title: str, width: int, height: int, y_label: str
 ) -> Markup:
     values = [y for s in series for _x, y in s.points if y is not None]
     xs = [x for s in series for x, _y in s.points]
@@ -211,6 +144,39 @@ def bar_chart(
 ) -> Markup:
     """Horizontal bars, largest first as given; optional [low, high] whiskers (rank intervals);
     `record_labels` when the labels are records' names (organisations), not the UI's words."""
+    return both(
+        _bar_wide(
+            bars,
+            title=title,
+            intervals=intervals,
+            width=width,
+            bar_height=bar_height,
+            highlight=highlight,
+            unit=unit,
+            record_labels=record_labels,
+        ),
+        phone.bar_chart(
+            bars,
+            title=title,
+            intervals=intervals,
+            highlight=highlight,
+            unit=unit,
+            record_labels=record_labels,
+        ),
+    )
+
+
+def _bar_wide(
+    bars: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    intervals: Sequence[tuple[float, float]] | None,
+    width: int,
+    bar_height: int,
+    highlight: str | None,
+    unit: str,
+    record_labels: bool,
+) -> Markup:
     if not bars:
         return _frame(
             width,
@@ -333,6 +299,20 @@ def contribution_chart(
 ) -> Markup:
     """Growth decomposition: per row, its parts stacked from zero (positive to the right,
     negative to the left) and a dot at the total they add up to."""
+    return both(
+        _contribution_wide(rows, parts, title=title, width=width, bar_height=bar_height),
+        phone.contribution_chart(rows, parts, title=title),
+    )
+
+
+def _contribution_wide(
+    rows: Sequence[tuple[str, Sequence[float], float]],
+    parts: Sequence[str],
+    *,
+    title: str,
+    width: int,
+    bar_height: int,
+) -> Markup:
     if not rows:
         return _frame(width, 60, title, "no data", f'<text x="10" y="30">{escape(title)}: —</text>')
     left, right, top, legend = 150, 40, 8, 26

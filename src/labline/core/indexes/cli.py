@@ -26,6 +26,9 @@ def worker(ctx: click.Context, threads: int) -> None:
     engine = engine_of(ctx)  # a fresh database is migrated first
     huey = jobs.configure(settings, make_sessionmaker(engine))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # Huey logs every run of every periodic task (a dozen lines a minute, beside the
+    # server's own output in development); our jobs log what they did, failures still show.
+    logging.getLogger("huey").setLevel(logging.WARNING)
     from labline.core.indexes.encoder import live_encoder
 
     live_encoder().encode(["warm up"])  # the model loads now, not with the first record

@@ -40,13 +40,19 @@
       var svg = fig.querySelector("svg");
       // A map (labline-map.js) adds its own button once ECharts has drawn it.
       if (!svg || fig.querySelector(".chart-png") || fig.querySelector("[data-map]")) return;
+      // A chart-set holds the desktop's picture and the phone's: save the one shown.
+      function shown() {
+        var all = fig.querySelectorAll("svg.chart");
+        for (var k = 0; k < all.length; k++) if (all[k].getClientRects().length) return all[k];
+        return svg;
+      }
       var b = document.createElement("button");
       b.type = "button";
       b.className = "secondary chart-png no-print";
       b.textContent = zh ? "下载 PNG" : "Download PNG";
       var title = (fig.querySelector("figcaption") || {}).textContent || document.title;
       b.addEventListener("click", function () {
-        download(svg, (title.trim() || "chart-" + (i + 1)).replace(/[\\/:*?"<>|]+/g, " "));
+        download(shown(), (title.trim() || "chart-" + (i + 1)).replace(/[\\/:*?"<>|]+/g, " "));
       });
       fig.appendChild(b);
     });
