@@ -1,7 +1,7 @@
 """Suggestion quality on real technology records, both ways and across languages.
 
     python benchmarks/market_real.py [--texts DIR] [--json FILE] [--cache DIR]
-        [--encoders use,use+e5] [--per-set N] [--needs N]
+        [--encoders use,use+e5] [--per-set N] [--needs N] [--ivf]
 
 Achievements are real records of three public sets (../shared/data/texts): NASA
 technologies offered for licence (patents and software), US patent abstracts and Chinese
@@ -19,6 +19,11 @@ achievements). The indexes are `labline.search.SearchIndex` with the market's ow
 fields and facets (market/service/market_index.py), so the dictionary bridge and its
 weighting by the other language's share are what the app does. Sentence vectors are
 cached per encoder (by a hash of the texts), so a re-run skips the encoders.
+
+With --ivf each encoder is measured once more with every query answered through the IVF
+cells (the path of a market above the exact limit), paired with the exact run on the same
+queries: what the approximate index costs in quality. Run it with a large --per-set, so
+that a query reads as small a share of the cells as at scale.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from labline.market.service.market_index import ACHIEVEMENT_FACETS, NEED_FACETS 
 from labline.market.service.texts import achievement_values, read_lines  # noqa: E402
 from labline.search import Record, SearchIndex  # noqa: E402
 from labline.search import bridge as bridge_module  # noqa: E402
+from labline.search import dense as dense_module  # noqa: E402
 from labline.search import index as index_module  # noqa: E402
 from labline.search.analysis import has_chinese  # noqa: E402
 from labline.search.dense import (  # noqa: E402
@@ -181,8 +187,11 @@ def run(
     facets: dict,
     encoder: Encoder | None,
     lang: str | None = None,
+    ivf: bool = False,
 ) -> list[float]:
     index = SearchIndex(facets=facets, use_dense=encoder is not None, encoder=encoder)
+    if ivf:  # the approximate path a market above the exact limit takes, at this size
+        index.vectors.exact_limit = 0
     index.add([record(d, facets) for d in docs])
     by_id = {d["id"]: d for d in docs}
     pool = [d for d in docs if lang is None or d["language"] == lang]
@@ -202,27 +211,23 @@ def run(
 
 
 def measure(
-    achievements: list[dict], needs: list[dict], encoder: Encoder | None
+    achievements: list[dict], needs: list[dict], encoder: Encoder | None, ivf: bool = False
 ) -> dict[str, list[float]]:
     back = [a for i, a in enumerate(achievements) if i % 4 == 0]  # achievement → need queries
+    # Through the IVF cells even when a language filter leaves few rows (the app scans
+    # those exactly below EXACT_FILTERED; here every query takes the approximate path).
+    dense_module.EXACT_FILTERED = 0 if ivf else EXACT_FILTERED
+    zh = [n for n in needs if n["language"] == "zh"]
+    en = [n for n in needs if n["language"] == "en"]
     return {
-        "need_to_achievement": run(needs, achievements, ACHIEVEMENT_FACETS, encoder),
-        "achievement_to_need": run(back, needs, NEED_FACETS, encoder),
-        "zh_to_en": run(
-            [n for n in needs if n["language"] == "zh"],
-            achievements,
-            ACHIEVEMENT_FACETS,
-            encoder,
-            "en",
-        ),
-        "en_to_zh": run(
-            [n for n in needs if n["language"] == "en"],
-            achievements,
-            ACHIEVEMENT_FACETS,
-            encoder,
-            "zh",
-        ),
+        "need_to_achievement": run(needs, achievements, ACHIEVEMENT_FACETS, encoder, ivf=ivf),
+        "achievement_to_need": run(back, needs, NEED_FACETS, encoder, ivf=ivf),
+        "zh_to_en": run(zh, achievements, ACHIEVEMENT_FACETS, encoder, "en", ivf=ivf),
+        "en_to_zh": run(en, achievements, ACHIEVEMENT_FACETS, encoder, "zh", ivf=ivf),
     }
+
+
+EXACT_FILTERED = dense_module.EXACT_FILTERED
 
 
 def old_bridge_query(query: str, chinese_share: float) -> tuple[dict[str, float], float]:
@@ -253,6 +258,9 @@ def main() -> None:
     ap.add_argument("--encoders", default="use,use+e5")
     ap.add_argument("--per-set", type=int, default=400, help="achievements taken from each set")
     ap.add_argument("--needs", type=int, default=80, help="records held apart per set as needs")
+    ap.add_argument(
+        "--ivf", action="store_true", help="also each encoder through the IVF cells, not exact"
+    )
     args = ap.parse_args()
     if not args.texts.is_dir():
         raise SystemExit(f"no texts at {args.texts} (set LABLINE_TEXTS or --texts)")
@@ -269,6 +277,8 @@ def main() -> None:
         plan.append(("hybrid_use_no_terms", "use", False))
         plan.append(("hybrid_use_old_bridge", "use", True))
     plan += [(f"hybrid_{name}", name, True) for name in encoders]
+    if args.ivf:
+        plan += [(f"hybrid_{name}_ivf", name, True) for name in encoders]
     per_query: dict[str, dict[str, list[float]]] = {}
     for label, enc, terms in plan:
         bridge_module.use_terms(terms)
@@ -277,7 +287,7 @@ def main() -> None:
         )
         started = time.perf_counter()
         encoder = encoder_of(enc, args.cache) if enc else None
-        per_query[label] = measure(achievements, needs, encoder)
+        per_query[label] = measure(achievements, needs, encoder, ivf=label.endswith("_ivf"))
         result: dict[str, Any] = {
             k: round(float(np.mean(v)), 3) for k, v in per_query[label].items()
         }
@@ -294,6 +304,8 @@ def main() -> None:
         "terms minus no terms (use)": ("hybrid_use_no_terms", "hybrid_use"),
         "terms minus no terms (lexical)": ("lexical_no_terms", "lexical"),
         "bilingual bridge minus old rule (use)": ("hybrid_use_old_bridge", "hybrid_use"),
+        "IVF minus exact (use)": ("hybrid_use", "hybrid_use_ivf"),
+        "IVF minus exact (use+e5)": ("hybrid_use+e5", "hybrid_use+e5_ivf"),
     }
     out["paired"] = {
         name: {k: paired(per_query[a][k], per_query[b][k]) for k in per_query[a]}

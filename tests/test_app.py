@@ -15,8 +15,19 @@ import labline
 # Imported where they are used: the indicators' engine (pandas), search indexes and
 # reviewer calibration (scipy, whose sparse module pulls in numpy.f2py), migrations
 # (alembic, with mako and pygments), the job queue (huey, with its storages' psycopg and
-# redis).
-LAZY = ("pandas", "scipy", "numpy.f2py", "alembic", "mako", "pygments", "huey", "psycopg", "redis")
+# redis), the commands' console (rich).
+LAZY = (
+    "pandas",
+    "scipy",
+    "numpy.f2py",
+    "alembic",
+    "mako",
+    "pygments",
+    "huey",
+    "psycopg",
+    "redis",
+    "rich",
+)
 
 _CHILD = """
 import json, sys

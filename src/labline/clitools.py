@@ -6,12 +6,10 @@ import getpass
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from pydantic import BaseModel, ValidationError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -22,7 +20,29 @@ from labline.db import make_engine, make_sessionmaker
 from labline.db import unit_of_work as db_unit_of_work
 from labline.errors import LablineError, invalid_input
 
-console = Console(stderr=True, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+
+
+class _Console:
+    """rich's console on standard error, made at its first use: the app imports every
+    command for the module records, and importing rich cost each app process at start."""
+
+    _made: Console | None = None
+
+    def get(self) -> Console:
+        if self._made is None:
+            from rich.console import Console
+
+            self._made = Console(stderr=True, soft_wrap=True)
+        return self._made
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.get(), name)
+
+
+console = _Console()
 
 # Options that many commands share.
 ACT_AS = click.option(
@@ -109,11 +129,19 @@ class DomainErrors(click.Group):
 
 
 def progress() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=console.get(),
         transient=False,
     )

@@ -132,6 +132,7 @@ class ImportRejected(InvalidInput):
 
 FIELD_PREFIX = re.compile(r"^([a-z][a-z0-9_.]*): (.+)$", re.S)
 _MODEL_LEVEL: tuple[str, ...] = ()
+_LOCATIONS = ("body", "query", "path", "header", "form", "cookie")
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -139,7 +140,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     # be called `query` or `body` itself (a saved search, a post), so only a leading
     # location followed by a name is cut.
     parts = [str(p) for p in loc]
-    if len(parts) > 1 and parts[0] in ("body", "query", "path", "header", "form", "cookie"):
+    if len(parts) > 1 and parts[0] in _LOCATIONS:
         parts = parts[1:]
     return ".".join(parts) or "request"
 
@@ -163,7 +164,8 @@ def validation_fields(errors: list[Any]) -> list[FieldError]:
         name = _field_name(tuple(err.get("loc", ())))
         # Model-level validators name their field at the start of the message: "field: why".
         named = FIELD_PREFIX.match(message)
-        if named and name in ("request", *_MODEL_LEVEL):
+        # (A location alone, "body", is FastAPI's name for the whole model.)
+        if named and name in ("request", *_LOCATIONS, *_MODEL_LEVEL):
             name, message = named.group(1), named.group(2)
         # In the reader's language (the request's locale), the field's path kept as it is.
         fields.append(FieldError(name, validation.message(err, message), allowed))

@@ -5,20 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from labline.cli import cli
+from tests.cli import cli_runner
 from tests.intel import files
 from tests.intel.files import EN, ZH
 
 
 def test_intel_commands(tmp_path: Path) -> None:
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(cli, ["--data-dir", str(tmp_path), *args])
-        assert result.exit_code == code, result.output
-        return result.output
+    run = cli_runner(tmp_path)
 
     run("demo", "--size", "small", "--seed", "9")
     src = tmp_path / "in"

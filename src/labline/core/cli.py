@@ -19,6 +19,9 @@ from labline.core.service import auth, people
 from labline.core.service.transfer import export_organisations, import_organisations
 from labline.errors import FieldError, InvalidInput
 
+# How much lower the priority of the worker `serve` starts beside it is (os.nice).
+WORKER_NICENESS = 10
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -57,6 +60,11 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: b
         child = subprocess.Popen(
             [sys.executable, "-c", "from labline.cli import main; main()", "worker"]
         )
+        # Background work: the server's requests go first. Its start (imports, the
+        # encoder, a refresh of every index) otherwise competes with the server's first
+        # requests for the CPU, and on a busy machine a burst of them was refused 503.
+        if hasattr(os, "setpriority"):
+            os.setpriority(os.PRIO_PROCESS, child.pid, WORKER_NICENESS)
     try:
         _run_server(host, port, workers)
     finally:

@@ -23,7 +23,7 @@ from labline.errors import FieldError, InvalidInput, LablineError, invalid_input
 from labline.review.models import Authorship, InstitutionAlias, Publication
 from labline.review.schemas import AliasCreate, CallCreate, PanelAdd, PublicationCreate
 from labline.review.service import calls, conflicts
-from labline.web.render import render
+from labline.web.render import reader_today, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -145,8 +145,8 @@ def _form_context(
     }
 
 
-def _new_call_defaults() -> dict[str, str]:
-    today = calls.today()
+def _new_call_defaults(request: Request) -> dict[str, str]:
+    today = reader_today(request)
     return {
         "reviewers_per_proposal": "3",
         "max_load": "8",
@@ -160,7 +160,7 @@ def _new_call_defaults() -> dict[str, str]:
 @router.get("/review/calls/new", response_class=HTMLResponse)
 def new_call_page(request: Request, actor: CurrentActor) -> Response:
     calls.require_manager(actor)
-    ctx = _form_context(_new_call_defaults(), [dict(r) for r in DEFAULT_CRITERIA])
+    ctx = _form_context(_new_call_defaults(request), [dict(r) for r in DEFAULT_CRITERIA])
     return render(request, "review/call_form.html", ctx)
 
 

@@ -18,6 +18,7 @@ from labline.config import Settings
 from labline.db import make_engine, make_sessionmaker
 from labline.intel.digests.models import LlmDigestRun
 from labline.intel.documents.models import Document
+from tests.cli import cli_runner
 from tests.factories import bearer, make_person, sign_in
 from tests.intel.digests.conftest import TEXT, Model
 
@@ -25,12 +26,7 @@ from tests.intel.digests.conftest import TEXT, Model
 def test_the_command_line_digest_is_a_stored_run(tmp_path: Path, model_url, monkeypatch):
     monkeypatch.setenv("LABLINE_LLM_URL", model_url)
     monkeypatch.setenv("LABLINE_LLM_MODEL", "tiny")
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(cli, ["--data-dir", str(tmp_path), *args])
-        assert result.exit_code == code, result.output
-        return result.output
+    run = cli_runner(tmp_path)
 
     (tmp_path / "policy.txt").write_text(TEXT, encoding="utf-8")
     run("intel", "import", str(tmp_path / "policy.txt"), "--collection", "llm")

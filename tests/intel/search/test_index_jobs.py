@@ -121,3 +121,35 @@ def test_a_refresh_enqueued_by_every_commit_of_an_import_runs_once(
         assert jobs.refresh_index("intel") == "nothing changed since the last refresh"
     finally:
         jobs.configure(Settings(env="test", jobs="inline"))
+
+
+def test_a_snapshot_without_the_date_end_facet_is_rebuilt(db, world):
+    """A snapshot written before version 2 of the intel records (no date_end facet: a
+    year-precision date could not be filtered by overlap) is not used, and the worker
+    rebuilds it."""
+    import json
+
+    from labline.core.indexes import store as snapshots
+
+    indexes.rebuild(db, SPEC, world.directory)
+    assert indexes.problem(db, SPEC, world.directory, full=False) is None
+    gen = snapshots.generation(world.directory)
+    meta_path = world.directory / str(gen) / "snapshot.json"
+    meta = json.loads(meta_path.read_text())
+    del meta["version"]  # as written before the version was recorded
+    meta_path.write_text(json.dumps(meta))
+    why = indexes.problem(db, SPEC, world.directory, full=False)
+    assert why is not None and "version 1" in why
+    opened = indexes.open_index(db, SPEC, world.holder)
+    assert "lexical until the worker rebuilds it" in opened.note
+    assert "rebuilt" in indexes.encode_tail(db, SPEC, world.directory)
+    assert snapshots.generation(world.directory) != gen
+    assert indexes.problem(db, SPEC, world.directory, full=False) is None
+    found = service.search(
+        db,
+        actor=CLI,
+        holder=SimpleNamespace(settings=world.holder.settings),
+        query="基础研究",
+        since=date(2026, 3, 1),
+    )
+    assert [f.document.title for f in found] == ["关于加强基础研究的意见"]

@@ -6,22 +6,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from labline.cli import cli as cli_root
+from tests.cli import cli_runner
 from tests.factories import make_org
 from tests.market.captable.test_captable import package
 
 
 def test_the_cli_imports_and_exports_ocf(tmp_path: Path) -> None:
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(cli_root, ["--data-dir", str(tmp_path), *args])
-        assert result.exit_code == code, result.output
-        return result.output
+    run = cli_runner(tmp_path)
 
     run("db", "upgrade")
     engine = create_engine(f"sqlite:///{tmp_path / 'labline.db'}")

@@ -9,7 +9,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from click.testing import CliRunner
 
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
@@ -17,6 +16,7 @@ from labline.errors import Conflict, InvalidInput, NotFound
 from labline.market.deals.schemas import DealCreate, DealDue, DealTransition
 from labline.market.deals.service import deadlines, deals
 from tests import clock
+from tests.cli import cli_runner
 from tests.factories import bearer, make_achievement, make_need, make_org, make_person, sign_in
 
 TODAY = clock.TODAY  # the platform's (Asia/Shanghai) today, which due days count from
@@ -174,12 +174,7 @@ def _csrf(client) -> str:
 
 
 def test_the_cli_lists_overdue_deals(tmp_path: Path) -> None:
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(cli_root(), ["--data-dir", str(tmp_path), *args])
-        assert result.exit_code == code, result.output
-        return result.output
+    run = cli_runner(tmp_path)
 
     run("demo", "--size", "small", "--seed", "7")
     everything = json.loads(run("market", "deals", "--json"))
@@ -236,9 +231,3 @@ def test_the_cli_lists_overdue_deals(tmp_path: Path) -> None:
     assert "by" in run(
         "market", "report", "--start", "2025-12-01", "--end", "2026-12-01", "--by", "planet", code=2
     )
-
-
-def cli_root():  # type: ignore[no-untyped-def]
-    from labline.cli import cli
-
-    return cli

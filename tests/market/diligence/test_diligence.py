@@ -10,10 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from labline.cli import cli as cli_root
 from labline.core.models import OutboxMail
 from labline.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from labline.market.diligence import service
@@ -21,6 +19,7 @@ from labline.market.diligence.models import DiligenceItem
 from labline.market.diligence.schemas import DiligenceCreate, DiligenceEvidence
 from labline.market.ledger import reminders
 from tests import clock
+from tests.cli import cli_runner
 from tests.market.ledger.test_ledger import licence  # noqa: F401  (fixture)
 
 
@@ -176,12 +175,7 @@ def test_the_command_line_lists_adds_and_checks_off(tmp_path: Path) -> None:
     from labline.core.models import Person
     from tests.market.ledger.test_ledger import licence as make_licence
 
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(cli_root, ["--data-dir", str(tmp_path), *args])
-        assert result.exit_code == code, result.output
-        return result.output
+    run = cli_runner(tmp_path)
 
     run("db", "upgrade")
     engine = create_engine(f"sqlite:///{tmp_path / 'labline.db'}")

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
@@ -23,6 +22,7 @@ from labline.market.investors import service
 from labline.market.investors.schemas import FollowCreate, IntroductionCreate, InvestorCreate
 from labline.market.service import records
 from labline.review.models import ProposalStatus
+from tests.cli import cli_runner
 from tests.factories import make_achievement, make_call, make_org, make_person, make_proposal
 
 OP = command_line_actor("test")
@@ -252,14 +252,7 @@ def test_an_introduction_opens_a_deal_on_the_board_behind_the_nda(db, w):
 
 
 def test_the_cli_registers_follows_and_shows(tmp_path: Path) -> None:
-    from labline.cli import cli
-
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(cli, ["--data-dir", str(tmp_path), *args])
-        assert result.exit_code == code, result.output
-        return result.output
+    run = cli_runner(tmp_path)
 
     run("db", "upgrade")
     engine = create_engine(f"sqlite:///{tmp_path / 'labline.db'}")

@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from labline.core.access import ANONYMOUS, command_line_actor
@@ -22,6 +21,7 @@ from labline.market.listing import service
 from labline.market.listing.models import ListingFiguresEntry
 from labline.market.listing.schemas import ListingEntryCreate
 from tests import clock
+from tests.cli import cli_runner
 from tests.factories import bearer, make_org, make_person, sign_in
 
 OP = command_line_actor("test")
@@ -195,14 +195,7 @@ def test_the_command_line_keeps_and_shows_figures(tmp_path: Path):
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
-    from labline.cli import cli
-
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(cli, ["--data-dir", str(tmp_path), *args])
-        assert result.exit_code == code, result.output
-        return result.output
+    run = cli_runner(tmp_path)
 
     run("db", "upgrade")
     engine = create_engine(f"sqlite:///{tmp_path / 'labline.db'}")

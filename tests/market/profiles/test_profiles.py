@@ -8,9 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from labline.cli import cli
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
 from labline.errors import InvalidInput, NotFound
@@ -20,6 +18,7 @@ from labline.market.profiles.service.matching import team_score
 from labline.market.schemas import AccessDecision, AccessRequest
 from labline.market.service import records
 from labline.web.middleware import LANG_COOKIE
+from tests.cli import cli_runner
 from tests.factories import bearer, make_achievement, make_need, make_org, make_person, sign_in
 
 SECRETS = ("HIDDEN-INVENTOR", "HIDDEN-DETAILS", "ZLHIDDEN")
@@ -247,12 +246,7 @@ def test_teams_for_a_need_pool_the_engine_hits_with_reasons(client, db, world):
 
 
 def test_teams_commands_on_the_demo_world(tmp_path: Path) -> None:
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(cli, ["--data-dir", str(tmp_path), *args])
-        assert result.exit_code == code, result.output
-        return result.output
+    run = cli_runner(tmp_path)
 
     run("demo", "--size", "small", "--seed", "5")
     started = time.perf_counter()

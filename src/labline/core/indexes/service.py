@@ -57,6 +57,7 @@ class Spec:
     # (table, row id) -> what to replace: (part, record id, the record or None when it
     # left the index), for the row and the records made from it (an organisation's teams)
     changed: Callable[[Session, str, int], list[tuple[str, str, Record | None]]]
+    version: int = 1  # raised when a record's shape changes: older snapshots are rebuilt
 
 
 SPECS: dict[str, Spec] = {}
@@ -156,8 +157,8 @@ def anchors(session: Session, seq: int) -> dict[str, Any]:
     }
 
 
-def foreign(session: Session, meta: dict[str, Any]) -> str | None:
-    """Why a snapshot does not belong to this database (None if it does)."""
+def foreign(session: Session, meta: dict[str, Any], version: int = 1) -> str | None:
+    """Why a snapshot is not of this database or this version of its records (or None)."""
     seq = int(meta.get("audit_seq", -1))
     if meta.get("first_hash") != _hash_at(session, None):
         return "it was made from another database (its first audit record differs)"
@@ -165,7 +166,7 @@ def foreign(session: Session, meta: dict[str, Any]) -> str | None:
         return f"it is newer (audit seq {seq}) than this database ({last_seq(session)})"
     if seq and meta.get("seq_hash") != _hash_at(session, seq):
         return f"its audit record {seq} differs from this database's"
-    return None
+    return store.outdated(meta, version)
 
 
 def tail(session: Session, spec: Spec, after: int) -> list[tuple[int, str, str]]:
@@ -284,8 +285,8 @@ def rebuild(session: Session, spec: Spec, directory: Path, *, keep: bool = True)
     """Build with every record's vector (stored, or encoded and stored if `keep`), write it
     beside the live snapshot and swap it in."""
     live = build(session, spec, inline=True, keep=keep)
-    encoder = live_encoder()
-    meta = {**anchors(session, live.audit_seq), "encoder": encoder.name, "name": spec.name}
+    meta = {**anchors(session, live.audit_seq), "encoder": live_encoder().name}
+    meta.update(name=spec.name, version=spec.version)
     live.generation = store.write(directory, live.parts, meta)
     return live
 
@@ -303,7 +304,7 @@ def problem(session: Session, spec: Spec, directory: Path, *, full: bool) -> str
         return str(exc)
     if meta.get("encoder") != live_encoder().name:
         return f"it was encoded with {meta.get('encoder')}, not {live_encoder().name}"
-    return foreign(session, meta)
+    return foreign(session, meta, spec.version)
 
 
 def _open(session: Session, spec: Spec, directory: Path | None, inline: bool) -> Live:
@@ -312,7 +313,7 @@ def _open(session: Session, spec: Spec, directory: Path | None, inline: bool) ->
     why: str | None
     try:
         snap = store.read(directory, encoder=live_encoder(), full=False)
-        why = foreign(session, snap.meta)
+        why = foreign(session, snap.meta, spec.version)
     except store.SnapshotProblem as exc:
         why = str(exc)
     if why is None:
@@ -398,7 +399,7 @@ def open_index(session: Session, spec: Spec, holder: Any) -> Live:
             if gen is not None and gen != live.generation:
                 try:
                     snap = store.read(directory, encoder=live_encoder(), full=False)
-                    if foreign(session, snap.meta) is None:
+                    if foreign(session, snap.meta, spec.version) is None:
                         live = Live(snap.parts, snap.audit_seq, snap.generation)
                 except store.SnapshotProblem as exc:
                     log.warning("index %s: new snapshot %s unusable: %s", spec.name, gen, exc)

@@ -70,6 +70,15 @@ def read_meta(directory: Path) -> tuple[str, dict[str, Any]]:
     return gen, meta
 
 
+def outdated(meta: dict[str, Any], version: int) -> str | None:
+    """Why a snapshot holds records of another shape than its index's now (None if it
+    does not): it was written with another version of the index's spec (1 if unsaid)."""
+    written = int(meta.get("version", 1))
+    if written != version:
+        return f"it holds version {written} of the records, not {version}"
+    return None
+
+
 def read(directory: Path, *, encoder: Encoder | None, full: bool = True) -> Snapshot:
     """Open the current snapshot, vectors memory-mapped, every part's checksum verified
     (`full`), or every part's size and the checksums of what is read whole (a process

@@ -55,10 +55,32 @@ def _account_page(
     return render(request, "core/account.html", ctx, status=status)
 
 
-@router.get("/account", response_class=HTMLResponse)
-def account(request: Request, db: Db, actor: CurrentActor) -> Response:
+def _signed_in(actor: CurrentActor) -> None:
     if actor.is_anonymous:
         raise NotSignedIn("Sign in to see your account.")
+
+
+def _refused(
+    request: Request,
+    db: Db,
+    actor: CurrentActor,
+    exc: ValidationError,
+    *,
+    form: str,
+    values: dict[str, str],
+) -> Response:
+    """The account page again after one of its forms was refused: the form's values kept and
+    each error beside its field. `form` prefixes the form's context keys ("" or "token_")."""
+    kept: dict[str, Any] = {
+        f"{form}errors": validation_fields(exc.errors()),
+        f"{form}values": values,
+    }
+    return _account_page(request, db, actor, status=422, **kept)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, db: Db, actor: CurrentActor) -> Response:
+    _signed_in(actor)
     return _account_page(request, db, actor, saved=request.query_params.get("saved"))
 
 
@@ -70,19 +92,11 @@ def account_time_zone(
     time_zone: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Choose the zone times are shown in; empty: the platform's."""
-    if actor.is_anonymous:
-        raise NotSignedIn("Sign in to see your account.")
+    _signed_in(actor)
     try:
         data = PersonUpdate.model_validate({"time_zone": time_zone.strip() or None})
     except ValidationError as exc:
-        return _account_page(
-            request,
-            db,
-            actor,
-            status=422,
-            errors=validation_fields(exc.errors()),
-            values={"time_zone": time_zone},
-        )
+        return _refused(request, db, actor, exc, form="", values={"time_zone": time_zone})
     people.update_person(db, actor=actor, person_id=actor.person_id or 0, data=data)
     return RedirectResponse("/account?saved=time_zone", status_code=303)
 
@@ -95,20 +109,12 @@ def account_create_token(
     name: Annotated[str, Form(max_length=200)] = "",
     expires_in_days: Annotated[str, Form(max_length=20)] = "90",
 ) -> Response:
-    if actor.is_anonymous:
-        raise NotSignedIn("Sign in to see your account.")
+    _signed_in(actor)
+    values = {"name": name, "expires_in_days": expires_in_days}
     try:
-        data = TokenCreate.model_validate({"name": name, "expires_in_days": expires_in_days})
+        data = TokenCreate.model_validate(values)
     except ValidationError as exc:
-        # The form comes back with its values and each error beside its field.
-        return _account_page(
-            request,
-            db,
-            actor,
-            status=422,
-            token_errors=validation_fields(exc.errors()),
-            token_values={"name": name, "expires_in_days": expires_in_days},
-        )
+        return _refused(request, db, actor, exc, form="token_", values=values)
     _token, secret = auth.create_token(db, actor=actor, data=data)
     return _account_page(request, db, actor, new_token=secret, status=201)
 

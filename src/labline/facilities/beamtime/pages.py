@@ -21,7 +21,7 @@ from labline.facilities.models import CycleStatus, Facility, Instrument
 from labline.facilities.service import beamtime_review, catalogue
 from labline.facilities.service.catalogue import can_manage
 from labline.review.service.calls import is_manager as is_programme_manager
-from labline.web.render import render
+from labline.web.render import reader_today, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -139,7 +139,7 @@ def cycle_page(
             cycles.shift_time(cycle, 0), facility.timezone if facility else "UTC"
         ).date(),
         "can_review": is_programme_manager(actor),
-        "due_default": (clock.now() + timedelta(days=21)).date(),
+        "due_default": reader_today(request) + timedelta(days=21),
     }
     return render(request, "facilities/cycle.html", ctx)
 

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from labline import clock
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
 from labline.core.models import Person
-from labline.errors import FieldError, InvalidInput, LablineError, invalid_input, validation_fields
+from labline.core.pages.forms import failed_form
+from labline.errors import FieldError, InvalidInput, LablineError, invalid_input
 from labline.facilities.models import Qualification
 from labline.facilities.schemas import ClosureCreate, InstrumentPatch, QualificationGrant
 from labline.facilities.service import catalogue
@@ -89,23 +90,16 @@ def _kept(
     try:
         return act()
     except (ValidationError, LablineError) as exc:
-        if isinstance(exc, LablineError) and exc.status in (401, 403, 404):
-            raise
-        db.rollback()
-        if isinstance(exc, ValidationError):
-            errors, message, status = validation_fields(exc.errors()), None, 422
-        else:
-            errors, message, status = exc.fields, exc.message, exc.status
-        ctx = _manage_context(db, actor, instrument_id, None)
-        ctx.update(
-            failed=which,
+        return failed_form(
+            request,
+            db,
+            exc,
+            "facilities/manage.html",
+            lambda: _manage_context(db, actor, instrument_id, None),
             values=dict(form),
-            errors=[
-                FieldError(_FORM_FIELD.get(e.field, e.field), e.message, e.allowed) for e in errors
-            ],
-            message=message,
+            field_names=_FORM_FIELD,
+            failed=which,
         )
-        return render(request, "facilities/manage.html", ctx, status=status)
 
 
 def _manage_context(db: Db, actor: Any, instrument_id: int, note: str | None) -> dict[str, Any]:

@@ -76,7 +76,7 @@ def send_to_review(
     ).all()
     if not proposals:
         raise InvalidInput(f"Cycle {cycle.code} has no proposals to review.")
-    today = clock.now().date()
+    today = clock.today()  # the platform's, on which the review call's days are judged
     if reviews_due <= today:
         raise InvalidInput(
             "Reviews cannot be due today or earlier.",

@@ -40,4 +40,4 @@ def assemble(documents: Sequence[Document], title: str) -> Briefing:
         texts = {p.n: p.text for p in doc.paragraphs}
         cited = [(n, texts[n]) for n in cited_numbers(digest) if n in texts]
         entries.append(Entry(doc, digest, cited))
-    return Briefing(title, clock.now().date().isoformat(), entries)
+    return Briefing(title, clock.today().isoformat(), entries)

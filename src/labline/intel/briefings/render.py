@@ -17,7 +17,7 @@ def _cites(numbers: list[int]) -> str:
 
 def _meta(entry: Entry) -> str:
     doc = entry.document
-    parts = [doc.source, str(doc.issued_on or ""), doc.doc_number]
+    parts = [doc.source, doc.issued_label, doc.doc_number]
     return " · ".join(p for p in parts if p)
 
 

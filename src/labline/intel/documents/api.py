@@ -87,11 +87,21 @@ def list_documents(
     actor: CurrentActor,
     collection_id: int | None = None,
     since: dt.date | None = None,
+    until: dt.date | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Any:
+    """Newest first. `since`/`until` keep documents whose date overlaps the range: a
+    document dated only by its year (`date_precision` "year") is inside any range that
+    overlaps that year."""
     docs, total = records.list_documents(
-        db, actor=actor, collection_id=collection_id, since=since, limit=limit, offset=offset
+        db,
+        actor=actor,
+        collection_id=collection_id,
+        since=since,
+        until=until,
+        limit=limit,
+        offset=offset,
     )
     return {"items": docs, "total": total}
 

@@ -87,7 +87,7 @@ def show_cmd(ctx: click.Context, document_id: int, as_json: bool, as_email: str 
     if as_json:
         click.echo(out.model_dump_json(indent=2))
         return
-    click.echo(f"{out.title}\n{out.source} · {out.date or ''} · {out.language} · {out.doc_number}")
+    click.echo(f"{out.title}\n{out.source} · {out.date_label} · {out.language} · {out.doc_number}")
     for p in out.paragraphs:
         click.echo(f"[{p.n}] {p.text}")
 

@@ -12,6 +12,7 @@ from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labline.db import Base, Timestamped, utcnow
+from labline.intel.documents import dates
 
 
 class Collection(Timestamped, Base):
@@ -36,7 +37,10 @@ class Document(Timestamped, Base):
     )
     title: Mapped[str] = mapped_column(String(500))
     source: Mapped[str] = mapped_column(String(200), default="", index=True)
+    # The first day of the period the source gives: a day, a month or only a year
+    # (documents/dates.py: how a year-precision date is filtered, sorted and shown).
     issued_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    date_precision: Mapped[str] = mapped_column(String(5), default="day", server_default="day")
     language: Mapped[str] = mapped_column(String(8), index=True)
     url: Mapped[str] = mapped_column(String(2000), default="")
     doc_number: Mapped[str] = mapped_column(String(100), default="")  # 文号, e.g. 国发〔2024〕7号
@@ -54,6 +58,11 @@ class Document(Timestamped, Base):
     paragraphs: Mapped[list[Paragraph]] = relationship(
         order_by="Paragraph.n", cascade="all, delete-orphan", back_populates="document"
     )
+
+    @property
+    def issued_label(self) -> str:
+        """The date as shown: 2024-03-05, 2024-03 or 2024 (empty without one)."""
+        return dates.label(self.issued_on, self.date_precision)
 
 
 class Paragraph(Base):

@@ -21,6 +21,7 @@ from typing import Any
 
 from labline.errors import InvalidInput
 from labline.intel.documents import pdf_limits
+from labline.intel.documents.dates import parse_date, parse_when, when_of
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # checked before reading: a 1 GB file or a zip bomb stops here
 # A DOCX is a zip: what its members would unpack to is checked (from the zip's directory)
@@ -50,8 +51,6 @@ DOC_NUMBER = re.compile(
 )
 _INVISIBLE = " \t\u200b\u200c\u200d\u2060\ufeff\u3000"
 _TERMINAL = tuple('。！？；：.!?;:”"’）)」』')
-_CN_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_ISO_DATE = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
 
 
 class Rejected(InvalidInput):
@@ -74,6 +73,7 @@ class Parsed:
     language: str = ""
     source: str = ""
     issued_on: date | None = None
+    date_precision: str = "day"  # day | month | year (dates.py)
     url: str = ""
     doc_number: str = ""
     pages: int | None = None
@@ -95,20 +95,6 @@ def detect_language(text: str) -> str:
     cjk = len(_CJK_CHAR.findall(sample))
     latin = len(_LATIN_CHAR.findall(sample))
     return "zh" if cjk * 2 >= latin and cjk > 0 else "en"
-
-
-def parse_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    for pattern in (_ISO_DATE, _CN_DATE):
-        m = pattern.search(text)
-        if m:
-            try:
-                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                return None
-    return None
 
 
 def find_doc_number(paragraphs: list[str]) -> str:
@@ -342,8 +328,9 @@ def read_docx(data: bytes, name: str) -> Parsed:
 
 
 def read_jsonl(data: bytes, name: str) -> list[Parsed]:
-    """One document per line with `title`, `text` and optionally `date`, `source` (or
-    `issuer`/`office`), `url`, `doc_number`, `language`. Any bad line rejects the file."""
+    """One document per line with `title`, `text` and optionally `date` (a day, a month or
+    a year), `year` (when there is no date: a document dated only by its year), `source`
+    (or `issuer`/`office`), `url`, `doc_number`, `language`. Any bad line rejects the file."""
     text = decode_text(data, name)
     out: list[Parsed] = []
     problems: list[str] = []
@@ -360,6 +347,11 @@ def read_jsonl(data: bytes, name: str) -> list[Parsed]:
         if not str(entry.get("text") or "").strip():
             problems.append(f"line {n}: no text")
             continue
+        when = when_of(entry.get("date"))
+        year = parse_when(entry.get("year"))
+        if entry.get("year") not in (None, "") and (year is None or year[1] != "year"):
+            problems.append(f"line {n}: year {entry['year']!r} is not a year (YYYY)")
+            continue
         try:
             parsed = _checked(
                 Parsed(
@@ -371,7 +363,8 @@ def read_jsonl(data: bytes, name: str) -> list[Parsed]:
                     source=str(
                         entry.get("source") or entry.get("issuer") or entry.get("office") or ""
                     ),
-                    issued_on=parse_date(entry.get("date")),
+                    issued_on=when[0] if when else None,
+                    date_precision=when[1] if when else "day",
                     url=str(entry.get("url") or ""),
                     doc_number=str(entry.get("doc_number") or ""),
                 ),
@@ -380,6 +373,12 @@ def read_jsonl(data: bytes, name: str) -> list[Parsed]:
         except Rejected as exc:
             problems.append(f"line {n}: {exc.message.split(': ', 1)[-1]}")
             continue
+        if when is None and year is not None:
+            # Only the year is given (a Government Work Report): the day the text itself
+            # names is kept when it lies in that year, else the year is the date.
+            found = parsed.issued_on
+            if found is None or found.year != year[0].year:
+                parsed.issued_on, parsed.date_precision = year
         out.append(parsed)
     if problems:
         shown = "; ".join(problems[:5]) + (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from labline.schemas import Output
 
@@ -49,7 +49,11 @@ class DocumentSummary(Output):
     collection_id: int
     title: str
     source: str
+    # The first day of the period the source gives, with its precision (day, month or
+    # year) and as shown: 2024-03-05, 2024-03 or 2024.
     date: dt.date | None = Field(validation_alias="issued_on")
+    date_precision: str
+    date_label: str = Field(validation_alias="issued_label")
     language: str
     url: str
     doc_number: str
@@ -76,8 +80,17 @@ class TextDocumentCreate(BaseModel):
     text: str = Field(min_length=1)
     source: str = Field(default="", max_length=200)
     date: dt.date | None = None
+    year: int | None = Field(
+        default=None, ge=1000, le=9999, description="Only the year is known (instead of date)"
+    )
     url: str = Field(default="", max_length=2000)
     language: str = Field(default="", pattern="^(|zh|en)$")
+
+    @model_validator(mode="after")
+    def _one_date(self) -> TextDocumentCreate:
+        if self.date is not None and self.year is not None:
+            raise ValueError("give a date or a year, not both")
+        return self
 
 
 class RejectedFile(BaseModel):

@@ -396,6 +396,8 @@ def documents_about(
                 title=f.document.title,
                 source=f.document.source,
                 date=f.document.issued_on,
+                date_precision=f.document.date_precision,
+                date_label=f.document.issued_label,
                 language=f.document.language,
                 score=round(f.score, 4),
                 paragraph=f.paragraphs[0].n if f.paragraphs else None,

@@ -72,7 +72,7 @@ def search_cmd(
         click.echo(out.model_dump_json(indent=2, exclude_none=False))
         return
     for r in out.results:
-        click.echo(f"{r.id:>6}  {r.date or '':10}  {r.source[:20]:20}  {r.title}")
+        click.echo(f"{r.id:>6}  {r.date_label:10}  {r.source[:20]:20}  {r.title}")
         for p in r.paragraphs[:1]:
             click.echo(f"        [{p.n}] {p.text[:160]}")
         if r.digest:

@@ -30,7 +30,7 @@ def find(session: Session, ask: Ask) -> list[Found]:
                 x
                 for x in (
                     f.document.source or "",
-                    f.document.issued_on.isoformat() if f.document.issued_on else "",
+                    f.document.issued_label,
                 )
                 if x
             ),

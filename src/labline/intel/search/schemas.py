@@ -20,7 +20,9 @@ class ResultRead(BaseModel):
     id: int
     title: str
     source: str
-    date: dt.date | None
+    date: dt.date | None  # the first day of its period
+    date_precision: str  # day, month or year
+    date_label: str  # as shown: 2024-03-05, 2024-03 or 2024
     language: str
     doc_number: str
     doc_type: str

@@ -29,6 +29,7 @@ from labline.core.access import Actor
 from labline.core.indexes import service as indexes
 from labline.errors import FieldError, InvalidInput
 from labline.intel import access
+from labline.intel.documents.dates import end_of
 from labline.intel.documents.models import Collection, Document, Paragraph
 from labline.search import Hit, Record, SearchIndex
 from labline.search.bridge import en_to_zh, zh_to_en
@@ -43,7 +44,8 @@ FACETS: dict[str, Kind] = {
     "source": "keyword",
     "language": "keyword",
     "type": "keyword",
-    "date": "date",
+    "date": "date",  # the first day of the document's period (a day, a month, a year)
+    "date_end": "date",  # its last day: a range keeps the documents whose period overlaps it
 }
 FIELDS = {"title": 1.0, "body": 1.0}
 # Paragraph vectors above this many are searched through the engine's IVF index: an exact
@@ -90,6 +92,7 @@ def _record(doc: Document, n: int, text: str) -> Record:
             "language": _key(doc.language),
             "type": _key(doc.doc_type),
             "date": doc.issued_on,
+            "date_end": end_of(doc.issued_on, doc.date_precision) if doc.issued_on else None,
         },
     )
 
@@ -137,6 +140,7 @@ SPEC = indexes.register(
         new_part=_new_part,
         live_records=_live_records,
         changed=_changed,
+        version=2,  # 2: date_end
     )
 )
 
@@ -260,13 +264,12 @@ def search(
         filters["source"] = _key(source)
     if doc_type:
         filters["type"] = _key(doc_type)
-    if since or until:
-        bounds = {}
-        if since:
-            bounds["gte"] = since.isoformat()
-        if until:
-            bounds["lte"] = until.isoformat()
-        filters["date"] = bounds
+    # A document's period overlaps since..until: it ends on or after since and begins on
+    # or before until (a 2024 report is inside 2024-03-01..2024-12-31).
+    if since:
+        filters["date_end"] = {"gte": since.isoformat()}
+    if until:
+        filters["date"] = {"lte": until.isoformat()}
     index = index_for(session, holder)
     k = max(30, limit * 5)
     try:

@@ -9,7 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
-from labline.errors import LablineError, validation_fields
+from labline.core.pages.forms import failed_form
+from labline.errors import LablineError
 from labline.intel.watches import service
 from labline.intel.watches.schemas import WatchCreate
 from labline.web.render import render
@@ -38,16 +39,14 @@ def create_watch_form(
         data = WatchCreate.model_validate(values)
         service.create_watch(db, actor=actor, data=data)
     except (ValidationError, LablineError) as exc:
-        if isinstance(exc, LablineError) and exc.status in (401, 403, 404):
-            raise
-        # The form comes back with every value kept and each error beside its field.
-        db.rollback()
-        if isinstance(exc, ValidationError):
-            errors, message, status = validation_fields(exc.errors()), None, 422
-        else:
-            errors, message, status = exc.fields, exc.message, exc.status
-        ctx = _page(request, db, actor, values=dict(form), errors=errors, message=message)
-        return render(request, "intel/watches.html", ctx, status=status)
+        return failed_form(
+            request,
+            db,
+            exc,
+            "intel/watches.html",
+            lambda: _page(request, db, actor),
+            values=dict(form),
+        )
     return RedirectResponse("/intel/watches", status_code=303)
 
 

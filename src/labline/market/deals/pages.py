@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
-from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
+from labline.core.pages.forms import failed_form
+from labline.errors import FieldError, InvalidInput, LablineError
 from labline.market.deals.schemas import (
     ContractCreate,
     DealDue,
@@ -142,14 +143,14 @@ def deal_action(
                 ),
             )
     except (ValidationError, LablineError) as exc:
-        db.rollback()
-        ctx = _deal_context(db, actor, deal_id, request)
-        ctx["values"] = {k: v for k, v in form.items() if k != "csrf_token"}
-        if isinstance(exc, ValidationError):
-            ctx["errors"] = validation_fields(exc.errors())
-            status = 422
-        else:
-            ctx["errors"], ctx["message"], status = exc.fields, exc.message, exc.status
-        ctx["failed"] = action
-        return render(request, "market/deal.html", ctx, status=status)
+        return failed_form(
+            request,
+            db,
+            exc,
+            "market/deal.html",
+            lambda: _deal_context(db, actor, deal_id, request),
+            values={k: v for k, v in form.items() if k != "csrf_token"},
+            passthrough=(),
+            failed=action,
+        )
     return RedirectResponse(f"/market/deals/{deal_id}?note={action}", status_code=303)

@@ -13,7 +13,8 @@ from labline.core.access import Actor
 from labline.core.deps import CsrfChecked, CurrentActor, Db, Paging, SubmittedForm
 from labline.core.models import Role
 from labline.core.names import industry_choices, region_choices
-from labline.errors import FieldError, InvalidInput, LablineError, validation_fields
+from labline.core.pages.forms import failed_form
+from labline.errors import FieldError, InvalidInput, LablineError
 from labline.i18n import N_
 from labline.market.investors import service
 from labline.market.investors.schemas import FollowCreate, IntroductionCreate, InvestorCreate
@@ -133,16 +134,15 @@ def register_investor(
         )
         done = service.register(db, actor=actor, data=data)
     except (ValidationError, LablineError) as exc:
-        if isinstance(exc, LablineError) and exc.status in (401, 404):
-            raise
-        db.rollback()
-        ctx = _list_context(db, actor)
-        ctx["values"] = form
-        if isinstance(exc, ValidationError):
-            ctx["errors"], status = validation_fields(exc.errors()), 422
-        else:
-            ctx["errors"], ctx["message"], status = exc.fields, exc.message, exc.status
-        return render(request, "market/investors.html", ctx, status=status)
+        return failed_form(
+            request,
+            db,
+            exc,
+            "market/investors.html",
+            lambda: _list_context(db, actor),
+            values=form,
+            passthrough=(401, 404),
+        )
     return RedirectResponse(f"/market/investors/{done.id}?note=done", status_code=303)
 
 
@@ -186,21 +186,16 @@ def investor_action(
     try:
         target = _act(db, actor, investor_id, form)
     except (ValidationError, LablineError) as exc:
-        if isinstance(exc, LablineError) and exc.status in (401, 404):
-            raise
-        db.rollback()
-        ctx = _context(db, actor, investor_id)
-        ctx["values"] = form
-        if isinstance(exc, ValidationError):
-            ctx["errors"], status = validation_fields(exc.errors()), 422
-        else:
-            ctx["errors"], ctx["message"], status = exc.fields, exc.message, exc.status
         # A follow's value is shown beside the picker it came from.
         picker = FOLLOW_PICKERS.get(form.get("kind", ""), ("value", ""))[0]
-        if form.get("action") == "follow":
-            ctx["errors"] = [
-                FieldError(picker, e.message, e.allowed) if e.field == "value" else e
-                for e in ctx["errors"]
-            ]
-        return render(request, "market/investor.html", ctx, status=status)
+        return failed_form(
+            request,
+            db,
+            exc,
+            "market/investor.html",
+            lambda: _context(db, actor, investor_id),
+            values=form,
+            field_names={"value": picker} if form.get("action") == "follow" else None,
+            passthrough=(401, 404),
+        )
     return RedirectResponse(target, status_code=303)

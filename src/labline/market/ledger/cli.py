@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 
-from labline.clitools import console, settings_of, unit_of_work
+from labline.clitools import AS_JSON, console, echoed_json, settings_of, unit_of_work
 from labline.market.ledger import service
 
+READ_AS = click.option("--as", "as_email", required=True, help="Read as this person (e-mail).")
 
-@click.command("ledger")
-@click.argument("contract_id", type=int)
-@click.option("--as", "as_email", required=True, help="Read as this person (e-mail).")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
+
+def _reading(name: str, argument: str) -> Callable[[Callable[..., Any]], click.Command]:
+    """A command that reads one record (its id the argument) as a person, in text or JSON."""
+
+    def command(f: Callable[..., Any]) -> click.Command:
+        read = READ_AS(AS_JSON(click.pass_context(f)))
+        return click.command(name)(click.argument(argument, type=int)(read))
+
+    return command
+
+
+@_reading("ledger", "contract_id")
 def ledger(ctx: click.Context, contract_id: int, as_email: str, as_json: bool) -> None:
     """What was due, invoiced, paid and outstanding on a licence contract."""
     with unit_of_work(ctx, as_email=as_email) as (session, actor):
         result = service.ledger(session, actor=actor, contract_id=contract_id)
-    if as_json:
-        click.echo(result.model_dump_json())
+    if echoed_json(result, as_json):
         return
     for inv in result.invoices:
         flag = " OVERDUE" if inv.overdue else ""
@@ -33,17 +43,12 @@ def ledger(ctx: click.Context, contract_id: int, as_email: str, as_json: bool) -
     )
 
 
-@click.command("ledger-books")
-@click.argument("organisation_id", type=int)
-@click.option("--as", "as_email", required=True, help="Read as this person (e-mail).")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
+@_reading("ledger-books", "organisation_id")
 def ledger_books(ctx: click.Context, organisation_id: int, as_email: str, as_json: bool) -> None:
     """An organisation's licence ledgers: each contract, and the sums in yuan."""
     with unit_of_work(ctx, as_email=as_email) as (session, actor):
         books = service.books(session, actor=actor, organisation_id=organisation_id)
-    if as_json:
-        click.echo(books.model_dump_json())
+    if echoed_json(books, as_json):
         return
     for c in books.contracts:
         t = c.totals

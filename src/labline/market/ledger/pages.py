@@ -12,7 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
-from labline.errors import LablineError, validation_fields
+from labline.core.pages.forms import failed_form
+from labline.errors import LablineError
 from labline.market.diligence import service as diligence
 from labline.market.diligence.schemas import DiligenceCreate, DiligenceEvidence
 from labline.market.ledger import service
@@ -127,21 +128,15 @@ def ledger_action(
 ) -> Response:
     try:
         _act(db, actor, contract_id, form)
-    except ValidationError as exc:
-        db.rollback()
-        ctx = _context(db, actor, contract_id, request)
-        ctx["errors"], ctx["values"], ctx["failed"] = (
-            validation_fields(exc.errors()),
-            form,
-            form.get("action"),
+    except (ValidationError, LablineError) as exc:
+        return failed_form(
+            request,
+            db,
+            exc,
+            "market/ledger.html",
+            lambda: _context(db, actor, contract_id, request),
+            values=form,
+            passthrough=(401, 404),
+            failed=form.get("action"),
         )
-        return render(request, "market/ledger.html", ctx, status=422)
-    except LablineError as exc:
-        if exc.status in (401, 404):
-            raise
-        db.rollback()
-        ctx = _context(db, actor, contract_id, request)
-        ctx["errors"], ctx["message"] = exc.fields, exc.message
-        ctx["values"], ctx["failed"] = form, form.get("action")
-        return render(request, "market/ledger.html", ctx, status=exc.status)
     return RedirectResponse(f"/market/contracts/{contract_id}/ledger?note=done", status_code=303)

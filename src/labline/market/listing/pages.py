@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from labline.core.access import Actor, can_manage_org, require_signed_in
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
+from labline.core.pages.forms import failed_form
 from labline.errors import LablineError, validation_fields
 from labline.i18n import N_
 from labline.market.listing import service
@@ -127,16 +128,15 @@ def enter_figures(
             data=ListingEntryCreate.model_validate(data),
         )
     except (ValidationError, LablineError) as exc:
-        if isinstance(exc, LablineError) and exc.status in (401, 404):
-            raise
-        db.rollback()
-        ctx = _org_context(request, db, actor, organisation_id)
-        ctx["values"] = {**ctx["values"], **form, **{k: bool(form.get(k)) for k in FLAGS}}
-        if isinstance(exc, ValidationError):
-            ctx["errors"], status = validation_fields(exc.errors()), 422
-        else:
-            ctx["errors"], ctx["message"], status = exc.fields, exc.message, exc.status
-        return render(request, "market/listing_org.html", ctx, status=status)
+
+        def kept() -> dict[str, Any]:
+            ctx = _org_context(request, db, actor, organisation_id)
+            ctx["values"] = {**ctx["values"], **form, **{k: bool(form.get(k)) for k in FLAGS}}
+            return ctx
+
+        return failed_form(
+            request, db, exc, "market/listing_org.html", kept, passthrough=(401, 404)
+        )
     return RedirectResponse(
         f"/market/listing/organisations/{organisation_id}?note=kept", status_code=303
     )

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 from labline.core.access import require_signed_in
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
-from labline.errors import LablineError, validation_fields
+from labline.core.pages.forms import failed_form
+from labline.errors import LablineError
 from labline.market.watches import service as watches
 from labline.market.watches.schemas import WatchCreate
 from labline.web.render import render
@@ -43,16 +44,14 @@ def create_watch_form(
         data = WatchCreate.model_validate(values)
         watches.create_watch(db, actor=actor, data=data)
     except (ValidationError, LablineError) as exc:
-        if isinstance(exc, LablineError) and exc.status in (401, 403, 404):
-            raise
-        # The form comes back with every value kept and each error beside its field.
-        db.rollback()
-        if isinstance(exc, ValidationError):
-            errors, message, status = validation_fields(exc.errors()), None, 422
-        else:
-            errors, message, status = exc.fields, exc.message, exc.status
-        ctx = _page(request, db, actor, values=dict(form), errors=errors, message=message)
-        return render(request, "market/watches.html", ctx, status=status)
+        return failed_form(
+            request,
+            db,
+            exc,
+            "market/watches.html",
+            lambda: _page(request, db, actor),
+            values=dict(form),
+        )
     return RedirectResponse("/market/watches", status_code=303)
 
 

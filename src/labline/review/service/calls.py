@@ -58,7 +58,8 @@ def require_committee(actor: Actor) -> None:
 
 
 def today() -> date:
-    return clock.now().date()
+    """The platform's today, on which calls open and close and reviews fall due."""
+    return clock.today()
 
 
 # --- working days -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ The original file is kept under the data folder, named by its SHA-256.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import tempfile
@@ -149,6 +150,7 @@ def store(
         title=parsed.title,
         source=(source or parsed.source)[:200],
         issued_on=parsed.issued_on,
+        date_precision=parsed.date_precision if parsed.issued_on else "day",
         language=parsed.language,
         url=parsed.url[:2000],
         doc_number=parsed.doc_number[:100],
@@ -283,7 +285,8 @@ def ingest_text(
             sha256_of(raw),
             language=data.language,
             source=data.source,
-            issued_on=data.date,
+            issued_on=data.date or (dt.date(data.year, 1, 1) if data.year else None),
+            date_precision="year" if data.year and not data.date else "day",
             url=data.url,
         ),
         data.title or "posted text",

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from labline.core.access import Actor
 from labline.core.models import Organisation
 from labline.errors import FieldError, InvalidInput, NotFound, NotPermitted
 from labline.intel import access
+from labline.intel.documents.dates import start_of
 from labline.intel.documents.models import Collection, Document, DocumentCopy, Paragraph
 from labline.intel.documents.schemas import CollectionCreate
 
@@ -97,15 +98,24 @@ def list_documents(
     actor: Actor,
     collection_id: int | None = None,
     since: date | None = None,
+    until: date | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Document], int]:
+    """Newest first (a year-precision date sorts as its first day); `since`/`until` keep
+    the documents whose period overlaps the range (dates.py)."""
     access.require_reader(actor)
+    if since and until and until < since:
+        raise InvalidInput(
+            "The date range is empty", fields=[FieldError("until", "must not be before since")]
+        )
     query = select(Document).join(Collection).where(access.readable_for(actor))
     if collection_id is not None:
         query = query.where(Document.collection_id == collection_id)
     if since is not None:
-        query = query.where(Document.issued_on >= since)
+        query = query.where(period_ends_on_or_after(since))
+    if until is not None:
+        query = query.where(Document.issued_on <= until)
     total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
     docs = session.scalars(
         query.order_by(Document.issued_on.desc().nulls_last(), Document.id.desc())
@@ -113,6 +123,15 @@ def list_documents(
         .offset(offset)
     ).all()
     return list(docs), total
+
+
+def period_ends_on_or_after(day: date) -> ColumnElement[bool]:
+    """Documents whose period (a day, a month, a year) ends on or after the day."""
+    return or_(
+        Document.issued_on >= day,
+        and_(Document.date_precision == "month", Document.issued_on >= start_of(day, "month")),
+        and_(Document.date_precision == "year", Document.issued_on >= start_of(day, "year")),
+    )
 
 
 def paragraphs_of(session: Session, document_ids: Sequence[int]) -> dict[int, list[str]]:
