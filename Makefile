@@ -41,13 +41,15 @@ demo: $(STAMP) $(VENDOR)
 		$(if $(wildcard $(INDICATORS)),--indicators $(INDICATORS))
 
 # Debian's Chromium (and a CJK font, so screenshots show Chinese) for the browser tests;
-# installed once from Debian's packages, never downloaded by Playwright.
+# installed once from Debian's packages, never downloaded by Playwright; chromium-l10n holds
+# its UI languages, which its date and time fields are drawn in (Chinese: 2026/12/01, 16:30).
 browser-deps:
-	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wqy; } || { \
-	  echo "installing Debian's chromium and fonts-wqy-microhei for the browser tests"; \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wqy \
+	  && [ -e /usr/lib/chromium/locales/zh-CN.pak ]; } || { \
+	  echo "installing Debian's chromium, chromium-l10n and fonts-wqy-microhei for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	    chromium fonts-wqy-microhei >/dev/null; }
+	    chromium chromium-l10n fonts-wqy-microhei >/dev/null; }
 
 # Every role's home page and main flow, both languages, desktop and phone: docs/screenshots/.
 screenshots: $(STAMP) browser-deps

@@ -415,18 +415,44 @@ def app_imports(starts: int = 3) -> dict[str, Any]:
     """What a real app worker imports before it can open an index (`labline serve` runs
     `labline.app:create_app`, which loads every module: indicators, review, intel...), in
     fresh processes; the children above import only the market's code, so this is the
-    difference between them and an app worker's start."""
-    times = []
+    difference between them and an app worker's start.
+
+    `compiled_*`: the same with labline's bytecode cached (in a folder of its own), as an
+    installed labline runs; where PYTHONDONTWRITEBYTECODE is set (`bytecode_written`
+    false), every start above compiles labline's sources again."""
     code = "from labline.app import create_app; create_app()"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+    def fresh(env: dict[str, str]) -> list[float]:
+        times = []
+        for _ in range(starts):
+            t0 = time.perf_counter()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)
+            times.append(time.perf_counter() - t0)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        return sorted(times)
+
     load = [round(x, 1) for x in os.getloadavg()]
-    for _ in range(starts):
-        t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)
-        times.append(time.perf_counter() - t0)
+    cpu: list[float] = []  # user + system time of the process: less moved by other jobs
+    times = fresh(env)
+    cpu_times, cpu = sorted(cpu), []
+    with tempfile.TemporaryDirectory() as cache:
+        compiled_env = {**env, "PYTHONPYCACHEPREFIX": cache}
+        compiled_env.pop("PYTHONDONTWRITEBYTECODE", None)
+        subprocess.run(
+            [sys.executable, "-c", code], check=True, env=compiled_env, capture_output=True
+        )
+        compiled = fresh(compiled_env)
     return {
         "create_app_s_median": round(statistics.median(times), 2),
-        "create_app_s_all": [round(t, 2) for t in sorted(times)],
+        "create_app_s_all": [round(t, 2) for t in times],
+        "create_app_cpu_s_median": round(statistics.median(cpu_times), 2),
+        "bytecode_written": not os.environ.get("PYTHONDONTWRITEBYTECODE"),
+        "compiled_create_app_s_median": round(statistics.median(compiled), 2),
+        "compiled_create_app_s_all": [round(t, 2) for t in compiled],
+        "compiled_create_app_cpu_s_median": round(statistics.median(cpu), 2),
         "load_average_start": load,
         "load_average_end": [round(x, 1) for x in os.getloadavg()],
     }
@@ -497,9 +523,9 @@ def main() -> None:
         figures = app_imports(starts=STARTS)
         print(json.dumps(figures), flush=True)
         if args.json:
-            result = json.loads(args.json.read_text(encoding="utf-8"))
-            result["app_imports"] = figures
-            args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+            kept = json.loads(args.json.read_text(encoding="utf-8"))
+            kept["app_imports"] = figures
+            args.json.write_text(json.dumps(kept, indent=1) + "\n", encoding="utf-8")
         return
     divide = 10 if args.small else args.divide
     sizes = {k: v // divide for k, v in FULL.items()}

@@ -303,7 +303,11 @@ def save(png: bytes, path: Path, fmt: str) -> Path:
     return path
 
 
-BROWSER_LOCALE = {"zh": "zh-CN", "en": "en-GB"}  # date pickers follow the browser's locale
+BROWSER_LOCALE = {"zh": "zh-CN", "en": "en-GB"}  # navigator.language and Accept-Language
+# Chromium draws date and time fields in its own UI language, which on Linux is its
+# environment's LANGUAGE (not the context's locale, the page's lang or --lang), with the words
+# from Debian's chromium-l10n: a browser per language (tests/browser/conftest.py says more).
+UI_LANGUAGE = {"zh": "zh_CN", "en": "en_GB"}
 
 
 def _signed_in(browser: Any, url: str, email: str, lang: str) -> tuple[Any, Any, list[str]]:
@@ -361,7 +365,7 @@ def shoot_page(page: Any, path: Path, width: int, args: argparse.Namespace) -> l
 
 
 def shoot_role(
-    browser: Any, url: str, role: str, email: str, args: argparse.Namespace
+    browsers: dict[str, Any], url: str, role: str, email: str, args: argparse.Namespace
 ) -> list[Shot]:
     shots = [Shot(role, step) for step in [HOME, *FLOWS.get(role, [])]]
     folder = args.out / "flows" / role
@@ -369,7 +373,7 @@ def shoot_role(
     for old in [*folder.glob("*.png"), *folder.glob("*.webp")]:  # no stale picture or part
         old.unlink()
     for lang in LANGS:
-        context, page, errors = _signed_in(browser, url, email, lang)
+        context, page, errors = _signed_in(browsers[lang], url, email, lang)
         for n, shot in enumerate(shots):
             step = shot.step
             try:
@@ -455,12 +459,20 @@ def main() -> None:
         _given(args.url) if args.url else demo_server(args.now) as (url, accounts),
         sync_playwright() as p,
     ):
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browsers = {
+            lang: p.chromium.launch(
+                executable_path=CHROMIUM,
+                args=CHROMIUM_ARGS,
+                env={**os.environ, "LANGUAGE": UI_LANGUAGE[lang]},
+            )
+            for lang in LANGS
+        }
         shots: list[Shot] = []
         for role, email in accounts.items():
             if not args.roles or role in args.roles:
-                shots += shoot_role(browser, url, role, email, args)
-        browser.close()
+                shots += shoot_role(browsers, url, role, email, args)
+        for browser in browsers.values():
+            browser.close()
     write_index(shots, args.out, args.max_height)
     total = sum(f.stat().st_size for f in (args.out / "flows").rglob("*") if f.is_file())
     pictures = sum(len(files) for s in shots for files in s.files.values())

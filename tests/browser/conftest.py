@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -26,6 +27,13 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
+# Chromium draws a date or time field in its own UI language: not the page's `lang`, nor the
+# context's `locale` (which sets navigator.language and Accept-Language only), nor, on
+# Linux, the --lang switch, but the LANGUAGE of its environment, with its strings from
+# Debian's chromium-l10n (without it, or by default, en-US: 12/01/2026, 04:30 PM). So each
+# language has a browser of its own: Chinese shows 2026/12/01 (年/月/日) and 16:30, British
+# English 01/12/2026 and 16:30.
+UI_LANGUAGE = {"en": "en_GB", "zh": "zh_CN"}
 PASSWORD = "labline-demo-2026"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "_artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -114,8 +122,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             proc.kill()
 
 
+def chromium_env(lang: str) -> dict[str, str]:
+    """The environment that makes Chromium's own UI (its date and time fields) speak `lang`."""
+    return {**os.environ, "LANGUAGE": UI_LANGUAGE[lang]}
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def chromium_driver() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         reason = f"{CHROMIUM} is missing; install Debian's chromium with `make browser-deps`"
         if IN_CI:
@@ -124,14 +137,37 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_driver: Any) -> Iterator[object]:
+    """Chromium in British English (its date fields 01/12/2026), as the contexts' locale."""
+    b = chromium_driver.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=chromium_env("en")
+    )
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
+def zh_browser(chromium_driver: Any) -> Iterator[object]:
+    """Chromium in Chinese (its date fields 2026/12/01), for the tests in Chinese."""
+    b = chromium_driver.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=chromium_env("zh")
+    )
+    yield b
+    b.close()
 
 
 @pytest.fixture()
-def page(browser, server: Server) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    """A fresh browser context (no cookies) that may talk to the test server only."""
+def page(request: pytest.FixtureRequest, server: Server) -> Iterator[object]:
+    """A fresh browser context (no cookies) that may talk to the test server only; from the
+    Chinese browser when the test is parametrized with lang="zh". The context's locale stays
+    en-GB: the page's language is the reader's choice (the header's link), as for a user."""
+    params = getattr(request.node, "callspec", None)
+    lang = params.params.get("lang") if params else None
+    browser = request.getfixturevalue("zh_browser" if lang == "zh" else "browser")
     context = browser.new_context(
         base_url=server.url, viewport={"width": 1280, "height": 860}, locale="en-GB"
     )
