@@ -132,3 +132,13 @@ def test_english_bodies_named_together_are_each_one():
         "Defense Department",
         "Treasury Department",
     }
+
+
+def test_a_listed_term_is_one_word():
+    """热管理 (term list) is one term of the document, not 热 and 管理."""
+    paragraphs = [
+        "新能源汽车动力电池热管理系统采用液冷板，热管理效率提高20%。",
+        "整车热管理技术是新能源汽车的关键技术，热管理方案决定续航。",
+    ]
+    terms = [m.text for m in extract(paragraphs, places=PLACES).terms]
+    assert "热管理" in terms
