@@ -45,6 +45,7 @@ ALLOWED_IN_ZH = frozenset(
         "Markdown",  # a text format's name
         "OpenAPI",  # a standard's name
         "Törnqvist",  # a person's name, in the name of his index
+        "rNPV",  # risk-adjusted net present value, written so in Chinese finance too
     }
 )
 
