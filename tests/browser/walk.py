@@ -42,6 +42,7 @@ ALLOWED_IN_ZH = frozenset(
     {
         "labline",  # the product's name
         "Excel",  # the program a download opens in
+        "Word",  # the program a document opens in
         "Markdown",  # a text format's name
         "OpenAPI",  # a standard's name
         "Törnqvist",  # a person's name, in the name of his index
