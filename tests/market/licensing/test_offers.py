@@ -8,8 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 from click.testing import CliRunner
+from pydantic import ValidationError
 
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
