@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from labline import clock
+from labline import clock, i18n
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Membership, Organisation, OrganisationKind, Person, Role
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
@@ -164,7 +164,9 @@ def create_call(session: Session, *, actor: Actor, data: CallCreate) -> Call:
     require_manager(actor)
     if session.scalar(select(func.count()).where(Call.code == data.code)):
         raise InvalidInput(
-            f"The code {data.code!r} is taken.", fields=[FieldError("code", "already in use")]
+            i18n.N_("The code %(code)s is taken."),
+            params={"code": data.code},
+            fields=[FieldError("code", "already in use")],
         )
     values = data.model_dump(exclude={"criteria"})
     call = Call(**values, created_by_id=actor.person_id)
