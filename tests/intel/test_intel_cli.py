@@ -95,3 +95,40 @@ def test_an_import_waits_for_a_busy_database_and_else_stops_saying_so(tmp_path, 
     out = run("intel", "import", str(src))
     assert "imported 3, linked as duplicate 0, already imported 0, rejected 0" in out
     other.close()
+
+
+def test_ctrl_c_keeps_what_is_done_says_so_and_a_rerun_goes_on(tmp_path, monkeypatch):
+    """Ctrl-C part-way: it printed only "Aborted!", not what was kept nor how to go on."""
+    import re
+    import signal
+
+    monkeypatch.setenv("LABLINE_JOBS", "sqlite")  # as deployed: the worker encodes
+    run = cli_runner(tmp_path)
+    run("intel", "collections")  # the database exists
+    src = tmp_path / "in"
+    src.mkdir()
+    total = 400
+    for i in range(total):
+        (src / f"{i:03d}.txt").write_text(f"{ZH[i % len(ZH)]}\n第{i}份文件。", encoding="utf-8")
+
+    def ctrl_c(*_args):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, ctrl_c)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 4.0)  # as a SIGINT would, in the main thread
+        out = run("intel", "import", str(src), code=1)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    found = re.search(r"interrupted \((\d+) of 400 files done\): run the same command again", out)
+    assert found, out
+    done = int(found.group(1))
+    first = re.search(r"imported (\d+), linked as duplicate (\d+), already imported 0,", out)
+    assert first and 0 < done < total and int(first.group(1)) + int(first.group(2)) == done
+    out = run("intel", "import", str(src))
+    again = re.search(r"imported (\d+), linked as duplicate (\d+), already imported (\d+),", out)
+    assert again, out
+    # Every file once; a file whose commit held as the interrupt came counts as already there.
+    imported, linked, already = (int(g) for g in again.groups())
+    assert imported + linked + already == total and done <= already <= done + 1

@@ -58,37 +58,59 @@ def import_cmd(
     settings = settings_of(ctx)
     files = list(ingest.iter_files(paths))
     report = ImportReport()
-    with progress() as bar, unit_of_work(ctx, as_email=as_email) as (session, actor):
-        task = bar.add_task("importing", total=len(files))
-        coll = _retried(
-            session,
-            lambda: records.collection_named(session, actor=actor, name=collection),
-            "",
-            0,
-            len(files),
-        )
-        for done, path in enumerate(files):
-            one = ImportReport()
+    done = [0]
+    try:
+        with progress() as bar, unit_of_work(ctx, as_email=as_email) as (session, actor):
+            task = bar.add_task("importing", total=len(files))
+            coll = _retried(
+                session,
+                lambda: records.collection_named(session, actor=actor, name=collection),
+                "",
+                0,
+                len(files),
+            )
+            for path in files:
+                one = ImportReport()
 
-            def step(path: Path = path, one: ImportReport = one) -> None:
-                ingest.ingest_file(
-                    session,
-                    actor=actor,
-                    path=path,
-                    collection=coll,
-                    data_dir=settings.data_dir,
-                    source=source,
-                    report=one,
-                )
+                def step(path: Path = path, one: ImportReport = one) -> None:
+                    ingest.ingest_file(
+                        session,
+                        actor=actor,
+                        path=path,
+                        collection=coll,
+                        data_dir=settings.data_dir,
+                        source=source,
+                        report=one,
+                    )
 
-            try:
-                _retried(session, step, str(path), done, len(files))
-            except click.ClickException:
-                _print_report(report, as_json)
-                raise
-            _add_up(report, one)  # counted once its commit held
-            bar.advance(task)
+                _retried(session, step, str(path), done[0], len(files))
+                _add_up(report, one)  # counted once its commit held
+                done[0] += 1
+                bar.advance(task)
+    except click.ClickException:
+        _print_report(report, as_json)
+        raise
+    except BaseException as exc:
+        # Ctrl-C: every file committed is kept; say so and how to go on. (Coming inside
+        # the database's work, it can leave the connection unable to roll back, and the
+        # error of that rollback is what arrives here: the interrupt is its cause.)
+        if not _interrupted(exc):
+            raise
+        _print_report(report, as_json)
+        raise click.ClickException(
+            f"interrupted ({done[0]} of {len(files)} files done): run the same command again"
+            " to go on."
+        ) from None
     _print_report(report, as_json)
+
+
+def _interrupted(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc, seen = exc.__context__, seen + 1
+    return False
 
 
 # Another process writing (a second import, the server) can hold SQLite's one write lock
