@@ -147,5 +147,6 @@ def poll_cmd(ctx: click.Context, as_json: bool) -> None:
         status = f"error: {p['error']}" if p["error"] else "ok"
         click.echo(
             f"{p['url']}: {p['entries']} entries, imported {p['imported']},"
-            f" duplicates {p['duplicates']}, rejected {p['rejected']} ({status})"
+            f" duplicates {p['duplicates']}, already imported {p['already']},"
+            f" rejected {p['rejected']} ({status})"
         )

@@ -19,6 +19,7 @@ from labline.core.models import Person
 from labline.core.service.auth import actor_for
 from labline.errors import FieldError, InvalidInput, NotFound
 from labline.i18n import gettext as _
+from labline.i18n import ngettext
 from labline.intel.documents.service import records
 from labline.intel.search import service as search
 from labline.intel.watches.models import DocumentInboxItem, DocumentWatch
@@ -140,7 +141,12 @@ def mail_daily(session: Session, *, base_url: str, moment: datetime | None = Non
                 _("Your inbox: %(url)s", url=f"{base_url}/intel/watches"),
             ]
         )
-        return _("labline: %(num)s new documents for your watches", num=len(mine)), body
+        subject = ngettext(
+            "labline: %(num)s new document for your watches",
+            "labline: %(num)s new documents for your watches",
+            len(mine),
+        )
+        return subject, body
 
     sent = mail.queue_digests(
         session,
