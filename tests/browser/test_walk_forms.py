@@ -76,6 +76,18 @@ def _call_to_apply(page: Any, origin: str) -> str:
     return first
 
 
+def _draft_call_form(page: Any, origin: str) -> str:
+    """The form that changes the first draft call (the one this walk just made)."""
+    page.goto(origin + "/review")
+    for href in page.eval_on_selector_all(
+        "main a[href^='/review/calls/']", "els => els.map(e => e.getAttribute('href'))"
+    ):
+        page.goto(origin + href)
+        if page.get_by_test_id("edit-call").count():
+            return str(page.get_by_test_id("edit-call").get_attribute("href"))
+    raise AssertionError("no draft call to change")
+
+
 def _open_deal_offers(page: Any, origin: str) -> str:
     """The licence offers of the first deal under negotiation."""
     page.goto(origin + "/market/deals?state=negotiating")
@@ -199,6 +211,20 @@ CASES: dict[str, list[FormCase]] = {
                 "closes_on": "2026-11-20",
             },
             fields=("title_zh", "budget", "closes_on"),
+        ),
+        FormCase(
+            "change a call",
+            _draft_call_form,
+            "form[action$='/edit']",
+            good=lambda lang: {**NEW_CALL, "code": f"WALK-{lang.upper()}", "budget": "3500000"},
+            bad=lambda lang: {
+                **NEW_CALL,
+                "code": f"WALK-{lang.upper()}",
+                "title_en": "",
+                "title_zh": "",
+                "budget": "-5",
+            },
+            fields=("title_zh", "title_en", "budget"),
         ),
         FormCase(
             "licence offer",
