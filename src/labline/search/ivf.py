@@ -17,6 +17,11 @@ from numpy.typing import NDArray
 
 Vectors = NDArray[np.float32]
 BLOCK = 65_536  # rows per matrix product while assigning
+# A query reads the nearest cells until it holds the rows it wants: at least MIN_CELLS of
+# them, at most MAX_SHARE of all (the probe count; benchmarks/market_real.py --ivf
+# measures what they cost in suggestion quality).
+MIN_CELLS = 8
+MAX_SHARE = 0.25
 
 
 class Rows(Protocol):
@@ -114,15 +119,16 @@ class IVF:
         self, query: Vectors, want: int, allowed: NDArray[np.bool_] | None
     ) -> NDArray[np.int64]:
         """Rows of the cells nearest the query, nearest cell first, until `want` allowed
-        rows are gathered (at most a quarter of the cells)."""
+        rows are gathered (at least MIN_CELLS cells, at most MAX_SHARE of them)."""
         order = np.argsort(-np.einsum("ij,j->i", self.centroids, query))  # one thread
         share = 1.0 if allowed is None else max(float(allowed.mean()), 1e-6)
         sizes = np.diff(self._offsets)[order]
-        # Enough of the nearest cells to hold about `want` allowed rows: at least 8, at
-        # most a quarter of them.
+        # Enough of the nearest cells to hold about `want` allowed rows: at least
+        # MIN_CELLS, at most MAX_SHARE of them.
         reach = np.cumsum(sizes)
         m = int(np.searchsorted(reach, want / share)) + 1
-        m = max(min(m, max(8, order.size // 4)), min(8, order.size))
+        most = max(MIN_CELLS, int(order.size * MAX_SHARE))
+        m = max(min(m, most), min(MIN_CELLS, order.size))
         picked = order[:m]
         starts, ends = self._offsets[picked], self._offsets[picked + 1]
         lengths = ends - starts
