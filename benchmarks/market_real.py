@@ -28,7 +28,9 @@ same queries: what the approximate index costs in quality. Three ways:
 - `_ivf_scale`: each query reads the share of the cells it would read in an index of
   --ivf-scale rows (200,000 by default: about 2 % unfiltered, 6 % filtered to a third),
   at least one cell; coarser cells than at that size, so a pessimistic bound;
-- `_ivf_scale_x4`: the same with four times as many cells read (a larger probe count).
+- `_ivf_scale_x4`: the same with four times as many cells read (a larger probe count);
+- `_ivf_scale_fine`: as many cells as at that size (√200,000 = 447, at most a quarter of
+  the rows) and as many read as there: the same share, in cells of a few rows.
 """
 
 from __future__ import annotations
@@ -226,12 +228,19 @@ def run(
 class Probed(ivf_module.IVF):
     """The IVF index, counting the queries it answers and the share of the allowed rows
     each one reads; with `scale`, reading the share of the cells a query would read in
-    an index of `scale` rows (times `factor`)."""
+    an index of `scale` rows (times `factor`); `fine`: with as many cells as there
+    (at most a quarter of the rows), so each query reads as many cells as there."""
 
     read: ClassVar[list[float]] = []
     seconds: ClassVar[list[tuple[float, int]]] = []
     scale: int | None = None
     factor = 1.0
+    fine = False
+
+    def train(self, vectors: Any, **options: Any) -> None:
+        if self.fine and self.scale:
+            options["cells"] = min(int(math.sqrt(self.scale)), max(1, len(vectors) // 4))
+        super().train(vectors, **options)
 
     def candidates(self, query: Any, want: int, allowed: Any) -> Any:
         n = len(self)
@@ -257,6 +266,7 @@ def ivf_timing(rows: int, dim: int, queries: int = 40) -> dict[str, float]:
     """Milliseconds of the dense part of a query (the best 1,000 allowed rows, as
     SearchIndex asks) on `rows` random unit vectors: exact scan, IVF, IVF with four
     times the cells; unfiltered and with a filter that leaves a third of the rows."""
+    Probed.fine = False
     rng = np.random.default_rng(0)
     index = dense_module.VectorIndex(dim)
     for start in range(0, rows, 50_000):
@@ -298,7 +308,7 @@ def measure(
 
 
 EXACT_FILTERED = dense_module.EXACT_FILTERED
-IVF_WAYS = ("ivf", "ivf_scale", "ivf_scale_x4")
+IVF_WAYS = ("ivf", "ivf_scale", "ivf_scale_x4", "ivf_scale_fine")
 
 
 def old_bridge_query(query: str, chinese_share: float) -> tuple[dict[str, float], float]:
@@ -365,6 +375,7 @@ def main() -> None:
         how = next((w for w in IVF_WAYS if label.endswith("_" + w)), None)
         Probed.scale = args.ivf_scale if how and how.startswith("ivf_scale") else None
         Probed.factor = 4.0 if how == "ivf_scale_x4" else 1.0
+        Probed.fine = how == "ivf_scale_fine"
         per_query[label] = measure(achievements, needs, encoder, ivf=how is not None)
         result: dict[str, Any] = {
             k: round(float(np.mean(v)), 3) for k, v in per_query[label].items()

@@ -44,11 +44,19 @@ class IVF:
     def __len__(self) -> int:
         return int(self.cell.shape[0])
 
-    def train(self, vectors: Vectors | Rows, *, seed: int = 0, iterations: int = 6) -> None:
+    def train(
+        self,
+        vectors: Vectors | Rows,
+        *,
+        seed: int = 0,
+        iterations: int = 6,
+        cells: int | None = None,
+    ) -> None:
+        """Cells by spherical k-means on a sample: √n of them unless told."""
         from scipy import sparse
 
         n = len(vectors)
-        cells = max(1, int(np.sqrt(n)))
+        cells = max(1, min(n, cells or int(np.sqrt(n))))
         rng = np.random.default_rng(seed)
         picked = np.sort(rng.choice(n, min(n, 32 * cells), replace=False))
         sample = (
