@@ -352,6 +352,7 @@ def main() -> None:
     out: dict[str, Any] = {
         "sizes": {"achievements": len(achievements), "needs": len(needs)},
         "relevance": "2 same set and category, 1 same GB/T 4754 division, 0 otherwise",
+        "load_average_start": [round(x, 2) for x in os.getloadavg()],
         "methods": {},
     }
     plan: list[tuple[str, str | None, bool]] = [("lexical", None, True)]
@@ -420,6 +421,7 @@ def main() -> None:
             **{str(dim): ivf_timing(args.ivf_scale, dim) for dim in dims},
         }
         print(json.dumps(out["ivf_timing"]))
+    out["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     if args.json:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
 
