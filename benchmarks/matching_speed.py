@@ -24,7 +24,9 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -156,6 +158,32 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
 
+def _timed(
+    items: Iterable[Any], search: Callable[[Any], object]
+) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of `search` on each item."""
+    times, cpu = [], []
+    for item in items:
+        t, c = time.perf_counter(), time.process_time()
+        search(item)
+        times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
+    return times, cpu
+
+
+def _speed(n: int, build: float, build_cpu: float, times: list[float], cpu: list[float]) -> dict:
+    """The figures every system reports: build rate, query latencies, peak memory."""
+    return {
+        "build_per_s": n / build,
+        "build_per_cpu_s": n / build_cpu,
+        "p50_ms": percentile(times, 50),
+        "p95_ms": percentile(times, 95),
+        "p50_cpu_ms": percentile(cpu, 50),  # CPU time of the process: less load-dependent
+        "p95_cpu_ms": percentile(cpu, 95),
+        "memory_mb": peak_mb(),
+    }
+
+
 def run_labline(n: int, nq: int) -> dict:
     from labline.search import Record, SearchIndex
     from labline.search.dense import VectorIndex, default_encoder, encode_queries
@@ -207,12 +235,12 @@ def run_labline(n: int, nq: int) -> dict:
     qs = queries(nq)
     qv = rng.standard_normal((nq, dim), dtype=np.float32)
     index.search(qs[0], k=20, query_vector=qv[0], filters={"trl": {"gte": 4}})  # warm
-    times, cpu = [], []
-    for text, vec in zip(qs, qv, strict=True):
-        t, c = time.perf_counter(), time.process_time()
-        index.search(text, k=20, query_vector=vec, filters={"trl": {"gte": 4}, "industry": "38"})
-        times.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
+    times, cpu = _timed(
+        zip(qs, qv, strict=True),
+        lambda q: index.search(
+            q[0], k=20, query_vector=q[1], filters={"trl": {"gte": 4}, "industry": "38"}
+        ),
+    )
     enc = index.encoder
     encode_queries(enc, ["warm up"])
     t = time.perf_counter()
@@ -220,13 +248,7 @@ def run_labline(n: int, nq: int) -> dict:
         encode_queries(enc, [text])
     encode_ms = (time.perf_counter() - t) * 1000 / 20
     return {
-        "build_per_s": n / build,
-        "build_per_cpu_s": n / build_cpu,
-        "p50_ms": percentile(times, 50),
-        "p95_ms": percentile(times, 95),
-        "p50_cpu_ms": percentile(cpu, 50),  # CPU time of the process: less load-dependent
-        "p95_cpu_ms": percentile(cpu, 95),
-        "memory_mb": peak_mb(),
+        **_speed(n, build, build_cpu, times, cpu),
         "encode_ms": encode_ms,
         **timings,
     }
@@ -249,23 +271,13 @@ def run_bm25s(n: int, nq: int) -> dict:
     retriever.index(corpus, show_progress=False)
     build, build_cpu = time.perf_counter() - started, cpu_s() - cpu0
     vocab = retriever.vocab_dict
-    times, cpu = [], []
-    for text in queries(nq):
-        t, c = time.perf_counter(), time.process_time()
-        toks = [x for x in analyze(text) if x in vocab]
-        scores = retriever.get_scores(toks)
+
+    def search(text: str) -> None:
+        scores = retriever.get_scores([x for x in analyze(text) if x in vocab])
         np.argpartition(-scores, 19)[:20]
-        times.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
-    return {
-        "build_per_s": n / build,
-        "build_per_cpu_s": n / build_cpu,
-        "p50_ms": percentile(times, 50),
-        "p95_ms": percentile(times, 95),
-        "p50_cpu_ms": percentile(cpu, 50),  # CPU time of the process: less load-dependent
-        "p95_cpu_ms": percentile(cpu, 95),
-        "memory_mb": peak_mb(),
-    }
+
+    times, cpu = _timed(queries(nq), search)
+    return _speed(n, build, build_cpu, times, cpu)
 
 
 def run_tantivy(n: int, nq: int) -> dict:
@@ -286,24 +298,15 @@ def run_tantivy(n: int, nq: int) -> dict:
     index.reload()
     build, build_cpu = time.perf_counter() - started, cpu_s() - cpu0
     searcher = index.searcher()
-    times, cpu = [], []
-    for text in queries(nq):
-        t, c = time.perf_counter(), time.process_time()
+
+    def search(text: str) -> None:
         toks = [x.replace('"', "") for x in analyze(text)]
         if toks:
             query = index.parse_query(" OR ".join(f'"{x}"' for x in toks), ["body"])
             searcher.search(query, 20)
-        times.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
-    return {
-        "build_per_s": n / build,
-        "build_per_cpu_s": n / build_cpu,
-        "p50_ms": percentile(times, 50),
-        "p95_ms": percentile(times, 95),
-        "p50_cpu_ms": percentile(cpu, 50),  # CPU time of the process: less load-dependent
-        "p95_cpu_ms": percentile(cpu, 95),
-        "memory_mb": peak_mb(),
-    }
+
+    times, cpu = _timed(queries(nq), search)
+    return _speed(n, build, build_cpu, times, cpu)
 
 
 SYSTEMS = {"labline": run_labline, "bm25s": run_bm25s, "tantivy": run_tantivy}

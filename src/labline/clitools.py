@@ -104,6 +104,38 @@ def unit_of_work(
         yield session, actor
 
 
+def cli_locale(session: Session, actor: Actor) -> str:
+    """The language a command speaks to its reader: the person's (--as) language, else the
+    shell's (LC_ALL, LC_MESSAGES, LANG: zh_CN.UTF-8 is Chinese), else English."""
+    import os
+
+    from labline import i18n
+    from labline.core.models import Person
+
+    if actor.person_id is not None:
+        person = session.get(Person, actor.person_id)
+        if person is not None and person.locale in i18n.LOCALES:
+            return person.locale
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+@contextmanager
+def reader_language(session: Session, actor: Actor) -> Iterator[str]:
+    """Messages made inside are in the command's reader's language (`cli_locale`)."""
+    from labline import i18n
+
+    locale = cli_locale(session, actor)
+    token = i18n.set_locale(locale)
+    try:
+        yield locale
+    finally:
+        i18n.reset_locale(token)
+
+
 def fail(exc: LablineError) -> None:
     """Print a domain error the way the API would, then exit non-zero."""
     console.print(f"[red]error[/red] ({exc.code}): {exc.message}")

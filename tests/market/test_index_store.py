@@ -150,6 +150,22 @@ def test_a_snapshot_of_another_database_is_refused(db, world):
     assert store.generation(world.directory) != gen
 
 
+def test_a_snapshot_cut_with_another_term_list_is_rebuilt(db, world):
+    """Its texts' words depend on the technical terms jieba was given (search.termwords):
+    one written before 热管理 was a word holds 热|管理 and is rebuilt."""
+    indexes.rebuild(db, SPEC, world.directory)
+    gen = store.generation(world.directory)
+    meta_path = world.directory / str(gen) / "snapshot.json"
+    meta = json.loads(meta_path.read_text())
+    assert meta["words"] == store.words_version()
+    del meta["words"]  # as every snapshot written before the stamp
+    meta_path.write_text(json.dumps(meta))
+    why = indexes.problem(db, SPEC, world.directory, full=False)
+    assert why is not None and "technical terms" in why
+    assert "rebuilt" in indexes.encode_tail(db, SPEC, world.directory)
+    assert store.generation(world.directory) != gen
+
+
 def test_only_operators_rebuild(db, world):
     with pytest.raises(NotPermitted):
         indexes.check_or_rebuild(

@@ -72,3 +72,17 @@ def test_technical_terms_bridge_where_the_dictionary_splits_them():
     finally:
         bridge.use_terms(True)
     assert all(len(zh) >= 2 and en for zh, en in bridge.terms().items())
+
+
+def test_listed_terms_are_words_and_keep_their_parts():
+    """jieba is given the term list's technical terms: 热管理 is one word (not 热|管理),
+    and a term added whole keeps the words it was cut into (钙钛矿 of 钙钛矿电池)."""
+    assert "热管理" in analyze("电池热管理系统")
+    assert "热管理" not in analyze("热管散热器的管理")
+    assert {"钙钛矿电池", "钙钛矿"} <= set(analyze("钙钛矿电池"))
+
+
+def test_an_english_term_phrase_bridges_to_the_whole_term():
+    zh = bridge.en_to_zh("thermal management of batteries")
+    assert zh["热管理"] == max(zh.values())
+    assert "热管理" not in bridge.en_to_zh("management of thermal power plants")

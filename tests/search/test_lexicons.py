@@ -66,11 +66,13 @@ def test_the_bridge_tables_hold_exactly_the_parsed_dictionary():
 
 
 def test_the_word_tagger_tags_as_jieba_loading_its_whole_dictionary():
+    from labline.search import termwords
     from labline.search.analysis import jieba_segmenter, jieba_tagger
 
     tagger = jieba_tagger()
     assert not isinstance(tagger.dt.word_tag_tab, dict)  # the table, not a parse
     whole = tagger.POSTokenizer(jieba_segmenter().dt)  # reads every line, as jieba does
+    whole.word_tag_tab.update(termwords.TAGS)  # and the technical terms added to it
     for text in (
         "钙钛矿叠层电池的光电转换效率突破百分之三十",
         "国务院关于加快建设全国统一大市场的意见",

@@ -24,6 +24,7 @@ import numpy as np
 import Stemmer
 from numpy.typing import NDArray
 
+from labline.search import termwords
 from labline.search.lexical import TokenBatch
 
 MAX_QUERY_CHARS = 20_000  # longer queries are cut here: the head carries the intent
@@ -229,6 +230,7 @@ def jieba_segmenter() -> Any:
     else:
         jieba.dt.FREQ, jieba.dt.total = table, int(table.meta["total"])
         jieba.dt.initialized = True
+    termwords.add_terms(jieba)  # 热管理 is one word, not 热|管理
     return jieba
 
 
@@ -374,11 +376,11 @@ def _chinese(run: str, words: bool) -> tuple[str, ...]:
     out = [run[i : i + 2] for i in range(len(run) - 1)] if len(run) > 1 else [run]
     if words and len(run) > 2:
         # HMM off: unknown words are covered by the bigrams, and it is three times faster.
-        out += [
-            w
-            for w in jieba_segmenter().lcut(run, HMM=False)
-            if len(w) > 2 and w not in CHINESE_STOP
-        ]
+        parts = termwords.PARTS
+        for w in jieba_segmenter().lcut(run, HMM=False):
+            if len(w) > 2 and w not in CHINESE_STOP:
+                out.append(w)
+                out += [p for p in parts.get(w, ()) if len(p) > 2]
     return tuple(t for t in out if t not in CHINESE_STOP)
 
 

@@ -239,6 +239,28 @@ def _segment_words(run: str) -> list[str]:
     return words
 
 
+@cache
+def _renderings_of_phrases() -> dict[tuple[str, ...], list[str]]:
+    """A term list's English rendering of two words or more (stemmed) -> its terms."""
+    out: dict[tuple[str, ...], list[str]] = {}
+    for zh, gloss in terms().items():
+        if len(gloss) >= 2:
+            out.setdefault(tuple(gloss), []).append(zh)
+    return out
+
+
+def _phrase_terms(tokens: tuple[str, ...]) -> list[str]:
+    if not _terms_on or len(tokens) < 2:
+        return []
+    phrases = _renderings_of_phrases()
+    longest = max(map(len, phrases), default=0)
+    found = []
+    for i in range(len(tokens)):
+        for size in range(2, min(longest, len(tokens) - i) + 1):
+            found += phrases.get(tokens[i : i + size], [])
+    return found
+
+
 def en_to_zh(text: str, *, per_word: int = 12) -> dict[str, float]:
     """Weighted Chinese terms (bigrams and words) for the English words of a query.
 
@@ -247,7 +269,13 @@ def en_to_zh(text: str, *, per_word: int = 12) -> dict[str, float]:
     pick the ones the corpus actually uses.
     """
     out: dict[str, float] = defaultdict(float)
-    for token in (t for w in re.findall(r"[A-Za-z]+", text) for t in english_tokens(w)):
+    tokens = [t for w in re.findall(r"[A-Za-z]+", text) for t in english_tokens(w)]
+    # A listed term's whole rendering in the query ("thermal management") is that term
+    # (热管理), which its words one by one (热敏 ..., 主管 ...) would not reach.
+    for zh in _phrase_terms(tuple(tokens)):
+        for tok in {*chinese_tokens(zh, words=False), zh}:
+            out[tok] += 1.0
+    for token in tokens:
         # Exact one-word translations first; words before single characters (more specific).
         candidates = sorted(
             _renderings(token).items(), key=lambda kv: (-kv[1], len(kv[0]) == 1, len(kv[0]))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -20,6 +20,27 @@ FONT = 'font-family="system-ui, sans-serif"'
 class Series:
     name: str
     points: Sequence[tuple[float, float | None]]  # (x, y); None is a gap
+
+
+def trace(
+    s: Series, colour: str, px: Callable[[float], float], py: Callable[[float], float]
+) -> tuple[list[str], str | None]:
+    """One series as a line (broken at gaps) with a dot on its latest point: the SVG parts,
+    and the words describing that point ("name: value (x)"), None for an empty series."""
+    path, pen = [], "M"
+    for x, y in sorted(s.points, key=lambda p: p[0]):
+        if y is None:
+            pen = "M"
+            continue
+        path.append(f"{pen}{px(x):.1f},{py(y):.1f}")
+        pen = "L"
+    parts = [f'<path d="{" ".join(path)}" fill="none" stroke="{colour}" stroke-width="2"/>']
+    last = [(x, y) for x, y in s.points if y is not None]
+    if not last:
+        return parts, None
+    lx, ly = max(last, key=lambda p: p[0])
+    parts.append(f'<circle cx="{px(lx):.1f}" cy="{py(ly):.1f}" r="3" fill="{colour}"/>')
+    return parts, f"{s.name}: {fmt(ly)} ({lx:g})"
 
 
 def ticks(lo: float, hi: float, n: int = 5) -> list[float]:

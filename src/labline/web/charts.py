@@ -25,6 +25,7 @@ from labline.web.chartkit import (
     fit,
     fmt,
     text_width,
+    trace,
     wrap,
 )
 from labline.web.chartkit import frame as _frame
@@ -110,19 +111,10 @@ def _line_wide(
     desc = []
     for i, s in enumerate(series):
         colour = PALETTE[i % len(PALETTE)]
-        path, pen = [], "M"
-        for x, y in sorted(s.points, key=lambda p: p[0]):
-            if y is None:
-                pen = "M"
-                continue
-            path.append(f"{pen}{px(x):.1f},{py(y):.1f}")
-            pen = "L"
-        parts.append(f'<path d="{" ".join(path)}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        last = [(x, y) for x, y in s.points if y is not None]
-        if last:
-            lx, ly = max(last, key=lambda p: p[0])
-            parts.append(f'<circle cx="{px(lx):.1f}" cy="{py(ly):.1f}" r="3" fill="{colour}"/>')
-            desc.append(f"{s.name}: {fmt(ly)} ({lx:g})")
+        drawn, said = trace(s, colour, px, py)
+        parts.extend(drawn)
+        if said is not None:
+            desc.append(said)
         ly_pos = top + 14 + i * 16
         parts.append(
             f'<rect x="{left + pw + 12}" y="{ly_pos - 9}" width="10" height="10" fill="{colour}"/>'

@@ -23,6 +23,7 @@ from labline.web.chartkit import (
     heading_of,
     text_width,
     ticks,
+    trace,
     wrap,
 )
 
@@ -276,19 +277,10 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str = "") -> Ma
     desc = []
     for i, s in enumerate(series):
         colour = PALETTE[i % len(PALETTE)]
-        path, pen = [], "M"
-        for x, y in sorted(s.points, key=lambda p: p[0]):
-            if y is None:
-                pen = "M"
-                continue
-            path.append(f"{pen}{px(x):.1f},{py(y):.1f}")
-            pen = "L"
-        out.append(f'<path d="{" ".join(path)}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        last = [(x, y) for x, y in s.points if y is not None]
-        if last:
-            lx, ly = max(last, key=lambda p: p[0])
-            out.append(f'<circle cx="{px(lx):.1f}" cy="{py(ly):.1f}" r="3" fill="{colour}"/>')
-            desc.append(f"{s.name}: {fmt(ly)} ({lx:g})")
+        drawn, said = trace(s, colour, px, py)
+        out.extend(drawn)
+        if said is not None:
+            desc.append(said)
     legend, end = _legend([s.name for s in series], top + ph + 30, marker="line")
     return frame(end + 4, title, "; ".join(desc), "".join(out + legend), y_label)
 

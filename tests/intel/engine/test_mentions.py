@@ -75,3 +75,70 @@ def test_english_document():
 def test_nothing_named():
     found = extract(["这是一段没有名称的普通文字。"], places=PLACES)
     assert found.organisations == [] and found.places == []
+
+
+# Sentences as they stand in ../shared/data/texts (Government Work Reports, State Council
+# documents, White House remarks).
+REAL_ZH = [
+    "完善应对外部风险冲击预案，有效维护金融安全稳定。",  # 应|对外部 (jieba: nt)
+    "依靠创新提升实体经济发展水平，不断培育壮大发展新动能，有效应对外部打压遏制。",
+    "（海关总署、文化和旅游部、文物局等按职责分工负责）",
+    "成员由教育部、住房城乡建设部、发展改革委、人力资源社会保障部、商务部组成。",
+    "财政部要会同发展改革委、工业和信息化部等部门抓好落实。",
+    "责令左权县人民政府县长作出书面检查。当今世界面临百年未有之大变局。",
+    "联席会议设联络员，由各成员单位有关司局负责同志担任。确保“十四五”开好局起好步。",
+    "中亚有关国家签署合作文件，农业农村部、国家能源局、国家卫生健康委员会参加。",
+]
+
+
+def test_chinese_fragments_are_no_organisations():
+    names = [m.text for m in extract(REAL_ZH, places=PLACES).organisations]
+    assert not {"对外部", "旅游部", "建设部", "社会保障部", "会同发展改革委", "大变局"} & set(names)
+    assert not any(n.endswith(("签署", "开好局", "司局")) for n in names)
+    assert set(names) == {
+        "海关总署",
+        "文化和旅游部",
+        "文物局",
+        "发展改革委",
+        "教育部",
+        "住房城乡建设部",
+        "人力资源社会保障部",
+        "商务部",
+        "财政部",
+        "工业和信息化部",
+        "左权县人民政府",
+        "农业农村部",
+        "国家能源局",
+        "国家卫生健康委员会",
+    }
+    # A unit of a central body keeps its whole name.
+    unit = extract(["支持中国科学院物理研究所开展攻关。"], places=PLACES).organisations
+    assert [m.text for m in unit] == ["中国科学院物理研究所"]
+
+
+def test_english_bodies_named_together_are_each_one():
+    text = [
+        "cost taxpayers more each year than the budgets for the Education and Homeland "
+        "Security Departments combined.",
+        "My Department of Energy is working with the State, Defense and Treasury Departments.",
+    ]
+    names = [m.text for m in extract(text, places=PLACES, language="en").organisations]
+    assert "Education and Homeland Security Department" not in names
+    assert set(names) == {
+        "Education Department",
+        "Homeland Security Department",
+        "Department of Energy",
+        "State Department",
+        "Defense Department",
+        "Treasury Department",
+    }
+
+
+def test_a_listed_term_is_one_word():
+    """热管理 (term list) is one term of the document, not 热 and 管理."""
+    paragraphs = [
+        "新能源汽车动力电池热管理系统采用液冷板，热管理效率提高20%。",
+        "整车热管理技术是新能源汽车的关键技术，热管理方案决定续航。",
+    ]
+    terms = [m.text for m in extract(paragraphs, places=PLACES).terms]
+    assert "热管理" in terms

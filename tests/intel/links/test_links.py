@@ -92,6 +92,10 @@ def test_name_confidence():
     assert name_confidence("Goddard Space Flight Center", "Marshall Space Flight Center") < 0.5
     assert name_confidence("State Department", "Department of State") >= 0.8
     assert name_confidence("NASA Johnson Space Center", "Johnson Space Center") > 0.8
+    # "the Education and Homeland Security Departments" are read as two (engine.mentions)
+    dhs = ("美国国土安全部", "Department of Homeland Security")
+    assert name_confidence("Homeland Security Department", *dhs) >= 0.8
+    assert name_confidence("Education Department", *dhs) < 0.5
 
 
 def _record(title, field, summary=""):

@@ -137,3 +137,31 @@ def test_new_documents_are_found_on_the_next_search(db, world):
     coll = db.query(Collection).filter_by(name="public").one()
     store(db, collection=coll, parsed=parsed)
     assert titles(service.search(db, actor=CLI, holder=world.holder, query="钙钛矿")) == ["钙钛矿"]
+
+
+def _add(db, title, text, coll="public"):
+    parsed = _checked(Parsed(title, paragraphs_of(text), "text", sha256_of(text.encode())), title)
+    collection = db.query(Collection).filter_by(name=coll).one()
+    return store(db, collection=collection, parsed=parsed).document
+
+
+def test_thermal_management_is_one_term_in_both_languages(db, world):
+    """热管理 is a word of the term list: jieba no longer cuts it into 热|管理, so it is not
+    found through 热管 (a heat pipe) or 管理 (management) alone, and the bridge carries it
+    to an English document on thermal management."""
+    zh_text = "新能源汽车动力电池热管理系统的液冷板设计。\n热管理决定电池寿命。"
+    _add(db, "电池热管理技术进展", zh_text)
+    _add(db, "Spacecraft thermal management", "Passive thermal management keeps the payload cool.")
+    _add(db, "热管散热器", "热管是一种高效传热元件，用于散热器。")
+    _add(db, "企业管理办法", "加强企业管理，完善管理制度。")
+    found = service.search(db, actor=CLI, holder=world.holder, query="热管理", limit=10)
+    assert set(titles(found)[:2]) == {"电池热管理技术进展", "Spacecraft thermal management"}
+    zh = found[titles(found).index("电池热管理技术进展")]
+    marked = {p.text[s:e] for p in zh.paragraphs for s, e in p.spans}
+    assert "热管理" in marked
+    en = found[titles(found).index("Spacecraft thermal management")]
+    marked_en = {en.paragraphs[0].text[s:e].lower() for s, e in en.paragraphs[0].spans}
+    assert {"thermal", "management"} <= marked_en
+    # The English words find the Chinese document the other way round.
+    back = titles(service.search(db, actor=CLI, holder=world.holder, query="thermal management"))
+    assert "电池热管理技术进展" in back

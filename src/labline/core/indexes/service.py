@@ -286,7 +286,7 @@ def rebuild(session: Session, spec: Spec, directory: Path, *, keep: bool = True)
     beside the live snapshot and swap it in."""
     live = build(session, spec, inline=True, keep=keep)
     meta = {**anchors(session, live.audit_seq), "encoder": live_encoder().name}
-    meta.update(name=spec.name, version=spec.version)
+    meta.update(name=spec.name, version=spec.version, words=store.words_version())
     live.generation = store.write(directory, live.parts, meta)
     return live
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from labline.search import SearchIndex, persistence
+from labline.search import SearchIndex, persistence, termwords
 from labline.search.dense import Encoder
 from labline.search.errors import CorruptIndex
 
@@ -70,12 +70,21 @@ def read_meta(directory: Path) -> tuple[str, dict[str, Any]]:
     return gen, meta
 
 
+def words_version() -> str:
+    """The stamp of the word list a snapshot's texts are cut with (kept in its meta)."""
+    return termwords.words_version()
+
+
 def outdated(meta: dict[str, Any], version: int) -> str | None:
     """Why a snapshot holds records of another shape than its index's now (None if it
-    does not): it was written with another version of the index's spec (1 if unsaid)."""
+    does not): it was written with another version of the index's spec (1 if unsaid), or
+    its texts were cut into words with another technical term list (search.termwords)."""
     written = int(meta.get("version", 1))
     if written != version:
         return f"it holds version {written} of the records, not {version}"
+    if meta.get("words") != termwords.words_version():
+        # Its texts were cut into words with another technical term list (热|管理).
+        return "its words were cut with another list of technical terms"
     return None
 
 

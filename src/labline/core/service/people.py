@@ -14,6 +14,7 @@ from labline.core.access import (
     require_signed_in,
 )
 from labline.core.models import (
+    PLATFORM_ROLES,
     Membership,
     Organisation,
     OrganisationKind,
@@ -234,11 +235,4 @@ def set_membership(
     return existing
 
 
-PLATFORM = (
-    Role.platform_operator,
-    Role.reviewer,
-    Role.committee_member,
-    Role.facility_manager,
-    Role.analyst,
-    Role.investor,
-)
+PLATFORM = PLATFORM_ROLES  # the roles an operator grants (the list lives with the model)

@@ -3,8 +3,12 @@ the numbered paragraphs it stands in.
 
 - Organisations: Chinese names are runs of jieba words ending in an organisation word
   (大学, 研究所, 有限公司, 委员会, 部 …) or tagged as one (`nt`), e.g. 中国科学院物理研究所,
-  国家发展改革委; English names are capitalised runs holding University, Institute,
-  Ministry, Inc. … ("Massachusetts Institute of Technology").
+  国家发展改革委; China's central government bodies are found by name first
+  (engine.bodies: jieba cuts 住房城乡建设部 and reads 建设部 alone), and a word that only
+  ends like one names none (应|对外部风险, 大变局, 签署). English names are capitalised
+  runs holding University, Institute, Ministry, Inc. … ("Massachusetts Institute of
+  Technology"); bodies named together ("the Education and Homeland Security Departments")
+  are each one (Education Department, Homeland Security Department).
 - Places: the region names of the table handed in (GB/T 2260: code, Chinese and English
   names), by full name (江苏省) or short name (江苏); a short name two regions share is
   flagged ambiguous.
@@ -23,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from labline.intel.engine.bodies import central_bodies
 from labline.intel.engine.keyphrase import _EN_WEAK, _english_candidates, _posseg
 from labline.intel.engine.text import detect_language
 
@@ -55,18 +60,25 @@ _ORG_SUFFIXES = (
     "厅",
     "署",
 )
-_NOT_ORG_ENDINGS = ("部署", "干部", "布局", "格局", "大局", "全局", "结局", "开局", "新局", "部分")
+_NOT_ORG_ENDINGS = (
+    *("部署", "干部", "布局", "格局", "大局", "全局", "结局", "开局", "新局", "部分"),
+    *("变局", "好局"),  # 百年未有之大变局, 开好局
+    # jieba's dictionary holds 对外部 as an organisation: 应对|外部风险 read 应|对外部.
+    *("外部", "内部", "全部", "局部", "签署"),
+)
 # Words that start no name: 布局|国家实验室, 重组|国家重点实验室.
 _JOIN_STOP = _words(
     "布局 重组 优化 建设 组建 支持 依托 推动 加快 完善 设立 成立 新建 培育 打造 发挥 加强 "
     "深化 建立 推进 会议 通过 批准 决定 "
+    # Verbs and determiners before a name: 会同|发展改革委, 责令|左权县人民政府, 有关|司局.
+    "会同 协同 责令 经 由 有关 相关 各 规范 "
 )
 _NT_ENDINGS = (*_ORG_SUFFIXES, "政府", "院", "会", "行", "政协", "中央", "社", "所", "办", "组")
 # Words ending in an organisation word that name none.
 _NOT_ORGS = _words(
     "全部 内部 外部 东部 西部 中部 北部 南部 干部 局部 总部 头部 底部 "
     "腹部 胸部 部分 结局 格局 布局 大局 全局 当局 开局 中心 重心 核心 "
-    "信心 决心 公司 集团 大学 学院 "
+    "信心 决心 公司 集团 大学 学院 黑社会 "
 )
 # Names of a kind of organisation, not of one.
 _GENERIC_ORGS = _words(
@@ -85,8 +97,36 @@ _EN_ORG_WORD = (
 _CAP = r"(?:[A-Z][A-Za-z&\-]+|[A-Z]{2,})"
 _EN_ORG = re.compile(
     rf"\b(?:(?:The\s+)?{_CAP}(?:\s+(?:of|for|and|on|&)\s+|\s+))*?"
-    rf"(?:{_EN_ORG_WORD})"
+    rf"(?:{_EN_ORG_WORD})(?![A-Za-z])"
     rf"(?:\s+(?:of|for|on)(?:\s+(?:the\s+)?{_CAP})+)?"
+)
+# Several bodies named at once: "the Education and Homeland Security Departments" are the
+# Education Department and the Homeland Security Department, not one of that name.
+_EN_PLURALS = {
+    "Departments": "Department",
+    "Ministries": "Ministry",
+    "Agencies": "Agency",
+    "Universities": "University",
+    "Institutes": "Institute",
+    "Commissions": "Commission",
+    "Councils": "Council",
+    "Offices": "Office",
+    "Foundations": "Foundation",
+    "Administrations": "Administration",
+    "Bureaus": "Bureau",
+    "Colleges": "College",
+    "Academies": "Academy",
+    "Centers": "Center",
+    "Centres": "Centre",
+}
+_EN_AND = r"(?:\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+)"
+_EN_SEVERAL = re.compile(
+    rf"\b((?:{_CAP}\s+)*{_CAP}(?:{_EN_AND}(?:{_CAP}\s+)*{_CAP})+)\s+({'|'.join(_EN_PLURALS)})\b"
+)
+# Capitalised words that start a sentence, not a name: "My Department of Energy".
+_EN_NOT_NAME = _words(
+    "the my our your his her their its this that these those every each and but so or "
+    "today now when if as at in on for with by from to mr ms mrs dr "
 )
 _ZH_SHORT_SUFFIXES = (
     "维吾尔自治区",
@@ -178,6 +218,7 @@ def _chinese_organisations(text: str) -> list[str]:
     # The dictionary's words and tags only (jieba's HMM guesses organisation tags for
     # phrases such as 新进展, and takes three times as long).
     tagged = [(w, f) for w, f in _posseg().lcut(text, HMM=False) if w.strip()]
+    known = central_bodies(text)
     out: list[str] = []
     for i, (word, tag) in enumerate(tagged):
         if not _is_org_word(word, tag):
@@ -206,6 +247,9 @@ def _chinese_organisations(text: str) -> list[str]:
         )
         if len(name) >= 3 and proper and name not in _NOT_ORGS | _GENERIC_ORGS:
             out.append(name)
+    # A central body's name found whole leaves out the pieces of it (建设部 of 住房城乡建设部)
+    # and the words run into it (陈宝生|教育部); a unit of it stays (中国科学院物理研究所).
+    out = known + [n for n in out if not any(n in k or n.endswith(k) for k in known)]
     # 中国科学院 standing inside 中国科学院物理研究所 is that one name.
     return [n for n in out if not any(n != m and n in m for m in out)]
 
@@ -213,9 +257,19 @@ def _chinese_organisations(text: str) -> list[str]:
 def _english_organisations(text: str) -> list[str]:
     out = []
     for m in _EN_ORG.finditer(text):
-        name = m.group(0).strip().removeprefix("The ").strip()
+        words = m.group(0).split()
+        while len(words) > 1 and words[0].lower() in _EN_NOT_NAME:
+            words = words[1:]
+        name = " ".join(words)
         if " " in name or name.endswith("."):
             out.append(name)
+    for m in _EN_SEVERAL.finditer(text):
+        for part in re.split(_EN_AND, m.group(1)):
+            words = part.split()
+            while words and words[0].lower() in _EN_NOT_NAME:
+                words = words[1:]
+            if words:
+                out.append(f"{' '.join(words)} {_EN_PLURALS[m.group(2)]}")
     return out
 
 

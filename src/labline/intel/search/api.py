@@ -51,7 +51,8 @@ def search(
         until=until,
         sort=sort,
     )
-    return results_of(found, with_digest=digest)
+    coverage = service.coverage(db, request.app.state)
+    return results_of(found, with_digest=digest, coverage=coverage)
 
 
 @router.get("/search/topic", response_model=TopicDigestRead)

@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from labline.clitools import unit_of_work
+from labline.clitools import reader_language, unit_of_work
 from labline.intel.search import service
 from labline.intel.search.present import results_of
 
@@ -67,10 +67,16 @@ def search_cmd(
             until=_day(until),
             sort="date" if sort == "date" else "relevance",
         )
-        out = results_of(found, with_digest=with_digest)
-    if as_json:
+        holder = ctx.find_root().obj
+        with reader_language(session, actor):
+            out = results_of(
+                found, with_digest=with_digest, coverage=service.coverage(session, holder)
+            )
+    if as_json:  # words_only carries the note
         click.echo(out.model_dump_json(indent=2, exclude_none=False))
         return
+    if out.words_only is not None:
+        click.echo(f"({out.words_only.note})")
     for r in out.results:
         click.echo(f"{r.id:>6}  {r.date_label:10}  {r.source[:20]:20}  {r.title}")
         for p in r.paragraphs[:1]:

@@ -49,6 +49,7 @@ def search_page(
 ) -> Response:
     require_signed_in(actor)
     results: Any = None
+    words_only = None
     topic = None
     if q.strip():
         found = service.search(
@@ -64,7 +65,10 @@ def search_page(
             until=_day(until, "until"),
             sort="date" if sort == "date" else "relevance",
         )
-        results = results_of(found, with_digest=digest).results
+        read = results_of(
+            found, with_digest=digest, coverage=service.coverage(db, request.app.state)
+        )
+        results, words_only = read.results, read.words_only
         if digest and found:
             topic = digests.topic_digest(
                 db, actor=actor, document_ids=[f.document.id for f in found[:5]]
@@ -80,6 +84,7 @@ def search_page(
         "sort": sort or "relevance",
         "digest": digest,
         "results": results,
+        "words_only": words_only,
         "topic": topic,
         "segments": segments,
         "gloss": digests.gloss if english else (lambda _h: None),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from labline.i18n import gettext as _
 from labline.intel.digests.service import digest_of
-from labline.intel.search.schemas import ResultRead, SearchRead, SnippetRead
-from labline.intel.search.service import Found
+from labline.intel.search.schemas import ResultRead, SearchRead, SnippetRead, WordsOnlyRead
+from labline.intel.search.service import Coverage, Found
 
 
 def result_of(found: Found, *, with_digest: bool = False) -> ResultRead:
@@ -27,8 +28,33 @@ def result_of(found: Found, *, with_digest: bool = False) -> ResultRead:
     )
 
 
-def results_of(found: list[Found], *, with_digest: bool = False) -> SearchRead:
-    return SearchRead(results=[result_of(f, with_digest=with_digest) for f in found])
+def words_only_of(coverage: Coverage | None) -> WordsOnlyRead | None:
+    """What the reader is told (in the current locale) while results are by words only."""
+    if coverage is None or not coverage.words_only:
+        return None
+    if not coverage.dense:
+        note = _(
+            "Results are found by their words only: this server has no sentence encoder, "
+            "so documents are not searched by meaning."
+        )
+    else:
+        note = _(
+            "Results are found by their words only until the worker has encoded the "
+            "documents (%(waiting)s of %(paragraphs)s paragraphs are waiting). Start it "
+            "with the command labline worker (labline serve starts one beside the server).",
+            waiting=coverage.waiting,
+            paragraphs=coverage.paragraphs,
+        )
+    return WordsOnlyRead(paragraphs=coverage.paragraphs, waiting=coverage.waiting, note=note)
+
+
+def results_of(
+    found: list[Found], *, with_digest: bool = False, coverage: Coverage | None = None
+) -> SearchRead:
+    return SearchRead(
+        results=[result_of(f, with_digest=with_digest) for f in found],
+        words_only=words_only_of(coverage),
+    )
 
 
 def segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:

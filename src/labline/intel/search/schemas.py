@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from labline.intel.digests.schemas import DigestRead
 
@@ -33,5 +33,18 @@ class ResultRead(BaseModel):
     digest: DigestRead | None = None
 
 
+class WordsOnlyRead(BaseModel):
+    """The results are found by their words only (and the dictionary bridge), not by
+    meaning: the worker has not encoded every paragraph yet, or this server has no
+    sentence encoder."""
+
+    paragraphs: int = Field(description="paragraphs in the index")
+    waiting: int = Field(description="paragraphs the worker has not encoded yet")
+    note: str = Field(description="the same, said in the reader's language")
+
+
 class SearchRead(BaseModel):
     results: list[ResultRead]
+    words_only: WordsOnlyRead | None = Field(
+        default=None, description="set while results are found by their words only"
+    )

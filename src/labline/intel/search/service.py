@@ -153,6 +153,29 @@ def index_for(session: Session, holder: Any) -> SearchIndex:
     return index
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """How far the paragraphs' sentence vectors reach: a paragraph the worker has not
+    encoded yet is found by its words only (and by its dictionary translation)."""
+
+    paragraphs: int
+    waiting: int  # paragraphs without their vector yet
+    dense: bool  # whether this server searches by meaning at all (a sentence encoder)
+
+    @property
+    def words_only(self) -> bool:
+        return self.paragraphs > 0 and (not self.dense or self.waiting > 0)
+
+
+def coverage(session: Session, holder: Any) -> Coverage:
+    """The paragraph index's coverage by sentence vectors (the index opened and caught up
+    as a search opens it)."""
+    live = indexes.open_index(session, SPEC, holder)
+    index = live.parts["paragraphs"]
+    waiting = sum(1 for part, _record, _digest in live.pending.values() if part == "paragraphs")
+    return Coverage(len(index), waiting, index.encoder is not None)
+
+
 _QUERY_VECTORS: dict[tuple[str, str], NDArray[np.float32]] = {}
 
 

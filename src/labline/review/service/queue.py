@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from labline.core.access import Actor, require_signed_in
@@ -34,6 +34,18 @@ class QueueItem:
     submitted_at: datetime | None = None  # set once the reviewer's review is in
 
 
+def open_primary_assignments(actor: Actor) -> tuple[ColumnElement[bool], ...]:
+    """The conditions on a query joining ReviewAssignment, Proposal and Call that keep the
+    actor's active primary assignments to proposals under review in calls under review."""
+    return (
+        ReviewAssignment.reviewer_id == actor.person_id,
+        ReviewAssignment.kind == "primary",
+        ReviewAssignment.is_active.is_(True),
+        Call.status == CallStatus.reviewing,
+        Proposal.status == ProposalStatus.under_review,
+    )
+
+
 def review_queue(session: Session, *, actor: Actor) -> tuple[list[QueueItem], list[QueueItem]]:
     """(to review, reviewed): the actor's active primary assignments in calls still under
     review, split by whether the review is submitted; the earliest deadline first."""
@@ -42,13 +54,7 @@ def review_queue(session: Session, *, actor: Actor) -> tuple[list[QueueItem], li
         select(ReviewAssignment, Proposal, Call)
         .join(Proposal, Proposal.id == ReviewAssignment.proposal_id)
         .join(Call, Call.id == Proposal.call_id)
-        .where(
-            ReviewAssignment.reviewer_id == actor.person_id,
-            ReviewAssignment.kind == "primary",
-            ReviewAssignment.is_active.is_(True),
-            Call.status == CallStatus.reviewing,
-            Proposal.status == ProposalStatus.under_review,
-        )
+        .where(*open_primary_assignments(actor))
         .order_by(Call.reviews_due, Proposal.id)
     ).all()
     submitted = dict(

@@ -18,6 +18,7 @@ from labline.review.models import (
     ReviewAssignment,
 )
 from labline.review.service.calls import is_committee
+from labline.review.service.queue import open_primary_assignments
 from labline.work import SHOWN, WorkItem, WorkList
 
 
@@ -35,14 +36,7 @@ def reviews_due(session: Session, *, actor: Actor) -> WorkList:
         select(Proposal, Call.reviews_due)
         .join(ReviewAssignment, ReviewAssignment.proposal_id == Proposal.id)
         .join(Call, Call.id == Proposal.call_id)
-        .where(
-            ReviewAssignment.reviewer_id == actor.person_id,
-            ReviewAssignment.kind == "primary",
-            ReviewAssignment.is_active.is_(True),
-            Proposal.status == ProposalStatus.under_review,
-            Call.status == CallStatus.reviewing,
-            ~done.exists(),
-        )
+        .where(*open_primary_assignments(actor), ~done.exists())
         .order_by(Call.reviews_due, Proposal.id)
     ).all()
     items = tuple(

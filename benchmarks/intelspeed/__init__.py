@@ -1,0 +1,1 @@
+"""The pieces of benchmarks/intel_speed.py: the folder import, the database, search."""
