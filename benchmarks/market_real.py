@@ -30,7 +30,10 @@ same queries: what the approximate index costs in quality. Three ways:
   at least one cell; coarser cells than at that size, so a pessimistic bound;
 - `_ivf_scale_x4`: the same with four times as many cells read (a larger probe count);
 - `_ivf_scale_fine`: as many cells as at that size (√200,000 = 447, at most a quarter of
-  the rows) and as many read as there: the same share, in cells of a few rows.
+  the rows) and as many read as there: the same share, in cells of a few rows;
+- `_ivf_every_cell`: every cell read, so nothing is missed: what differs from exact is
+  the approximate path's fusion (the dense part scaled over the allowed best 1,000 rows,
+  where the exact path scales it over every row, the filtered-out ones included).
 """
 
 from __future__ import annotations
@@ -236,6 +239,7 @@ class Probed(ivf_module.IVF):
     scale: int | None = None
     factor = 1.0
     fine = False
+    every = False
 
     def train(self, vectors: Any, **options: Any) -> None:
         if self.fine and self.scale:
@@ -246,7 +250,9 @@ class Probed(ivf_module.IVF):
         n = len(self)
         share = 1.0 if allowed is None else max(float(allowed.mean()), 1e-6)
         saved = ivf_module.MIN_CELLS, ivf_module.MAX_SHARE
-        if self.scale:
+        if self.every:  # every cell: the approximate path's fusion, nothing missed
+            ivf_module.MIN_CELLS, ivf_module.MAX_SHARE = self.centroids.shape[0], 1.0
+        elif self.scale:
             cells = math.sqrt(self.scale)  # as many, as full, as the IVF trains at that size
             at_scale = min(max(math.ceil(want / share / cells), saved[0]), cells * saved[1])
             m = max(1, round(self.factor * at_scale / cells * self.centroids.shape[0]))
@@ -267,7 +273,7 @@ def ivf_timing(rows: int, dim: int, queries: int = 40) -> dict[str, float]:
     SearchIndex asks) on `rows` random unit vectors: exact scan, IVF, IVF with four
     times the cells; unfiltered and with a filter that leaves a third of the rows.
     Medians of wall and of CPU time (the steadier one on a busy machine)."""
-    Probed.fine = False
+    Probed.fine = Probed.every = False
     rng = np.random.default_rng(0)
     index = dense_module.VectorIndex(dim)
     for start in range(0, rows, 50_000):
@@ -311,7 +317,7 @@ def measure(
 
 
 EXACT_FILTERED = dense_module.EXACT_FILTERED
-IVF_WAYS = ("ivf", "ivf_scale", "ivf_scale_x4", "ivf_scale_fine")
+IVF_WAYS = ("ivf", "ivf_scale", "ivf_scale_x4", "ivf_scale_fine", "ivf_every_cell")
 
 
 def old_bridge_query(query: str, chinese_share: float) -> tuple[dict[str, float], float]:
@@ -380,6 +386,7 @@ def main() -> None:
         Probed.scale = args.ivf_scale if how and how.startswith("ivf_scale") else None
         Probed.factor = 4.0 if how == "ivf_scale_x4" else 1.0
         Probed.fine = how == "ivf_scale_fine"
+        Probed.every = how == "ivf_every_cell"
         per_query[label] = measure(achievements, needs, encoder, ivf=how is not None)
         result: dict[str, Any] = {
             k: round(float(np.mean(v)), 3) for k, v in per_query[label].items()
