@@ -1,7 +1,7 @@
 """Suggestion quality on real technology records, both ways and across languages.
 
     python benchmarks/market_real.py [--texts DIR] [--json FILE] [--cache DIR]
-        [--encoders use,use+e5] [--per-set N] [--needs N] [--ivf]
+        [--encoders use,use+e5] [--per-set N] [--needs N] [--ivf [--ivf-scale N]]
 
 Achievements are real records of three public sets (../shared/data/texts): NASA
 technologies offered for licence (patents and software), US patent abstracts and Chinese
