@@ -56,6 +56,7 @@ FIELD_LABELS: dict[str, str] = {
     "criterion": L_("Criterion"),
     "currency": L_("Currency"),
     "current_password": L_("Current password"),
+    "day": L_("Day"),
     "deadline": L_("Deadline"),
     "decision_working_days": L_("Working days to decide"),
     "description": L_("Description"),

@@ -42,9 +42,11 @@ ALLOWED_IN_ZH = frozenset(
     {
         "labline",  # the product's name
         "Excel",  # the program a download opens in
+        "Word",  # the program a document opens in
         "Markdown",  # a text format's name
         "OpenAPI",  # a standard's name
         "Törnqvist",  # a person's name, in the name of his index
+        "rNPV",  # risk-adjusted net present value, written so in Chinese finance too
     }
 )
 

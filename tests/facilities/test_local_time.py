@@ -89,6 +89,7 @@ def billed(db):
     db.flush()
     return {
         "facility": facility,
+        "instrument": instrument,
         "payer": payer,
         "manager": manager,
         "user": user,
@@ -140,3 +141,38 @@ def test_times_of_no_facility_show_on_the_platforms_clock():
     shown = env.from_string("{{ t|localtime }}").render(t=datetime(2026, 12, 1, 8, 30))
     assert shown == "2026-12-01 16:30"
     assert env.from_string("{{ t|localtime }}").render(t=None) == "—"
+
+
+def test_a_qualification_runs_to_the_end_of_its_local_day(db, billed, client):
+    """A manager grants a qualification until 2030-12-31: it holds through that day on the
+    facility's clock (not to 23:59 UTC, 07:59 the next morning in Shanghai), and its grant
+    and expiry are shown as the facility's dates (a grant at 00:30 in Shanghai was the
+    previous UTC day)."""
+    from sqlalchemy import select
+
+    from labline.facilities.models import Qualification
+
+    instrument = billed["instrument"]
+    instrument.qualification_code = "LOCAL-DAY"
+    db.flush()
+    sign_in(client, billed["manager"].email)
+    granted = datetime(2026, 12, 1, 0, 30, tzinfo=CST)
+    with time_machine.travel(granted, tick=False):
+        r = client.post(
+            f"/facilities/instruments/{instrument.id}/manage/qualifications",
+            data={
+                "csrf_token": client.cookies.get("labline_csrf"),
+                "email": billed["user"].email,
+                "expires": "2030-12-31",
+            },
+            follow_redirects=False,
+        )
+        assert r.status_code == 303, r.text[:500]
+        page = client.get(f"/facilities/instruments/{instrument.id}/manage").text
+    q = db.scalar(select(Qualification).where(Qualification.code == "LOCAL-DAY"))
+    assert clock.in_zone(q.expires_at, "Asia/Shanghai") == datetime(
+        2030, 12, 31, 23, 59, 59, tzinfo=CST
+    )
+    row = page.split('data-testid="granted">')[1]
+    assert row.startswith("2026-12-01<"), row[:80]
+    assert row.split('data-testid="expires">')[1].startswith("2030-12-31<")

@@ -140,11 +140,12 @@ def _form_times(form: dict[str, str], zone: ZoneInfo) -> dict[str, Any]:
     except ValueError:
         errors.append(FieldError("day", "give a date as YYYY-MM-DD"))
         day = None
-    for name in ("start", "end"):
+    # Named as the booking's own fields (starts_at, ends_at), shown beside the time boxes.
+    for name, field in (("start", "starts_at"), ("end", "ends_at")):
         try:
             values[name] = time.fromisoformat(form.get(name, ""))
         except ValueError:
-            errors.append(FieldError(name, "give a time as HH:MM"))
+            errors.append(FieldError(field, "give a time as HH:MM"))
     if errors or day is None:
         raise InvalidInput("The booking form is not complete.", fields=errors)
     starts = datetime.combine(day, values["start"], zone)
@@ -162,7 +163,7 @@ def book(
     instrument = catalogue.get_instrument(db, actor=actor, instrument_id=instrument_id)
     zone = ZoneInfo(instrument.facility.timezone)
     ctx = _instrument_context(db, actor, instrument, None)
-    ctx["values"] = {k: form.get(k, "") for k in ("day", "start", "end", "purpose")}
+    ctx["values"] = {k: form.get(k, "") for k in ("day", "start", "end", "purpose", "waitlist")}
     try:
         data = BookingCreate(
             instrument_id=instrument.id,

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from labline import clock, i18n
 from labline.core.access import Permission, require
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
-from labline.errors import FieldError, ImportRejected, InvalidInput
+from labline.errors import FieldError, ImportRejected, InvalidInput, invalid_summary
 from labline.indicators import labels, regions
 from labline.indicators.api import LiveProviders, import_upload
 from labline.indicators.errors import InsufficientCoverage
@@ -118,7 +118,7 @@ def index_page(
     db: Db,
     actor: CurrentActor,
     indicator: Annotated[list[str] | None, Query(max_length=60)] = None,
-    year: Annotated[int | None, Query(ge=1800, le=2200)] = None,
+    typed_year: Annotated[str, Query(alias="year", max_length=12)] = "",
     weighting: Annotated[str, Query(pattern="^(entropy|equal)$")] = "entropy",
 ) -> Response:
     require(actor, Permission.view_directory)
@@ -126,9 +126,16 @@ def index_page(
     ctx: dict[str, Any] = {
         "available": [(c, labels.name(c.indicator_code)) for c in available],
         "chosen": indicator or [],
-        "year": year,
+        "year": typed_year,
         "weighting": weighting,
+        "errors": [],
     }
+    year = int(typed_year) if typed_year.strip().isdigit() else None
+    if typed_year.strip() and (year is None or not 1800 <= year <= 2200):
+        # On the form, beside the year, with the choice kept (not an error page).
+        ctx["errors"] = [FieldError("year", "a year between 1800 and 2200")]
+        ctx["message"] = invalid_summary(ctx["errors"])
+        return render(request, "indicators/index.html", ctx, status=422)
     if indicator and year:
         try:
             result = build_index(db, indicators=indicator, year=year, weighting=weighting)  # type: ignore[arg-type]

@@ -4,6 +4,40 @@ the document workflow on a machine without the shared data."""
 
 from __future__ import annotations
 
+# A policy document and a news site's reprint of it (its text and a source line): the
+# demo shows the reprint as a near-duplicate of the original.
+_TRANSFER: dict[str, str] = {
+    "title": "关于推进科技成果转化的实施办法（示例）",
+    "source": "示例市科学技术局",
+    "date": "2026-08-01",
+    "doc_number": "示科发〔2026〕9号",
+    "text": """关于推进科技成果转化的实施办法（示例）
+示科发〔2026〕9号
+为打通科技成果从实验室到市场的通道，制定本办法。
+一、赋予科研人员成果所有权或长期使用权
+高校和科研院所可将职务科技成果所有权或不低于10年的长期使用权赋予成果完成人。
+二、提高转化收益分配比例
+以转让、许可方式转化的，净收入的70%以上奖励给成果完成人和作出重要贡献的人员。
+三、建设技术转移服务体系
+支持建设概念验证中心和中试基地，对年服务项目超过50项的技术转移机构给予最高200万元奖励。
+四、培育技术经理人队伍
+到2028年培养持证技术经理人1000名，纳入本市紧缺人才目录。
+示例市科学技术局
+2026年8月1日""",
+}
+
+
+def _reprint(doc: dict[str, str], *, source: str, date: str) -> dict[str, str]:
+    """`doc` as another site republishes it: the same text, with the site named below."""
+    return {
+        **doc,
+        "title": f"{doc['title']}（转载）",
+        "source": source,
+        "date": date,
+        "text": f"{doc['text']}\n（来源：{source}）",
+    }
+
+
 DEMO_DOCUMENTS: list[dict[str, str]] = [
     {
         "title": "关于加强基础研究和原始创新的若干意见（示例）",
@@ -47,45 +81,8 @@ DEMO_DOCUMENTS: list[dict[str, str]] = [
 示例市发展和改革委员会
 2026年5月20日""",
     },
-    {
-        "title": "关于推进科技成果转化的实施办法（示例）",
-        "source": "示例市科学技术局",
-        "date": "2026-08-01",
-        "doc_number": "示科发〔2026〕9号",
-        "text": """关于推进科技成果转化的实施办法（示例）
-示科发〔2026〕9号
-为打通科技成果从实验室到市场的通道，制定本办法。
-一、赋予科研人员成果所有权或长期使用权
-高校和科研院所可将职务科技成果所有权或不低于10年的长期使用权赋予成果完成人。
-二、提高转化收益分配比例
-以转让、许可方式转化的，净收入的70%以上奖励给成果完成人和作出重要贡献的人员。
-三、建设技术转移服务体系
-支持建设概念验证中心和中试基地，对年服务项目超过50项的技术转移机构给予最高200万元奖励。
-四、培育技术经理人队伍
-到2028年培养持证技术经理人1000名，纳入本市紧缺人才目录。
-示例市科学技术局
-2026年8月1日""",
-    },
-    {
-        "title": "关于推进科技成果转化的实施办法（示例）（转载）",
-        "source": "示例科技网",
-        "date": "2026-08-02",
-        "doc_number": "示科发〔2026〕9号",
-        "text": """关于推进科技成果转化的实施办法（示例）
-示科发〔2026〕9号
-为打通科技成果从实验室到市场的通道，制定本办法。
-一、赋予科研人员成果所有权或长期使用权
-高校和科研院所可将职务科技成果所有权或不低于10年的长期使用权赋予成果完成人。
-二、提高转化收益分配比例
-以转让、许可方式转化的，净收入的70%以上奖励给成果完成人和作出重要贡献的人员。
-三、建设技术转移服务体系
-支持建设概念验证中心和中试基地，对年服务项目超过50项的技术转移机构给予最高200万元奖励。
-四、培育技术经理人队伍
-到2028年培养持证技术经理人1000名，纳入本市紧缺人才目录。
-示例市科学技术局
-2026年8月1日
-（来源：示例科技网）""",
-    },
+    _TRANSFER,
+    _reprint(_TRANSFER, source="示例科技网", date="2026-08-02"),
     {
         "title": "Remarks on basic research and the next generation of innovation (example)",
         "source": "Example City Office of Science",

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from labline import clock
 from labline.core import refdata
@@ -99,15 +99,15 @@ class NeedFields(_CodedRecord):
     def _budget(cls, v: Decimal | None) -> Decimal | None:
         return not_negative(v)
 
-    @model_validator(mode="after")
-    def _rules(self) -> NeedFields:
-        if (
-            self.budget_min is not None
-            and self.budget_max is not None
-            and self.budget_min > self.budget_max
-        ):
-            raise ValueError("budget_max: must be at least budget_min")
-        return self
+    # A field's own check (not the model's, which runs only once every field is valid): a
+    # form shows this error together with the others, beside its field.
+    @field_validator("budget_max")
+    @classmethod
+    def _budget_range(cls, v: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        low = info.data.get("budget_min")
+        if v is not None and low is not None and low > v:
+            raise ValueError("must be at least budget_min")
+        return v
 
 
 def check_deadline(deadline: date | None, today: date | None = None) -> None:
@@ -115,7 +115,7 @@ def check_deadline(deadline: date | None, today: date | None = None) -> None:
     platform's today, which later finds it passed (`clock.today`)."""
     today = today or clock.today()
     if deadline is not None and deadline <= today:
-        raise ValueError(f"deadline: must be after today ({today.isoformat()})")
+        raise ValueError("deadline: must be after today")
     if deadline is not None and deadline > today + timedelta(days=3660):
         raise ValueError("deadline: must be within ten years")
 
@@ -123,10 +123,14 @@ def check_deadline(deadline: date | None, today: date | None = None) -> None:
 class NeedCreate(NeedFields):
     organisation_id: int = Field(ge=1)
 
-    @model_validator(mode="after")
-    def _future(self) -> NeedCreate:
-        check_deadline(self.deadline)
-        return self
+    @field_validator("deadline")
+    @classmethod
+    def _future(cls, v: date | None) -> date | None:
+        try:
+            check_deadline(v)
+        except ValueError as exc:  # "deadline: why", said of this field
+            raise ValueError(str(exc).removeprefix("deadline: ")) from None
+        return v
 
 
 class NeedPatch(StrictInput):

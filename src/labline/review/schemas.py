@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from labline.review.models import CallStatus, ConflictRule, ProposalStatus, Stance
 from labline.schemas import Name, Output, StrictInput
@@ -98,12 +98,26 @@ class CallCreate(StrictInput):
             raise ValueError("must be between 2000-01-01 and 2100-12-31")
         return v
 
+    # The order of the dates, each its field's own check (a model's check runs only once
+    # every field is valid): a form shows them together with the other errors.
+    @field_validator("closes_on")
+    @classmethod
+    def _after_opening(cls, v: date, info: ValidationInfo) -> date:
+        opens = info.data.get("opens_on")
+        if opens is not None and v < opens:
+            raise ValueError("must be on or after opens_on")
+        return v
+
+    @field_validator("reviews_due")
+    @classmethod
+    def _after_closing(cls, v: date, info: ValidationInfo) -> date:
+        closes = info.data.get("closes_on")
+        if closes is not None and v < closes:
+            raise ValueError("must be on or after closes_on")
+        return v
+
     @model_validator(mode="after")
     def _rules(self) -> CallCreate:
-        if self.closes_on < self.opens_on:
-            raise ValueError("closes_on: must be on or after opens_on")
-        if self.reviews_due < self.closes_on:
-            raise ValueError("reviews_due: must be on or after closes_on")
         if self.min_load > self.max_load:
             raise ValueError("min_load: must not exceed max_load")
         codes = [c.code for c in self.criteria]
@@ -169,9 +183,9 @@ class ProposalCreate(StrictInput):
     call_id: int = Field(ge=1)
     organisation_id: int = Field(ge=1)
     title_zh: Name = Field(default="", max_length=300)
-    title_en: Name = Field(default="", max_length=300)
+    title_en: Name = Field(default="", max_length=300, validate_default=True)
     abstract_zh: str = Field(default="", max_length=20_000)
-    abstract_en: str = Field(default="", max_length=20_000)
+    abstract_en: str = Field(default="", max_length=20_000, validate_default=True)
     keywords: str = Field(default="", max_length=500)
     requested_budget: Decimal = Field(max_digits=16, decimal_places=2)
     avoid_reviewer_ids: list[int] = Field(default_factory=list, max_length=10)
@@ -183,13 +197,21 @@ class ProposalCreate(StrictInput):
             raise ValueError("must be more than 0")
         return v
 
-    @model_validator(mode="after")
-    def _bilingual(self) -> ProposalCreate:
-        if not (self.title_zh or self.title_en):
-            raise ValueError("title_en: give a title in Chinese or English (or both)")
-        if not (self.abstract_zh or self.abstract_en):
-            raise ValueError("abstract_en: give an abstract in Chinese or English (or both)")
-        return self
+    # Each a field's own check (a model's check runs only once every field is valid), so
+    # that a form shows them together with the others, beside the English field.
+    @field_validator("title_en")
+    @classmethod
+    def _a_title(cls, v: str, info: ValidationInfo) -> str:
+        if not (v or info.data.get("title_zh")):
+            raise ValueError("give a title in Chinese or English (or both)")
+        return v
+
+    @field_validator("abstract_en")
+    @classmethod
+    def _an_abstract(cls, v: str, info: ValidationInfo) -> str:
+        if not (v or info.data.get("abstract_zh")):
+            raise ValueError("give an abstract in Chinese or English (or both)")
+        return v
 
 
 class ProposalRead(Output):

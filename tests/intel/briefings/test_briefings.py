@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from labline.core.access import command_line_actor
 from labline.core.service.auth import actor_for
 from labline.errors import NotPermitted
-from labline.intel.briefings import service
+from labline.intel.briefings import render, service
 from labline.intel.briefings.schemas import BriefingCreate
 from labline.intel.documents.schemas import TextDocumentCreate
 from labline.intel.documents.service import ingest
@@ -65,13 +65,21 @@ def test_docx_and_pdf_carry_the_chinese_text(db, ids):
     reader = PdfReader(io.BytesIO(content))
     text = "".join(page.extract_text() for page in reader.pages)
     assert "基础研究" in text and "Remarks" in text
-    fonts = {
-        str(f["/BaseFont"])
-        for page in reader.pages
-        for f in page["/Resources"]["/Font"].values()
-        if "/BaseFont" in f.get_object()
-    }
-    assert any("STSong" in f for f in fonts)
+    # The Chinese font is in the file (a viewer without Asian fonts shows it too): the
+    # installed WenQuanYi Micro Hei (fonts-wqy-microhei), not reportlab's STSong-Light,
+    # which only names a font the viewer must have.
+    embedded = {}
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            for face in [font, *[d.get_object() for d in font.get("/DescendantFonts", [])]]:
+                descriptor = face.get("/FontDescriptor")
+                if descriptor is not None:
+                    files = {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object())
+                    embedded[str(font["/BaseFont"])] = bool(files)
+    assert render.cjk_font() == render.EMBEDDED_FONT  # the machine has a CJK font file
+    assert any("WenQuanYi" in name for name in embedded), embedded
+    assert embedded and all(embedded.values()), embedded  # every font is in the file
 
 
 def test_members_cannot_export(db, ids):

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from labline.core.access import command_line_actor
 from labline.intel.documents.feeds import fetch_feed
 from labline.intel.documents.models import Document, FeedPoll
-from labline.intel.documents.schemas import FeedCreate
+from labline.intel.documents.schemas import FeedCreate, FeedPollRead
 from labline.intel.documents.service import feeds
 from tests.intel import files
 from tests.intel.files import EN
@@ -76,6 +76,10 @@ def test_poll_imports_new_entries_once_and_records_it(db, server):
     assert titles == {"Funding for basic research", "Universities' output"}
     ((_feed, second),) = feeds.poll_all(db, actor=CLI, fetch=quick)
     assert (second.entries, second.imported) == (2, 0)
+    # Said as such: the entries are there from the first poll (the command printed
+    # "2 entries, imported 0, duplicates 0, rejected 0", leaving the reader to guess).
+    assert FeedPollRead.model_validate(second).already == 2
+    assert FeedPollRead.model_validate(first).already == 0
     assert len(db.scalars(select(FeedPoll)).all()) == 2
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pydantic import ValidationError
 
 from labline.core.models import Role
 from labline.core.service.auth import actor_for
@@ -100,7 +101,6 @@ def test_parties_propose_and_read_offers_others_see_nothing(db, deal):
             },
             "tiers.1.from_sales",
         ),
-        ({"tiers": [{"from_sales": "0", "rate_percent": "-2"}]}, "tiers.0.rate_percent"),
         ({"currency": "XYZ"}, "currency"),
         (
             {
@@ -123,6 +123,17 @@ def test_bad_terms_are_refused_by_field_and_change_nothing(db, deal, change, fie
         )
     assert [f.field for f in exc.value.fields] == [field]
     assert db.query(LicenceOffer).count() == 0
+
+
+@pytest.mark.parametrize("rate", ["-2", "150"])
+def test_a_royalty_rate_outside_0_to_100_is_its_fields_error(rate):
+    """Checked with the other fields (a form shows it beside its box together with theirs),
+    not after them."""
+    bad = {**DRUG, "label": "", "tiers": [{"from_sales": "0", "rate_percent": rate}]}
+    with pytest.raises(ValidationError) as exc:
+        OfferCreate.model_validate(bad)
+    fields = {".".join(str(p) for p in e["loc"]) for e in exc.value.errors()}
+    assert fields == {"label", "tiers.0.rate_percent"}
 
 
 def test_a_closed_deal_takes_no_offers(db, deal):

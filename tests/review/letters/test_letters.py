@@ -214,6 +214,19 @@ def test_letter_says_the_decision_reasons_reviews_and_clock_in_the_applicants_la
     assert err.value.fields[0].field == "lang"
 
 
+def test_the_letters_days_are_the_platforms_local_days(db):
+    """Issue 17: submitted at 04:00 and decided at 01:00 in Beijing are those local days,
+    not the UTC days before them (which also made the working-day clock count one less)."""
+    w = build_decided(db)
+    w.bold.submitted_at = datetime(2026, 9, 9, 20, tzinfo=UTC)  # 2026-09-10 04:00 in Beijing
+    w.bold.decided_at = datetime(2026, 10, 8, 17, tzinfo=UTC)  # 2026-10-09 01:00 in Beijing
+    db.flush()
+    clock_ = letters.letter(db, actor=SYSTEM, proposal_id=w.bold.id, lang="en").clock
+    assert clock_.submitted_on == date(2026, 9, 10)
+    assert clock_.decided_on == date(2026, 10, 9)
+    assert clock_.working_days_used == 5
+
+
 def test_letters_wait_for_the_decision_and_for_their_issue(db):
     w = build_decided(db)
     applicant = actor_for(db, w.applicant.id)

@@ -13,7 +13,6 @@ encodes in the calling process.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -30,7 +29,9 @@ from sqlalchemy.orm import Session
 from labline.core.access import Actor, Permission, require
 from labline.core.indexes import store
 from labline.core.indexes.encoder import live_encoder
-from labline.core.indexes.models import IndexVector, JobFailure
+from labline.core.indexes.models import JobFailure
+from labline.core.indexes.trail import anchors, foreign, last_seq
+from labline.core.indexes.vectors import digest, store_vectors, stored_vectors
 from labline.core.models import AuditRecord
 from labline.search import Record, SearchIndex
 from labline.search.dense import Encoder
@@ -125,48 +126,7 @@ def encodes_inline(holder: Any) -> bool:
     return settings is None or getattr(settings, "jobs", "sqlite") == "inline"
 
 
-def digest(encoder: Encoder, record: Record) -> str:
-    text = SearchIndex.document_text(record.fields)
-    return hashlib.sha256(f"{encoder.name}\n{text}".encode()).hexdigest()
-
-
-# --- the audit trail --------------------------------------------------------------------
-
-
-def last_seq(session: Session) -> int:
-    return int(
-        session.scalar(select(AuditRecord.seq).order_by(AuditRecord.seq.desc()).limit(1)) or 0
-    )
-
-
-def _hash_at(session: Session, seq: int | None) -> str:
-    if seq is None:
-        stmt = select(AuditRecord.hash).order_by(AuditRecord.seq).limit(1)
-    else:
-        stmt = select(AuditRecord.hash).where(AuditRecord.seq == seq)
-    return str(session.scalar(stmt) or "")
-
-
-def anchors(session: Session, seq: int) -> dict[str, Any]:
-    """What ties a snapshot to its database: the first audit record's hash (every database
-    has its own) and the hash of the record at the snapshot's seq."""
-    return {
-        "audit_seq": seq,
-        "first_hash": _hash_at(session, None),
-        "seq_hash": _hash_at(session, seq),
-    }
-
-
-def foreign(session: Session, meta: dict[str, Any], version: int = 1) -> str | None:
-    """Why a snapshot is not of this database or this version of its records (or None)."""
-    seq = int(meta.get("audit_seq", -1))
-    if meta.get("first_hash") != _hash_at(session, None):
-        return "it was made from another database (its first audit record differs)"
-    if seq > last_seq(session):
-        return f"it is newer (audit seq {seq}) than this database ({last_seq(session)})"
-    if seq and meta.get("seq_hash") != _hash_at(session, seq):
-        return f"its audit record {seq} differs from this database's"
-    return store.outdated(meta, version)
+# --- the audit trail (anchors and foreign: labline.core.indexes.trail) ------------------
 
 
 def tail(session: Session, spec: Spec, after: int) -> list[tuple[int, str, str]]:
@@ -181,44 +141,7 @@ def tail(session: Session, spec: Spec, after: int) -> list[tuple[int, str, str]]
     ]
 
 
-# --- vectors ----------------------------------------------------------------------------
-
-
-def stored_vectors(
-    session: Session, encoder: Encoder, wanted: dict[str, str]
-) -> dict[str, np.ndarray]:
-    """The stored vectors of the records (id -> digest) whose text they were made from."""
-    found: dict[str, np.ndarray] = {}
-    ids = list(wanted)
-    for i in range(0, len(ids), 500):
-        for rid, dig, blob in session.execute(
-            select(IndexVector.record_id, IndexVector.digest, IndexVector.vector)
-            .where(IndexVector.record_id.in_(ids[i : i + 500]))
-            .where(IndexVector.encoder == encoder.name)
-        ).all():
-            if wanted.get(rid) == dig:
-                found[rid] = np.frombuffer(blob, dtype=np.float32)
-    return found
-
-
-def store_vectors(
-    session: Session, encoder: Encoder, records: Sequence[Record], vectors: np.ndarray
-) -> None:
-    ids = [r.id for r in records]
-    existing = {
-        v.record_id: v
-        for v in session.scalars(
-            select(IndexVector)
-            .where(IndexVector.record_id.in_(ids))
-            .where(IndexVector.encoder == encoder.name)
-        )
-    }
-    for r, vec in zip(records, vectors, strict=True):
-        row = existing.get(r.id) or IndexVector(record_id=r.id, encoder=encoder.name)
-        row.digest = digest(encoder, r)
-        row.vector = np.asarray(vec, dtype=np.float32).tobytes()
-        session.add(row)
-    session.flush()
+# --- vectors (stored and read: labline.core.indexes.vectors) ----------------------------
 
 
 def _add(

@@ -256,8 +256,13 @@ def _qualification(db: Db, actor: Any, instrument_id: int, form: dict[str, str])
         )
     expires = form.get("expires", "").strip()
     try:
+        # Valid through the whole day named, as the facility's clock counts it.
         until = (
-            datetime.combine(date.fromisoformat(expires), time(23, 59), ZoneInfo("UTC"))
+            datetime.combine(
+                date.fromisoformat(expires),
+                time(23, 59, 59),
+                ZoneInfo(instrument.facility.timezone),
+            )
             if expires
             else None
         )

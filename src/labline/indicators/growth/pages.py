@@ -4,22 +4,35 @@ otherwise take /indicators/growth)."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
 from labline import i18n
 from labline.core.access import require_signed_in
 from labline.core.deps import CsrfChecked, CurrentActor
 from labline.errors import FieldError, InvalidInput, LablineError
-from labline.indicators.growth.service import averages
+from labline.indicators.growth.service import PWT_COLUMNS, averages
 from labline.indicators.growth.upload import run_upload
 from labline.web.charts import Series, contribution_chart, line_chart
 from labline.web.render import render
 
 router = APIRouter()
+
+
+TABLE_REFUSED = "this table cannot be used: see the message above"
+# The table's column names, written as code in a message (neither language's words).
+COLUMN_NAMES = re.compile(
+    r"\b(" + "|".join(("countrycode", "country", "year", "avh", "rtfpna", *PWT_COLUMNS)) + r")\b"
+)
+
+
+def _columns_as_code(message: str) -> Markup:
+    return Markup(COLUMN_NAMES.sub(r"<code>\1</code>", str(escape(message))))
 
 
 @router.get("/indicators/growth", response_class=HTMLResponse, include_in_schema=False)
@@ -56,8 +69,12 @@ async def growth_post(
         rows = await run_in_threadpool(run_upload, actor, file, years[0] or 2017)
     except LablineError as exc:
         # The message goes on the form, which keeps what was typed (the file is chosen again).
-        ctx_bad: dict[str, Any] = {**typed, "countries_typed": countries, "message": exc.message}
-        ctx_bad["errors"] = exc.fields
+        message = _columns_as_code(exc.message)
+        ctx_bad: dict[str, Any] = {**typed, "countries_typed": countries, "message": message}
+        # A table refused as a whole (missing columns, unreadable) is the file field's
+        # error; the message above the form says why, in the reader's language.
+        typed_wrong = [f for f in exc.fields if f.field != "file"]
+        ctx_bad["errors"] = typed_wrong or [FieldError("file", TABLE_REFUSED)]
         return render(request, "indicators/growth.html", ctx_bad, status=exc.status)
     spans = averages(rows, first_year=years[1], last_year=years[2])
     wanted = [c.strip() for c in countries.replace(",", " ").split() if c.strip()]

@@ -8,7 +8,19 @@ from xml.sax.saxutils import escape
 from labline.i18n import gettext as _
 from labline.intel.briefings.contents import Briefing, Entry
 
-CJK_FONT = "STSong-Light"  # reportlab's built-in CID font: Chinese without a font file
+# A PDF embeds (a subset of) a CJK TrueType font found here, so that Chinese shows in
+# every viewer: the Debian packages fonts-wqy-microhei (installed by `make browser-deps`
+# too), fonts-wqy-zenhei or fonts-noto-cjk. Only without any of them does it fall back to
+# reportlab's built-in STSong-Light, which is not embedded (a viewer without Adobe's Asian
+# fonts shows no Chinese).
+CJK_FONT_FILES = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+)
+EMBEDDED_FONT = "LablineCJK"
+FALLBACK_FONT = "STSong-Light"  # reportlab's built-in CID font: not embedded
 
 
 def _cites(numbers: list[int]) -> str:
@@ -84,20 +96,41 @@ def docx(briefing: Briefing) -> bytes:
     return buffer.getvalue()
 
 
+def cjk_font() -> str:
+    """The registered font a PDF is written in: an embedded CJK font where one is installed
+    (`CJK_FONT_FILES`), else reportlab's built-in one."""
+    from pathlib import Path
+
+    from reportlab.pdfbase import pdfmetrics
+
+    registered = pdfmetrics.getRegisteredFontNames()
+    for name in (EMBEDDED_FONT, FALLBACK_FONT):
+        if name in registered:
+            return name
+    for path in CJK_FONT_FILES:
+        if Path(path).is_file():
+            from reportlab.pdfbase.ttfonts import TTFont
+
+            # A .ttc holds several faces; the first is the proportional one.
+            pdfmetrics.registerFont(TTFont(EMBEDDED_FONT, path, subfontIndex=0))
+            return EMBEDDED_FONT
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
+    return FALLBACK_FONT
+
+
 def pdf(briefing: Briefing) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    font = cjk_font()
 
     def style(name: str, size: float, space: float = 4, indent: float = 0) -> ParagraphStyle:
         return ParagraphStyle(
             name,
-            fontName=CJK_FONT,
+            fontName=font,
             fontSize=size,
             leading=size * 1.45,
             spaceAfter=space,

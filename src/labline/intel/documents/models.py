@@ -122,3 +122,8 @@ class FeedPoll(Base):
     duplicates: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(String(500), default="")
+
+    @property
+    def already(self) -> int:
+        """Entries imported by an earlier poll (the rest of what it read)."""
+        return max(0, (self.entries or 0) - self.imported - self.duplicates - self.rejected)

@@ -130,4 +130,5 @@ class FeedPollRead(Output):
     imported: int
     duplicates: int
     rejected: int
+    already: int = Field(description="entries an earlier poll imported")
     error: str

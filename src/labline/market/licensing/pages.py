@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from labline.core.deps import CsrfChecked, CurrentActor, Db, SubmittedForm
-from labline.errors import InvalidInput, validation_fields
+from labline.errors import FieldError, InvalidInput, validation_fields
 from labline.market.deals.service import deals
 from labline.market.engine.valuation import STAGES
 from labline.market.licensing import service
@@ -21,6 +21,9 @@ router = APIRouter()
 TIER_ROWS = 4
 MILESTONE_ROWS = 4
 FORECAST_ROWS = 6
+TIER_NAMES = ("from_sales", "to_sales", "rate_percent")
+MILESTONE_NAMES = ("event", "amount", "due_on", "trigger", "stage")
+CHOICES = frozenset({"stage"})  # select boxes: always a value, filled in or not
 EXCLUSIVITY = {"exclusive": "Exclusive", "sole": "Sole", "non_exclusive": "Non-exclusive"}
 # Message ids for the stage codes (shown in the reader's language).
 STAGE_LABELS = {
@@ -36,13 +39,44 @@ STAGE_LABELS = {
 def _rows(
     form: dict[str, str], prefix: str, names: tuple[str, ...], count: int
 ) -> list[dict[str, str]]:
-    """Form rows `prefix_i_name`; a row with every field empty is left out."""
-    rows = []
-    for i in range(count):
-        row = {n: form.get(f"{prefix}_{i}_{n}", "").strip() for n in names}
-        if any(row.values()):
-            rows.append({k: v for k, v in row.items() if v != ""})
-    return rows
+    """Form rows `prefix_i_name`; a row with every field empty is left out (a choice that
+    always holds a value, a milestone's stage, does not make a row)."""
+    return [
+        {k: v for k, v in row.items() if v != ""}
+        for row in (
+            {n: form.get(f"{prefix}_{i}_{n}", "").strip() for n in names}
+            for i in _filled(form, prefix, names, count)
+        )
+    ]
+
+
+def _filled(form: dict[str, str], prefix: str, names: tuple[str, ...], count: int) -> list[int]:
+    """The form rows that `_rows` keeps, by their number on the form."""
+    return [
+        i
+        for i in range(count)
+        if any(form.get(f"{prefix}_{i}_{n}", "").strip() for n in names if n not in CHOICES)
+    ]
+
+
+def _beside(form: dict[str, str], errors: list[FieldError]) -> list[FieldError]:
+    """The errors named after the form's boxes, to show each beside its box: the k-th tier
+    or milestone given (`tiers.k.rate_percent`) is a row of the form (`tier_i_rate_percent`)."""
+    rows = {
+        "tiers": ("tier", _filled(form, "tier", TIER_NAMES, TIER_ROWS)),
+        "milestones": ("ms", _filled(form, "ms", MILESTONE_NAMES, MILESTONE_ROWS)),
+    }
+    out = []
+    for e in errors:
+        parts = e.field.split(".")
+        if parts[0] in rows and len(parts) >= 2 and parts[1].isdigit():
+            prefix, filled = rows[parts[0]]
+            k = int(parts[1])
+            if k < len(filled):
+                name = parts[2] if len(parts) > 2 else ""
+                e = FieldError(f"{prefix}_{filled[k]}_{name}".rstrip("_"), e.message, e.allowed)
+        out.append(e)
+    return out
 
 
 def _offer_data(form: dict[str, str]) -> dict[str, Any]:
@@ -66,10 +100,8 @@ def _offer_data(form: dict[str, str]) -> dict[str, Any]:
         )
         and v.strip() != ""
     }
-    data["tiers"] = _rows(form, "tier", ("from_sales", "to_sales", "rate_percent"), TIER_ROWS)
-    data["milestones"] = _rows(
-        form, "ms", ("event", "amount", "due_on", "trigger", "stage"), MILESTONE_ROWS
-    )
+    data["tiers"] = _rows(form, "tier", TIER_NAMES, TIER_ROWS)
+    data["milestones"] = _rows(form, "ms", MILESTONE_NAMES, MILESTONE_ROWS)
     return data
 
 
@@ -140,5 +172,6 @@ def propose(
         ctx["errors"] = (
             validation_fields(exc.errors()) if isinstance(exc, ValidationError) else exc.fields
         )
+        ctx["field_errors"] = _beside(form, ctx["errors"])
         return render(request, "market/offers.html", ctx, status=422)
     return RedirectResponse(f"/market/deals/{deal_id}/offers?note=proposed", status_code=303)

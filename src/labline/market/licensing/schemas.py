@@ -22,7 +22,7 @@ class TierIn(StrictInput):
 
     from_sales: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
     to_sales: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
-    rate_percent: Decimal = Field(max_digits=6, decimal_places=3)
+    rate_percent: Decimal = Field(ge=0, le=100, max_digits=6, decimal_places=3)
 
 
 class MilestoneIn(StrictInput):

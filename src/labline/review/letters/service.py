@@ -198,7 +198,10 @@ def _clock(session: Session, call: Call, proposal: Proposal) -> LetterClock:
     decided = proposal.decided_at or session.scalar(
         select(func.max(Proposal.decided_at)).where(Proposal.call_id == call.id)
     )
-    decided_on = decided.date() if decided else None
+    # Days on the platform's clock (the reader's while rendering for one), not UTC's: a
+    # decision at 01:00 in Beijing is that day's.
+    zone = clock.display_zone()
+    decided_on = clock.in_zone(decided, zone).date() if decided else None
     used = (
         working_days_between(
             call.closes_on,
@@ -210,7 +213,9 @@ def _clock(session: Session, call: Call, proposal: Proposal) -> LetterClock:
         else None
     )
     return LetterClock(
-        submitted_on=proposal.submitted_at.date() if proposal.submitted_at else None,
+        submitted_on=(
+            clock.in_zone(proposal.submitted_at, zone).date() if proposal.submitted_at else None
+        ),
         closes_on=call.closes_on,
         decided_on=decided_on,
         decision_due=decision_due(call),

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from labline import clock
+from labline import clock, i18n
 from labline.core.access import Actor, require_signed_in
 from labline.core.models import Membership, Organisation, OrganisationKind, Person, Role
 from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
@@ -164,12 +164,40 @@ def create_call(session: Session, *, actor: Actor, data: CallCreate) -> Call:
     require_manager(actor)
     if session.scalar(select(func.count()).where(Call.code == data.code)):
         raise InvalidInput(
-            f"The code {data.code!r} is taken.", fields=[FieldError("code", "already in use")]
+            i18n.N_("The code %(code)s is taken."),
+            params={"code": data.code},
+            fields=[FieldError("code", "already in use")],
         )
     values = data.model_dump(exclude={"criteria"})
     call = Call(**values, created_by_id=actor.person_id)
     call.criteria = [Criterion(position=i, **c.model_dump()) for i, c in enumerate(data.criteria)]
     session.add(call)
+    session.flush()
+    return call
+
+
+def update_call(session: Session, *, actor: Actor, call_id: int, data: CallCreate) -> Call:
+    """Change a draft call, its criteria included (the whole call is given again). Once the
+    call is open, applicants rely on what it says: it is not changed any more."""
+    require_manager(actor)
+    call = get_call(session, actor=actor, call_id=call_id)
+    if call.status != CallStatus.draft:
+        raise Conflict(
+            i18n.N_("Only a draft call can be changed: once open, applicants rely on it."),
+            call_status=call.status.value,
+        )
+    taken = select(func.count()).where(Call.code == data.code, Call.id != call.id)
+    if session.scalar(taken):
+        raise InvalidInput(
+            i18n.N_("The code %(code)s is taken."),
+            params={"code": data.code},
+            fields=[FieldError("code", "already in use")],
+        )
+    for name, value in data.model_dump(exclude={"criteria"}).items():
+        setattr(call, name, value)
+    call.criteria = []
+    session.flush()  # the old criteria go before the new ones take their codes
+    call.criteria = [Criterion(position=i, **c.model_dump()) for i, c in enumerate(data.criteria)]
     session.flush()
     return call
 
