@@ -98,7 +98,8 @@ def test_an_import_waits_for_a_busy_database_and_else_stops_saying_so(tmp_path, 
 
 
 def test_ctrl_c_keeps_what_is_done_says_so_and_a_rerun_goes_on(tmp_path, monkeypatch):
-    """Ctrl-C part-way: it printed only "Aborted!", not what was kept nor how to go on."""
+    """Ctrl-C part-way (here a SIGALRM raising KeyboardInterrupt in the main thread, as
+    SIGINT does): it printed only "Aborted!", not what was kept nor how to go on."""
     import re
     import signal
 
@@ -107,9 +108,9 @@ def test_ctrl_c_keeps_what_is_done_says_so_and_a_rerun_goes_on(tmp_path, monkeyp
     run("intel", "collections")  # the database exists
     src = tmp_path / "in"
     src.mkdir()
-    total = 400
+    total = 1000  # more than an idle machine imports before the interrupt
     for i in range(total):
-        (src / f"{i:03d}.txt").write_text(f"{ZH[i % len(ZH)]}\n第{i}份文件。", encoding="utf-8")
+        (src / f"{i:04d}.txt").write_text(f"{ZH[i % len(ZH)]}\n第{i}份文件。", encoding="utf-8")
 
     def ctrl_c(*_args):
         raise KeyboardInterrupt
@@ -121,7 +122,7 @@ def test_ctrl_c_keeps_what_is_done_says_so_and_a_rerun_goes_on(tmp_path, monkeyp
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-    found = re.search(r"interrupted \((\d+) of 400 files done\): run the same command again", out)
+    found = re.search(r"interrupted \((\d+) of 1000 files done\): run the same command again", out)
     assert found, out
     done = int(found.group(1))
     first = re.search(r"imported (\d+), linked as duplicate (\d+), already imported 0,", out)
