@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -58,7 +61,8 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: b
     child = None
     if with_worker:  # development: one command runs everything
         child = subprocess.Popen(
-            [sys.executable, "-c", "from labline.cli import main; main()", "worker"]
+            [sys.executable, "-c", "from labline.cli import main; main()", "worker"],
+            preexec_fn=_end_with_parent if sys.platform.startswith("linux") else None,
         )
         # Background work: the server's requests go first. Its start (imports, the
         # encoder, a refresh of every index) otherwise competes with the server's first
@@ -71,6 +75,14 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, with_worker: b
         if child is not None:
             child.terminate()
             child.wait(timeout=30)
+
+
+def _end_with_parent() -> None:
+    """Run in the worker before it starts (Linux): the kernel sends it SIGTERM when `serve`
+    ends, however it ends. `serve` stops it on a normal exit, but a server killed outright
+    (SIGKILL, or a supervisor's timeout) left the worker running on its own."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
 
 
 def _run_server(host: str, port: int, workers: int) -> None:
