@@ -80,3 +80,32 @@ def test_a_fresh_app_imports_no_heavy_library_until_a_request_needs_it(tmp_path:
     assert got["after_create"] == []
     assert got["not_app"] == []
     assert got["after_pages"] == []
+
+
+def test_the_command_lines_imports_add_no_command_until_one_is_asked_for() -> None:
+    """Each worker of `labline serve --workers N` runs the `labline` script's imports again
+    (multiprocessing starts it afresh) before building the app: `labline.cli` alone imports
+    no module's commands, nor the registry; asking the group for its commands adds them."""
+    src = str(Path(labline.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    code = (
+        "import json, re, sys\n"
+        "from labline.cli import cli\n"
+        f"domain = {NOT_APP!r}\n"
+        "before = sorted(m for m in sys.modules if m == 'labline.registry'"
+        " or re.search(domain, m) and m not in ('labline.cli', 'labline.clitools'))\n"
+        "import click\n"
+        "names = cli.list_commands(click.Context(cli))\n"
+        "print(json.dumps({'before': before, 'names': names}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["before"] == []
+    assert {"serve", "worker", "demo", "market", "review", "intel"} <= set(got["names"])
