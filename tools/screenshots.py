@@ -417,8 +417,8 @@ def write_index(shots: list[Shot], out: Path, args_max_height: int) -> None:
         "`.venv/bin/python tools/screenshots.py` (`make screenshots`) on the small demo world",
         "(seed 42), signed in as each role's demo account. Every page is captured whole: a page",
         f"taller than {args_max_height:,} px is split into parts of that height, top to bottom",
-        "(linked as 1, 2, … in the table; files `…-part1.png`, `…-part2.png`). The other",
-        "pictures in this folder are kept by the browser tests (`tests/browser/`).",
+        "(linked as 1, 2, … in the table; files `…-part1.png`, `…-part2.png`). The browser",
+        "tests keep their own screenshots in `tests/_artifacts/screenshots/`, never here.",
         "",
     ]
     role = ""

@@ -15,6 +15,19 @@ from tests.browser.test_pages import _goto, set_language, sign_in
 pytestmark = pytest.mark.browser
 
 
+def _criteria_fit(page: Any) -> None:
+    """The criteria rows stay inside their card (each box as wide as its size, not the
+    form's 180 px minimum: they stuck out past the card at 1280 px)."""
+    table, card = page.evaluate(
+        """() => {
+          const box = document.querySelector('[data-testid=criteria]');
+          const card = box.closest('form').getBoundingClientRect();
+          return [box.getBoundingClientRect().right, card.right];
+        }"""
+    )
+    assert table <= card + 0.5, (table, card)
+
+
 def test_manager_enters_criteria_as_rows(page: Any, server: Server) -> None:
     sign_in(page, server.accounts["platform_operator"].email)
     set_language(page, "en")
@@ -22,6 +35,7 @@ def test_manager_enters_criteria_as_rows(page: Any, server: Server) -> None:
     rows = page.locator("[data-testid=criteria] tbody tr")
     assert rows.count() == 6  # the four usual criteria and two empty rows
     assert page.input_value("[id='criteria.0.name_en']") == "Originality"
+    _criteria_fit(page)
     page.fill("#code", "BROWSER-ROWS")
     page.fill("#title_zh", "浏览器评审标准测试")
     page.fill("#title_en", "Browser criteria rows")
@@ -46,6 +60,7 @@ def test_manager_enters_criteria_as_rows(page: Any, server: Server) -> None:
     assert re.search(r"/review/calls/\d+", page.url), page.url
     set_language(page, "zh")
     _goto(page, "/review/calls/new")
+    _criteria_fit(page)
     shot(page, "review-zh-call-form-criteria")
 
 

@@ -1,9 +1,8 @@
 """Every demo role's home page lists that role's work, in both languages, at desktop and
-phone widths; the screenshots are kept in docs/screenshots/."""
+phone widths (screenshots in the test artifacts; `make screenshots` writes docs/screenshots/)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +12,6 @@ from tests.browser.test_pages import ROLES, set_language, sign_in
 
 pytestmark = pytest.mark.browser
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # The lists each role must find on its home page in the demo world, with work in them.
 EXPECTED = {
     "platform_operator": {"records-to-screen": True},
@@ -44,11 +42,9 @@ def test_each_role_home_lists_its_work(page: Any, server: Server, role: str) -> 
                 assert n > 0, f"{role}: the demo world gives {key} nothing to do"
                 first = page.locator(f"[data-work='{key}'] li a").first
                 assert first.get_attribute("href")
-        DOCS.mkdir(parents=True, exist_ok=True)
         shot(page, f"home-{role}-{lang}")
-        page.screenshot(path=str(DOCS / f"home-{role}-{lang}.png"), full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})
-        page.screenshot(path=str(DOCS / f"home-{role}-{lang}-phone.png"), full_page=True)
+        shot(page, f"home-{role}-{lang}-phone")
         page.set_viewport_size({"width": 1280, "height": 860})
 
 
@@ -64,4 +60,3 @@ def test_the_deal_pipeline_as_a_board(page: Any, server: Server, lang: str) -> N
     assert page.locator("[data-testid=board] .column").count() == 7
     assert page.locator("[data-testid=board] .deal-card").count() > 0
     shot(page, f"market-{lang}-deal-board")
-    page.screenshot(path=str(DOCS / f"market-deal-board-{lang}.png"), full_page=False)

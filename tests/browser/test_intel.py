@@ -2,7 +2,7 @@
 result with its digest and follows a citation to its paragraph, exports a briefing, sees what
 the policy names linked to labline's records (the achievements and needs on offer, with
 confidence), and finds recent policy documents on an achievement's and a need's page — in
-English and Chinese. Screenshots go to docs/screenshots/intel-*.png (and the artifacts)."""
+English and Chinese. Screenshots go to the test artifacts (intel-*.png)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,6 @@ from tests.browser.conftest import Server, shot
 from tests.browser.test_pages import _goto, set_language, sign_in
 
 pytestmark = pytest.mark.browser
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def doc_shot(page: Any, name: str, *, full: bool = False) -> None:
-    """A screenshot for the documentation (the visible window), and one for the artifacts."""
-    DOCS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS / f"{name}.png"), full_page=full)
-    shot(page, name)
 
 
 def test_analyst_reads_a_policy_and_its_ties_to_the_market(page: Any, server: Server) -> None:
@@ -36,7 +28,7 @@ def test_analyst_reads_a_policy_and_its_ties_to_the_market(page: Any, server: Se
     results = page.locator("main article")
     assert results.count() >= 1
     assert "钙钛矿" in page.locator("main article mark").first.inner_text()
-    doc_shot(page, "intel-en-search", full=True)
+    shot(page, "intel-en-search")
 
     # The first result: its digest, every point citing numbered paragraphs.
     with page.expect_navigation():
@@ -50,7 +42,7 @@ def test_analyst_reads_a_policy_and_its_ties_to_the_market(page: Any, server: Se
     assert page.url.endswith(f"#p{number[1]}")
     assert page.locator(f"#p{number[1]}").is_visible()
     page.evaluate("window.scrollTo(0, 0)")
-    doc_shot(page, "intel-en-document")
+    shot(page, "intel-en-document")
     document_url = page.url.split("#")[0]
     title = page.locator("main h1").inner_text().strip()
 
@@ -73,7 +65,7 @@ def test_analyst_reads_a_policy_and_its_ties_to_the_market(page: Any, server: Se
     assert re.search(r"\d+%", offer.inner_text())
     terms = page.get_by_test_id("terms")
     assert "钙钛矿" in terms.inner_text()
-    doc_shot(page, "intel-en-links")
+    shot(page, "intel-en-links")
     need_href = offer.locator("a[href^='/market/needs/']").first.get_attribute("href")
 
     # The achievement's page shows recent policy documents about its field.
@@ -82,7 +74,7 @@ def test_analyst_reads_a_policy_and_its_ties_to_the_market(page: Any, server: Se
     panel = page.get_by_test_id("intel-panel")
     assert panel.locator("a[href^='/intel/documents/']").count() >= 1
     panel.scroll_into_view_if_needed()
-    doc_shot(page, "intel-en-achievement-panel")
+    shot(page, "intel-en-achievement-panel")
 
     # ...and so does a need's page, with a page of more.
     assert need_href
@@ -97,7 +89,7 @@ def test_analyst_reads_a_policy_and_its_ties_to_the_market(page: Any, server: Se
     set_language(page, "zh")
     _goto(page, document_url.replace(server.url, "") + "/links")
     assert "可对接的成果与需求" in page.locator("main").inner_text()
-    doc_shot(page, "intel-zh-links")
+    shot(page, "intel-zh-links")
     _goto(page, document_url.replace(server.url, ""))
     assert "核心观点" in page.locator("main .digest").inner_text()
-    doc_shot(page, "intel-zh-document")
+    shot(page, "intel-zh-document")

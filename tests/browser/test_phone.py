@@ -3,7 +3,6 @@ label, no script) and every link stays reachable; pages do not scroll sideways."
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,14 +12,7 @@ from tests.browser.test_pages import _goto, set_language, sign_in
 
 pytestmark = pytest.mark.browser
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
-
-
-def _doc_shot(page: Any, name: str) -> None:
-    shot(page, name)
-    DOCS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS / f"{name}.png"), full_page=False)
 
 
 def _no_sideways_scroll(page: Any) -> None:
@@ -39,7 +31,7 @@ def test_the_header_menu_works_on_a_phone(page: Any, server: Server, lang: str) 
     header = page.locator("header.top").bounding_box()
     assert header is not None and header["height"] < 80  # one line, not ten
     _no_sideways_scroll(page)
-    _doc_shot(page, f"phone-{lang}-home")
+    shot(page, f"phone-{lang}-home")
 
     button.click()
     assert nav.is_visible()
@@ -47,7 +39,7 @@ def test_the_header_menu_works_on_a_phone(page: Any, server: Server, lang: str) 
         box = link.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     assert page.get_by_test_id("account").is_visible()
-    _doc_shot(page, f"phone-{lang}-menu-open")
+    shot(page, f"phone-{lang}-menu-open")
     with page.expect_navigation():
         nav.click()
     assert page.url.endswith("/market")
@@ -56,7 +48,7 @@ def test_the_header_menu_works_on_a_phone(page: Any, server: Server, lang: str) 
 
     _goto(page, "/market/new?kind=need")
     _no_sideways_scroll(page)
-    _doc_shot(page, f"phone-{lang}-need-form")
+    shot(page, f"phone-{lang}-need-form")
 
 
 def test_the_menu_button_is_hidden_on_a_desktop(page: Any, server: Server) -> None:

@@ -64,3 +64,72 @@ def test_intel_commands(tmp_path: Path) -> None:
     run("intel", "links", "999999", code=2)  # no such document
     assert "Core viewpoint:" in run("intel", "digest", str(first["id"]))
     run("intel", "digest", str(first["id"]), "--llm", code=2)  # no model configured
+
+
+def test_an_import_waits_for_a_busy_database_and_else_stops_saying_so(tmp_path, monkeypatch):
+    """Another process holding SQLite's write lock (a second import, the server) made the
+    import end in a traceback ("database is locked") part-way through a folder."""
+    import sqlite3
+    import threading
+
+    from labline import db
+    from labline.intel.documents import cli as documents_cli
+
+    run = cli_runner(tmp_path)
+    run("intel", "collections")  # the database exists
+    src = tmp_path / "in"
+    src.mkdir()
+    for i, text in enumerate(ZH[:3]):
+        (src / f"{i}.txt").write_text(f"{text}\n第{i}份。", encoding="utf-8")
+    monkeypatch.setattr(db, "LOCK_WAIT_S", 0.3)
+    monkeypatch.setattr(documents_cli, "BUSY_PAUSE_S", 0.3)
+    other = sqlite3.connect(tmp_path / "labline.db", isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # held throughout: the import stops, saying so
+    out = run("intel", "import", str(src), code=1)
+    assert "the database is busy" in out and "run the same command again" in out
+    assert "Traceback" not in out
+    other.execute("ROLLBACK")
+
+    other.execute("BEGIN IMMEDIATE")  # let go after a moment: the import waits and goes on
+    threading.Timer(0.5, lambda: other.execute("ROLLBACK")).start()
+    out = run("intel", "import", str(src))
+    assert "imported 3, linked as duplicate 0, already imported 0, rejected 0" in out
+    other.close()
+
+
+def test_ctrl_c_keeps_what_is_done_says_so_and_a_rerun_goes_on(tmp_path, monkeypatch):
+    """Ctrl-C part-way (here a SIGALRM raising KeyboardInterrupt in the main thread, as
+    SIGINT does): it printed only "Aborted!", not what was kept nor how to go on."""
+    import re
+    import signal
+
+    monkeypatch.setenv("LABLINE_JOBS", "sqlite")  # as deployed: the worker encodes
+    run = cli_runner(tmp_path)
+    run("intel", "collections")  # the database exists
+    src = tmp_path / "in"
+    src.mkdir()
+    total = 1000  # more than an idle machine imports before the interrupt
+    for i in range(total):
+        (src / f"{i:04d}.txt").write_text(f"{ZH[i % len(ZH)]}\n第{i}份文件。", encoding="utf-8")
+
+    def ctrl_c(*_args):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, ctrl_c)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 4.0)  # as a SIGINT would, in the main thread
+        out = run("intel", "import", str(src), code=1)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    found = re.search(r"interrupted \((\d+) of 1000 files done\): run the same command again", out)
+    assert found, out
+    done = int(found.group(1))
+    first = re.search(r"imported (\d+), linked as duplicate (\d+), already imported 0,", out)
+    assert first and 0 < done < total and int(first.group(1)) + int(first.group(2)) == done
+    out = run("intel", "import", str(src))
+    again = re.search(r"imported (\d+), linked as duplicate (\d+), already imported (\d+),", out)
+    assert again, out
+    # Every file once; a file whose commit held as the interrupt came counts as already there.
+    imported, linked, already = (int(g) for g in again.groups())
+    assert imported + linked + already == total and done <= already <= done + 1

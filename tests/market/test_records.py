@@ -275,3 +275,29 @@ def test_the_expiry_sweep_closes_needs_past_their_deadline(db, people):
     assert records.expire_needs(db, actor=operator, today=date(2026, 3, 1)) == [late.id]
     assert late.state == State.closed and late.close_reason.value == "expired"
     assert open_.state == State.published
+
+
+def test_a_passed_deadline_is_refused_in_the_readers_language(db, people):
+    """Issue 17: the refusal said "deadline: must be after today" (a field path, in English)
+    to every reader; it is the usual summary with the field's label, and the field's own
+    message, in the reader's language."""
+    from labline import i18n
+
+    owner = actor_for(db, people["owner"].id)
+    need = records.create_need(
+        db, actor=owner, data=NeedCreate.model_validate(need_body(people["enterprise"].id))
+    )
+    token = i18n.set_locale("zh")
+    try:
+        with pytest.raises(InvalidInput) as exc:
+            records.update_record(
+                db,
+                actor=owner,
+                kind="need",
+                record_id=need.id,
+                data=NeedPatch(deadline=date(2020, 1, 1)),
+            )
+    finally:
+        i18n.reset_locale(token)
+    assert exc.value.fields[0].field == "deadline"
+    assert "deadline" not in exc.value.message and "截止" in exc.value.message

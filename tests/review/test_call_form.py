@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from labline.core.models import Role
 from labline.review.models import Call
-from tests.factories import make_person, sign_in
+from tests.factories import bearer, make_person, sign_in
 
 
 def _form(client, **extra):
@@ -100,3 +100,81 @@ def test_no_criteria_at_all_is_refused_on_the_form(client, db):
     assert r.status_code == 422
     assert 'id="criteria-error"' in r.text
     assert len(_rows(r.text)) >= 5
+
+
+def test_a_draft_call_is_changed_on_its_form_and_an_open_one_is_not(client, db):
+    """Issue 17: a call could be created but not changed; a draft is changed on the same form
+    (prefilled, its criteria as rows), by the page, the API and the command line's service;
+    once open it is refused, with the form kept."""
+    from labline.review.models import CallStatus
+
+    sign_in(client, make_person(db, roles=(Role.platform_operator,)).email)
+    client.get("/review/calls/new")
+    criteria = {
+        "criteria.0.name_zh": "新颖性",
+        "criteria.0.name_en": "Novelty",
+        "criteria.0.scale": "1-5",
+        "criteria.0.weight": "1",
+        "originality": "0",
+    }
+    r = client.post("/review/calls/new", data=_form(client, **criteria), follow_redirects=False)
+    assert r.status_code == 303, r.text
+    call = db.scalar(select(Call).where(Call.code == "ROWS-1"))
+    assert 'data-testid="edit-call"' in client.get(f"/review/calls/{call.id}").text
+    page = client.get(f"/review/calls/{call.id}/edit").text
+    assert f'action="/review/calls/{call.id}/edit"' in page
+    assert re.search(r'name="title_en"\s+value="Criteria as rows"', page)
+    assert 'name="criteria.0.name_en" value="Novelty"' in page
+    assert re.search(r'name="originality" value="0" checked', page)
+    changed = {
+        **criteria,
+        "criteria.0.weight": "2",
+        "criteria.1.name_zh": "可行性",
+        "criteria.1.name_en": "Feasibility",
+        "criteria.1.scale": "1-9",
+        "criteria.1.weight": "1",
+    }
+    form = _form(client, **changed, title_en="Criteria as rows, changed", budget="800000")
+    r = client.post(f"/review/calls/{call.id}/edit", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    db.expire_all()
+    call = db.get(Call, call.id)
+    assert call.title_en == "Criteria as rows, changed" and call.budget == 800000
+    got = [(c.code, c.weight, c.is_originality) for c in call.criteria]
+    assert got == [("novelty", 2.0, True), ("feasibility", 1.0, False)]
+    # every error at once, beside its field, nothing changed
+    bad = _form(client, **changed, title_en="", budget="-1", closes_on="2026-11-01")
+    r = client.post(f"/review/calls/{call.id}/edit", data=bad)
+    assert r.status_code == 422
+    for field in ("title_en", "budget", "closes_on"):
+        assert f'id="{field}-error"' in r.text, field
+    call.status = CallStatus.open
+    db.flush()
+    r = client.post(f"/review/calls/{call.id}/edit", data=form)
+    assert r.status_code == 409 and "Only a draft call can be changed" in r.text
+    assert 'name="title_en"' in r.text  # the form, kept
+    assert 'data-testid="edit-call"' not in client.get(f"/review/calls/{call.id}").text
+
+
+def test_the_api_changes_a_draft_call(client, db):
+    operator = make_person(db, roles=(Role.platform_operator,))
+    sign_in(client, operator.email)
+    client.get("/review/calls/new")
+    one = {"criteria.0.name_zh": "价值", "criteria.0.name_en": "Merit", "criteria.0.weight": "1"}
+    one["criteria.0.scale"] = "1-9"
+    client.post("/review/calls/new", data=_form(client, **one), follow_redirects=False)
+    call = db.scalar(select(Call).where(Call.code == "ROWS-1"))
+    body = {
+        "code": "ROWS-2",
+        "title_zh": "行式评审标准",
+        "title_en": "Changed by the API",
+        "budget": "600000",
+        "opens_on": "2026-12-01",
+        "closes_on": "2026-12-31",
+        "reviews_due": "2027-01-31",
+        "criteria": [{"code": "merit", "name_zh": "价值", "name_en": "Merit"}],
+    }
+    client.cookies.clear()
+    r = client.put(f"/api/v1/review/calls/{call.id}", json=body, headers=bearer(db, operator))
+    assert r.status_code == 200, r.text
+    assert r.json()["code"] == "ROWS-2" and r.json()["title_en"] == "Changed by the API"

@@ -74,6 +74,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/review/calls"): Case(ALL),
     ("POST", "/api/v1/review/calls"): Case(only(201, OP), body=CALL),
     ("GET", "/api/v1/review/calls/{call_id}"): Case(ALL),
+    ("PUT", "/api/v1/review/calls/{draft_id}"): Case(
+        only(200, OP), body={**CALL, "code": "E{actor}"}
+    ),
     ("POST", "/api/v1/review/calls/{draft_id}/open"): Case(only(200, OP)),
     ("POST", "/api/v1/review/calls/{open_id}/close"): Case(only(200, OP)),
     ("POST", "/api/v1/review/calls/{call_id}/panel"): Case(
@@ -150,6 +153,24 @@ MATRIX: dict[tuple[str, str], Case] = {
             "closes_on": "2026-12-31",
             "reviews_due": "2027-01-31",
             "criteria.0.code": "a",
+            "criteria.0.name_zh": "原创性",
+            "criteria.0.name_en": "Originality",
+            "criteria.0.scale": "1-9",
+            "criteria.0.weight": "1",
+            "originality": "0",
+        },
+    ),
+    ("GET", "/review/calls/{draft_id}/edit"): Case(only(200, OP)),
+    ("POST", "/review/calls/{draft_id}/edit"): Case(
+        only(303, OP),
+        form={
+            "code": "E{actor}",
+            "title_zh": "改过的指南",
+            "title_en": "Changed call",
+            "budget": "1000000",
+            "opens_on": "2026-12-01",
+            "closes_on": "2026-12-31",
+            "reviews_due": "2027-01-31",
             "criteria.0.name_zh": "原创性",
             "criteria.0.name_en": "Originality",
             "criteria.0.scale": "1-9",

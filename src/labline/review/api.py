@@ -79,6 +79,11 @@ def create_call(db: Db, actor: CurrentActor, data: CallCreate) -> Any:
     return calls.create_call(db, actor=actor, data=data)
 
 
+@router.put("/calls/{call_id}", response_model=CallRead, summary="Change a draft call")
+def update_call(db: Db, actor: CurrentActor, call_id: int, data: CallCreate) -> Any:
+    return calls.update_call(db, actor=actor, call_id=call_id, data=data)
+
+
 @router.get("/calls/{call_id}", response_model=CallClock, summary="A call and its clock")
 def get_call(db: Db, actor: CurrentActor, call_id: int) -> Any:
     call = calls.get_call(db, actor=actor, call_id=call_id)

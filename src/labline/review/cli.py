@@ -66,6 +66,18 @@ def create_call(ctx: click.Context, file: Path, open_now: bool) -> None:
         console.print(f"call {call.id} ({call.code}): {call.status.value}")
 
 
+@review.command("update-call")
+@click.argument("call_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def update_call(ctx: click.Context, call_id: int, file: Path) -> None:
+    """Change a draft call from a JSON file (the fields of PUT /api/v1/review/calls/ID)."""
+    data = _load(CallCreate, file)
+    with unit_of_work(ctx) as (session, actor):
+        call = calls.update_call(session, actor=actor, call_id=call_id, data=data)  # type: ignore[arg-type]
+        console.print(f"call {call.id} ({call.code}): {call.status.value}")
+
+
 @review.command("submit")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--as", "as_email", required=True, help="The applicant (e-mail).")

@@ -188,6 +188,60 @@ def new_call(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm)
     return RedirectResponse(f"/review/calls/{call.id}?done=created", status_code=303)
 
 
+def _call_values(call: Any) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """A call as the form shows it: its fields as text, its criteria as rows."""
+    values = {k: "" if getattr(call, k) is None else str(getattr(call, k)) for k in CALL_FIELDS}
+    rows = [
+        {
+            "code": c.code,
+            "name_zh": c.name_zh,
+            "name_en": c.name_en,
+            "scale": f"{c.scale_min}-{c.scale_max}",
+            "weight": f"{c.weight:g}",
+            "originality": "yes" if c.is_originality else "",
+        }
+        for c in call.criteria
+    ]
+    return values, rows
+
+
+@router.get("/review/calls/{call_id}/edit", response_class=HTMLResponse)
+def edit_call_page(request: Request, db: Db, actor: CurrentActor, call_id: int) -> Response:
+    calls.require_manager(actor)
+    call = calls.get_call(db, actor=actor, call_id=call_id)
+    ctx = _form_context(*_call_values(call))
+    ctx["call"] = call
+    return render(request, "review/call_form.html", ctx)
+
+
+@router.post("/review/calls/{call_id}/edit", dependencies=[CsrfChecked])
+def edit_call(
+    request: Request, db: Db, actor: CurrentActor, call_id: int, form: SubmittedForm
+) -> Response:
+    calls.require_manager(actor)
+    call = calls.get_call(db, actor=actor, call_id=call_id)
+    values = {k: form.get(k, "").strip() for k in CALL_FIELDS}
+    rows = criteria_rows(form)
+    if form.get("more_rows"):
+        return render(
+            request, "review/call_form.html", {**_form_context(values, rows, extra=3), "call": call}
+        )
+    try:
+        payload: dict[str, Any] = {k: v for k, v in values.items() if v != ""}
+        payload["criteria"] = criteria_payload(rows)
+        try:
+            data = CallCreate.model_validate(payload)
+        except ValidationError as exc:
+            raise invalid_input(exc.errors()) from None
+        calls.update_call(db, actor=actor, call_id=call_id, data=data)
+    except LablineError as exc:
+        db.rollback()
+        ctx = {**_form_context(values, rows), "call": call}
+        ctx.update(errors=exc.fields, message=exc.message)
+        return render(request, "review/call_form.html", ctx, status=exc.status)
+    return RedirectResponse(f"/review/calls/{call_id}?done=changed", status_code=303)
+
+
 # --- the review panel ---------------------------------------------------------------------------
 
 

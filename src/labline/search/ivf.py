@@ -17,6 +17,11 @@ from numpy.typing import NDArray
 
 Vectors = NDArray[np.float32]
 BLOCK = 65_536  # rows per matrix product while assigning
+# A query reads the nearest cells until it holds the rows it wants: at least MIN_CELLS of
+# them, at most MAX_SHARE of all (the probe count; benchmarks/market_real.py --ivf
+# measures what they cost in suggestion quality).
+MIN_CELLS = 8
+MAX_SHARE = 0.25
 
 
 class Rows(Protocol):
@@ -39,11 +44,19 @@ class IVF:
     def __len__(self) -> int:
         return int(self.cell.shape[0])
 
-    def train(self, vectors: Vectors | Rows, *, seed: int = 0, iterations: int = 6) -> None:
+    def train(
+        self,
+        vectors: Vectors | Rows,
+        *,
+        seed: int = 0,
+        iterations: int = 6,
+        cells: int | None = None,
+    ) -> None:
+        """Cells by spherical k-means on a sample: √n of them unless told."""
         from scipy import sparse
 
         n = len(vectors)
-        cells = max(1, int(np.sqrt(n)))
+        cells = max(1, min(n, cells or int(np.sqrt(n))))
         rng = np.random.default_rng(seed)
         picked = np.sort(rng.choice(n, min(n, 32 * cells), replace=False))
         sample = (
@@ -114,15 +127,16 @@ class IVF:
         self, query: Vectors, want: int, allowed: NDArray[np.bool_] | None
     ) -> NDArray[np.int64]:
         """Rows of the cells nearest the query, nearest cell first, until `want` allowed
-        rows are gathered (at most a quarter of the cells)."""
+        rows are gathered (at least MIN_CELLS cells, at most MAX_SHARE of them)."""
         order = np.argsort(-np.einsum("ij,j->i", self.centroids, query))  # one thread
         share = 1.0 if allowed is None else max(float(allowed.mean()), 1e-6)
         sizes = np.diff(self._offsets)[order]
-        # Enough of the nearest cells to hold about `want` allowed rows: at least 8, at
-        # most a quarter of them.
+        # Enough of the nearest cells to hold about `want` allowed rows: at least
+        # MIN_CELLS, at most MAX_SHARE of them.
         reach = np.cumsum(sizes)
         m = int(np.searchsorted(reach, want / share)) + 1
-        m = max(min(m, max(8, order.size // 4)), min(8, order.size))
+        most = max(MIN_CELLS, int(order.size * MAX_SHARE))
+        m = max(min(m, most), min(MIN_CELLS, order.size))
         picked = order[:m]
         starts, ends = self._offsets[picked], self._offsets[picked + 1]
         lengths = ends - starts

@@ -33,6 +33,10 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
+
+
 class _BodyTooLarge(HTTPException):
     """Raised from receive(): an HTTPException, so that FastAPI's body parsing lets it pass
     (it turns any other exception into 400) and the error handler answers 413."""
@@ -146,7 +150,11 @@ class RequestContext:
                 ]
                 if self.settings.is_production:
                     headers.append((b"strict-transport-security", HSTS.encode()))
-                if new_csrf:
+                # Only a page (whose forms carry the token) sets a new token: a stray request
+                # without the cookie (the favicon of the page before, a script, a JSON call)
+                # answered in between would replace the cookie a page's form was just given,
+                # and its submit would be refused as expired.
+                if new_csrf and _is_html(headers):
                     secure = "; Secure" if self.settings.is_production else ""
                     cookie = f"{csrf.COOKIE}={new_csrf}; Path=/; SameSite=Lax{secure}"
                     headers.append((b"set-cookie", cookie.encode()))

@@ -50,6 +50,34 @@ def test_new_matches_reach_the_inbox_once_and_one_mail_a_day(db, tmp_path):
     assert read.read_at is not None
 
 
+def utc(moment):
+    """As the clock gives it (`clock.now()` is in UTC)."""
+    from datetime import UTC
+
+    return moment.astimezone(UTC)
+
+
+def test_one_digest_a_local_day(db, tmp_path):
+    """Issue 17: the digest's day is the reader's, not UTC's. 00:30 and 09:00 in Beijing are
+    one day (the first is the day before in UTC): one mail; the next day brings the rest."""
+    person = make_person(db, password=False)
+    me = actor_for(db, person.id)
+    watch = service.create_watch(db, actor=me, data=WatchCreate(query="钙钛矿"))
+    watch.checked_at = at(-1, 8, 0)
+    holder = SimpleNamespace()
+    post(db, tmp_path, "新文件一", "支持钙钛矿叠层电池中试。").created_at = at(-1, 9, 0)
+    db.flush()
+    service.inbox(db, actor=me, holder=holder)
+    assert service.mail_daily(db, base_url="http://x", moment=utc(at(0, 0, 30))) == 1
+    post(db, tmp_path, "新文件二", "钙钛矿组件封装寿命提升。").created_at = at(0, 1, 0)
+    db.flush()
+    service.inbox(db, actor=me, holder=holder)
+    assert service.mail_daily(db, base_url="http://x", moment=utc(at(0, 9, 0))) == 0
+    assert service.mail_daily(db, base_url="http://x", moment=utc(at(1, 0, 30))) == 1
+    mails = db.scalars(select(OutboxMail).where(OutboxMail.kind == "intel.watch")).all()
+    assert len(mails) == 2 and "新文件二" in mails[1].body
+
+
 def test_an_english_owner_gets_the_mail_in_english_one_document_said_as_one(db, tmp_path):
     person = make_person(db, password=False)
     person.locale = "en"

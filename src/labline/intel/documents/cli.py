@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
+from sqlalchemy.orm import Session
 
 from labline.clitools import console, progress, settings_of, unit_of_work
+from labline.db import is_busy
 from labline.intel.documents.schemas import (
     CollectionRead,
     CopyRead,
@@ -53,22 +58,96 @@ def import_cmd(
     settings = settings_of(ctx)
     files = list(ingest.iter_files(paths))
     report = ImportReport()
-    with progress() as bar, unit_of_work(ctx, as_email=as_email) as (session, actor):
-        task = bar.add_task("importing", total=len(files))
-        coll = records.collection_named(session, actor=actor, name=collection)
-        for path in files:
-            ingest.ingest_file(
+    done = [0]
+    try:
+        with progress() as bar, unit_of_work(ctx, as_email=as_email) as (session, actor):
+            task = bar.add_task("importing", total=len(files))
+            coll = _retried(
                 session,
-                actor=actor,
-                path=path,
-                collection=coll,
-                data_dir=settings.data_dir,
-                source=source,
-                report=report,
+                lambda: records.collection_named(session, actor=actor, name=collection),
+                "",
+                0,
+                len(files),
             )
-            session.commit()  # one file, one commit: a re-run skips what is done
-            bar.advance(task)
+            for path in files:
+                one = ImportReport()
+
+                def step(path: Path = path, one: ImportReport = one) -> None:
+                    ingest.ingest_file(
+                        session,
+                        actor=actor,
+                        path=path,
+                        collection=coll,
+                        data_dir=settings.data_dir,
+                        source=source,
+                        report=one,
+                    )
+
+                _retried(session, step, str(path), done[0], len(files))
+                _add_up(report, one)  # counted once its commit held
+                done[0] += 1
+                bar.advance(task)
+    except click.ClickException:
+        _print_report(report, as_json)
+        raise
+    except BaseException as exc:
+        # Ctrl-C: every file committed is kept; say so and how to go on. (Coming inside
+        # the database's work, it can leave the connection unable to roll back, and the
+        # error of that rollback is what arrives here: the interrupt is its cause.)
+        if not _interrupted(exc):
+            raise
+        _print_report(report, as_json)
+        raise click.ClickException(
+            f"interrupted ({done[0]} of {len(files)} files done): run the same command again"
+            " to go on."
+        ) from None
     _print_report(report, as_json)
+
+
+def _interrupted(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc, seen = exc.__context__, seen + 1
+    return False
+
+
+# Another process writing (a second import, the server) can hold SQLite's one write lock
+# longer than a unit of work waits: a file is tried again, and then the import stops
+# saying so (what is done is kept) instead of ending in a traceback.
+BUSY_TRIES = 3
+BUSY_PAUSE_S = 2.0
+T = TypeVar("T")
+
+
+def _retried(session: Session, step: Callable[[], T], what: str, done: int, total: int) -> T:
+    """`step` then a commit (one file, one commit: a re-run skips what is done), tried
+    again while the database is busy."""
+    for attempt in range(BUSY_TRIES):
+        try:
+            out = step()
+            session.commit()
+            return out
+        except Exception as exc:
+            if not is_busy(exc):
+                raise
+            session.rollback()
+            if attempt + 1 < BUSY_TRIES:
+                time.sleep(BUSY_PAUSE_S * (attempt + 1))
+    where = f" at {what}" if what else ""
+    raise click.ClickException(
+        f"stopped{where} ({done} of {total} files done): the database is busy (another"
+        " import or the server is writing). What is imported is kept: run the same command"
+        " again to go on."
+    )
+
+
+def _add_up(report: ImportReport, one: ImportReport) -> None:
+    report.imported += one.imported
+    report.duplicates += one.duplicates
+    report.skipped += one.skipped
+    report.rejected += one.rejected
 
 
 @click.command("show")

@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from labline import clock
 from labline.clock import now
 from labline.core.access import Actor, require_signed_in
 from labline.core.mail import service as mail
+from labline.core.models import Person
 from labline.core.service.auth import actor_for
 from labline.errors import FieldError, InvalidInput, NotFound
 from labline.i18n import gettext as _
@@ -121,6 +123,13 @@ def mail_daily(session: Session, *, base_url: str, moment: datetime | None = Non
         .order_by(DocumentInboxItem.id)
     ).all()
 
+    def _day(person_id: int) -> str:
+        """The reader's day (their zone, else the platform's), not UTC's: a run at 00:30
+        and one at 09:00 in Beijing are one day (the first was the day before in UTC)."""
+        person = session.get(Person, person_id)
+        zone = (person.time_zone if person else None) or clock.display_zone()
+        return clock.in_zone(moment, zone).date().isoformat()
+
     def compose(mine: list[DocumentInboxItem]) -> tuple[str, str]:
         lines = [f"- {i.title}\n  {base_url}/intel/documents/{i.document_id}" for i in mine]
         body = "\n".join(
@@ -144,7 +153,7 @@ def mail_daily(session: Session, *, base_url: str, moment: datetime | None = Non
         items=items,
         person_of=lambda i: i.person_id,
         compose=compose,
-        key=lambda person_id, _mine: f"intel.watch-digest:{person_id}:{moment.date().isoformat()}",
+        key=lambda person_id, _mine: f"intel.watch-digest:{person_id}:{_day(person_id)}",
         kind="intel.watch",
     )
     for mine in sent.values():

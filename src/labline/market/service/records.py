@@ -20,7 +20,15 @@ from labline import clock
 from labline.core.access import Actor, Permission, require, require_signed_in
 from labline.core.models import Organisation, OrganisationKind, Person, Team
 from labline.core.refdata import region_prefix
-from labline.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted, invalid_input
+from labline.errors import (
+    Conflict,
+    FieldError,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    invalid_input,
+    invalid_summary,
+)
 from labline.market.models import (
     AccessGrant,
     AccessStatus,
@@ -316,8 +324,8 @@ def update_record(
     except ValidationError as exc:
         raise invalid_input(exc.errors()) from None
     except ValueError as exc:
-        why = str(exc).split(": ", 1)[-1]
-        raise InvalidInput(str(exc), fields=[FieldError("deadline", why)]) from None
+        fields = [FieldError("deadline", str(exc).split(": ", 1)[-1])]
+        raise InvalidInput(invalid_summary(fields), fields=fields) from None
     if isinstance(record, Achievement) and "team_id" in changes:
         _check_team(session, changes["team_id"], record.organisation_id)
     for key in changes:

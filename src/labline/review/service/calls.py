@@ -176,6 +176,32 @@ def create_call(session: Session, *, actor: Actor, data: CallCreate) -> Call:
     return call
 
 
+def update_call(session: Session, *, actor: Actor, call_id: int, data: CallCreate) -> Call:
+    """Change a draft call, its criteria included (the whole call is given again). Once the
+    call is open, applicants rely on what it says: it is not changed any more."""
+    require_manager(actor)
+    call = get_call(session, actor=actor, call_id=call_id)
+    if call.status != CallStatus.draft:
+        raise Conflict(
+            i18n.N_("Only a draft call can be changed: once open, applicants rely on it."),
+            call_status=call.status.value,
+        )
+    taken = select(func.count()).where(Call.code == data.code, Call.id != call.id)
+    if session.scalar(taken):
+        raise InvalidInput(
+            i18n.N_("The code %(code)s is taken."),
+            params={"code": data.code},
+            fields=[FieldError("code", "already in use")],
+        )
+    for name, value in data.model_dump(exclude={"criteria"}).items():
+        setattr(call, name, value)
+    call.criteria = []
+    session.flush()  # the old criteria go before the new ones take their codes
+    call.criteria = [Criterion(position=i, **c.model_dump()) for i, c in enumerate(data.criteria)]
+    session.flush()
+    return call
+
+
 def _transition(call: Call, allowed: tuple[CallStatus, ...], to: CallStatus) -> None:
     if call.status not in allowed:
         raise Conflict(
