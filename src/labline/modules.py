@@ -47,17 +47,24 @@ class Searchable:
     find: Callable[..., Any]
 
 
+def _none() -> tuple[Any, ...]:
+    return ()
+
+
 @dataclass(frozen=True)
 class Module:
     name: str
     # FastAPI routers, in the order they are matched (a fixed path before `/{id}`).
     routers: tuple[Any, ...] = ()
-    # click commands and groups added to the `labline` root command.
-    commands: tuple[Any, ...] = ()
+    # The click commands and groups added to the `labline` root command. A function, called
+    # by the command line only, that imports them: an app worker needs neither click nor the
+    # commands' modules, so it never imports them (tests/test_app_imports.py).
+    commands: Callable[[], tuple[Any, ...]] = _none
     # Modules declaring the domain's tables (imported for complete metadata).
     models: tuple[ModuleType, ...] = ()
-    # Steps of the demo world, run in order after the core steps; each takes the World.
-    demo_steps: tuple[Callable[..., None], ...] = ()
+    # The steps of the demo world, run in order after the core steps; each takes the World.
+    # A function, like `commands`: only `labline demo` (and tests) build a world.
+    demo_steps: Callable[[], tuple[Callable[..., None], ...]] = _none
     # Live figures by region for the indicators (session, year) -> figures.
     live_figures: Callable[..., Any] | None = None
     # What waits on a person, for the home page:

@@ -23,11 +23,11 @@ def routers() -> list[Any]:
 
 
 def commands() -> list[Any]:
-    return [c for m in MODULES for c in m.commands]
+    return [c for m in MODULES for c in m.commands()]
 
 
 def demo_steps() -> list[Callable[..., None]]:
-    return [s for m in MODULES for s in m.demo_steps]
+    return [s for m in MODULES for s in m.demo_steps()]
 
 
 def live_figure_providers() -> dict[str, Callable[..., Any]]:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from labline.core import api, cli, models
+from typing import Any
+
+from labline.core import api, models
 from labline.core.directory import api as directory_api
-from labline.core.directory import cli as directory_cli
 from labline.core.directory import pages as directory_pages
 from labline.core.directory import service as directory_service
 from labline.core.finder import api as finder_api
-from labline.core.finder import cli as finder_cli
-from labline.core.indexes import cli as indexes_cli
 from labline.core.indexes import models as indexes_models
 from labline.core.indexes import pages as indexes_pages
 from labline.core.indexes import warm as indexes_warm
 from labline.core.mail import api as mail_api
-from labline.core.mail import cli as mail_cli
 from labline.core.mail import pages as mail_pages
 from labline.core.pages import account as pages_account
 from labline.core.pages import organisations as pages_organisations
@@ -23,6 +21,28 @@ from labline.core.pages import people_admin as pages_people_admin
 from labline.core.pages import session as pages_session
 from labline.core.pages import transfer as pages_transfer
 from labline.modules import Module, Searchable, SearchKind
+
+
+def _commands() -> tuple[Any, ...]:
+    # Imported here, not above: only the command line needs them (see Module.commands).
+    from labline.core import cli
+    from labline.core.directory import cli as directory_cli
+    from labline.core.finder import cli as finder_cli
+    from labline.core.indexes import cli as indexes_cli
+    from labline.core.mail import cli as mail_cli
+
+    return (
+        cli.serve,
+        cli.db,
+        cli.users,
+        cli.audit_group,
+        cli.orgs,
+        mail_cli.mail_group,
+        finder_cli.search_cmd,
+        directory_cli.search_index_cmd,
+        indexes_cli.worker,
+    )
+
 
 MODULE = Module(
     name="core",
@@ -42,17 +62,7 @@ MODULE = Module(
         mail_pages.router,
         indexes_pages.router,
     ),
-    commands=(
-        cli.serve,
-        cli.db,
-        cli.users,
-        cli.audit_group,
-        cli.orgs,
-        mail_cli.mail_group,
-        finder_cli.search_cmd,
-        directory_cli.search_index_cmd,
-        indexes_cli.worker,
-    ),
+    commands=_commands,
     models=(models, indexes_models),
     # First of every module's warm-ups: each index with a snapshot, and the query encoder.
     warm_ups=(indexes_warm.warm_up,),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from labline.intel import cli, demo
+from collections.abc import Callable
+from typing import Any
+
 from labline.intel.briefings import api as briefings_api
 from labline.intel.digests import api as digests_api
 from labline.intel.digests import jobs as digests_jobs  # noqa: F401 - registers the job
@@ -23,6 +25,20 @@ from labline.intel.watches import models as watch_models
 from labline.intel.watches import pages as watches_pages
 from labline.modules import Module, Panel, Searchable, SearchKind
 
+
+def _commands() -> tuple[Any, ...]:
+    from labline.intel import cli  # only the command line needs it (see Module.commands)
+
+    return (cli.intel,)
+
+
+def _demo_steps() -> tuple[Callable[..., None], ...]:
+    # Only `labline demo` builds a world (see Module.demo_steps).
+    from labline.intel import demo
+
+    return (demo.step_intel,)
+
+
 MODULE = Module(
     name="intel",
     routers=(
@@ -39,9 +55,9 @@ MODULE = Module(
         digests_pages.router,
         documents_pages.router,
     ),
-    commands=(cli.intel,),
+    commands=_commands,
     models=(document_models, watch_models, digest_models),
-    demo_steps=(demo.step_intel,),
+    demo_steps=_demo_steps,
     warm_ups=(digests_service.warm_up,),
     # Recent policy documents about a market record's field, on its page.
     panels=tuple(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from labline.market import api, cli, models, pages
+from collections.abc import Callable
+from typing import Any
+
+from labline.market import api, models, pages
 from labline.market.captable import api as captable_api
-from labline.market.captable import demo as captable_demo
 from labline.market.captable import models as captable_models
 from labline.market.captable import pages as captable_pages
 from labline.market.deals import api as deals_api
 from labline.market.deals import pages as deals_pages
-from labline.market.demo import steps as demo
 from labline.market.diligence import api as diligence_api
 from labline.market.diligence import models as diligence_models
 from labline.market.figures import api as figures_api
@@ -19,7 +20,6 @@ from labline.market.investors import api as investors_api
 from labline.market.investors import models as investors_models
 from labline.market.investors import pages as investors_pages
 from labline.market.ledger import api as ledger_api
-from labline.market.ledger import demo as ledger_demo
 from labline.market.ledger import models as ledger_models
 from labline.market.ledger import pages as ledger_pages
 from labline.market.licensing import api as licensing_api
@@ -36,6 +36,26 @@ from labline.market.valuation import api as valuation_api
 from labline.market.watches import api as watches_api
 from labline.market.watches import pages as watches_pages
 from labline.modules import Module, Searchable, SearchKind
+
+
+def _commands() -> tuple[Any, ...]:
+    from labline.market import cli  # only the command line needs it (see Module.commands)
+
+    return (cli.market,)
+
+
+def _demo_steps() -> tuple[Callable[..., None], ...]:
+    # Only `labline demo` builds a world (see Module.demo_steps).
+    from labline.market.captable import demo as captable_demo
+    from labline.market.demo import steps as demo
+    from labline.market.ledger import demo as ledger_demo
+
+    return (
+        demo.step_market,
+        ledger_demo.step_licences,
+        captable_demo.step_captable,
+    )
+
 
 MODULE = Module(
     name="market",
@@ -63,7 +83,7 @@ MODULE = Module(
         deals_pages.router,
         figures_pages.router,
     ),
-    commands=(cli.market,),
+    commands=_commands,
     models=(
         models,
         licensing_models,
@@ -73,7 +93,7 @@ MODULE = Module(
         investors_models,
         listing_models,
     ),
-    demo_steps=(demo.step_market, ledger_demo.step_licences, captable_demo.step_captable),
+    demo_steps=_demo_steps,
     live_figures=live_figures.by_region,
     work=service_work.work,
     warm_ups=(market_index.warm_up,),

@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from labline.modules import Module, Searchable, SearchKind
-from labline.review import api, cli, manage_pages, models, pages
+from labline.review import api, manage_pages, models, pages
 from labline.review.committee import api as committee_api
 from labline.review.committee import pages as committee_pages
-from labline.review.demo import live as demo_live
-from labline.review.demo import review as demo
 from labline.review.documents import api as documents_api
 from labline.review.documents import models as document_models
 from labline.review.documents import pages as documents_pages
 from labline.review.service import figures as service_figures
 from labline.review.service import finder as service_finder
 from labline.review.service import work as service_work
+
+
+def _commands() -> tuple[Any, ...]:
+    from labline.review import cli  # only the command line needs it (see Module.commands)
+
+    return (cli.review,)
+
+
+def _demo_steps() -> tuple[Callable[..., None], ...]:
+    # Only `labline demo` builds a world (see Module.demo_steps).
+    from labline.review.demo import live as demo_live
+    from labline.review.demo import review as demo
+
+    return (
+        demo.step_review,
+        demo_live.step_review_live,
+    )
+
 
 MODULE = Module(
     name="review",
@@ -26,12 +45,12 @@ MODULE = Module(
         documents_api.router,
         documents_pages.router,
     ),
-    commands=(cli.review,),
+    commands=_commands,
     models=(
         models,
         document_models,
     ),
-    demo_steps=(demo.step_review, demo_live.step_review_live),
+    demo_steps=_demo_steps,
     live_figures=service_figures.by_region,
     work=service_work.work,
     search=(
