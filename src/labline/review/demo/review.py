@@ -48,6 +48,10 @@ if TYPE_CHECKING:
     from labline.demo.api import World
 
 
+# The tie tolerances the demo's committee tries, in order, until its decision has a lottery.
+TIE_TOLERANCES = (0.02, 0.03, 0.04, 0.05)
+
+
 def step_review(world: World) -> None:
     rng = world.rng("review")
     session = world.session
@@ -347,12 +351,27 @@ def step_review(world: World) -> None:
         world.bulk("review", CommitteeNote, notes)
     # The committee funds its two strongest non-consensus proposals and the golden ticket.
     picks = list(dict.fromkeys([p.id for p in flagged[:2]] + ([ticket_for] if expert else [])))
-    decisions.decide(
-        session,
-        actor=system,
-        call_id=call_id,
-        data=DecideRequest(fund_non_consensus=picks, seed=world.seed % 2**31, waitlist=6),
-    )
+    # The demo shows the lottery at the funding line, whatever the scores: a decision that
+    # found no tie is undone and taken again with a wider tolerance (the API's default 0.02
+    # first). Whether the line has a tie otherwise depends on every upstream detail (the
+    # analyser's words change the reviewers assigned, hence the scores).
+    for tolerance in TIE_TOLERANCES:
+        attempt = session.begin_nested()
+        report = decisions.decide(
+            session,
+            actor=system,
+            call_id=call_id,
+            data=DecideRequest(
+                fund_non_consensus=picks,
+                seed=world.seed % 2**31,
+                waitlist=6,
+                tie_tolerance=tolerance,
+            ),
+        )
+        if report.lottery is not None or tolerance == TIE_TOLERANCES[-1]:
+            attempt.commit()
+            break
+        attempt.rollback()
     for p in session.scalars(select(Proposal).where(Proposal.call_id == call_id)):
         p.decided_at = AT
     session.flush()
