@@ -135,6 +135,7 @@ def index_page(
         # On the form, beside the year, with the choice kept (not an error page).
         ctx["errors"] = [FieldError("year", "a year between 1800 and 2200")]
         ctx["message"] = invalid_summary(ctx["errors"])
+        ctx["code"] = InvalidInput.code
         return render(request, "indicators/index.html", ctx, status=422)
     if indicator and year:
         try:
@@ -149,9 +150,11 @@ def index_page(
                 minimum=f"{exc.minimum:.0%}",
                 year=exc.year,
             )
+            ctx["code"] = exc.code
             return render(request, "indicators/index.html", ctx, status=422)
         except InvalidInput as exc:
             ctx["message"] = exc.message
+            ctx["code"] = exc.code
             return render(request, "indicators/index.html", ctx, status=exc.status)
         ctx["result"] = result
         ctx["export_query"] = urlencode(
