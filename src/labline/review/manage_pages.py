@@ -173,12 +173,7 @@ def new_call(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm)
         # "Add a criterion row": the same form with one more empty row, nothing created.
         return render(request, "review/call_form.html", _form_context(values, rows, extra=3))
     try:
-        payload: dict[str, Any] = {k: v for k, v in values.items() if v != ""}
-        payload["criteria"] = criteria_payload(rows)
-        try:
-            data = CallCreate.model_validate(payload)
-        except ValidationError as exc:
-            raise invalid_input(exc.errors()) from None
+        data = _call_input(values, rows)
         call = calls.create_call(db, actor=actor, data=data)
     except LablineError as exc:
         db.rollback()
@@ -186,6 +181,16 @@ def new_call(request: Request, db: Db, actor: CurrentActor, form: SubmittedForm)
         ctx.update(errors=exc.fields, message=exc.message)
         return render(request, "review/call_form.html", ctx, status=exc.status)
     return RedirectResponse(f"/review/calls/{call.id}?done=created", status_code=303)
+
+
+def _call_input(values: dict[str, str], rows: list[dict[str, str]]) -> CallCreate:
+    """The form's fields and criteria rows as a call, or InvalidInput naming each field."""
+    payload: dict[str, Any] = {k: v for k, v in values.items() if v != ""}
+    payload["criteria"] = criteria_payload(rows)
+    try:
+        return CallCreate.model_validate(payload)
+    except ValidationError as exc:
+        raise invalid_input(exc.errors()) from None
 
 
 def _call_values(call: Any) -> tuple[dict[str, str], list[dict[str, str]]]:
@@ -227,12 +232,7 @@ def edit_call(
             request, "review/call_form.html", {**_form_context(values, rows, extra=3), "call": call}
         )
     try:
-        payload: dict[str, Any] = {k: v for k, v in values.items() if v != ""}
-        payload["criteria"] = criteria_payload(rows)
-        try:
-            data = CallCreate.model_validate(payload)
-        except ValidationError as exc:
-            raise invalid_input(exc.errors()) from None
+        data = _call_input(values, rows)
         calls.update_call(db, actor=actor, call_id=call_id, data=data)
     except LablineError as exc:
         db.rollback()
